@@ -1,0 +1,224 @@
+//! Structs: every property optional on the wire (absent stays absent), `null`
+//! kept apart where the spec allows it, unknown properties kept, and a
+//! constructor that takes the required ones.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Cx, doc_attrs, ident};
+use crate::ir::{Extra, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::lower::EXTRA_FIELD;
+
+/// Constructors with more arguments than this get clippy's lint allowed.
+const CLIPPY_MAX_ARGS: usize = 7;
+
+pub(super) fn emit(cx: &Cx<'_>, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let rt = cx.rt;
+    let fields = s.fields.iter().map(|f| field(cx, f));
+    let (extra_field, deny) = match &s.extra {
+        Extra::Keep => {
+            let extra = ident(EXTRA_FIELD);
+            (
+                quote! {
+                    /// Properties the spec does not list, kept as sent.
+                    #[serde(flatten)]
+                    pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                },
+                quote!(),
+            )
+        }
+        Extra::Typed(ty) => {
+            let extra = ident(EXTRA_FIELD);
+            let ty = cx.ty(ty);
+            (
+                quote! {
+                    /// Further properties, each of the type the spec gives.
+                    #[serde(flatten)]
+                    pub #extra: ::std::collections::BTreeMap<::std::string::String, #ty>,
+                },
+                quote!(),
+            )
+        }
+        Extra::Deny => (quote!(), quote!(#[serde(deny_unknown_fields)])),
+    };
+    let needs_new = s.fields.iter().any(|f| f.required && !f.read_only) || !s.presets.is_empty();
+    let default = if needs_new { quote!() } else { quote!(::std::default::Default,) };
+    let constructor = if needs_new { constructor(cx, def, s) } else { quote!() };
+    let _ = rt;
+    quote! {
+        #docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #name {
+            #(#fields)*
+            #extra_field
+        }
+        #constructor
+    }
+}
+
+/// The stored type of a field: always an `Option`, with `Nullable` inside
+/// where the server may send `null`.
+fn stored_ty(cx: &Cx<'_>, f: &Field) -> TokenStream {
+    let ty = cx.ty(&f.ty);
+    let rt = cx.rt;
+    if f.nullable {
+        quote!(::std::option::Option<#rt::Nullable<#ty>>)
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
+    let name = ident(&f.name);
+    let ty = stored_ty(cx, f);
+    let mut notes = Vec::new();
+    if f.required {
+        notes.push("Required by the spec in requests.");
+    }
+    if f.read_only {
+        notes.push("Set by the server; ignored in requests.");
+    }
+    if f.write_only {
+        notes.push("Sent in requests; never returned.");
+    }
+    if f.nullable {
+        notes.push("The server may send `null`, kept apart from absent.");
+    }
+    let see;
+    let text = match (&f.docs, f.ty.named()) {
+        (Some(d), _) => Some(d.as_str()),
+        (None, Some(n)) => {
+            see = format!("`{}`: see [`{}`].", f.wire, crate::names::unraw(n));
+            Some(see.as_str())
+        }
+        (None, None) => {
+            see = format!("`{}`.", f.wire);
+            Some(see.as_str())
+        }
+    };
+    let note = (!notes.is_empty()).then(|| notes.join(" "));
+    let docs = doc_attrs(text, note.as_deref());
+    let wire = &f.wire;
+    let rename = if crate::names::unraw(&f.name) == f.wire { quote!() } else { quote!(rename = #wire,) };
+    let nullable = if f.nullable {
+        let path = format!("{}::deserialize_nullable", path_string(cx.rt));
+        quote!(deserialize_with = #path,)
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", #nullable)]
+        pub #name: #ty,
+    }
+}
+
+fn path_string(path: &syn::Path) -> String {
+    let mut out = String::new();
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    out.push_str(&segments.join("::"));
+    out
+}
+
+/// `new(required...)`: sets the required fields and the fixed values of a
+/// union member (its discriminator or `x-okta-defined-as` key).
+fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = cx.rt;
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut arg_docs = Vec::new();
+    for f in &s.fields {
+        let name = ident(&f.name);
+        let preset = s.presets.iter().find(|(wire, _)| *wire == f.wire);
+        let value = if let Some((_, value)) = preset {
+            Some(preset_value(cx, &f.ty, value))
+        } else if f.required && !f.read_only {
+            let (arg_ty, conv) = match &f.ty {
+                TypeRef::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#name.into())),
+                TypeRef::Secret => (quote!(impl ::std::convert::Into<#rt::Secret>), quote!(#name.into())),
+                other => {
+                    let ty = cx.ty(other);
+                    (quote!(#ty), quote!(#name))
+                }
+            };
+            args.push(quote!(#name: #arg_ty));
+            arg_docs.push(format!("`{}`", f.wire));
+            Some(conv)
+        } else {
+            None
+        };
+        inits.push(match value {
+            Some(v) if f.nullable => quote!(#name: ::std::option::Option::Some(#rt::Nullable::Value(#v))),
+            Some(v) => quote!(#name: ::std::option::Option::Some(#v)),
+            None => quote!(#name: ::std::option::Option::None),
+        });
+    }
+    let extra = match &s.extra {
+        Extra::Deny => quote!(),
+        _ => {
+            let extra = ident(EXTRA_FIELD);
+            let mut map_inserts = Vec::new();
+            for (wire, value) in &s.presets {
+                if !s.fields.iter().any(|f| f.wire == *wire) {
+                    map_inserts.push(quote! {
+                        #extra.insert(#wire.to_owned(), ::serde_json::Value::String(#value.to_owned()));
+                    });
+                }
+            }
+            if map_inserts.is_empty() || matches!(s.extra, Extra::Typed(_)) {
+                quote!(#extra: ::std::default::Default::default(),)
+            } else {
+                quote!(#extra: {
+                    let mut #extra = ::serde_json::Map::new();
+                    #(#map_inserts)*
+                    #extra
+                },)
+            }
+        }
+    };
+    let name = ident(&def.name);
+    let mut doc = format!("A `{}` with its required fields set and everything else unset.", def.name);
+    if !arg_docs.is_empty() {
+        doc.push_str(&format!("\n\nRequired: {}.", arg_docs.join(", ")));
+    }
+    if !s.presets.is_empty() {
+        let fixed: Vec<String> = s.presets.iter().map(|(w, v)| format!("`{w}` = `{v}`")).collect();
+        doc.push_str(&format!("\n\nSets {}.", fixed.join(", ")));
+    }
+    let docs = doc_attrs(Some(&doc), None);
+    let allow = if args.len() > CLIPPY_MAX_ARGS { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+    quote! {
+        impl #name {
+            #docs
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #extra
+                }
+            }
+        }
+    }
+}
+
+/// A fixed value as the field's type: an enum variant, or a string.
+fn preset_value(cx: &Cx<'_>, ty: &TypeRef, value: &str) -> TokenStream {
+    if let TypeRef::Named(n) = ty {
+        if let Some(TypeDef { kind: TypeKind::Enum(e), .. }) = cx.api.types.get(n) {
+            let ty = ident(n);
+            return match e.values.iter().find(|(_, wire)| wire == value) {
+                Some((variant, _)) => {
+                    let variant = ident(variant);
+                    quote!(#ty::#variant)
+                }
+                None => quote!(#ty::Unknown(#value.to_owned())),
+            };
+        }
+    }
+    quote!(::std::string::String::from(#value))
+}

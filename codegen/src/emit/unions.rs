@@ -1,0 +1,170 @@
+//! Unions. A discriminated union reads the properties that tell its variants
+//! apart first (`x-okta-defined-as` keys, then the discriminator) and decodes
+//! the object once as the chosen variant; anything else is `Unknown`, whole.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Cx, doc_attrs, ident};
+use crate::ir::{TypeDef, TypeRef, Union, Untagged, VariantKey};
+
+pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStream) -> TokenStream {
+    let rt = cx.rt;
+    let name = ident(&def.name);
+    let unknown_ty = ident(&u.unknown);
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<_> = u.variants.iter().map(|v| ident(&v.ty)).collect();
+    let variant_docs = u.variants.iter().map(|v| match &v.key {
+        VariantKey::DefinedAs { property, value } => format!(" `{property}` is `{value}`."),
+        VariantKey::Discriminator(values) => {
+            let values: Vec<String> = values.iter().map(|x| format!("`{x}`")).collect();
+            format!(" `{}` is {}.", u.property, values.join(" or "))
+        }
+    });
+    let unknown_doc = format!(" Anything else: `{}` absent, `null` or a value this crate does not know. Kept whole.", u.property);
+
+    // The properties to read before choosing: defined-as keys first, then the discriminator.
+    let mut properties: Vec<&str> = Vec::new();
+    for v in &u.variants {
+        if let VariantKey::DefinedAs { property, .. } = &v.key {
+            if !properties.contains(&property.as_str()) {
+                properties.push(property);
+            }
+        }
+    }
+    if !properties.contains(&u.property.as_str()) {
+        properties.push(&u.property);
+    }
+    let keys: Vec<_> = (0..properties.len()).map(|i| format_ident!("key{}", i)).collect();
+    let position = |p: &str| properties.iter().position(|x| *x == p).unwrap_or(0);
+
+    // Innermost: the discriminator; around it, each defined-as property in turn.
+    let disc_key = &keys[position(&u.property)];
+    let disc_arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| match &v.key {
+        VariantKey::Discriminator(values) => Some(quote!(#(::std::option::Option::Some(#values))|* => raw.decode(Self::#variant),)),
+        VariantKey::DefinedAs { .. } => None,
+    });
+    let mut dispatch = quote! {
+        match #disc_key.as_deref() {
+            #(#disc_arms)*
+            _ => raw.decode(Self::Unknown),
+        }
+    };
+    for property in properties.iter().rev().filter(|p| **p != u.property) {
+        let key = &keys[position(property)];
+        let arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| match &v.key {
+            VariantKey::DefinedAs { property: p, value } if p == property => {
+                Some(quote!(::std::option::Option::Some(#value) => raw.decode(Self::#variant),))
+            }
+            _ => None,
+        });
+        dispatch = quote! {
+            match #key.as_deref() {
+                #(#arms)*
+                _ => #dispatch,
+            }
+        };
+    }
+
+    let accessors = u.accessors.iter().map(|a| {
+        let method = ident(&a.name);
+        let (ret, base) = match &a.ty {
+            TypeRef::String => (quote!(&str), quote!(.map(::std::string::String::as_str))),
+            other => {
+                let ty = cx.ty(other);
+                (quote!(&#ty), quote!())
+            }
+        };
+        let arms = a.nullable.iter().map(|(variant, nullable)| {
+            let variant = ident(variant);
+            let read = if *nullable {
+                quote!(v.#method.as_ref().and_then(#rt::Nullable::as_value))
+            } else {
+                quote!(v.#method.as_ref())
+            };
+            quote!(Self::#variant(v) => #read #base,)
+        });
+        let docs = doc_attrs(a.docs.as_deref(), Some("`None` when absent or `null`."));
+        quote! {
+            #docs
+            pub fn #method(&self) -> ::std::option::Option<#ret> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    });
+
+    quote! {
+        #docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants(#types),
+            )*
+            #[doc = #unknown_doc]
+            Unknown(#unknown_ty),
+        }
+
+        impl #name {
+            #(#accessors)*
+        }
+
+        #(
+            impl ::std::convert::From<#types> for #name {
+                fn from(value: #types) -> Self {
+                    Self::#variants(value)
+                }
+            }
+        )*
+
+        impl ::std::convert::From<#unknown_ty> for #name {
+            fn from(value: #unknown_ty) -> Self {
+                Self::Unknown(value)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => value.serialize(serializer),)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let raw = #rt::RawObject::deserialize(deserializer)?;
+                let [#(#keys),*] = raw.probe([#(#properties),*]);
+                let decoded = #dispatch;
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}
+
+pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let variants = u.variants.iter().map(|(v, ty)| {
+        let doc = match ty.named() {
+            Some(n) => format!(" A [`{}`].", crate::names::unraw(n)),
+            None => format!(" {}.", v),
+        };
+        let v = ident(v);
+        let ty = cx.ty(ty);
+        quote!(#[doc = #doc] #v(#ty),)
+    });
+    quote! {
+        #docs
+        ///
+        /// Nothing in the payload names the variant: each is tried in order.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

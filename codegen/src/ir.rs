@@ -1,0 +1,309 @@
+//! The intermediate representation: plain data that says everything the
+//! emitter needs, with Rust names already chosen beside the wire names.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Pointer;
+
+/// A whole API, lowered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Api {
+    /// Every named type, by Rust name (so output order never moves).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// A named Rust type and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// The spec node it was made from.
+    pub origin: Pointer,
+    /// Its documentation, from the spec.
+    pub docs: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The kinds of named types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum; unknown values are kept.
+    Enum(Enum),
+    /// A union told apart by a property (discriminator, `x-okta-defined-as`).
+    Union(Union),
+    /// A union with no property to tell the variants apart: tried in order.
+    Untagged(Untagged),
+}
+
+/// What a struct does with properties the spec does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extra {
+    /// Keeps them, as JSON (unknown fields survive a round trip).
+    Keep,
+    /// Keeps them, each typed (`additionalProperties: {schema}`).
+    Typed(TypeRef),
+    /// Rejects them (`additionalProperties: false`).
+    Deny,
+}
+
+/// An object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Its properties, in spec order.
+    pub fields: Vec<Field>,
+    /// What happens to other properties.
+    pub extra: Extra,
+    /// Properties the constructor sets to a fixed value (a discriminator or
+    /// an `x-okta-defined-as` key), as (wire name, value).
+    pub presets: Vec<(String, String)>,
+}
+
+/// A property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Its type (without the `Option` every field has).
+    pub ty: TypeRef,
+    /// The spec requires it in requests: it is a constructor argument.
+    pub required: bool,
+    /// The server may send `null`: kept apart from absent.
+    pub nullable: bool,
+    /// Set by the server only.
+    pub read_only: bool,
+    /// Sent by clients only.
+    pub write_only: bool,
+    /// Its documentation.
+    pub docs: Option<String>,
+    /// The spec node.
+    pub origin: Pointer,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The known values, as (Rust variant, wire value), in spec order.
+    pub values: Vec<(String, String)>,
+}
+
+/// A discriminated union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The property whose value picks the variant (`signOnMode`).
+    pub property: String,
+    /// Variants, in the order they are documented.
+    pub variants: Vec<Variant>,
+    /// The struct holding anything no variant claims (the parent's own fields).
+    pub unknown: String,
+    /// Fields every variant and the unknown struct have with one type: each
+    /// gets an accessor on the union.
+    pub accessors: Vec<Accessor>,
+}
+
+/// A read accessor on a union for a field all its variants share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accessor {
+    /// The method name (the shared Rust field name).
+    pub name: String,
+    /// The field type, the same in every variant.
+    pub ty: TypeRef,
+    /// Its documentation.
+    pub docs: Option<String>,
+    /// Per variant (the unknown one last, named `Unknown`): whether the field is nullable there.
+    pub nullable: Vec<(String, bool)>,
+}
+
+/// One variant of a discriminated union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The struct it holds.
+    pub ty: String,
+    /// How a payload is recognized as this variant.
+    pub key: VariantKey,
+}
+
+/// How a variant is recognized.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VariantKey {
+    /// `x-okta-defined-as`: a property (`name`) has this value. Checked first.
+    DefinedAs {
+        /// The property.
+        property: String,
+        /// Its value.
+        value: String,
+    },
+    /// The discriminator property has one of these values.
+    Discriminator(Vec<String>),
+}
+
+/// A union without a discriminator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Untagged {
+    /// Variants as (Rust variant name, type), tried in order.
+    pub variants: Vec<(String, TypeRef)>,
+}
+
+/// A reference to a type, as a field or item sees it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A string.
+    String,
+    /// A string that must never be printed (`format: password`, secrets).
+    Secret,
+    /// A `date-time`, kept as written.
+    Timestamp,
+    /// A boolean.
+    Bool,
+    /// `integer`, `int32`.
+    I32,
+    /// `integer`, `int64` or no format.
+    I64,
+    /// `number`, `float`.
+    F32,
+    /// `number`, `double` or no format.
+    F64,
+    /// Any JSON value.
+    Json,
+    /// A JSON object of anything.
+    JsonObject,
+    /// A named type.
+    Named(String),
+    /// A named type behind a `Box` (it contains itself).
+    Boxed(String),
+    /// An array.
+    Vec(Box<TypeRef>),
+    /// An object used as a map.
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The named type this refers to, if any, looking through containers.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) | TypeRef::Boxed(n) => Some(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// An operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Rust name: the snake_case operationId.
+    pub name: String,
+    /// The operationId as written.
+    pub id: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, `/api/v1/apps/{appId}`.
+    pub path: String,
+    /// Summary and description.
+    pub docs: Option<String>,
+    /// Parameters: path, then query, then header, each in spec order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// Documented responses, by status (`default` last).
+    pub responses: Vec<Response>,
+    /// The spec node.
+    pub origin: Pointer,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamIn {
+    /// A path segment.
+    Path,
+    /// A query string pair.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamIn,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required (path parameters always are).
+    pub required: bool,
+    /// Its documentation.
+    pub docs: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The media type sent.
+    pub media_type: String,
+    /// Its type; `None` for raw bytes.
+    pub ty: Option<TypeRef>,
+    /// Whether the spec requires it.
+    pub required: bool,
+}
+
+/// A documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// `200`, `4XX`, or `default`.
+    pub status: String,
+    /// Rust variant name for it.
+    pub name: String,
+    /// The body type; `None` for no body.
+    pub ty: Option<TypeRef>,
+    /// Its description.
+    pub docs: Option<String>,
+}

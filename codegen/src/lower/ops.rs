@@ -1,0 +1,255 @@
+//! Lowering of operations: parameters (path-level and operation-level, refs
+//! resolved), request bodies and every documented response.
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
+
+use super::Lower;
+use super::schema::type_of;
+use crate::diag::Pointer;
+use crate::ir::{Body, Method, Operation, Param, ParamIn, Response, TypeRef};
+use crate::names::{self, Scope};
+
+const JSON: &str = "application/json";
+
+pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
+    let mut out = Vec::new();
+    let mut scope = Scope::default();
+    let spec = cx.spec;
+    for (path, item) in spec.paths.iter() {
+        let at = Pointer::root().join("paths").join(path);
+        let ReferenceOr::Item(item) = item else {
+            cx.diags.warn(&at, "path-ref", "path item refs are not supported; path left out");
+            continue;
+        };
+        for (method, op, key) in methods(item) {
+            let here = at.join(key);
+            let id = match &op.operation_id {
+                Some(id) => id.clone(),
+                None => {
+                    let made = format!("{key}_{path}");
+                    cx.diags.warn(&here, "operation-id", format!("no operationId; named `{}`", names::field_name(&made)));
+                    made
+                }
+            };
+            let name = scope.claim(&names::field_name(&id));
+            let type_base = names::type_name(&id);
+            let params = lower_params(cx, &item.parameters, &op.parameters, &type_base, &here, path);
+            let body = op.request_body.as_ref().and_then(|b| lower_body(cx, b, &type_base, &here.join("requestBody")));
+            let responses = lower_responses(cx, &op.responses, &type_base, &here.join("responses"));
+            let docs = match (&op.summary, &op.description) {
+                (Some(s), Some(d)) => Some(format!("{s}\n\n{d}")),
+                (Some(s), None) => Some(s.clone()),
+                (None, d) => d.clone(),
+            };
+            out.push(Operation { name, id, method, path: path.clone(), docs, params, body, responses, origin: here });
+        }
+    }
+    out
+}
+
+fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation, &'static str)> {
+    [
+        (Method::Get, &item.get, "get"),
+        (Method::Put, &item.put, "put"),
+        (Method::Post, &item.post, "post"),
+        (Method::Delete, &item.delete, "delete"),
+        (Method::Options, &item.options, "options"),
+        (Method::Head, &item.head, "head"),
+        (Method::Patch, &item.patch, "patch"),
+        (Method::Trace, &item.trace, "trace"),
+    ]
+    .into_iter()
+    .filter_map(|(m, op, key)| op.as_ref().map(|op| (m, op, key)))
+    .collect()
+}
+
+fn resolve_param<'a>(cx: &mut Lower<'a>, p: &'a ReferenceOr<Parameter>, at: &Pointer) -> Option<&'a Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p),
+        ReferenceOr::Reference { reference } => {
+            let found = reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| cx.spec.components.as_ref()?.parameters.get(name));
+            match found {
+                Some(ReferenceOr::Item(p)) => Some(p),
+                _ => {
+                    cx.diags.error(at, "missing-ref", format!("`{reference}` names no parameter; parameter left out"));
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn lower_params<'a>(
+    cx: &mut Lower<'a>,
+    shared: &'a [ReferenceOr<Parameter>],
+    own: &'a [ReferenceOr<Parameter>],
+    type_base: &str,
+    at: &Pointer,
+    path: &str,
+) -> Vec<Param> {
+    // Operation-level parameters override path-level ones of the same name and place.
+    let mut found: Vec<(&'a Parameter, Pointer)> = Vec::new();
+    let path_at = at.parent_or_root();
+    for (list, base) in [(shared, path_at.join("parameters")), (own, at.join("parameters"))] {
+        for (i, p) in list.iter().enumerate() {
+            let here = base.join(i.to_string());
+            let Some(p) = resolve_param(cx, p, &here) else { continue };
+            let same = |q: &&Parameter| {
+                q.parameter_data_ref().name == p.parameter_data_ref().name && std::mem::discriminant(*q) == std::mem::discriminant(p)
+            };
+            found.retain(|(q, _)| !same(q));
+            found.push((p, here));
+        }
+    }
+    let mut scope = Scope::with_reserved(&["body"]);
+    let mut out = Vec::new();
+    for (p, here) in found {
+        let data = p.parameter_data_ref();
+        let location = match p {
+            Parameter::Path { .. } => ParamIn::Path,
+            Parameter::Query { .. } => ParamIn::Query,
+            Parameter::Header { .. } => ParamIn::Header,
+            Parameter::Cookie { .. } => {
+                cx.diags.warn(&here, "cookie-parameter", format!("cookie parameter `{}` is not supported; left out", data.name));
+                continue;
+            }
+        };
+        if location == ParamIn::Path && !path.contains(&format!("{{{}}}", data.name)) {
+            cx.diags.warn(&here, "path-parameter", format!("`{}` is not in the path template; left out", data.name));
+            continue;
+        }
+        if location == ParamIn::Path && !data.required {
+            cx.diags.warn(&here, "path-parameter-required", format!("path parameter `{}` lacks `required: true`; treated as required", data.name));
+        }
+        let hint = format!("{type_base}{}", names::type_name(&data.name));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => type_of(cx, s.into(), &hint, &here.join("schema")),
+            ParameterSchemaOrContent::Content(_) => {
+                cx.diags.warn(&here, "parameter-content", "parameter `content` is not supported; sent as a string");
+                TypeRef::String
+            }
+        };
+        out.push(Param {
+            name: scope.claim(&names::field_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamIn::Path,
+            docs: data.description.clone(),
+        });
+    }
+    out.sort_by_key(|p| p.location);
+    out
+}
+
+fn lower_body<'a>(cx: &mut Lower<'a>, body: &'a ReferenceOr<RequestBody>, type_base: &str, at: &Pointer) -> Option<Body> {
+    let body = match body {
+        ReferenceOr::Item(b) => b,
+        ReferenceOr::Reference { reference } => {
+            let found = reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|n| cx.spec.components.as_ref()?.request_bodies.get(n));
+            match found {
+                Some(ReferenceOr::Item(b)) => b,
+                _ => {
+                    cx.diags.error(at, "missing-ref", format!("`{reference}` names no request body; body left out"));
+                    return None;
+                }
+            }
+        }
+    };
+    let (media_type, content) = match body.content.get_key_value(JSON) {
+        Some(found) => found,
+        None => {
+            let Some(first) = body.content.first() else {
+                cx.diags.warn(at, "body-without-content", "request body has no content; left out");
+                return None;
+            };
+            first
+        }
+    };
+    let ty = if media_type.contains("json") && !media_type.contains("merge-patch") {
+        content.schema.as_ref().map(|s| type_of(cx, s.into(), &format!("{type_base}Body"), &at.join("content").join(media_type).join("schema")))
+    } else {
+        None
+    };
+    Some(Body { media_type: media_type.clone(), ty, required: body.required })
+}
+
+fn lower_responses<'a>(cx: &mut Lower<'a>, responses: &'a openapiv3::Responses, type_base: &str, at: &Pointer) -> Vec<Response> {
+    let mut out = Vec::new();
+    let mut scope = Scope::with_reserved(&["Other"]);
+    let all = responses
+        .responses
+        .iter()
+        .map(|(code, r)| (status_text(code), r))
+        .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
+    for (status, r) in all {
+        let here = at.join(&status);
+        let response: &OaResponse = match r {
+            ReferenceOr::Item(r) => r,
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|n| cx.spec.components.as_ref()?.responses.get(n));
+                match found {
+                    Some(ReferenceOr::Item(r)) => r,
+                    _ => {
+                        cx.diags.error(&here, "missing-ref", format!("`{reference}` names no response; left out"));
+                        continue;
+                    }
+                }
+            }
+        };
+        let content = response.content.get(JSON).or_else(|| response.content.values().find(|_| true));
+        let ty = content.and_then(|c| c.schema.as_ref()).map(|s| {
+            let hint = format!("{type_base}Response{}", names::type_name(&status));
+            type_of(cx, s.into(), &hint, &here.join("content").join(JSON).join("schema"))
+        });
+        let name = scope.claim(&status_name(&status));
+        out.push(Response { status, name, ty, docs: Some(response.description.clone()).filter(|d| !d.is_empty()) });
+    }
+    out
+}
+
+fn status_text(code: &StatusCode) -> String {
+    match code {
+        StatusCode::Code(n) => n.to_string(),
+        StatusCode::Range(n) => format!("{n}XX"),
+    }
+}
+
+/// The variant name of a status: `200` -> `Ok`, `429` -> `TooManyRequests`.
+fn status_name(status: &str) -> String {
+    let known = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "NoContent",
+        "301" => "MovedPermanently",
+        "302" => "Found",
+        "304" => "NotModified",
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "409" => "Conflict",
+        "412" => "PreconditionFailed",
+        "415" => "UnsupportedMediaType",
+        "422" => "UnprocessableEntity",
+        "429" => "TooManyRequests",
+        "500" => "InternalServerError",
+        "501" => "NotImplemented",
+        "502" => "BadGateway",
+        "503" => "ServiceUnavailable",
+        "2XX" => "Success",
+        "4XX" => "ClientError",
+        "5XX" => "ServerError",
+        "default" => "Default",
+        _ => return format!("Status{status}"),
+    };
+    known.to_owned()
+}

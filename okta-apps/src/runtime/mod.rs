@@ -1,0 +1,47 @@
+//! The hand-written support the generated models stand on: values that keep
+//! what the server sent (`null`, timestamps, unknown enum values, unknown
+//! union members), secrets that never print, and decoding that names the JSON
+//! path of a bad value.
+
+mod decode;
+mod nullable;
+mod raw;
+mod secret;
+mod timestamp;
+
+pub use decode::{DecodeError, from_slice, from_str, from_value};
+pub use nullable::{Nullable, deserialize_nullable};
+pub use raw::{RawObject, UnionError};
+pub use secret::Secret;
+pub use timestamp::{Timestamp, TimestampError};
+
+/// Decodes a string enum with an `Unknown(String)` variant without copying a
+/// known value: generated enums call this from `Deserialize`.
+pub fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+
+    impl<T> serde::de::Visitor<'_> for Visitor<T>
+    where
+        T: for<'a> From<&'a str> + From<String>,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}

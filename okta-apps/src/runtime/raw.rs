@@ -1,0 +1,162 @@
+//! Decoding of discriminated unions without `#[serde(untagged)]`: the object
+//! is captured once as raw JSON, the few properties that pick the variant are
+//! read from it, and it is decoded once as that variant.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+/// One JSON object, as raw text.
+#[derive(Debug)]
+pub struct RawObject(Box<RawValue>);
+
+impl<'de> Deserialize<'de> for RawObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        if raw.get().trim_start().starts_with('{') {
+            Ok(Self(raw))
+        } else {
+            let found = match raw.get().trim_start().as_bytes().first() {
+                Some(b'[') => de::Unexpected::Seq,
+                Some(b'"') => de::Unexpected::Other("a string"),
+                Some(b'n') => de::Unexpected::Unit,
+                Some(b't' | b'f') => de::Unexpected::Other("a boolean"),
+                _ => de::Unexpected::Other("a number"),
+            };
+            Err(de::Error::invalid_type(found, &"a JSON object"))
+        }
+    }
+}
+
+/// A variant failed to decode: where inside the object, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionError {
+    /// The path inside the object (`settings.app.url`).
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl fmt::Display for UnionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at `{}`: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for UnionError {}
+
+/// serde_json appends the position inside the captured text, which means
+/// nothing to a reader of the whole document; the path says where instead.
+pub(crate) fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    }
+}
+
+impl RawObject {
+    /// The string values of `keys` (`None` where absent, `null` or not a string).
+    pub fn probe<const N: usize>(&self, keys: [&str; N]) -> [Option<String>; N] {
+        struct Probe<'k, const N: usize>(&'k [&'k str; N]);
+
+        impl<'de, const N: usize> Visitor<'de> for Probe<'_, N> {
+            type Value = [Option<String>; N];
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match self.0.iter().position(|k| *k == key) {
+                        Some(i) => found[i] = map.next_value::<StringOrAny>()?.0,
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(found)
+            }
+        }
+
+        let mut de = serde_json::Deserializer::from_str(self.0.get());
+        // The text was checked when it was captured, so this cannot fail; an
+        // impossible failure leaves every key unknown, and the object decodes
+        // as the union's unknown variant, losing nothing.
+        de::Deserializer::deserialize_map(&mut de, Probe(&keys)).unwrap_or_else(|_| std::array::from_fn(|_| None))
+    }
+
+    /// Decodes the object as `T` and wraps it (`Self::Google`).
+    pub fn decode<T: DeserializeOwned, U>(&self, wrap: fn(T) -> U) -> Result<U, UnionError> {
+        let mut de = serde_json::Deserializer::from_str(self.0.get());
+        serde_path_to_error::deserialize(&mut de).map(wrap).map_err(|e| UnionError {
+            path: e.path().to_string(),
+            message: strip_position(&e.inner().to_string()).to_owned(),
+        })
+    }
+
+    /// The raw JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+/// A value that is kept if it is a string and skipped otherwise.
+struct StringOrAny(Option<String>);
+
+impl<'de> Deserialize<'de> for StringOrAny {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+
+        impl<'de> Visitor<'de> for V {
+            type Value = StringOrAny;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(Some(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(Some(v)))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(None))
+            }
+
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(None))
+            }
+
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(None))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(None))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<StringOrAny, E> {
+                Ok(StringOrAny(None))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrAny, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(StringOrAny(None))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringOrAny, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(StringOrAny(None))
+            }
+        }
+
+        deserializer.deserialize_any(V)
+    }
+}

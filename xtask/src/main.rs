@@ -1,0 +1,42 @@
+//! Project tasks. `cargo xtask codegen` regenerates the client from the spec;
+//! `cargo xtask codegen --check` fails when the checked-in code is stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]";
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => {
+            let check = match &args[1..] {
+                [] => false,
+                [flag] if flag == "--check" => true,
+                other => bail!("unexpected arguments {other:?}\n{USAGE}"),
+            };
+            let mode = if check { codegen::files::Mode::Check } else { codegen::files::Mode::Write };
+            let report = xtask::codegen(&workspace_root(), mode)?;
+            println!("{report}");
+            Ok(if report.is_clean() || !check { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
