@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask roundtrip SPEC";
 
 fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,8 +29,18 @@ fn run() -> Result<ExitCode> {
             };
             let mode = if check { codegen::files::Mode::Check } else { codegen::files::Mode::Write };
             let report = xtask::codegen(&workspace_root(), mode)?;
-            println!("{report}");
-            Ok(if report.is_clean() || !check { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            if check {
+                println!("{report}");
+                return Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+            }
+            let written = report.stale.len() + report.missing.len();
+            println!("wrote {written} files, removed {} leftovers", report.leftover.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("roundtrip") => {
+            let [spec] = &args[1..] else { bail!("{USAGE}") };
+            xtask::roundtrip::run(Path::new(spec))?;
+            Ok(ExitCode::SUCCESS)
         }
         _ => bail!("{USAGE}"),
     }

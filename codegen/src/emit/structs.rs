@@ -102,12 +102,11 @@ fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let docs = doc_attrs(text, note.as_deref());
     let wire = &f.wire;
     let rename = if crate::names::unraw(&f.name) == f.wire { quote!() } else { quote!(rename = #wire,) };
-    let nullable = if f.nullable {
-        let path = format!("{}::deserialize_nullable", path_string(cx.rt));
-        quote!(deserialize_with = #path,)
-    } else {
-        quote!()
-    };
+    // A `null` the spec does not allow is an error naming the path, never
+    // silently turned into "absent".
+    let helper = if f.nullable { "deserialize_nullable" } else { "deserialize_some" };
+    let path = format!("{}::{helper}", path_string(cx.rt));
+    let nullable = quote!(deserialize_with = #path,);
     quote! {
         #docs
         #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", #nullable)]

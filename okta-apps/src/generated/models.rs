@@ -14,27 +14,47 @@ pub struct AccessPolicyLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -72,12 +92,20 @@ pub struct AcsEndpoint {
     /// Position of the URL in the list.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub index: ::std::option::Option<i64>,
     /// The ACS URL.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -770,6 +798,7 @@ pub struct ApplicationAccessibility {
         rename = "selfService",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub self_service: ::std::option::Option<bool>,
     /// Properties the spec does not list, kept as sent.
@@ -863,13 +892,18 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCapability {
 )]
 pub struct ApplicationCredentials {
     /// `signing`: see \[`ApplicationCredentialsSigning`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub signing: ::std::option::Option<ApplicationCredentialsSigning>,
     /// `userNameTemplate`: see \[`ApplicationCredentialsUsernameTemplate`\].
     #[serde(
         rename = "userNameTemplate",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub user_name_template: ::std::option::Option<
         ApplicationCredentialsUsernameTemplate,
@@ -898,19 +932,36 @@ pub struct ApplicationCredentialsOAuthClient {
         rename = "autoKeyRotation",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub auto_key_rotation: ::std::option::Option<bool>,
     /// The OAuth 2.0 client ID; defaults to the app ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// The client secret; returned only when created or changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub client_secret: ::std::option::Option<::okta_apps::runtime::Secret>,
     /// Whether PKCE is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub pkce_required: ::std::option::Option<bool>,
     /// `token_endpoint_auth_method`: see \[`OAuthEndpointAuthenticationMethod`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub token_endpoint_auth_method: ::std::option::Option<
         OAuthEndpointAuthenticationMethod,
     >,
@@ -1021,7 +1072,11 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCredentialsScheme {
 )]
 pub struct ApplicationCredentialsSigning {
     /// ID of the key that signs assertions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub kid: ::std::option::Option<::std::string::String>,
     /// When the key was last rotated.
     ///
@@ -1030,6 +1085,7 @@ pub struct ApplicationCredentialsSigning {
         rename = "lastRotated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_rotated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// When the key is next due to rotate.
@@ -1039,6 +1095,7 @@ pub struct ApplicationCredentialsSigning {
         rename = "nextRotation",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub next_rotation: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// How the key is rotated.
@@ -1046,10 +1103,15 @@ pub struct ApplicationCredentialsSigning {
         rename = "rotationMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub rotation_mode: ::std::option::Option<::std::string::String>,
     /// `use`: see \[`ApplicationCredentialsSigningUse`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#use: ::std::option::Option<ApplicationCredentialsSigningUse>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -1157,7 +1219,11 @@ pub struct ApplicationCredentialsUsernameTemplate {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Kind of expression in `template`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<ApplicationCredentialsUsernameTemplateType>,
     /// Suffix added to usernames built by BUILT_IN expressions.
     ///
@@ -1340,6 +1406,7 @@ pub struct ApplicationExpressConfiguration {
         rename = "enabledCapabilities",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub enabled_capabilities: ::std::option::Option<
         ::std::vec::Vec<ApplicationCapability>,
@@ -1349,6 +1416,7 @@ pub struct ApplicationExpressConfiguration {
         rename = "supportedCapabilities",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub supported_capabilities: ::std::option::Option<
         ::std::vec::Vec<ApplicationCapability>,
@@ -1640,6 +1708,7 @@ pub struct ApplicationLicensing {
         rename = "seatCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub seat_count: ::std::option::Option<i64>,
     /// Properties the spec does not list, kept as sent.
@@ -1737,42 +1806,73 @@ pub struct ApplicationLinks {
         rename = "accessPolicy",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub access_policy: ::std::option::Option<AccessPolicyLink>,
     /// `activate`: see \[`HrefObjectActivateLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub activate: ::std::option::Option<HrefObjectActivateLink>,
     /// The app's sign-in links.
     #[serde(
         rename = "appLinks",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app_links: ::std::option::Option<::std::vec::Vec<HrefObject>>,
     /// `deactivate`: see \[`HrefObjectDeactivateLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub deactivate: ::std::option::Option<HrefObjectDeactivateLink>,
     /// `groups`: see \[`GroupsLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub groups: ::std::option::Option<GroupsLink>,
     /// `help`: see \[`HelpLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub help: ::std::option::Option<HelpLink>,
     /// The app's logo images.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub logo: ::std::option::Option<::std::vec::Vec<HrefObject>>,
     /// `metadata`: see \[`MetadataLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub metadata: ::std::option::Option<MetadataLink>,
     /// `self`: see \[`HrefObjectSelfLink`\].
     #[serde(
         rename = "self",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub self_: ::std::option::Option<HrefObjectSelfLink>,
     /// `users`: see \[`UsersLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub users: ::std::option::Option<UsersLink>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -1800,6 +1900,7 @@ pub struct ApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -1807,6 +1908,7 @@ pub struct ApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -1814,6 +1916,7 @@ pub struct ApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -1821,13 +1924,22 @@ pub struct ApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -1969,7 +2081,11 @@ pub struct ApplicationSettingsNotes {
 )]
 pub struct ApplicationSettingsNotifications {
     /// `vpn`: see \[`ApplicationSettingsNotificationsVpn`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub vpn: ::std::option::Option<ApplicationSettingsNotificationsVpn>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2015,7 +2131,11 @@ pub struct ApplicationSettingsNotificationsVpn {
     /// `network`: see \[`ApplicationSettingsNotificationsVpnNetwork`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub network: ::std::option::Option<ApplicationSettingsNotificationsVpnNetwork>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2050,15 +2170,27 @@ impl ApplicationSettingsNotificationsVpn {
 )]
 pub struct ApplicationSettingsNotificationsVpnNetwork {
     /// When the VPN message is shown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub connection: ::std::option::Option<
         ApplicationSettingsNotificationsVpnNetworkConnection,
     >,
     /// IP addresses or ranges that do not need the VPN.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub exclude: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IP addresses or ranges that need the VPN.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2258,26 +2390,48 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationSignOnMode {
     ::serde::Deserialize
 )]
 pub struct ApplicationUniversalLogout {
-    /// Whether the app shares an identity stack with other apps of the same vendor.
+    /// Whether the app shares an identity stack with other apps of the same vendor (`null` when unsupported).
+    ///
+    /// The server may send `null`, kept apart from absent.
     #[serde(
         rename = "identityStack",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_nullable",
     )]
-    pub identity_stack: ::std::option::Option<ApplicationUniversalLogoutIdentityStack>,
-    /// How Universal Logout is carried out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub protocol: ::std::option::Option<ApplicationUniversalLogoutProtocol>,
+    pub identity_stack: ::std::option::Option<
+        ::okta_apps::runtime::Nullable<ApplicationUniversalLogoutIdentityStack>,
+    >,
+    /// How Universal Logout is carried out (`null` when unsupported).
+    ///
+    /// The server may send `null`, kept apart from absent.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_nullable",
+    )]
+    pub protocol: ::std::option::Option<
+        ::okta_apps::runtime::Nullable<ApplicationUniversalLogoutProtocol>,
+    >,
     /// Whether Universal Logout is on for this app.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationUniversalLogoutStatus>,
-    /// Whether the app supports Universal Logout fully or partly.
+    /// Whether the app supports Universal Logout fully or partly (`null` when unsupported).
+    ///
+    /// The server may send `null`, kept apart from absent.
     #[serde(
         rename = "supportType",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_nullable",
     )]
-    pub support_type: ::std::option::Option<ApplicationUniversalLogoutSupportType>,
+    pub support_type: ::std::option::Option<
+        ::okta_apps::runtime::Nullable<ApplicationUniversalLogoutSupportType>,
+    >,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
@@ -2285,7 +2439,7 @@ pub struct ApplicationUniversalLogout {
         ::serde_json::Value,
     >,
 }
-/// Whether the app shares an identity stack with other apps of the same vendor.
+/// Whether the app shares an identity stack with other apps of the same vendor (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/identityStack`.
 #[derive(
@@ -2353,7 +2507,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationUniversalLogoutIdentityStack 
         ::okta_apps::runtime::deserialize_enum(deserializer)
     }
 }
-/// How Universal Logout is carried out.
+/// How Universal Logout is carried out (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/protocol`.
 #[derive(
@@ -2493,7 +2647,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationUniversalLogoutStatus {
         ::okta_apps::runtime::deserialize_enum(deserializer)
     }
 }
-/// Whether the app supports Universal Logout fully or partly.
+/// Whether the app supports Universal Logout fully or partly (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/supportType`.
 #[derive(
@@ -2578,6 +2732,7 @@ pub struct ApplicationVisibility {
         rename = "appLinks",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app_links: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, bool>,
@@ -2587,6 +2742,7 @@ pub struct ApplicationVisibility {
         rename = "autoLaunch",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub auto_launch: ::std::option::Option<bool>,
     /// Submit the sign-in form automatically when the user reaches the sign-in page.
@@ -2594,10 +2750,15 @@ pub struct ApplicationVisibility {
         rename = "autoSubmitToolbar",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub auto_submit_toolbar: ::std::option::Option<bool>,
     /// `hide`: see \[`ApplicationVisibilityHide`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hide: ::std::option::Option<ApplicationVisibilityHide>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2623,10 +2784,15 @@ pub struct ApplicationVisibilityHide {
         rename = "iOS",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub i_os: ::std::option::Option<bool>,
     /// Hidden on the web End-User Dashboard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub web: ::std::option::Option<bool>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2653,6 +2819,7 @@ pub struct AutoLoginApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2664,15 +2831,24 @@ pub struct AutoLoginApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -2681,22 +2857,35 @@ pub struct AutoLoginApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -2705,23 +2894,40 @@ pub struct AutoLoginApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// Key generated by Okta for this custom SWA app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -2732,12 +2938,17 @@ pub struct AutoLoginApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -2746,16 +2957,29 @@ pub struct AutoLoginApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`AutoLoginApplicationSettings`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<AutoLoginApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2814,6 +3038,7 @@ pub struct AutoLoginApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -2821,6 +3046,7 @@ pub struct AutoLoginApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -2828,6 +3054,7 @@ pub struct AutoLoginApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -2835,19 +3062,29 @@ pub struct AutoLoginApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `signOn`: see \[`AutoLoginApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<AutoLoginApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -2875,6 +3112,7 @@ pub struct AutoLoginApplicationSettingsSignOn {
         rename = "loginUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub login_url: ::std::option::Option<::std::string::String>,
     /// A second sign-in page URL.
@@ -2882,6 +3120,7 @@ pub struct AutoLoginApplicationSettingsSignOn {
         rename = "redirectUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub redirect_url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -2922,6 +3161,7 @@ pub struct BasicApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -2929,6 +3169,7 @@ pub struct BasicApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -2936,6 +3177,7 @@ pub struct BasicApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -2943,16 +3185,29 @@ pub struct BasicApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`BasicApplicationSettingsApplication`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<BasicApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -2979,12 +3234,17 @@ pub struct BasicApplicationSettingsApplication {
         rename = "authURL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub auth_url: ::std::option::Option<::std::string::String>,
     /// URL of the sign-in page.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3026,6 +3286,7 @@ pub struct BasicAuthApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3037,15 +3298,24 @@ pub struct BasicAuthApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -3054,22 +3324,35 @@ pub struct BasicAuthApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -3078,21 +3361,38 @@ pub struct BasicAuthApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; `template_basic_auth` for Basic Auth apps.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -3103,12 +3403,17 @@ pub struct BasicAuthApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -3117,18 +3422,31 @@ pub struct BasicAuthApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`BasicApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<BasicApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3189,6 +3507,7 @@ pub struct BookmarkApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3200,15 +3519,24 @@ pub struct BookmarkApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -3217,22 +3545,35 @@ pub struct BookmarkApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -3241,23 +3582,40 @@ pub struct BookmarkApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; `bookmark` for Bookmark apps.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -3268,12 +3626,17 @@ pub struct BookmarkApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -3282,18 +3645,31 @@ pub struct BookmarkApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`ApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
     /// `settings`: see \[`BookmarkApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<BookmarkApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3356,6 +3732,7 @@ pub struct BookmarkApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -3363,6 +3740,7 @@ pub struct BookmarkApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -3370,6 +3748,7 @@ pub struct BookmarkApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -3377,16 +3756,29 @@ pub struct BookmarkApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`BookmarkApplicationSettingsApplication`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<BookmarkApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3411,12 +3803,17 @@ pub struct BookmarkApplicationSettingsApplication {
         rename = "requestIntegration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub request_integration: ::std::option::Option<bool>,
     /// URL the bookmark opens.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3455,6 +3852,7 @@ pub struct BrowserPluginApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3466,15 +3864,24 @@ pub struct BrowserPluginApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -3483,22 +3890,35 @@ pub struct BrowserPluginApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -3507,23 +3927,40 @@ pub struct BrowserPluginApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; `template_swa` for two-field or `template_swa3field` for three-field SWA apps.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -3534,12 +3971,17 @@ pub struct BrowserPluginApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -3548,18 +3990,31 @@ pub struct BrowserPluginApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`SwaApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<SwaApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3689,6 +4144,7 @@ pub struct Error {
         rename = "errorCauses",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub error_causes: ::std::option::Option<::std::vec::Vec<ErrorCause>>,
     /// Okta error code, such as E0000007.
@@ -3696,6 +4152,7 @@ pub struct Error {
         rename = "errorCode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Unique ID of this error occurrence, useful to Okta Support.
@@ -3703,6 +4160,7 @@ pub struct Error {
         rename = "errorId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub error_id: ::std::option::Option<::std::string::String>,
     /// Link or code that identifies the kind of error.
@@ -3710,6 +4168,7 @@ pub struct Error {
         rename = "errorLink",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub error_link: ::std::option::Option<::std::string::String>,
     /// Human-readable summary of the error.
@@ -3717,6 +4176,7 @@ pub struct Error {
         rename = "errorSummary",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub error_summary: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -3743,6 +4203,7 @@ pub struct ErrorCause {
         rename = "errorSummary",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub error_summary: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -3770,6 +4231,7 @@ pub struct GoogleApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3781,15 +4243,24 @@ pub struct GoogleApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -3798,22 +4269,35 @@ pub struct GoogleApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -3822,23 +4306,40 @@ pub struct GoogleApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `google`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -3849,12 +4350,17 @@ pub struct GoogleApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -3863,18 +4369,31 @@ pub struct GoogleApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`GoogleApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<GoogleApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -3936,6 +4455,7 @@ pub struct GoogleApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -3943,6 +4463,7 @@ pub struct GoogleApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -3950,6 +4471,7 @@ pub struct GoogleApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -3957,24 +4479,38 @@ pub struct GoogleApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`GoogleApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<GoogleApplicationSettingsApplication>,
     /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -4016,13 +4552,18 @@ pub struct GoogleApplicationSettingsApplication {
     /// The company's Google domain.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Relying party ID.
     #[serde(
         rename = "rpId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub rp_id: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -4213,27 +4754,47 @@ pub struct GroupsLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4271,27 +4832,47 @@ pub struct HelpLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4328,7 +4909,11 @@ impl HelpLink {
 )]
 pub struct HrefHints {
     /// HTTP methods the target accepts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub allow: ::std::option::Option<::std::vec::Vec<HttpMethod>>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4351,27 +4936,47 @@ pub struct HrefObject {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4409,27 +5014,47 @@ pub struct HrefObjectActivateLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4467,27 +5092,47 @@ pub struct HrefObjectDeactivateLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4525,27 +5170,47 @@ pub struct HrefObjectDeleteLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4583,27 +5248,47 @@ pub struct HrefObjectSelfLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4787,27 +5472,47 @@ pub struct MetadataLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -4855,7 +5560,11 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
     /// `_links`: see \[`OAuthClientSecretLinks`\].
     ///
@@ -4864,17 +5573,26 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// The key's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the key was last changed.
     ///
@@ -4883,19 +5601,36 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// RSA public exponent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub e: ::std::option::Option<::std::string::String>,
     /// Key type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub kty: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseKty>,
     /// RSA modulus.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub n: ::std::option::Option<::std::string::String>,
     /// Key use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#use: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseUse>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -5185,7 +5920,11 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
     /// `_links`: see \[`OAuthClientSecretLinks`\].
     ///
@@ -5194,17 +5933,26 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// The key's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the key was last changed.
     ///
@@ -5213,16 +5961,29 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// Key type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub kty: ::std::option::Option<OAuth2ClientJsonWebKeyEcResponseKty>,
     /// X coordinate of the public point.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub x: ::std::option::Option<::std::string::String>,
     /// Y coordinate of the public point.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub y: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -5338,7 +6099,11 @@ pub struct OAuth2ClientJsonWebKeyRequestBase {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -5366,17 +6131,26 @@ pub struct OAuth2ClientJsonWebKeyResponseBase {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// The key's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the key was last changed.
     ///
@@ -5385,6 +6159,7 @@ pub struct OAuth2ClientJsonWebKeyResponseBase {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// Properties the spec does not list, kept as sent.
@@ -5417,7 +6192,11 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
     /// `_links`: see \[`OAuthClientSecretLinks`\].
     ///
@@ -5426,17 +6205,26 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// The key's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the key was last changed.
     ///
@@ -5445,16 +6233,29 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// RSA public exponent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub e: ::std::option::Option<::std::string::String>,
     /// Key type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub kty: ::std::option::Option<OAuth2ClientJsonWebKeyRsaResponseKty>,
     /// RSA modulus.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub n: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -5559,13 +6360,18 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyRsaResponseKty {
 )]
 pub struct OAuthApplicationCredentials {
     /// `signing`: see \[`ApplicationCredentialsSigning`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub signing: ::std::option::Option<ApplicationCredentialsSigning>,
     /// `userNameTemplate`: see \[`ApplicationCredentialsUsernameTemplate`\].
     #[serde(
         rename = "userNameTemplate",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub user_name_template: ::std::option::Option<
         ApplicationCredentialsUsernameTemplate,
@@ -5575,6 +6381,7 @@ pub struct OAuthApplicationCredentials {
         rename = "oauthClient",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub oauth_client: ::std::option::Option<ApplicationCredentialsOAuthClient>,
     /// Properties the spec does not list, kept as sent.
@@ -5597,13 +6404,25 @@ pub struct OAuthApplicationCredentials {
 )]
 pub struct OAuthClientSecretLinks {
     /// `activate`: see \[`HrefObjectActivateLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub activate: ::std::option::Option<HrefObjectActivateLink>,
     /// `deactivate`: see \[`HrefObjectDeactivateLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub deactivate: ::std::option::Option<HrefObjectDeactivateLink>,
     /// `delete`: see \[`HrefObjectDeleteLink`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub delete: ::std::option::Option<HrefObjectDeleteLink>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -5780,6 +6599,7 @@ pub struct Office365Application {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5791,15 +6611,24 @@ pub struct Office365Application {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -5808,22 +6637,35 @@ pub struct Office365Application {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -5832,23 +6674,40 @@ pub struct Office365Application {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `office365`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -5859,12 +6718,17 @@ pub struct Office365Application {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -5873,18 +6737,31 @@ pub struct Office365Application {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`Office365ApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<Office365ApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -5946,6 +6823,7 @@ pub struct Office365ApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -5953,6 +6831,7 @@ pub struct Office365ApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -5960,6 +6839,7 @@ pub struct Office365ApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -5967,24 +6847,38 @@ pub struct Office365ApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`Office365ApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<Office365ApplicationSettingsApplication>,
     /// `signOn`: see \[`OinSaml11ApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml11ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -6026,7 +6920,11 @@ pub struct Office365ApplicationSettingsApplication {
     /// The Office 365 account domain.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// The Microsoft tenant name.
     ///
@@ -6035,6 +6933,7 @@ pub struct Office365ApplicationSettingsApplication {
         rename = "msftTenant",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub msft_tenant: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -6143,6 +7042,7 @@ pub struct OinSaml20ApplicationSettingsSignOn {
         rename = "attributeStatements",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub attribute_statements: ::std::option::Option<
         ::std::vec::Vec<SamlAttributeStatement>,
@@ -6200,6 +7100,7 @@ pub struct OinSaml20ApplicationSettingsSignOn {
         rename = "samlAssertionLifetimeSeconds",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub saml_assertion_lifetime_seconds: ::std::option::Option<i64>,
     /// ACS URL override used for CASB.
@@ -6239,6 +7140,7 @@ pub struct OpenIdConnectApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6250,15 +7152,24 @@ pub struct OpenIdConnectApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -6267,22 +7178,35 @@ pub struct OpenIdConnectApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -6291,23 +7215,40 @@ pub struct OpenIdConnectApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; `oidc_client` for OAuth 2.0 clients.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -6318,12 +7259,17 @@ pub struct OpenIdConnectApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -6332,16 +7278,29 @@ pub struct OpenIdConnectApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`OAuthApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<OAuthApplicationCredentials>,
     /// `settings`: see \[`OpenIdConnectApplicationSettings`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<OpenIdConnectApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -6466,12 +7425,20 @@ impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationConsentMethod {
 )]
 pub struct OpenIdConnectApplicationIdpInitiatedLogin {
     /// Scopes requested when `mode` is OKTA.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub default_scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Which IdP-initiated sign-in flow is used.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub mode: ::std::option::Option<OpenIdConnectApplicationIdpInitiatedLoginMode>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -6649,13 +7616,25 @@ pub struct OpenIdConnectApplicationNetwork {
     /// Whether the client works from anywhere or only from chosen zones.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub connection: ::std::option::Option<OpenIdConnectApplicationNetworkConnection>,
     /// Zone IDs (or ALL_IP_ZONES) excluded when `connection` is ZONE.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub exclude: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Zone IDs (or ALL_IP_ZONES) included when `connection` is ZONE.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -6764,6 +7743,7 @@ pub struct OpenIdConnectApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -6771,6 +7751,7 @@ pub struct OpenIdConnectApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -6778,6 +7759,7 @@ pub struct OpenIdConnectApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -6785,19 +7767,29 @@ pub struct OpenIdConnectApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `oauthClient`: see \[`OpenIdConnectApplicationSettingsClient`\].
     #[serde(
         rename = "oauthClient",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub oauth_client: ::std::option::Option<OpenIdConnectApplicationSettingsClient>,
     /// Properties the spec does not list, kept as sent.
@@ -6820,77 +7812,161 @@ pub struct OpenIdConnectApplicationSettings {
 )]
 pub struct OpenIdConnectApplicationSettingsClient {
     /// `application_type`: see \[`OpenIdConnectApplicationType`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub application_type: ::std::option::Option<OpenIdConnectApplicationType>,
     /// Algorithm that signs CIBA authentication requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub backchannel_authentication_request_signing_alg: ::std::option::Option<
         OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg,
     >,
     /// ID of the custom authenticator used for CIBA.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub backchannel_custom_authenticator_id: ::std::option::Option<
         ::std::string::String,
     >,
     /// How CIBA tokens are delivered.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub backchannel_token_delivery_mode: ::std::option::Option<
         OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode,
     >,
     /// URL of a page about the client.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub client_uri: ::std::option::Option<::std::string::String>,
     /// `consent_method`: see \[`OpenIdConnectApplicationConsentMethod`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub consent_method: ::std::option::Option<OpenIdConnectApplicationConsentMethod>,
     /// Whether token requests must carry a DPoP proof.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub dpop_bound_access_tokens: ::std::option::Option<bool>,
     /// Whether Okta adds `sid` and `iss` to front-channel logout requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub frontchannel_logout_session_required: ::std::option::Option<bool>,
     /// URL that receives front-channel logout requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub frontchannel_logout_uri: ::std::option::Option<::std::string::String>,
     /// Grant types the client may use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
     /// `id_token_encrypted_response_alg`: see \[`IdTokenKeyEncryptionAlgorithm`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id_token_encrypted_response_alg: ::std::option::Option<
         IdTokenKeyEncryptionAlgorithm,
     >,
     /// `idp_initiated_login`: see \[`OpenIdConnectApplicationIdpInitiatedLogin`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub idp_initiated_login: ::std::option::Option<
         OpenIdConnectApplicationIdpInitiatedLogin,
     >,
     /// URL a third party can call to start sign-in for the client.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub initiate_login_uri: ::std::option::Option<::std::string::String>,
     /// `issuer_mode`: see \[`OpenIdConnectApplicationIssuerMode`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub issuer_mode: ::std::option::Option<OpenIdConnectApplicationIssuerMode>,
     /// `jwks`: see \[`OpenIdConnectApplicationSettingsClientKeys`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub jwks: ::std::option::Option<OpenIdConnectApplicationSettingsClientKeys>,
     /// URL of the client's JSON Web Key Set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub jwks_uri: ::std::option::Option<::std::string::String>,
     /// URL of the client's logo.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub logo_uri: ::std::option::Option<::std::string::String>,
     /// `network`: see \[`OpenIdConnectApplicationNetwork`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub network: ::std::option::Option<OpenIdConnectApplicationNetwork>,
     /// Whether the client takes part in front-channel single logout.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub participate_slo: ::std::option::Option<bool>,
     /// URL of the client's policy document.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub policy_uri: ::std::option::Option<::std::string::String>,
     /// URIs the user may be sent to after logout.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub post_logout_redirect_uris: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -6906,12 +7982,20 @@ pub struct OpenIdConnectApplicationSettingsClient {
         ::okta_apps::runtime::Nullable<::std::vec::Vec<::std::string::String>>,
     >,
     /// `refresh_token`: see \[`OpenIdConnectApplicationSettingsRefreshToken`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub refresh_token: ::std::option::Option<
         OpenIdConnectApplicationSettingsRefreshToken,
     >,
     /// Algorithm that must sign request objects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub request_object_signing_alg: ::std::option::Option<
         OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg,
     >,
@@ -6927,18 +8011,34 @@ pub struct OpenIdConnectApplicationSettingsClient {
         ::okta_apps::runtime::Nullable<::std::vec::Vec<OAuthResponseType>>,
     >,
     /// Sector identifier URL used for pairwise subjects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub sector_identifier_uri: ::std::option::Option<::std::string::String>,
     /// Subject identifier type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub subject_type: ::std::option::Option<
         OpenIdConnectApplicationSettingsClientSubjectType,
     >,
     /// URL of the client's terms of service.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub tos_uri: ::std::option::Option<::std::string::String>,
     /// Whether redirect URIs may contain a subdomain wildcard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub wildcard_redirect: ::std::option::Option<
         OpenIdConnectApplicationSettingsClientWildcardRedirect,
     >,
@@ -7138,7 +8238,11 @@ for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
 )]
 pub struct OpenIdConnectApplicationSettingsClientKeys {
     /// The keys of the set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub keys: ::std::option::Option<
         ::std::vec::Vec<OpenIdConnectApplicationSettingsClientKeysKeysItem>,
     >,
@@ -7417,12 +8521,20 @@ for OpenIdConnectApplicationSettingsClientWildcardRedirect {
 )]
 pub struct OpenIdConnectApplicationSettingsRefreshToken {
     /// Seconds the previous refresh token stays valid after rotation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub leeway: ::std::option::Option<i64>,
     /// `rotation_type`: see \[`OpenIdConnectRefreshTokenRotationType`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub rotation_type: ::std::option::Option<OpenIdConnectRefreshTokenRotationType>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -7599,15 +8711,27 @@ impl<'de> ::serde::Deserialize<'de> for OpenIdConnectRefreshTokenRotationType {
 )]
 pub struct PasswordCredential {
     /// `hash`: see \[`PasswordCredentialHash`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hash: ::std::option::Option<PasswordCredentialHash>,
     /// `hook`: see \[`PasswordCredentialHook`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hook: ::std::option::Option<PasswordCredentialHook>,
     /// The password in clear text; only ever sent, never returned.
     ///
     /// Sent in requests; never returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub value: ::std::option::Option<::okta_apps::runtime::Secret>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -7629,13 +8753,18 @@ pub struct PasswordCredential {
 )]
 pub struct PasswordCredentialHash {
     /// `algorithm`: see \[`PasswordCredentialHashAlgorithm`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub algorithm: ::std::option::Option<PasswordCredentialHashAlgorithm>,
     /// `digestAlgorithm`: see \[`DigestAlgorithm`\].
     #[serde(
         rename = "digestAlgorithm",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub digest_algorithm: ::std::option::Option<DigestAlgorithm>,
     /// PBKDF2 iteration count (at least 4096).
@@ -7643,6 +8772,7 @@ pub struct PasswordCredentialHash {
         rename = "iterationCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub iteration_count: ::std::option::Option<i64>,
     /// PBKDF2 derived key size in bytes.
@@ -7650,26 +8780,37 @@ pub struct PasswordCredentialHash {
         rename = "keySize",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub key_size: ::std::option::Option<i64>,
     /// The salt, Radix-64 for BCRYPT and Base64 otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub salt: ::std::option::Option<::std::string::String>,
     /// Whether the salt goes before or after the password.
     #[serde(
         rename = "saltOrder",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub salt_order: ::std::option::Option<::std::string::String>,
     /// The encoded hash.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// BCRYPT cost factor.
     #[serde(
         rename = "workFactor",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub work_factor: ::std::option::Option<i64>,
     /// Properties the spec does not list, kept as sent.
@@ -7775,7 +8916,11 @@ impl<'de> ::serde::Deserialize<'de> for PasswordCredentialHashAlgorithm {
 )]
 pub struct PasswordCredentialHook {
     /// Hook type; must be `default`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -7802,6 +8947,7 @@ pub struct SalesforceApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7813,15 +8959,24 @@ pub struct SalesforceApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -7830,22 +8985,35 @@ pub struct SalesforceApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -7854,23 +9022,40 @@ pub struct SalesforceApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `salesforce`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -7881,12 +9066,17 @@ pub struct SalesforceApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -7895,18 +9085,31 @@ pub struct SalesforceApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`SalesforceApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<SalesforceApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -7968,6 +9171,7 @@ pub struct SalesforceApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -7975,6 +9179,7 @@ pub struct SalesforceApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -7982,6 +9187,7 @@ pub struct SalesforceApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -7989,24 +9195,38 @@ pub struct SalesforceApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`SalesforceApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<SalesforceApplicationSettingsApplication>,
     /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -8052,6 +9272,7 @@ pub struct SalesforceApplicationSettingsApplication {
         rename = "instanceType",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub instance_type: ::std::option::Option<
         SalesforceApplicationSettingsApplicationInstanceType,
@@ -8063,6 +9284,7 @@ pub struct SalesforceApplicationSettingsApplication {
         rename = "integrationType",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub integration_type: ::std::option::Option<
         SalesforceApplicationSettingsApplicationIntegrationType,
@@ -8072,6 +9294,7 @@ pub struct SalesforceApplicationSettingsApplication {
         rename = "loginUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub login_url: ::std::option::Option<::std::string::String>,
     /// Salesforce logout URL.
@@ -8079,6 +9302,7 @@ pub struct SalesforceApplicationSettingsApplication {
         rename = "logoutUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub logout_url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -8271,6 +9495,7 @@ pub struct Saml11Application {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8282,15 +9507,24 @@ pub struct Saml11Application {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -8299,22 +9533,35 @@ pub struct Saml11Application {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -8323,23 +9570,40 @@ pub struct Saml11Application {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// Key name of the OIN app definition.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -8350,12 +9614,17 @@ pub struct Saml11Application {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -8364,16 +9633,29 @@ pub struct Saml11Application {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`ApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
     /// `settings`: see \[`Saml11ApplicationSettings`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<Saml11ApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -8435,6 +9717,7 @@ pub struct Saml11ApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -8442,6 +9725,7 @@ pub struct Saml11ApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -8449,6 +9733,7 @@ pub struct Saml11ApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -8456,16 +9741,29 @@ pub struct Saml11ApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// App-specific settings defined by the OIN app.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -8474,6 +9772,7 @@ pub struct Saml11ApplicationSettings {
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<Saml11ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -8568,6 +9867,7 @@ pub struct SamlApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8579,15 +9879,24 @@ pub struct SamlApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -8596,22 +9905,35 @@ pub struct SamlApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -8620,23 +9942,40 @@ pub struct SamlApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; Okta generates one for each custom SAML 2.0 app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -8647,12 +9986,17 @@ pub struct SamlApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -8661,16 +10005,29 @@ pub struct SamlApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`ApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
     /// `settings`: see \[`SamlApplicationSettings`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<SamlApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -8729,6 +10086,7 @@ pub struct SamlApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -8736,6 +10094,7 @@ pub struct SamlApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -8743,6 +10102,7 @@ pub struct SamlApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -8750,19 +10110,29 @@ pub struct SamlApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `signOn`: see \[`SamlApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<SamlApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -8789,6 +10159,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "acsEndpoints",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub acs_endpoints: ::std::option::Option<::std::vec::Vec<AcsEndpoint>>,
     /// Whether several ACS URLs may be configured.
@@ -8796,6 +10167,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "allowMultipleAcsEndpoints",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub allow_multiple_acs_endpoints: ::std::option::Option<bool>,
     /// `assertionEncryption`: see \[`SamlAssertionEncryption`\].
@@ -8803,6 +10175,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "assertionEncryption",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub assertion_encryption: ::std::option::Option<SamlAssertionEncryption>,
     /// Whether the assertion is signed.
@@ -8810,6 +10183,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "assertionSigned",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub assertion_signed: ::std::option::Option<bool>,
     /// Custom attribute statements added to the assertion.
@@ -8817,12 +10191,17 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "attributeStatements",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub attribute_statements: ::std::option::Option<
         ::std::vec::Vec<SamlAttributeStatement>,
     >,
     /// The SP's entity ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub audience: ::std::option::Option<::std::string::String>,
     /// Audience override used for CASB.
     ///
@@ -8841,6 +10220,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "authnContextClassRef",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub authn_context_class_ref: ::std::option::Option<
         SamlApplicationSettingsSignOnAuthnContextClassRef,
@@ -8850,6 +10230,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "configuredAttributeStatements",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub configured_attribute_statements: ::std::option::Option<
         ::std::vec::Vec<SamlAttributeStatement>,
@@ -8867,7 +10248,11 @@ pub struct SamlApplicationSettingsSignOn {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Destination written into the SAML response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub destination: ::std::option::Option<::std::string::String>,
     /// Destination override used for CASB.
     ///
@@ -8886,6 +10271,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "digestAlgorithm",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub digest_algorithm: ::std::option::Option<
         SamlApplicationSettingsSignOnDigestAlgorithm,
@@ -8895,6 +10281,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "honorForceAuthn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub honor_force_authn: ::std::option::Option<bool>,
     /// Issuer ID of the IdP.
@@ -8902,6 +10289,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "idpIssuer",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub idp_issuer: ::std::option::Option<::std::string::String>,
     /// SAML assertion inline hooks attached to the app.
@@ -8909,6 +10297,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "inlineHooks",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hooks: ::std::option::Option<::std::vec::Vec<SignOnInlineHook>>,
     /// `participateSlo`: see \[`SloParticipate`\].
@@ -8916,10 +10305,15 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "participateSlo",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub participate_slo: ::std::option::Option<SloParticipate>,
     /// Location at which the app may present the assertion.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub recipient: ::std::option::Option<::std::string::String>,
     /// Recipient override used for CASB.
     ///
@@ -8938,6 +10332,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "requestCompressed",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub request_compressed: ::std::option::Option<bool>,
     /// Whether the SAML response is signed.
@@ -8945,6 +10340,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "responseSigned",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub response_signed: ::std::option::Option<bool>,
     /// Lifetime of the assertion in seconds.
@@ -8952,6 +10348,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "samlAssertionLifetimeSeconds",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub saml_assertion_lifetime_seconds: ::std::option::Option<i64>,
     /// Signature algorithm of the response and assertion.
@@ -8959,32 +10356,44 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "signatureAlgorithm",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub signature_algorithm: ::std::option::Option<
         SamlApplicationSettingsSignOnSignatureAlgorithm,
     >,
     /// `slo`: see \[`SingleLogout`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub slo: ::std::option::Option<SingleLogout>,
     /// `spCertificate`: see \[`SamlSpCertificate`\].
     #[serde(
         rename = "spCertificate",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sp_certificate: ::std::option::Option<SamlSpCertificate>,
-    /// Issuer ID of the SP (present when SLO is on).
+    /// Issuer ID of the SP (present when SLO is on; `null` otherwise).
+    ///
+    /// The server may send `null`, kept apart from absent.
     #[serde(
         rename = "spIssuer",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_nullable",
     )]
-    pub sp_issuer: ::std::option::Option<::std::string::String>,
+    pub sp_issuer: ::std::option::Option<
+        ::okta_apps::runtime::Nullable<::std::string::String>,
+    >,
     /// The SP's single sign-on ACS URL.
     #[serde(
         rename = "ssoAcsUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sso_acs_url: ::std::option::Option<::std::string::String>,
     /// ACS URL override used for CASB.
@@ -9004,6 +10413,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "subjectNameIdFormat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub subject_name_id_format: ::std::option::Option<
         SamlApplicationSettingsSignOnSubjectNameIdFormat,
@@ -9013,6 +10423,7 @@ pub struct SamlApplicationSettingsSignOn {
         rename = "subjectNameIdTemplate",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub subject_name_id_template: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -9405,13 +10816,18 @@ for SamlApplicationSettingsSignOnSubjectNameIdFormat {
 )]
 pub struct SamlAssertionEncryption {
     /// Whether assertions are encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// Algorithm that encrypts the assertion.
     #[serde(
         rename = "encryptionAlgorithm",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub encryption_algorithm: ::std::option::Option<
         SamlAssertionEncryptionEncryptionAlgorithm,
@@ -9421,12 +10837,17 @@ pub struct SamlAssertionEncryption {
         rename = "keyTransportAlgorithm",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub key_transport_algorithm: ::std::option::Option<
         SamlAssertionEncryptionKeyTransportAlgorithm,
     >,
     /// The one X.509 certificate used to encrypt assertions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -9642,16 +11063,32 @@ impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatement {
 )]
 pub struct SamlAttributeStatementExpression {
     /// Attribute name, unique among the app's statements.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Name format of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub namespace: ::std::option::Option<SamlAttributeStatementExpressionNamespace>,
     /// Always EXPRESSION.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The attribute's values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -9780,6 +11217,7 @@ pub struct SamlAttributeStatementGroup {
         rename = "filterType",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub filter_type: ::std::option::Option<SamlAttributeStatementGroupFilterType>,
     /// The value groups are matched against.
@@ -9787,16 +11225,29 @@ pub struct SamlAttributeStatementGroup {
         rename = "filterValue",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub filter_value: ::std::option::Option<::std::string::String>,
     /// Attribute name, unique among the app's statements.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Name format of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub namespace: ::std::option::Option<SamlAttributeStatementGroupNamespace>,
     /// Always GROUP.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -9997,7 +11448,11 @@ impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatementGroupNamespace {
 )]
 pub struct SamlSpCertificate {
     /// The one X.509 certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub x5c: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -10019,35 +11474,50 @@ pub struct SamlSpCertificate {
 )]
 pub struct SchemeApplicationCredentials {
     /// `signing`: see \[`ApplicationCredentialsSigning`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub signing: ::std::option::Option<ApplicationCredentialsSigning>,
     /// `userNameTemplate`: see \[`ApplicationCredentialsUsernameTemplate`\].
     #[serde(
         rename = "userNameTemplate",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub user_name_template: ::std::option::Option<
         ApplicationCredentialsUsernameTemplate,
     >,
     /// `password`: see \[`PasswordCredential`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub password: ::std::option::Option<PasswordCredential>,
     /// Whether users may view the stored password.
     #[serde(
         rename = "revealPassword",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub reveal_password: ::std::option::Option<bool>,
     /// `scheme`: see \[`ApplicationCredentialsScheme`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub scheme: ::std::option::Option<ApplicationCredentialsScheme>,
     /// Username shared by all users of the app.
     #[serde(
         rename = "userName",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -10075,6 +11545,7 @@ pub struct SecurePasswordStoreApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -10086,15 +11557,24 @@ pub struct SecurePasswordStoreApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -10103,22 +11583,35 @@ pub struct SecurePasswordStoreApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -10127,23 +11620,40 @@ pub struct SecurePasswordStoreApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; `template_sps` for these apps.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -10154,12 +11664,17 @@ pub struct SecurePasswordStoreApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -10168,18 +11683,31 @@ pub struct SecurePasswordStoreApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`SecurePasswordStoreApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<SecurePasswordStoreApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -10244,6 +11772,7 @@ pub struct SecurePasswordStoreApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -10251,6 +11780,7 @@ pub struct SecurePasswordStoreApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -10258,6 +11788,7 @@ pub struct SecurePasswordStoreApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -10265,16 +11796,29 @@ pub struct SecurePasswordStoreApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`SecurePasswordStoreApplicationSettingsApplication`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<SecurePasswordStoreApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -10299,6 +11843,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "optionalField1",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub optional_field1: ::std::option::Option<::std::string::String>,
     /// Value of the first optional form parameter.
@@ -10306,6 +11851,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "optionalField1Value",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub optional_field1_value: ::std::option::Option<::std::string::String>,
     /// Name of the second optional form parameter.
@@ -10313,6 +11859,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "optionalField2",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub optional_field2: ::std::option::Option<::std::string::String>,
     /// Value of the second optional form parameter.
@@ -10320,6 +11867,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "optionalField2Value",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub optional_field2_value: ::std::option::Option<::std::string::String>,
     /// Name of the third optional form parameter.
@@ -10327,6 +11875,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "optionalField3",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub optional_field3: ::std::option::Option<::std::string::String>,
     /// Value of the third optional form parameter.
@@ -10334,6 +11883,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "optionalField3Value",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub optional_field3_value: ::std::option::Option<::std::string::String>,
     /// CSS selector of the password field.
@@ -10343,12 +11893,17 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "passwordField",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub password_field: ::std::option::Option<::std::string::String>,
     /// URL of the sign-in page.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// CSS selector of the username field.
     ///
@@ -10357,6 +11912,7 @@ pub struct SecurePasswordStoreApplicationSettingsApplication {
         rename = "usernameField",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub username_field: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -10402,7 +11958,11 @@ impl SecurePasswordStoreApplicationSettingsApplication {
 )]
 pub struct SignOnInlineHook {
     /// The inline hook's ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -10424,16 +11984,25 @@ pub struct SignOnInlineHook {
 )]
 pub struct SingleLogout {
     /// Whether single logout is on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// Issuer of the SP's logout requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Where logout responses go.
     #[serde(
         rename = "logoutUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub logout_url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -10461,6 +12030,7 @@ pub struct SlackApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -10472,15 +12042,24 @@ pub struct SlackApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -10489,22 +12068,35 @@ pub struct SlackApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -10513,23 +12105,40 @@ pub struct SlackApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `slack`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -10540,12 +12149,17 @@ pub struct SlackApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -10554,18 +12168,31 @@ pub struct SlackApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`SlackApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<SlackApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -10627,6 +12254,7 @@ pub struct SlackApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -10634,6 +12262,7 @@ pub struct SlackApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -10641,6 +12270,7 @@ pub struct SlackApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -10648,24 +12278,38 @@ pub struct SlackApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`SlackApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<SlackApplicationSettingsApplication>,
     /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -10707,13 +12351,18 @@ pub struct SlackApplicationSettingsApplication {
     /// The Slack workspace domain.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Value of the `User.Email` attribute.
     #[serde(
         rename = "userEmailValue",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub user_email_value: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -10752,16 +12401,22 @@ pub struct SloParticipate {
         rename = "bindingType",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub binding_type: ::std::option::Option<SloParticipateBindingType>,
     /// Whether the app takes part in front-channel logout.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// Where Okta sends logout requests.
     #[serde(
         rename = "logoutRequestUrl",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub logout_request_url: ::std::option::Option<::std::string::String>,
     /// Whether logout requests carry SessionIndex elements.
@@ -10769,6 +12424,7 @@ pub struct SloParticipate {
         rename = "sessionIndexRequired",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub session_index_required: ::std::option::Option<bool>,
     /// Properties the spec does not list, kept as sent.
@@ -10864,6 +12520,7 @@ pub struct SwaApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -10871,6 +12528,7 @@ pub struct SwaApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -10878,6 +12536,7 @@ pub struct SwaApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -10885,16 +12544,29 @@ pub struct SwaApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`SwaApplicationSettingsApplication`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<SwaApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -10920,6 +12592,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "buttonField",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub button_field: ::std::option::Option<::std::string::String>,
     /// CSS selector of the sign-in button (template_swa3field).
@@ -10927,6 +12600,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "buttonSelector",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub button_selector: ::std::option::Option<::std::string::String>,
     /// CSS selector of the extra field (template_swa3field).
@@ -10934,6 +12608,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "extraFieldSelector",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub extra_field_selector: ::std::option::Option<::std::string::String>,
     /// Value typed into the extra field (template_swa3field).
@@ -10941,6 +12616,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "extraFieldValue",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub extra_field_value: ::std::option::Option<::std::string::String>,
     /// Regular expression the sign-in page URL must also match.
@@ -10960,6 +12636,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "passwordField",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub password_field: ::std::option::Option<::std::string::String>,
     /// CSS selector of the password field (template_swa3field).
@@ -10967,6 +12644,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "passwordSelector",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub password_selector: ::std::option::Option<::std::string::String>,
     /// URL of the sign-in page (template_swa3field).
@@ -10974,16 +12652,22 @@ pub struct SwaApplicationSettingsApplication {
         rename = "targetURL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub target_url: ::std::option::Option<::std::string::String>,
     /// URL of the sign-in page (template_swa).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// CSS selector of the username field (template_swa3field).
     #[serde(
         rename = "userNameSelector",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub user_name_selector: ::std::option::Option<::std::string::String>,
     /// CSS selector of the username field (template_swa).
@@ -10991,6 +12675,7 @@ pub struct SwaApplicationSettingsApplication {
         rename = "usernameField",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub username_field: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -11018,6 +12703,7 @@ pub struct TrendMicroApexOneServiceApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -11029,15 +12715,24 @@ pub struct TrendMicroApexOneServiceApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -11046,22 +12741,35 @@ pub struct TrendMicroApexOneServiceApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -11070,23 +12778,40 @@ pub struct TrendMicroApexOneServiceApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `trendmicroapexoneservice`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -11097,12 +12822,17 @@ pub struct TrendMicroApexOneServiceApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -11111,18 +12841,31 @@ pub struct TrendMicroApexOneServiceApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`TrendMicroApexOneServiceApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<TrendMicroApexOneServiceApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -11186,6 +12929,7 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -11193,6 +12937,7 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -11200,6 +12945,7 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -11207,18 +12953,31 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`TrendMicroApexOneServiceApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<
         TrendMicroApexOneServiceApplicationSettingsApplication,
     >,
@@ -11227,6 +12986,7 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -11272,6 +13032,7 @@ pub struct TrendMicroApexOneServiceApplicationSettingsApplication {
         rename = "baseURL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub base_url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -11310,6 +13071,7 @@ pub struct UnknownApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -11321,15 +13083,24 @@ pub struct UnknownApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -11338,22 +13109,35 @@ pub struct UnknownApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -11362,21 +13146,38 @@ pub struct UnknownApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// The key name of the app definition this app is an instance of.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -11395,7 +13196,11 @@ pub struct UnknownApplication {
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -11404,10 +13209,15 @@ pub struct UnknownApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -11589,27 +13399,47 @@ pub struct UsersLink {
     /// `hints`: see \[`HrefHints`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub hints: ::std::option::Option<HrefHints>,
     /// The link target.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub href: ::std::option::Option<::std::string::String>,
     /// The link's name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether `href` is a URI template.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub templated: ::std::option::Option<bool>,
     /// Media type of the target; application/json when absent.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -11651,6 +13481,7 @@ pub struct WsFederationApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -11662,15 +13493,24 @@ pub struct WsFederationApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -11679,22 +13519,35 @@ pub struct WsFederationApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -11703,23 +13556,40 @@ pub struct WsFederationApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// App key name; `template_wsfed` for WS-Federation apps.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -11730,12 +13600,17 @@ pub struct WsFederationApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -11744,18 +13619,31 @@ pub struct WsFederationApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`ApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
     /// `settings`: see \[`WsFederationApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<WsFederationApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -11820,6 +13708,7 @@ pub struct WsFederationApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -11827,6 +13716,7 @@ pub struct WsFederationApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -11834,6 +13724,7 @@ pub struct WsFederationApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -11841,16 +13732,29 @@ pub struct WsFederationApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`WsFederationApplicationSettingsApplication`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<WsFederationApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -11889,6 +13793,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "audienceRestriction",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub audience_restriction: ::std::option::Option<::std::string::String>,
     /// Authentication context class of the assertion.
@@ -11898,6 +13803,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "authnContextClassRef",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub authn_context_class_ref: ::std::option::Option<::std::string::String>,
     /// Regular expression selecting the groups sent in the `groupName` attribute.
@@ -11917,6 +13823,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "groupName",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub group_name: ::std::option::Option<::std::string::String>,
     /// Format of the group values (Active Directory groups only).
@@ -11926,6 +13833,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "groupValueFormat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub group_value_format: ::std::option::Option<
         WsFederationApplicationSettingsApplicationGroupValueFormat,
@@ -11937,10 +13845,15 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "nameIDFormat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub name_id_format: ::std::option::Option<::std::string::String>,
     /// URI that identifies the app to the Okta IdP.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub realm: ::std::option::Option<::std::string::String>,
     /// URL that launches the app.
     ///
@@ -11949,6 +13862,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "siteURL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub site_url: ::std::option::Option<::std::string::String>,
     /// Extra username attribute statements added to the assertion.
@@ -11958,6 +13872,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "usernameAttribute",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub username_attribute: ::std::option::Option<
         WsFederationApplicationSettingsApplicationUsernameAttribute,
@@ -11967,6 +13882,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "wReplyOverride",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub w_reply_override: ::std::option::Option<bool>,
     /// The SP endpoint users are returned to.
@@ -11976,6 +13892,7 @@ pub struct WsFederationApplicationSettingsApplication {
         rename = "wReplyURL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub w_reply_url: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -12192,6 +14109,7 @@ pub struct ZoomUsApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -12203,15 +14121,24 @@ pub struct ZoomUsApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -12220,22 +14147,35 @@ pub struct ZoomUsApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -12244,23 +14184,40 @@ pub struct ZoomUsApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `zoomus`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -12271,12 +14228,17 @@ pub struct ZoomUsApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -12285,18 +14247,31 @@ pub struct ZoomUsApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`ZoomUsApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<ZoomUsApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -12358,6 +14333,7 @@ pub struct ZoomUsApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -12365,6 +14341,7 @@ pub struct ZoomUsApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -12372,6 +14349,7 @@ pub struct ZoomUsApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -12379,24 +14357,38 @@ pub struct ZoomUsApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`ZoomUsApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<ZoomUsApplicationSettingsApplication>,
     /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -12442,6 +14434,7 @@ pub struct ZoomUsApplicationSettingsApplication {
         rename = "subDomain",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sub_domain: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
@@ -12480,6 +14473,7 @@ pub struct ZscalerbyzApplication {
         rename = "_embedded",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -12491,15 +14485,24 @@ pub struct ZscalerbyzApplication {
         rename = "_links",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`: see \[`ApplicationAccessibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub accessibility: ::std::option::Option<ApplicationAccessibility>,
     /// When the app was created.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
     ///
@@ -12508,22 +14511,35 @@ pub struct ZscalerbyzApplication {
         rename = "expressConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub features: ::std::option::Option<::std::vec::Vec<ApplicationFeature>>,
     /// The app's unique ID.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The app's display name, chosen by the admin.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// When the app was last changed.
     ///
@@ -12532,23 +14548,40 @@ pub struct ZscalerbyzApplication {
         rename = "lastUpdated",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// `licensing`: see \[`ApplicationLicensing`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub licensing: ::std::option::Option<ApplicationLicensing>,
     /// OIN key name; always `zscalerbyz`.
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The app's Okta resource name.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub orn: ::std::option::Option<::std::string::String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -12559,12 +14592,17 @@ pub struct ZscalerbyzApplication {
         rename = "signOnMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
     /// `status`: see \[`ApplicationLifecycleStatus`\].
     ///
     /// Set by the server; ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
     /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
     ///
@@ -12573,18 +14611,31 @@ pub struct ZscalerbyzApplication {
         rename = "universalLogout",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
     /// `visibility`: see \[`ApplicationVisibility`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
     /// `credentials`: see \[`SchemeApplicationCredentials`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
     /// `settings`: see \[`ZscalerbyzApplicationSettings`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub settings: ::std::option::Option<ZscalerbyzApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
@@ -12646,6 +14697,7 @@ pub struct ZscalerbyzApplicationSettings {
         rename = "emOptInStatus",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
     /// ID of an identity store app in the same org that backs this app.
@@ -12653,6 +14705,7 @@ pub struct ZscalerbyzApplicationSettings {
         rename = "identityStoreId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub identity_store_id: ::std::option::Option<::std::string::String>,
     /// Whether Okta assigns users to the app from their roles or groups.
@@ -12660,6 +14713,7 @@ pub struct ZscalerbyzApplicationSettings {
         rename = "implicitAssignment",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub implicit_assignment: ::std::option::Option<bool>,
     /// ID of the inline hook attached to the app.
@@ -12667,24 +14721,38 @@ pub struct ZscalerbyzApplicationSettings {
         rename = "inlineHookId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
     /// `notes`: see \[`ApplicationSettingsNotes`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
     /// `notifications`: see \[`ApplicationSettingsNotifications`\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
     /// `app`: see \[`ZscalerbyzApplicationSettingsApplication`\].
     ///
     /// Required by the spec in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
     pub app: ::std::option::Option<ZscalerbyzApplicationSettingsApplication>,
     /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
     #[serde(
         rename = "signOn",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on: ::std::option::Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
@@ -12729,6 +14797,7 @@ pub struct ZscalerbyzApplicationSettingsApplication {
         rename = "siteDomain",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub site_domain: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.

@@ -10,7 +10,7 @@ mod secret;
 mod timestamp;
 
 pub use decode::{DecodeError, from_slice, from_str, from_value};
-pub use nullable::{Nullable, deserialize_nullable};
+pub use nullable::{Nullable, deserialize_nullable, deserialize_some};
 pub use raw::{RawObject, UnionError};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};

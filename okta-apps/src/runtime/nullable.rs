@@ -82,6 +82,17 @@ where
     Nullable::deserialize(deserializer).map(Some)
 }
 
+/// For `Option<T>` fields that the spec does not mark nullable: a present
+/// key must hold a `T`, so a `null` there is an error rather than being read
+/// as absent and dropped on the next write.
+pub fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

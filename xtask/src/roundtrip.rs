@@ -1,0 +1,137 @@
+//! `cargo xtask roundtrip SPEC`: every Application in the examples of a
+//! published spec decodes to the variant its `name` and `signOnMode` call
+//! for, and re-encodes to the same JSON.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use okta_apps::models::Application;
+use serde_json::Value;
+
+/// The OIN keys and the variants they decode to.
+const OIN: &[(&str, &str)] = &[
+    ("google", "Google"),
+    ("office365", "Office365"),
+    ("salesforce", "Salesforce"),
+    ("slack", "Slack"),
+    ("trendmicroapexoneservice", "TrendMicroApexOneService"),
+    ("zoomus", "ZoomUs"),
+    ("zscalerbyz", "Zscalerbyz"),
+];
+
+/// The sign-on modes and the variants they decode to.
+const MODES: &[(&str, &str)] = &[
+    ("AUTO_LOGIN", "AutoLogin"),
+    ("BASIC_AUTH", "BasicAuth"),
+    ("BOOKMARK", "Bookmark"),
+    ("BROWSER_PLUGIN", "BrowserPlugin"),
+    ("OPENID_CONNECT", "OpenIdConnect"),
+    ("SAML_1_1", "Saml11"),
+    ("SAML_2_0", "Saml"),
+    ("SECURE_PASSWORD_STORE", "SecurePasswordStore"),
+    ("WS_FEDERATION", "WsFederation"),
+];
+
+/// The variant a payload must decode to, worked out from the payload alone.
+pub fn expected_variant(app: &Value) -> &'static str {
+    let name = app.get("name").and_then(Value::as_str);
+    if let Some((_, v)) = OIN.iter().find(|(k, _)| Some(*k) == name) {
+        return v;
+    }
+    let mode = app.get("signOnMode").and_then(Value::as_str);
+    MODES.iter().find(|(k, _)| Some(*k) == mode).map_or("Unknown", |(_, v)| v)
+}
+
+/// The variant name of a decoded app, as its `Debug` output starts.
+pub fn variant_of(app: &Application) -> String {
+    format!("{app:?}").split('(').next().unwrap_or_default().to_owned()
+}
+
+/// Whether a JSON value looks like an app (an object with a `signOnMode` or
+/// `label` and `settings`/`_links`).
+fn looks_like_app(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| o.contains_key("signOnMode") && (o.contains_key("label") || o.contains_key("name")))
+}
+
+/// Checks one payload; `Err` says what went wrong.
+pub fn check_app(app: &Value) -> Result<&'static str> {
+    let expected = expected_variant(app);
+    let decoded: Application = okta_apps::from_value(app).map_err(|e| anyhow::anyhow!("decode: {e}"))?;
+    let got = variant_of(&decoded);
+    if got != expected {
+        bail!("decoded as {got}, expected {expected}");
+    }
+    let encoded = serde_json::to_value(&decoded)?;
+    if encoded != *app {
+        bail!("re-encoding changed the payload");
+    }
+    Ok(expected)
+}
+
+/// Runs the check over `components/examples` of the spec at `path`; returns
+/// how many apps were checked.
+pub fn run(path: &Path) -> Result<usize> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let spec = codegen::load::load_str(&text, &path.display().to_string())?;
+    let examples = spec
+        .raw
+        .pointer("/components/examples")
+        .and_then(Value::as_object)
+        .context("the spec has no components/examples")?;
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (name, example) in examples {
+        let Some(value) = example.get("value") else { continue };
+        let apps: Vec<(String, &Value)> = match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| looks_like_app(v))
+                .map(|(i, v)| (format!("{name}[{i}]"), v))
+                .collect(),
+            v if looks_like_app(v) => vec![(name.clone(), v)],
+            _ => continue,
+        };
+        for (label, app) in apps {
+            match check_app(app) {
+                Ok(variant) => {
+                    checked += 1;
+                    println!("ok {label}: {variant}");
+                }
+                Err(e) => failures.push(format!("{label}: {e:#}")),
+            }
+        }
+    }
+    if !failures.is_empty() {
+        bail!("{} of {} apps failed:\n{}", failures.len(), checked + failures.len(), failures.join("\n"));
+    }
+    if checked == 0 {
+        bail!("no Application examples found in {}", path.display());
+    }
+    println!("{checked} apps decoded to the right variant and re-encoded exactly");
+    Ok(checked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_variants() {
+        let app = |v: Value| expected_variant(&v);
+        assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": "SAML_2_0"})), "Google");
+        assert_eq!(app(serde_json::json!({"name": "my_saml", "signOnMode": "SAML_2_0"})), "Saml");
+        assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": "RADIUS_FOR_CISCO_ASA"})), "Unknown");
+        assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": null})), "Unknown");
+    }
+
+    #[test]
+    fn a_good_app_passes_and_a_changed_one_fails() {
+        let good = serde_json::json!({"name": "bookmark", "label": "a", "signOnMode": "BOOKMARK",
+            "settings": {"app": {"url": "https://a.example.com"}, "x": 1}});
+        assert_eq!(check_app(&good).expect("passes"), "Bookmark");
+        let bad = serde_json::json!({"name": "bookmark", "label": "a", "signOnMode": "BOOKMARK",
+            "settings": {"app": {"url": 5}}});
+        assert!(check_app(&bad).is_err());
+    }
+}
