@@ -45,6 +45,8 @@ impl Default for Options {
 pub struct Generated {
     /// `models.rs`: every type.
     pub models: String,
+    /// `operations.rs`: a request struct and a response enum per operation.
+    pub operations: String,
     /// Warnings: what the spec got wrong and what was done instead.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -89,5 +91,6 @@ pub fn generate_spec(openapi: &openapiv3::OpenAPI, options: &Options) -> Result<
     }
     let header = print::header(&options.command, &options.spec_name);
     let models = print::print(emit::models(&api, &options.emit), &header, "models")?;
-    Ok(Generated { models, diagnostics: diagnostics.into_sorted() })
+    let operations = print::print(emit::operations(&api, &options.emit), &header, "operations")?;
+    Ok(Generated { models, operations, diagnostics: diagnostics.into_sorted() })
 }

@@ -1,1 +1,49 @@
-fn main() {}
+//! Decoding a 200-app page: typed `Vec<Application>` against `serde_json::Value`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use okta_apps::models::Application;
+use serde_json::Value;
+
+/// A page of 200 apps, cycling through the fixture payloads with unique ids.
+fn page() -> Vec<u8> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/apps");
+    let mut apps: Vec<Value> = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    names.sort();
+    for path in names {
+        let value: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON");
+        match value {
+            Value::Array(items) => apps.extend(items),
+            v => apps.push(v),
+        }
+    }
+    let page: Vec<Value> = (0..200)
+        .map(|i| {
+            let mut app = apps[i % apps.len()].clone();
+            app["id"] = Value::from(format!("0oa{i:017}"));
+            app
+        })
+        .collect();
+    serde_json::to_vec(&page).expect("encodes")
+}
+
+fn decode(c: &mut Criterion) {
+    let bytes = page();
+    let mut group = c.benchmark_group("decode_200_apps");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(&bytes)).expect("decodes")))
+    });
+    group.bench_function("Vec<Application>", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<Vec<Application>>(black_box(&bytes)).expect("decodes")))
+    });
+    group.bench_function("Vec<Application> with paths", |b| {
+        b.iter(|| black_box(okta_apps::from_slice::<Vec<Application>>(black_box(&bytes)).expect("decodes")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode);
+criterion_main!(benches);

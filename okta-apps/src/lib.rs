@@ -36,4 +36,11 @@ pub mod runtime;
 #[path = "generated/models.rs"]
 pub mod models;
 
+/// One request type and one response type per operation of the spec,
+/// without I/O: build a [`runtime::Request`], send it any way you like, and
+/// decode the status and body.
+#[rustfmt::skip]
+#[path = "generated/operations.rs"]
+pub mod operations;
+
 pub use runtime::{DecodeError, Nullable, Secret, Timestamp, from_slice, from_str, from_value};

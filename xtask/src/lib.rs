@@ -1,6 +1,5 @@
 //! The tasks behind `cargo xtask`, as a library so tests can run them.
 
-pub mod roundtrip;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +20,9 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report> {
     for d in &generated.diagnostics {
         eprintln!("{d}");
     }
-    let files = vec![(PathBuf::from("models.rs"), generated.models)];
+    let files = vec![
+        (PathBuf::from("models.rs"), generated.models),
+        (PathBuf::from("operations.rs"), generated.operations),
+    ];
     files::sync(&root.join(GENERATED), &files, "rs", mode).with_context(|| format!("writing {GENERATED}"))
 }

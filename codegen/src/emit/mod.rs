@@ -1,6 +1,7 @@
 //! Stage 3: the IR to Rust token streams. Reads only the IR, never the spec.
 
 mod enums;
+mod operations;
 mod structs;
 mod unions;
 
@@ -24,15 +25,23 @@ impl Default for EmitOptions {
 
 /// The models module: one item per named type, in name order.
 pub fn models(api: &Api, options: &EmitOptions) -> TokenStream {
-    let cx = Cx { api, rt: &options.runtime };
+    let cx = Cx { api, rt: &options.runtime, models: quote!() };
     let items = api.types.values().map(|def| cx.type_def(def));
     quote! { #(#items)* }
+}
+
+/// The operations module, a sibling of the models module.
+pub fn operations(api: &Api, options: &EmitOptions) -> TokenStream {
+    let cx = Cx { api, rt: &options.runtime, models: quote!(super::models::) };
+    operations::emit(&cx)
 }
 
 /// Emission context: the whole IR (to look up named types) and the runtime path.
 pub(crate) struct Cx<'a> {
     pub api: &'a Api,
     pub rt: &'a syn::Path,
+    /// The path to the models from where the code is emitted (empty inside them).
+    pub models: TokenStream,
 }
 
 impl Cx<'_> {
@@ -62,11 +71,13 @@ impl Cx<'_> {
             TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
             TypeRef::Named(n) => {
                 let ident = ident(n);
-                quote!(#ident)
+                let models = &self.models;
+                quote!(#models #ident)
             }
             TypeRef::Boxed(n) => {
                 let ident = ident(n);
-                quote!(::std::boxed::Box<#ident>)
+                let models = &self.models;
+                quote!(::std::boxed::Box<#models #ident>)
             }
             TypeRef::Vec(inner) => {
                 let inner = self.ty(inner);

@@ -191,6 +191,16 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
     let docs = doc_attrs(Some(&doc), None);
     let allow = if args.len() > CLIPPY_MAX_ARGS { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+    // Nothing to pass: `Default` is the same value (with the fixed ones set).
+    let default = args.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         impl #name {
             #docs
@@ -202,6 +212,7 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
                 }
             }
         }
+        #default
     }
 }
 

@@ -77,12 +77,12 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         };
         let arms = a.nullable.iter().map(|(variant, nullable)| {
             let variant = ident(variant);
-            let read = if *nullable {
-                quote!(v.#method.as_ref().and_then(#rt::Nullable::as_value))
-            } else {
-                quote!(v.#method.as_ref())
+            let read = match (*nullable, &a.ty) {
+                (true, _) => quote!(v.#method.as_ref().and_then(#rt::Nullable::as_value) #base),
+                (false, TypeRef::String) => quote!(v.#method.as_deref()),
+                (false, _) => quote!(v.#method.as_ref()),
             };
-            quote!(Self::#variant(v) => #read #base,)
+            quote!(Self::#variant(v) => #read,)
         });
         let docs = doc_attrs(a.docs.as_deref(), Some("`None` when absent or `null`."));
         quote! {

@@ -322,27 +322,23 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn id(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::Google(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Office365(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Salesforce(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Slack(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::TrendMicroApexOneService(v) => {
-                v.id.as_ref().map(::std::string::String::as_str)
-            }
-            Self::ZoomUs(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Zscalerbyz(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::AutoLogin(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::BasicAuth(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Bookmark(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::BrowserPlugin(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::OpenIdConnect(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Saml11(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Saml(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::SecurePasswordStore(v) => {
-                v.id.as_ref().map(::std::string::String::as_str)
-            }
-            Self::WsFederation(v) => v.id.as_ref().map(::std::string::String::as_str),
-            Self::Unknown(v) => v.id.as_ref().map(::std::string::String::as_str),
+            Self::Google(v) => v.id.as_deref(),
+            Self::Office365(v) => v.id.as_deref(),
+            Self::Salesforce(v) => v.id.as_deref(),
+            Self::Slack(v) => v.id.as_deref(),
+            Self::TrendMicroApexOneService(v) => v.id.as_deref(),
+            Self::ZoomUs(v) => v.id.as_deref(),
+            Self::Zscalerbyz(v) => v.id.as_deref(),
+            Self::AutoLogin(v) => v.id.as_deref(),
+            Self::BasicAuth(v) => v.id.as_deref(),
+            Self::Bookmark(v) => v.id.as_deref(),
+            Self::BrowserPlugin(v) => v.id.as_deref(),
+            Self::OpenIdConnect(v) => v.id.as_deref(),
+            Self::Saml11(v) => v.id.as_deref(),
+            Self::Saml(v) => v.id.as_deref(),
+            Self::SecurePasswordStore(v) => v.id.as_deref(),
+            Self::WsFederation(v) => v.id.as_deref(),
+            Self::Unknown(v) => v.id.as_deref(),
         }
     }
     /// The app's display name, chosen by the admin.
@@ -350,27 +346,23 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn label(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::Google(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Office365(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Salesforce(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Slack(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::TrendMicroApexOneService(v) => {
-                v.label.as_ref().map(::std::string::String::as_str)
-            }
-            Self::ZoomUs(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Zscalerbyz(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::AutoLogin(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::BasicAuth(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Bookmark(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::BrowserPlugin(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::OpenIdConnect(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Saml11(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Saml(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::SecurePasswordStore(v) => {
-                v.label.as_ref().map(::std::string::String::as_str)
-            }
-            Self::WsFederation(v) => v.label.as_ref().map(::std::string::String::as_str),
-            Self::Unknown(v) => v.label.as_ref().map(::std::string::String::as_str),
+            Self::Google(v) => v.label.as_deref(),
+            Self::Office365(v) => v.label.as_deref(),
+            Self::Salesforce(v) => v.label.as_deref(),
+            Self::Slack(v) => v.label.as_deref(),
+            Self::TrendMicroApexOneService(v) => v.label.as_deref(),
+            Self::ZoomUs(v) => v.label.as_deref(),
+            Self::Zscalerbyz(v) => v.label.as_deref(),
+            Self::AutoLogin(v) => v.label.as_deref(),
+            Self::BasicAuth(v) => v.label.as_deref(),
+            Self::Bookmark(v) => v.label.as_deref(),
+            Self::BrowserPlugin(v) => v.label.as_deref(),
+            Self::OpenIdConnect(v) => v.label.as_deref(),
+            Self::Saml11(v) => v.label.as_deref(),
+            Self::Saml(v) => v.label.as_deref(),
+            Self::SecurePasswordStore(v) => v.label.as_deref(),
+            Self::WsFederation(v) => v.label.as_deref(),
+            Self::Unknown(v) => v.label.as_deref(),
         }
     }
     /// When the app was last changed.
@@ -426,27 +418,23 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn name(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::Google(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Office365(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Salesforce(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Slack(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::TrendMicroApexOneService(v) => {
-                v.name.as_ref().map(::std::string::String::as_str)
-            }
-            Self::ZoomUs(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Zscalerbyz(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::AutoLogin(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::BasicAuth(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Bookmark(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::BrowserPlugin(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::OpenIdConnect(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Saml11(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Saml(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::SecurePasswordStore(v) => {
-                v.name.as_ref().map(::std::string::String::as_str)
-            }
-            Self::WsFederation(v) => v.name.as_ref().map(::std::string::String::as_str),
-            Self::Unknown(v) => v.name.as_ref().map(::std::string::String::as_str),
+            Self::Google(v) => v.name.as_deref(),
+            Self::Office365(v) => v.name.as_deref(),
+            Self::Salesforce(v) => v.name.as_deref(),
+            Self::Slack(v) => v.name.as_deref(),
+            Self::TrendMicroApexOneService(v) => v.name.as_deref(),
+            Self::ZoomUs(v) => v.name.as_deref(),
+            Self::Zscalerbyz(v) => v.name.as_deref(),
+            Self::AutoLogin(v) => v.name.as_deref(),
+            Self::BasicAuth(v) => v.name.as_deref(),
+            Self::Bookmark(v) => v.name.as_deref(),
+            Self::BrowserPlugin(v) => v.name.as_deref(),
+            Self::OpenIdConnect(v) => v.name.as_deref(),
+            Self::Saml11(v) => v.name.as_deref(),
+            Self::Saml(v) => v.name.as_deref(),
+            Self::SecurePasswordStore(v) => v.name.as_deref(),
+            Self::WsFederation(v) => v.name.as_deref(),
+            Self::Unknown(v) => v.name.as_deref(),
         }
     }
     /// The app's Okta resource name.
@@ -454,27 +442,23 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn orn(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::Google(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Office365(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Salesforce(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Slack(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::TrendMicroApexOneService(v) => {
-                v.orn.as_ref().map(::std::string::String::as_str)
-            }
-            Self::ZoomUs(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Zscalerbyz(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::AutoLogin(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::BasicAuth(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Bookmark(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::BrowserPlugin(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::OpenIdConnect(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Saml11(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Saml(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::SecurePasswordStore(v) => {
-                v.orn.as_ref().map(::std::string::String::as_str)
-            }
-            Self::WsFederation(v) => v.orn.as_ref().map(::std::string::String::as_str),
-            Self::Unknown(v) => v.orn.as_ref().map(::std::string::String::as_str),
+            Self::Google(v) => v.orn.as_deref(),
+            Self::Office365(v) => v.orn.as_deref(),
+            Self::Salesforce(v) => v.orn.as_deref(),
+            Self::Slack(v) => v.orn.as_deref(),
+            Self::TrendMicroApexOneService(v) => v.orn.as_deref(),
+            Self::ZoomUs(v) => v.orn.as_deref(),
+            Self::Zscalerbyz(v) => v.orn.as_deref(),
+            Self::AutoLogin(v) => v.orn.as_deref(),
+            Self::BasicAuth(v) => v.orn.as_deref(),
+            Self::Bookmark(v) => v.orn.as_deref(),
+            Self::BrowserPlugin(v) => v.orn.as_deref(),
+            Self::OpenIdConnect(v) => v.orn.as_deref(),
+            Self::Saml11(v) => v.orn.as_deref(),
+            Self::Saml(v) => v.orn.as_deref(),
+            Self::SecurePasswordStore(v) => v.orn.as_deref(),
+            Self::WsFederation(v) => v.orn.as_deref(),
+            Self::Unknown(v) => v.orn.as_deref(),
         }
     }
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
@@ -6011,6 +5995,11 @@ impl OAuth2ClientJsonWebKeyEcResponse {
         }
     }
 }
+impl ::std::default::Default for OAuth2ClientJsonWebKeyEcResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// Key type.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyECResponse/properties/kty`.
@@ -6281,6 +6270,11 @@ impl OAuth2ClientJsonWebKeyRsaResponse {
             n: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
         }
+    }
+}
+impl ::std::default::Default for OAuth2ClientJsonWebKeyRsaResponse {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// Key type.
@@ -11113,6 +11107,11 @@ impl SamlAttributeStatementExpression {
         }
     }
 }
+impl ::std::default::Default for SamlAttributeStatementExpression {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// Name format of the attribute.
 ///
 /// From `#/components/schemas/SamlAttributeStatementExpression/properties/namespace`.
@@ -11269,6 +11268,11 @@ impl SamlAttributeStatementGroup {
             r#type: ::std::option::Option::Some(::std::string::String::from("GROUP")),
             additional_properties: ::std::default::Default::default(),
         }
+    }
+}
+impl ::std::default::Default for SamlAttributeStatementGroup {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// How `filterValue` is matched against group names.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::raw::strip_position;
@@ -62,6 +63,11 @@ impl fmt::Display for DecodeError {
 
 /// Decodes JSON bytes as `T`.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    // Path tracking allocates per key: decode plainly, and again only to
+    // locate an error.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| DecodeError::new(e.path(), e.inner()))?;
     de.end().map_err(|e| DecodeError {
@@ -80,5 +86,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
 
 /// Decodes a JSON value as `T`.
 pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, DecodeError> {
+    if let Ok(decoded) = T::deserialize(value) {
+        return Ok(decoded);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| DecodeError::new(e.path(), e.inner()))
 }

@@ -91,11 +91,22 @@ impl RawObject {
 
     /// Decodes the object as `T` and wraps it (`Self::Google`).
     pub fn decode<T: DeserializeOwned, U>(&self, wrap: fn(T) -> U) -> Result<U, UnionError> {
-        let mut de = serde_json::Deserializer::from_str(self.0.get());
-        serde_path_to_error::deserialize(&mut de).map(wrap).map_err(|e| UnionError {
-            path: e.path().to_string(),
-            message: strip_position(&e.inner().to_string()).to_owned(),
-        })
+        // Tracking the path costs an allocation per key, so it is done only
+        // on the way to an error: decode plainly, and again to locate a failure.
+        match serde_json::from_str(self.0.get()) {
+            Ok(value) => Ok(wrap(value)),
+            Err(plain) => {
+                let mut de = serde_json::Deserializer::from_str(self.0.get());
+                Err(match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                    Err(e) => UnionError {
+                        path: e.path().to_string(),
+                        message: strip_position(&e.inner().to_string()).to_owned(),
+                    },
+                    // Not reachable for a deterministic decoder; report what the first pass said.
+                    Ok(_) => UnionError { path: ".".to_owned(), message: strip_position(&plain.to_string()).to_owned() },
+                })
+            }
+        }
     }
 
     /// The raw JSON text.

@@ -1,8 +1,10 @@
-//! `cargo xtask roundtrip SPEC`: every Application in the examples of a
-//! published spec decodes to the variant its `name` and `signOnMode` call
-//! for, and re-encodes to the same JSON.
+//! Checks every Application in the examples of an OpenAPI file: each decodes
+//! to the variant its `name` and `signOnMode` call for and re-encodes to the
+//! same JSON. `cargo xtask roundtrip SPEC` runs it;
+//! `cargo run -p okta-apps --example roundtrip -- SPEC` does too.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use okta_apps::models::Application;
@@ -33,7 +35,7 @@ const MODES: &[(&str, &str)] = &[
 ];
 
 /// The variant a payload must decode to, worked out from the payload alone.
-pub fn expected_variant(app: &Value) -> &'static str {
+fn expected_variant(app: &Value) -> &'static str {
     let name = app.get("name").and_then(Value::as_str);
     if let Some((_, v)) = OIN.iter().find(|(k, _)| Some(*k) == name) {
         return v;
@@ -43,7 +45,7 @@ pub fn expected_variant(app: &Value) -> &'static str {
 }
 
 /// The variant name of a decoded app, as its `Debug` output starts.
-pub fn variant_of(app: &Application) -> String {
+fn variant_of(app: &Application) -> String {
     format!("{app:?}").split('(').next().unwrap_or_default().to_owned()
 }
 
@@ -54,7 +56,7 @@ fn looks_like_app(v: &Value) -> bool {
 }
 
 /// Checks one payload; `Err` says what went wrong.
-pub fn check_app(app: &Value) -> Result<&'static str> {
+fn check_app(app: &Value) -> Result<&'static str> {
     let expected = expected_variant(app);
     let decoded: Application = okta_apps::from_value(app).map_err(|e| anyhow::anyhow!("decode: {e}"))?;
     let got = variant_of(&decoded);
@@ -70,7 +72,7 @@ pub fn check_app(app: &Value) -> Result<&'static str> {
 
 /// Runs the check over `components/examples` of the spec at `path`; returns
 /// how many apps were checked.
-pub fn run(path: &Path) -> Result<usize> {
+fn run(path: &Path) -> Result<usize> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let spec = codegen::load::load_str(&text, &path.display().to_string())?;
     let examples = spec
@@ -110,6 +112,21 @@ pub fn run(path: &Path) -> Result<usize> {
     }
     println!("{checked} apps decoded to the right variant and re-encoded exactly");
     Ok(checked)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [spec] = args.as_slice() else {
+        eprintln!("usage: roundtrip SPEC");
+        return ExitCode::FAILURE;
+    };
+    match run(Path::new(spec)) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[cfg(test)]

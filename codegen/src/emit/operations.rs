@@ -1,0 +1,338 @@
+//! Operations, sans I/O: a struct per operation holding its parameters and
+//! body, which builds a runtime `Request`, and an enum of its documented
+//! responses with a decoder from status and body bytes.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Cx, doc_attrs, ident};
+use crate::ir::{Method, Operation, Param, ParamIn, TypeRef};
+use crate::names::{self, Scope};
+
+/// The operations module: one request struct and one response enum per operation.
+pub(super) fn emit(cx: &Cx<'_>) -> TokenStream {
+    let mut scope = Scope::default();
+    let items = cx.api.operations.iter().map(|op| {
+        let base = scope.claim(&names::type_name(&op.id));
+        let response = scope.claim(&format!("{base}Response"));
+        operation(cx, op, &base, &response)
+    });
+    quote! { #(#items)* }
+}
+
+fn method(m: Method) -> TokenStream {
+    let variant = format_ident!("{}", names::type_name(&m.as_str().to_ascii_lowercase()));
+    quote!(#variant)
+}
+
+/// The field type of a parameter: `Option` unless required.
+fn param_ty(cx: &Cx<'_>, p: &Param) -> TokenStream {
+    let ty = cx.ty(&p.ty);
+    if p.required { ty } else { quote!(::std::option::Option<#ty>) }
+}
+
+/// The wire text of a scalar parameter value.
+fn wire_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String::clone(#value)),
+        TypeRef::Secret => quote!(#value.expose().to_owned()),
+        _ => quote!(::std::string::ToString::to_string(#value)),
+    }
+}
+
+fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenStream {
+    let rt = cx.rt;
+    let name = ident(base);
+    let response_name = ident(response);
+    let id = &op.id;
+    let template = &op.path;
+    let method = method(op.method);
+    let summary = format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id);
+    let docs = doc_attrs(op.docs.as_deref(), Some(&summary));
+
+    let mut fields = Vec::new();
+    let mut required_args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let field = ident(&p.name);
+        let ty = param_ty(cx, p);
+        let where_ = match p.location {
+            ParamIn::Path => "Path parameter",
+            ParamIn::Query => "Query parameter",
+            ParamIn::Header => "Header",
+        };
+        let note = format!("{where_} `{}`.", p.wire);
+        let pdocs = doc_attrs(p.docs.as_deref(), Some(&note));
+        fields.push(quote! { #pdocs pub #field: #ty, });
+        if p.required {
+            match &p.ty {
+                TypeRef::String => {
+                    required_args.push(quote!(#field: impl ::std::convert::Into<::std::string::String>));
+                    inits.push(quote!(#field: #field.into()));
+                }
+                _ => {
+                    required_args.push(quote!(#field: #ty));
+                    inits.push(quote!(#field));
+                }
+            }
+        } else {
+            inits.push(quote!(#field: ::std::option::Option::None));
+        }
+    }
+    let body_field = op.body.as_ref().map(|b| match &b.ty {
+        Some(ty) => (cx.ty(ty), b.required, &b.media_type),
+        None => (quote!(::std::vec::Vec<u8>), b.required, &b.media_type),
+    });
+    if let Some((ty, required, media)) = &body_field {
+        let note = format!("The request body (`{media}`).");
+        let bdocs = doc_attrs(Some(&note), None);
+        if *required {
+            fields.push(quote! { #bdocs pub body: #ty, });
+            required_args.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        } else {
+            fields.push(quote! { #bdocs pub body: ::std::option::Option<#ty>, });
+            inits.push(quote!(body: ::std::option::Option::None));
+        }
+    }
+    let needs_new = !required_args.is_empty();
+    let default = if needs_new { quote!() } else { quote!(::std::default::Default,) };
+    let constructor = needs_new.then(|| {
+        let doc = format!(" A `{base}` request with its required parameters; the optional ones unset.");
+        let allow = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#required_args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    });
+
+    let path = build_path(cx, op);
+    let query = build_pairs(cx, op, ParamIn::Query);
+    let headers = build_pairs(cx, op, ParamIn::Header);
+    let body = match &body_field {
+        Some((_, true, media)) if media.contains("json") => quote!(::std::option::Option::Some(#rt::json_body(&self.body)?)),
+        Some((_, false, media)) if media.contains("json") => quote!(match &self.body {
+            ::std::option::Option::Some(body) => ::std::option::Option::Some(#rt::json_body(body)?),
+            ::std::option::Option::None => ::std::option::Option::None,
+        }),
+        Some((_, true, _)) => quote!(::std::option::Option::Some(self.body.clone())),
+        Some((_, false, _)) => quote!(self.body.clone()),
+        None => quote!(::std::option::Option::None),
+    };
+    let (variants, arms) = responses(cx, op, response);
+    let response_doc = format!(" The documented responses of `{id}`.");
+
+    quote! {
+        #docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// The operationId.
+            pub const OPERATION_ID: &'static str = #id;
+            /// The HTTP method.
+            pub const METHOD: #rt::Method = #rt::Method::#method;
+            /// The path template.
+            pub const PATH: &'static str = #template;
+
+            #constructor
+
+            /// Builds the request: the path with each parameter as one
+            /// percent-encoded segment, query pairs, checked headers and the body.
+            pub fn to_request(&self) -> ::std::result::Result<#rt::Request, #rt::RequestError> {
+                #path
+                #query
+                #headers
+                ::std::result::Result::Ok(#rt::Request {
+                    operation: Self::OPERATION_ID,
+                    method: Self::METHOD,
+                    template: Self::PATH,
+                    path,
+                    query,
+                    headers,
+                    body: #body,
+                })
+            }
+
+            /// Decodes a response by its status. A success body that does not
+            /// decode is an error naming the JSON path; an error body that does
+            /// not decode is kept raw as `Other`.
+            pub fn decode_response(status: u16, body: &[u8]) -> ::std::result::Result<#response_name, #rt::DecodeError> {
+                #arms
+            }
+        }
+
+        #[doc = #response_doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #response_name {
+            #(#variants)*
+            /// A status the spec does not document (or an error body that did not decode).
+            Other {
+                /// The HTTP status.
+                status: u16,
+                /// The body as received.
+                body: ::std::vec::Vec<u8>,
+            },
+        }
+    }
+}
+
+/// `let mut path = ...;` with literal pieces and encoded parameters.
+fn build_path(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let rt = cx.rt;
+    let mut steps = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            steps.push(quote!(path.push_str(#literal);));
+        }
+        let Some(close) = rest[open..].find('}') else { break };
+        let wire = &rest[open + 1..open + close];
+        match op.params.iter().find(|p| p.location == ParamIn::Path && p.wire == wire) {
+            Some(p) => {
+                let field = ident(&p.name);
+                let text = wire_text(&p.ty, quote!(&self.#field));
+                steps.push(quote!(#rt::push_segment(&mut path, #wire, &#text)?;));
+            }
+            None => {
+                let literal = &rest[open..=open + close];
+                steps.push(quote!(path.push_str(#literal);));
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        steps.push(quote!(path.push_str(#rest);));
+    }
+    quote! {
+        let mut path = ::std::string::String::new();
+        #(#steps)*
+    }
+}
+
+/// `let mut query = ...;` or `let mut headers = ...;` from the parameters at `location`.
+fn build_pairs(cx: &Cx<'_>, op: &Operation, location: ParamIn) -> TokenStream {
+    let rt = cx.rt;
+    let var = if location == ParamIn::Query { format_ident!("query") } else { format_ident!("headers") };
+    let pushes: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == location)
+        .map(|p| {
+            let field = ident(&p.name);
+            let wire = &p.wire;
+            let (item_ty, many) = match &p.ty {
+                TypeRef::Vec(inner) => (inner.as_ref(), true),
+                other => (other, false),
+            };
+            let text = wire_text(item_ty, quote!(value));
+            let push = if location == ParamIn::Query {
+                quote!(#var.push((#wire, #text));)
+            } else {
+                quote!(#var.push(#rt::header_value(#wire, #text)?);)
+            };
+            match (p.required, many) {
+                (true, true) => quote! { for value in &self.#field { #push } },
+                (true, false) => quote! { { let value = &self.#field; #push } },
+                (false, true) => quote! { if let ::std::option::Option::Some(values) = &self.#field { for value in values { #push } } },
+                (false, false) => quote! { if let ::std::option::Option::Some(value) = &self.#field { #push } },
+            }
+        })
+        .collect();
+    if pushes.is_empty() {
+        quote!(let #var = ::std::vec::Vec::new();)
+    } else {
+        quote! {
+            let mut #var = ::std::vec::Vec::new();
+            #(#pushes)*
+        }
+    }
+}
+
+/// The response enum's variants and the status `match` that fills them.
+fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, TokenStream) {
+    let rt = cx.rt;
+    let enum_name = ident(response);
+    let mut variants = Vec::new();
+    let mut exact = Vec::new();
+    let mut ranges = Vec::new();
+    let mut default_arm = None;
+    for r in &op.responses {
+        let variant = ident(&r.name);
+        let doc = format!(" `{}`{}", r.status, r.docs.as_deref().map(|d| format!(": {}", d.lines().next().unwrap_or(""))).unwrap_or_default());
+        let success = r.status.starts_with('2');
+        let decode = |ty: &TypeRef| {
+            let ty = cx.ty(ty);
+            if success {
+                quote!(#rt::from_slice::<#ty>(body).map(#enum_name::#variant))
+            } else {
+                quote!(::std::result::Result::Ok(
+                    #rt::from_slice::<#ty>(body)
+                        .map(#enum_name::#variant)
+                        .unwrap_or_else(|_| #enum_name::Other { status, body: body.to_vec() })
+                ))
+            }
+        };
+        let (variant_def, value) = match (&r.ty, r.status.as_str()) {
+            (Some(ty), "default") => {
+                let t = cx.ty(ty);
+                let value = {
+                    let t2 = cx.ty(ty);
+                    quote!(::std::result::Result::Ok(
+                        #rt::from_slice::<#t2>(body)
+                            .map(|value| #enum_name::#variant { status, value })
+                            .unwrap_or_else(|_| #enum_name::Other { status, body: body.to_vec() })
+                    ))
+                };
+                (quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },), value)
+            }
+            (None, "default") => (
+                quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16 },),
+                quote!(::std::result::Result::Ok(#enum_name::#variant { status })),
+            ),
+            (Some(ty), _) => {
+                let t = cx.ty(ty);
+                (quote!(#[doc = #doc] #variant(#t),), decode(ty))
+            }
+            (None, _) => (quote!(#[doc = #doc] #variant,), quote!(::std::result::Result::Ok(#enum_name::#variant))),
+        };
+        variants.push(variant_def);
+        match status_pattern(&r.status) {
+            Some(p) if r.status.ends_with("XX") => ranges.push(quote!(#p => #value,)),
+            Some(p) => exact.push(quote!(#p => #value,)),
+            None => default_arm = Some(quote!(_ => #value,)),
+        }
+    }
+    let uses_body = default_arm.is_none() || op.responses.iter().any(|r| r.ty.is_some());
+    let fallback = default_arm.unwrap_or_else(|| quote!(_ => ::std::result::Result::Ok(#enum_name::Other { status, body: body.to_vec() }),));
+    let ignore_body = (!uses_body).then(|| quote!(let _ = body;));
+    // Exact statuses first: `404` wins over `4XX`.
+    let arms = quote! {
+        #ignore_body
+        match status {
+            #(#exact)*
+            #(#ranges)*
+            #fallback
+        }
+    };
+    (variants, arms)
+}
+
+/// A `match` pattern for a status: `200`, `400..=499` for `4XX`; `None` for `default`.
+fn status_pattern(status: &str) -> Option<TokenStream> {
+    use proc_macro2::Literal;
+    if let Ok(code) = status.parse::<u16>() {
+        let code = Literal::u16_unsuffixed(code);
+        return Some(quote!(#code));
+    }
+    let class = status.strip_suffix("XX")?.parse::<u16>().ok()?;
+    let (low, high) = (Literal::u16_unsuffixed(class * 100), Literal::u16_unsuffixed(class * 100 + 99));
+    Some(quote!(#low..=#high))
+}
