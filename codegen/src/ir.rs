@@ -127,22 +127,21 @@ pub struct Variant {
     pub name: String,
     /// The struct it holds.
     pub ty: String,
-    /// How a payload is recognized as this variant.
-    pub key: VariantKey,
+    /// `x-okta-defined-as`: a property (`name`) with this value picks the
+    /// variant, before the discriminator is looked at.
+    pub defined_as: Option<DefinedAs>,
+    /// Discriminator values that pick the variant (none for a variant known
+    /// only by its `x-okta-defined-as` key).
+    pub discriminator: Vec<String>,
 }
 
-/// How a variant is recognized.
+/// An `x-okta-defined-as` key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum VariantKey {
-    /// `x-okta-defined-as`: a property (`name`) has this value. Checked first.
-    DefinedAs {
-        /// The property.
-        property: String,
-        /// Its value.
-        value: String,
-    },
-    /// The discriminator property has one of these values.
-    Discriminator(Vec<String>),
+pub struct DefinedAs {
+    /// The property.
+    pub property: String,
+    /// Its value.
+    pub value: String,
 }
 
 /// A union without a discriminator.

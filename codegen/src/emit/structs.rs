@@ -73,33 +73,25 @@ fn stored_ty(cx: &Cx<'_>, f: &Field) -> TokenStream {
 fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let ty = stored_ty(cx, f);
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     if f.required {
-        notes.push("Required by the spec in requests.");
+        notes.push("Required by the spec in requests.".to_owned());
     }
     if f.read_only {
-        notes.push("Set by the server; ignored in requests.");
+        notes.push("Set by the server; ignored in requests.".to_owned());
     }
     if f.write_only {
-        notes.push("Sent in requests; never returned.");
+        notes.push("Sent in requests; never returned.".to_owned());
     }
     if f.nullable {
-        notes.push("The server may send `null`, kept apart from absent.");
+        notes.push("The server may send `null`, kept apart from absent.".to_owned());
     }
-    let see;
-    let text = match (&f.docs, f.ty.named()) {
-        (Some(d), _) => Some(d.as_str()),
-        (None, Some(n)) => {
-            see = format!("`{}`: see [`{}`].", f.wire, crate::names::unraw(n));
-            Some(see.as_str())
-        }
-        (None, None) => {
-            see = format!("`{}`.", f.wire);
-            Some(see.as_str())
-        }
-    };
+    if let Some(n) = f.ty.named() {
+        notes.insert(0, format!("See [`{}`].", crate::names::unraw(n)));
+    }
     let note = (!notes.is_empty()).then(|| notes.join(" "));
-    let docs = doc_attrs(text, note.as_deref());
+    let fallback = format!("`{}`.", f.wire);
+    let docs = doc_attrs(Some(f.docs.as_deref().unwrap_or(&fallback)), note.as_deref());
     let wire = &f.wire;
     let rename = if crate::names::unraw(&f.name) == f.wire { quote!() } else { quote!(rename = #wire,) };
     // A `null` the spec does not allow is an error naming the path, never

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Cx, doc_attrs, ident};
-use crate::ir::{TypeDef, TypeRef, Union, Untagged, VariantKey};
+use crate::ir::{TypeDef, TypeRef, Union, Untagged};
 
 pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStream) -> TokenStream {
     let rt = cx.rt;
@@ -14,22 +14,22 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let unknown_ty = ident(&u.unknown);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| ident(&v.ty)).collect();
-    let variant_docs = u.variants.iter().map(|v| match &v.key {
-        VariantKey::DefinedAs { property, value } => format!(" `{property}` is `{value}`."),
-        VariantKey::Discriminator(values) => {
-            let values: Vec<String> = values.iter().map(|x| format!("`{x}`")).collect();
-            format!(" `{}` is {}.", u.property, values.join(" or "))
+    let variant_docs = u.variants.iter().map(|v| {
+        let values: Vec<String> = v.discriminator.iter().map(|x| format!("`{x}`")).collect();
+        let by_discriminator = format!("`{}` is {}", u.property, values.join(" or "));
+        match (&v.defined_as, values.is_empty()) {
+            (Some(d), true) => format!(" `{}` is `{}`.", d.property, d.value),
+            (Some(d), false) => format!(" `{}` is `{}`, or {by_discriminator}.", d.property, d.value),
+            (None, _) => format!(" {by_discriminator}."),
         }
     });
     let unknown_doc = format!(" Anything else: `{}` absent, `null` or a value this crate does not know. Kept whole.", u.property);
 
     // The properties to read before choosing: defined-as keys first, then the discriminator.
     let mut properties: Vec<&str> = Vec::new();
-    for v in &u.variants {
-        if let VariantKey::DefinedAs { property, .. } = &v.key {
-            if !properties.contains(&property.as_str()) {
-                properties.push(property);
-            }
+    for d in u.variants.iter().filter_map(|v| v.defined_as.as_ref()) {
+        if !properties.contains(&d.property.as_str()) {
+            properties.push(&d.property);
         }
     }
     if !properties.contains(&u.property.as_str()) {
@@ -40,9 +40,9 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 
     // Innermost: the discriminator; around it, each defined-as property in turn.
     let disc_key = &keys[position(&u.property)];
-    let disc_arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| match &v.key {
-        VariantKey::Discriminator(values) => Some(quote!(#(::std::option::Option::Some(#values))|* => raw.decode(Self::#variant),)),
-        VariantKey::DefinedAs { .. } => None,
+    let disc_arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.discriminator.is_empty()).map(|(v, variant)| {
+        let values = &v.discriminator;
+        quote!(#(::std::option::Option::Some(#values))|* => raw.decode(Self::#variant),)
     });
     let mut dispatch = quote! {
         match #disc_key.as_deref() {
@@ -52,11 +52,10 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     };
     for property in properties.iter().rev().filter(|p| **p != u.property) {
         let key = &keys[position(property)];
-        let arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| match &v.key {
-            VariantKey::DefinedAs { property: p, value } if p == property => {
-                Some(quote!(::std::option::Option::Some(#value) => raw.decode(Self::#variant),))
-            }
-            _ => None,
+        let arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| {
+            let d = v.defined_as.as_ref().filter(|d| d.property == *property)?;
+            let value = &d.value;
+            Some(quote!(::std::option::Option::Some(#value) => raw.decode(Self::#variant),))
         });
         dispatch = quote! {
             match #key.as_deref() {

@@ -9,8 +9,7 @@ use super::view::{Kind, View};
 use super::{Lower, SchemaRef};
 use crate::diag::Pointer;
 use crate::ir::{
-    Accessor, Enum, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged, Variant,
-    VariantKey,
+    Accessor, DefinedAs, Enum, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged, Variant,
 };
 use crate::names::{self, Scope};
 
@@ -27,11 +26,11 @@ pub(super) fn plan_presets(cx: &mut Lower<'_>) {
         };
         let Some(disc) = &schema.schema_data.discriminator else { continue };
         for child in members(cx, &parent, schema) {
-            let preset = match defined_as(cx, &child) {
-                Some(defined) => Some(defined),
-                None => discriminator_values(disc, &child).into_iter().next().map(|v| (disc.property_name.clone(), v)),
-            };
-            cx.presets.entry(child).or_default().extend(preset);
+            let defined = defined_as(cx, &child);
+            let value = discriminator_values(disc, &child, defined.is_some()).into_iter().next();
+            let entry = cx.presets.entry(child).or_default();
+            entry.extend(defined);
+            entry.extend(value.map(|v| (disc.property_name.clone(), v)));
         }
     }
 }
@@ -78,8 +77,9 @@ fn defined_as(cx: &Lower<'_>, component: &str) -> Option<(String, String)> {
     }
 }
 
-/// The discriminator values naming `component`: the mapping's, else its name.
-fn discriminator_values(disc: &openapiv3::Discriminator, component: &str) -> Vec<String> {
+/// The discriminator values naming `component`: the mapping's, else its
+/// name, unless it is keyed by `x-okta-defined-as` instead.
+fn discriminator_values(disc: &openapiv3::Discriminator, component: &str, keyed: bool) -> Vec<String> {
     let target = format!("{}{component}", super::COMPONENT_PREFIX);
     let mapped: Vec<String> = disc
         .mapping
@@ -87,7 +87,7 @@ fn discriminator_values(disc: &openapiv3::Discriminator, component: &str) -> Vec
         .filter(|(_, t)| **t == target || t.as_str() == component)
         .map(|(k, _)| k.clone())
         .collect();
-    if mapped.is_empty() { vec![component.to_owned()] } else { mapped }
+    if mapped.is_empty() && !keyed { vec![component.to_owned()] } else { mapped }
 }
 
 fn docs_of(view: &View<'_>) -> Option<String> {
@@ -395,12 +395,10 @@ fn lower_union<'a>(
             cx.diags.error(at, "union-member", format!("`{member}` is not an object schema; left out of the union"));
             continue;
         };
-        let key = match defined_as(cx, member) {
-            Some((property, value)) => VariantKey::DefinedAs { property, value },
-            None => VariantKey::Discriminator(discriminator_values(&disc, member)),
-        };
+        let defined_as = defined_as(cx, member).map(|(property, value)| DefinedAs { property, value });
+        let discriminator = discriminator_values(&disc, member, defined_as.is_some());
         let short = ty.strip_suffix(name).or_else(|| ty.strip_prefix(name)).filter(|s| !s.is_empty()).unwrap_or(&ty);
-        variants.push(Variant { name: scope.claim(short), ty, key });
+        variants.push(Variant { name: scope.claim(short), ty, defined_as, discriminator });
     }
     for (value, target) in &disc.mapping {
         let known = target.strip_prefix(super::COMPONENT_PREFIX).is_some_and(|t| member_names.iter().any(|m| m == t));

@@ -11,9 +11,9 @@
     ::serde::Deserialize
 )]
 pub struct AccessPolicyLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -135,6 +135,16 @@ impl AcsEndpoint {
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Application {
+    /// `name` is `template_basic_auth`, or `signOnMode` is `BASIC_AUTH`.
+    BasicAuth(BasicAuthApplication),
+    /// `name` is `bookmark`, or `signOnMode` is `BOOKMARK`.
+    Bookmark(BookmarkApplication),
+    /// `name` is `oidc_client`, or `signOnMode` is `OPENID_CONNECT`.
+    OpenIdConnect(OpenIdConnectApplication),
+    /// `name` is `template_sps`, or `signOnMode` is `SECURE_PASSWORD_STORE`.
+    SecurePasswordStore(SecurePasswordStoreApplication),
+    /// `name` is `template_wsfed`, or `signOnMode` is `WS_FEDERATION`.
+    WsFederation(WsFederationApplication),
     /// `name` is `google`.
     Google(GoogleApplication),
     /// `name` is `office365`.
@@ -151,22 +161,12 @@ pub enum Application {
     Zscalerbyz(ZscalerbyzApplication),
     /// `signOnMode` is `AUTO_LOGIN`.
     AutoLogin(AutoLoginApplication),
-    /// `signOnMode` is `BASIC_AUTH`.
-    BasicAuth(BasicAuthApplication),
-    /// `signOnMode` is `BOOKMARK`.
-    Bookmark(BookmarkApplication),
     /// `signOnMode` is `BROWSER_PLUGIN`.
     BrowserPlugin(BrowserPluginApplication),
-    /// `signOnMode` is `OPENID_CONNECT`.
-    OpenIdConnect(OpenIdConnectApplication),
     /// `signOnMode` is `SAML_1_1`.
     Saml11(Saml11Application),
     /// `signOnMode` is `SAML_2_0`.
     Saml(SamlApplication),
-    /// `signOnMode` is `SECURE_PASSWORD_STORE`.
-    SecurePasswordStore(SecurePasswordStoreApplication),
-    /// `signOnMode` is `WS_FEDERATION`.
-    WsFederation(WsFederationApplication),
     /// Anything else: `signOnMode` absent, `null` or a value this crate does not know. Kept whole.
     Unknown(UnknownApplication),
 }
@@ -180,6 +180,11 @@ impl Application {
         &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > {
         match self {
+            Self::BasicAuth(v) => v.embedded.as_ref(),
+            Self::Bookmark(v) => v.embedded.as_ref(),
+            Self::OpenIdConnect(v) => v.embedded.as_ref(),
+            Self::SecurePasswordStore(v) => v.embedded.as_ref(),
+            Self::WsFederation(v) => v.embedded.as_ref(),
             Self::Google(v) => v.embedded.as_ref(),
             Self::Office365(v) => v.embedded.as_ref(),
             Self::Salesforce(v) => v.embedded.as_ref(),
@@ -188,20 +193,20 @@ impl Application {
             Self::ZoomUs(v) => v.embedded.as_ref(),
             Self::Zscalerbyz(v) => v.embedded.as_ref(),
             Self::AutoLogin(v) => v.embedded.as_ref(),
-            Self::BasicAuth(v) => v.embedded.as_ref(),
-            Self::Bookmark(v) => v.embedded.as_ref(),
             Self::BrowserPlugin(v) => v.embedded.as_ref(),
-            Self::OpenIdConnect(v) => v.embedded.as_ref(),
             Self::Saml11(v) => v.embedded.as_ref(),
             Self::Saml(v) => v.embedded.as_ref(),
-            Self::SecurePasswordStore(v) => v.embedded.as_ref(),
-            Self::WsFederation(v) => v.embedded.as_ref(),
             Self::Unknown(v) => v.embedded.as_ref(),
         }
     }
     /// `None` when absent or `null`.
     pub fn links(&self) -> ::std::option::Option<&ApplicationLinks> {
         match self {
+            Self::BasicAuth(v) => v.links.as_ref(),
+            Self::Bookmark(v) => v.links.as_ref(),
+            Self::OpenIdConnect(v) => v.links.as_ref(),
+            Self::SecurePasswordStore(v) => v.links.as_ref(),
+            Self::WsFederation(v) => v.links.as_ref(),
             Self::Google(v) => v.links.as_ref(),
             Self::Office365(v) => v.links.as_ref(),
             Self::Salesforce(v) => v.links.as_ref(),
@@ -210,20 +215,20 @@ impl Application {
             Self::ZoomUs(v) => v.links.as_ref(),
             Self::Zscalerbyz(v) => v.links.as_ref(),
             Self::AutoLogin(v) => v.links.as_ref(),
-            Self::BasicAuth(v) => v.links.as_ref(),
-            Self::Bookmark(v) => v.links.as_ref(),
             Self::BrowserPlugin(v) => v.links.as_ref(),
-            Self::OpenIdConnect(v) => v.links.as_ref(),
             Self::Saml11(v) => v.links.as_ref(),
             Self::Saml(v) => v.links.as_ref(),
-            Self::SecurePasswordStore(v) => v.links.as_ref(),
-            Self::WsFederation(v) => v.links.as_ref(),
             Self::Unknown(v) => v.links.as_ref(),
         }
     }
     /// `None` when absent or `null`.
     pub fn accessibility(&self) -> ::std::option::Option<&ApplicationAccessibility> {
         match self {
+            Self::BasicAuth(v) => v.accessibility.as_ref(),
+            Self::Bookmark(v) => v.accessibility.as_ref(),
+            Self::OpenIdConnect(v) => v.accessibility.as_ref(),
+            Self::SecurePasswordStore(v) => v.accessibility.as_ref(),
+            Self::WsFederation(v) => v.accessibility.as_ref(),
             Self::Google(v) => v.accessibility.as_ref(),
             Self::Office365(v) => v.accessibility.as_ref(),
             Self::Salesforce(v) => v.accessibility.as_ref(),
@@ -232,14 +237,9 @@ impl Application {
             Self::ZoomUs(v) => v.accessibility.as_ref(),
             Self::Zscalerbyz(v) => v.accessibility.as_ref(),
             Self::AutoLogin(v) => v.accessibility.as_ref(),
-            Self::BasicAuth(v) => v.accessibility.as_ref(),
-            Self::Bookmark(v) => v.accessibility.as_ref(),
             Self::BrowserPlugin(v) => v.accessibility.as_ref(),
-            Self::OpenIdConnect(v) => v.accessibility.as_ref(),
             Self::Saml11(v) => v.accessibility.as_ref(),
             Self::Saml(v) => v.accessibility.as_ref(),
-            Self::SecurePasswordStore(v) => v.accessibility.as_ref(),
-            Self::WsFederation(v) => v.accessibility.as_ref(),
             Self::Unknown(v) => v.accessibility.as_ref(),
         }
     }
@@ -248,6 +248,11 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn created(&self) -> ::std::option::Option<&::okta_apps::runtime::Timestamp> {
         match self {
+            Self::BasicAuth(v) => v.created.as_ref(),
+            Self::Bookmark(v) => v.created.as_ref(),
+            Self::OpenIdConnect(v) => v.created.as_ref(),
+            Self::SecurePasswordStore(v) => v.created.as_ref(),
+            Self::WsFederation(v) => v.created.as_ref(),
             Self::Google(v) => v.created.as_ref(),
             Self::Office365(v) => v.created.as_ref(),
             Self::Salesforce(v) => v.created.as_ref(),
@@ -256,14 +261,9 @@ impl Application {
             Self::ZoomUs(v) => v.created.as_ref(),
             Self::Zscalerbyz(v) => v.created.as_ref(),
             Self::AutoLogin(v) => v.created.as_ref(),
-            Self::BasicAuth(v) => v.created.as_ref(),
-            Self::Bookmark(v) => v.created.as_ref(),
             Self::BrowserPlugin(v) => v.created.as_ref(),
-            Self::OpenIdConnect(v) => v.created.as_ref(),
             Self::Saml11(v) => v.created.as_ref(),
             Self::Saml(v) => v.created.as_ref(),
-            Self::SecurePasswordStore(v) => v.created.as_ref(),
-            Self::WsFederation(v) => v.created.as_ref(),
             Self::Unknown(v) => v.created.as_ref(),
         }
     }
@@ -272,6 +272,11 @@ impl Application {
         &self,
     ) -> ::std::option::Option<&ApplicationExpressConfiguration> {
         match self {
+            Self::BasicAuth(v) => v.express_configuration.as_ref(),
+            Self::Bookmark(v) => v.express_configuration.as_ref(),
+            Self::OpenIdConnect(v) => v.express_configuration.as_ref(),
+            Self::SecurePasswordStore(v) => v.express_configuration.as_ref(),
+            Self::WsFederation(v) => v.express_configuration.as_ref(),
             Self::Google(v) => v.express_configuration.as_ref(),
             Self::Office365(v) => v.express_configuration.as_ref(),
             Self::Salesforce(v) => v.express_configuration.as_ref(),
@@ -280,14 +285,9 @@ impl Application {
             Self::ZoomUs(v) => v.express_configuration.as_ref(),
             Self::Zscalerbyz(v) => v.express_configuration.as_ref(),
             Self::AutoLogin(v) => v.express_configuration.as_ref(),
-            Self::BasicAuth(v) => v.express_configuration.as_ref(),
-            Self::Bookmark(v) => v.express_configuration.as_ref(),
             Self::BrowserPlugin(v) => v.express_configuration.as_ref(),
-            Self::OpenIdConnect(v) => v.express_configuration.as_ref(),
             Self::Saml11(v) => v.express_configuration.as_ref(),
             Self::Saml(v) => v.express_configuration.as_ref(),
-            Self::SecurePasswordStore(v) => v.express_configuration.as_ref(),
-            Self::WsFederation(v) => v.express_configuration.as_ref(),
             Self::Unknown(v) => v.express_configuration.as_ref(),
         }
     }
@@ -298,6 +298,11 @@ impl Application {
         &self,
     ) -> ::std::option::Option<&::std::vec::Vec<ApplicationFeature>> {
         match self {
+            Self::BasicAuth(v) => v.features.as_ref(),
+            Self::Bookmark(v) => v.features.as_ref(),
+            Self::OpenIdConnect(v) => v.features.as_ref(),
+            Self::SecurePasswordStore(v) => v.features.as_ref(),
+            Self::WsFederation(v) => v.features.as_ref(),
             Self::Google(v) => v.features.as_ref(),
             Self::Office365(v) => v.features.as_ref(),
             Self::Salesforce(v) => v.features.as_ref(),
@@ -306,14 +311,9 @@ impl Application {
             Self::ZoomUs(v) => v.features.as_ref(),
             Self::Zscalerbyz(v) => v.features.as_ref(),
             Self::AutoLogin(v) => v.features.as_ref(),
-            Self::BasicAuth(v) => v.features.as_ref(),
-            Self::Bookmark(v) => v.features.as_ref(),
             Self::BrowserPlugin(v) => v.features.as_ref(),
-            Self::OpenIdConnect(v) => v.features.as_ref(),
             Self::Saml11(v) => v.features.as_ref(),
             Self::Saml(v) => v.features.as_ref(),
-            Self::SecurePasswordStore(v) => v.features.as_ref(),
-            Self::WsFederation(v) => v.features.as_ref(),
             Self::Unknown(v) => v.features.as_ref(),
         }
     }
@@ -322,6 +322,11 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn id(&self) -> ::std::option::Option<&str> {
         match self {
+            Self::BasicAuth(v) => v.id.as_deref(),
+            Self::Bookmark(v) => v.id.as_deref(),
+            Self::OpenIdConnect(v) => v.id.as_deref(),
+            Self::SecurePasswordStore(v) => v.id.as_deref(),
+            Self::WsFederation(v) => v.id.as_deref(),
             Self::Google(v) => v.id.as_deref(),
             Self::Office365(v) => v.id.as_deref(),
             Self::Salesforce(v) => v.id.as_deref(),
@@ -330,14 +335,9 @@ impl Application {
             Self::ZoomUs(v) => v.id.as_deref(),
             Self::Zscalerbyz(v) => v.id.as_deref(),
             Self::AutoLogin(v) => v.id.as_deref(),
-            Self::BasicAuth(v) => v.id.as_deref(),
-            Self::Bookmark(v) => v.id.as_deref(),
             Self::BrowserPlugin(v) => v.id.as_deref(),
-            Self::OpenIdConnect(v) => v.id.as_deref(),
             Self::Saml11(v) => v.id.as_deref(),
             Self::Saml(v) => v.id.as_deref(),
-            Self::SecurePasswordStore(v) => v.id.as_deref(),
-            Self::WsFederation(v) => v.id.as_deref(),
             Self::Unknown(v) => v.id.as_deref(),
         }
     }
@@ -346,6 +346,11 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn label(&self) -> ::std::option::Option<&str> {
         match self {
+            Self::BasicAuth(v) => v.label.as_deref(),
+            Self::Bookmark(v) => v.label.as_deref(),
+            Self::OpenIdConnect(v) => v.label.as_deref(),
+            Self::SecurePasswordStore(v) => v.label.as_deref(),
+            Self::WsFederation(v) => v.label.as_deref(),
             Self::Google(v) => v.label.as_deref(),
             Self::Office365(v) => v.label.as_deref(),
             Self::Salesforce(v) => v.label.as_deref(),
@@ -354,14 +359,9 @@ impl Application {
             Self::ZoomUs(v) => v.label.as_deref(),
             Self::Zscalerbyz(v) => v.label.as_deref(),
             Self::AutoLogin(v) => v.label.as_deref(),
-            Self::BasicAuth(v) => v.label.as_deref(),
-            Self::Bookmark(v) => v.label.as_deref(),
             Self::BrowserPlugin(v) => v.label.as_deref(),
-            Self::OpenIdConnect(v) => v.label.as_deref(),
             Self::Saml11(v) => v.label.as_deref(),
             Self::Saml(v) => v.label.as_deref(),
-            Self::SecurePasswordStore(v) => v.label.as_deref(),
-            Self::WsFederation(v) => v.label.as_deref(),
             Self::Unknown(v) => v.label.as_deref(),
         }
     }
@@ -372,6 +372,11 @@ impl Application {
         &self,
     ) -> ::std::option::Option<&::okta_apps::runtime::Timestamp> {
         match self {
+            Self::BasicAuth(v) => v.last_updated.as_ref(),
+            Self::Bookmark(v) => v.last_updated.as_ref(),
+            Self::OpenIdConnect(v) => v.last_updated.as_ref(),
+            Self::SecurePasswordStore(v) => v.last_updated.as_ref(),
+            Self::WsFederation(v) => v.last_updated.as_ref(),
             Self::Google(v) => v.last_updated.as_ref(),
             Self::Office365(v) => v.last_updated.as_ref(),
             Self::Salesforce(v) => v.last_updated.as_ref(),
@@ -380,20 +385,20 @@ impl Application {
             Self::ZoomUs(v) => v.last_updated.as_ref(),
             Self::Zscalerbyz(v) => v.last_updated.as_ref(),
             Self::AutoLogin(v) => v.last_updated.as_ref(),
-            Self::BasicAuth(v) => v.last_updated.as_ref(),
-            Self::Bookmark(v) => v.last_updated.as_ref(),
             Self::BrowserPlugin(v) => v.last_updated.as_ref(),
-            Self::OpenIdConnect(v) => v.last_updated.as_ref(),
             Self::Saml11(v) => v.last_updated.as_ref(),
             Self::Saml(v) => v.last_updated.as_ref(),
-            Self::SecurePasswordStore(v) => v.last_updated.as_ref(),
-            Self::WsFederation(v) => v.last_updated.as_ref(),
             Self::Unknown(v) => v.last_updated.as_ref(),
         }
     }
     /// `None` when absent or `null`.
     pub fn licensing(&self) -> ::std::option::Option<&ApplicationLicensing> {
         match self {
+            Self::BasicAuth(v) => v.licensing.as_ref(),
+            Self::Bookmark(v) => v.licensing.as_ref(),
+            Self::OpenIdConnect(v) => v.licensing.as_ref(),
+            Self::SecurePasswordStore(v) => v.licensing.as_ref(),
+            Self::WsFederation(v) => v.licensing.as_ref(),
             Self::Google(v) => v.licensing.as_ref(),
             Self::Office365(v) => v.licensing.as_ref(),
             Self::Salesforce(v) => v.licensing.as_ref(),
@@ -402,14 +407,9 @@ impl Application {
             Self::ZoomUs(v) => v.licensing.as_ref(),
             Self::Zscalerbyz(v) => v.licensing.as_ref(),
             Self::AutoLogin(v) => v.licensing.as_ref(),
-            Self::BasicAuth(v) => v.licensing.as_ref(),
-            Self::Bookmark(v) => v.licensing.as_ref(),
             Self::BrowserPlugin(v) => v.licensing.as_ref(),
-            Self::OpenIdConnect(v) => v.licensing.as_ref(),
             Self::Saml11(v) => v.licensing.as_ref(),
             Self::Saml(v) => v.licensing.as_ref(),
-            Self::SecurePasswordStore(v) => v.licensing.as_ref(),
-            Self::WsFederation(v) => v.licensing.as_ref(),
             Self::Unknown(v) => v.licensing.as_ref(),
         }
     }
@@ -418,6 +418,11 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn name(&self) -> ::std::option::Option<&str> {
         match self {
+            Self::BasicAuth(v) => v.name.as_deref(),
+            Self::Bookmark(v) => v.name.as_deref(),
+            Self::OpenIdConnect(v) => v.name.as_deref(),
+            Self::SecurePasswordStore(v) => v.name.as_deref(),
+            Self::WsFederation(v) => v.name.as_deref(),
             Self::Google(v) => v.name.as_deref(),
             Self::Office365(v) => v.name.as_deref(),
             Self::Salesforce(v) => v.name.as_deref(),
@@ -426,14 +431,9 @@ impl Application {
             Self::ZoomUs(v) => v.name.as_deref(),
             Self::Zscalerbyz(v) => v.name.as_deref(),
             Self::AutoLogin(v) => v.name.as_deref(),
-            Self::BasicAuth(v) => v.name.as_deref(),
-            Self::Bookmark(v) => v.name.as_deref(),
             Self::BrowserPlugin(v) => v.name.as_deref(),
-            Self::OpenIdConnect(v) => v.name.as_deref(),
             Self::Saml11(v) => v.name.as_deref(),
             Self::Saml(v) => v.name.as_deref(),
-            Self::SecurePasswordStore(v) => v.name.as_deref(),
-            Self::WsFederation(v) => v.name.as_deref(),
             Self::Unknown(v) => v.name.as_deref(),
         }
     }
@@ -442,6 +442,11 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn orn(&self) -> ::std::option::Option<&str> {
         match self {
+            Self::BasicAuth(v) => v.orn.as_deref(),
+            Self::Bookmark(v) => v.orn.as_deref(),
+            Self::OpenIdConnect(v) => v.orn.as_deref(),
+            Self::SecurePasswordStore(v) => v.orn.as_deref(),
+            Self::WsFederation(v) => v.orn.as_deref(),
             Self::Google(v) => v.orn.as_deref(),
             Self::Office365(v) => v.orn.as_deref(),
             Self::Salesforce(v) => v.orn.as_deref(),
@@ -450,14 +455,9 @@ impl Application {
             Self::ZoomUs(v) => v.orn.as_deref(),
             Self::Zscalerbyz(v) => v.orn.as_deref(),
             Self::AutoLogin(v) => v.orn.as_deref(),
-            Self::BasicAuth(v) => v.orn.as_deref(),
-            Self::Bookmark(v) => v.orn.as_deref(),
             Self::BrowserPlugin(v) => v.orn.as_deref(),
-            Self::OpenIdConnect(v) => v.orn.as_deref(),
             Self::Saml11(v) => v.orn.as_deref(),
             Self::Saml(v) => v.orn.as_deref(),
-            Self::SecurePasswordStore(v) => v.orn.as_deref(),
-            Self::WsFederation(v) => v.orn.as_deref(),
             Self::Unknown(v) => v.orn.as_deref(),
         }
     }
@@ -470,6 +470,11 @@ impl Application {
         &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > {
         match self {
+            Self::BasicAuth(v) => v.profile.as_ref(),
+            Self::Bookmark(v) => v.profile.as_ref(),
+            Self::OpenIdConnect(v) => v.profile.as_ref(),
+            Self::SecurePasswordStore(v) => v.profile.as_ref(),
+            Self::WsFederation(v) => v.profile.as_ref(),
             Self::Google(v) => v.profile.as_ref(),
             Self::Office365(v) => v.profile.as_ref(),
             Self::Salesforce(v) => v.profile.as_ref(),
@@ -478,20 +483,20 @@ impl Application {
             Self::ZoomUs(v) => v.profile.as_ref(),
             Self::Zscalerbyz(v) => v.profile.as_ref(),
             Self::AutoLogin(v) => v.profile.as_ref(),
-            Self::BasicAuth(v) => v.profile.as_ref(),
-            Self::Bookmark(v) => v.profile.as_ref(),
             Self::BrowserPlugin(v) => v.profile.as_ref(),
-            Self::OpenIdConnect(v) => v.profile.as_ref(),
             Self::Saml11(v) => v.profile.as_ref(),
             Self::Saml(v) => v.profile.as_ref(),
-            Self::SecurePasswordStore(v) => v.profile.as_ref(),
-            Self::WsFederation(v) => v.profile.as_ref(),
             Self::Unknown(v) => v.profile.as_ref(),
         }
     }
     /// `None` when absent or `null`.
     pub fn sign_on_mode(&self) -> ::std::option::Option<&ApplicationSignOnMode> {
         match self {
+            Self::BasicAuth(v) => v.sign_on_mode.as_ref(),
+            Self::Bookmark(v) => v.sign_on_mode.as_ref(),
+            Self::OpenIdConnect(v) => v.sign_on_mode.as_ref(),
+            Self::SecurePasswordStore(v) => v.sign_on_mode.as_ref(),
+            Self::WsFederation(v) => v.sign_on_mode.as_ref(),
             Self::Google(v) => v.sign_on_mode.as_ref(),
             Self::Office365(v) => v.sign_on_mode.as_ref(),
             Self::Salesforce(v) => v.sign_on_mode.as_ref(),
@@ -500,14 +505,9 @@ impl Application {
             Self::ZoomUs(v) => v.sign_on_mode.as_ref(),
             Self::Zscalerbyz(v) => v.sign_on_mode.as_ref(),
             Self::AutoLogin(v) => v.sign_on_mode.as_ref(),
-            Self::BasicAuth(v) => v.sign_on_mode.as_ref(),
-            Self::Bookmark(v) => v.sign_on_mode.as_ref(),
             Self::BrowserPlugin(v) => v.sign_on_mode.as_ref(),
-            Self::OpenIdConnect(v) => v.sign_on_mode.as_ref(),
             Self::Saml11(v) => v.sign_on_mode.as_ref(),
             Self::Saml(v) => v.sign_on_mode.as_ref(),
-            Self::SecurePasswordStore(v) => v.sign_on_mode.as_ref(),
-            Self::WsFederation(v) => v.sign_on_mode.as_ref(),
             Self::Unknown(v) => {
                 v.sign_on_mode
                     .as_ref()
@@ -518,6 +518,11 @@ impl Application {
     /// `None` when absent or `null`.
     pub fn status(&self) -> ::std::option::Option<&ApplicationLifecycleStatus> {
         match self {
+            Self::BasicAuth(v) => v.status.as_ref(),
+            Self::Bookmark(v) => v.status.as_ref(),
+            Self::OpenIdConnect(v) => v.status.as_ref(),
+            Self::SecurePasswordStore(v) => v.status.as_ref(),
+            Self::WsFederation(v) => v.status.as_ref(),
             Self::Google(v) => v.status.as_ref(),
             Self::Office365(v) => v.status.as_ref(),
             Self::Salesforce(v) => v.status.as_ref(),
@@ -526,14 +531,9 @@ impl Application {
             Self::ZoomUs(v) => v.status.as_ref(),
             Self::Zscalerbyz(v) => v.status.as_ref(),
             Self::AutoLogin(v) => v.status.as_ref(),
-            Self::BasicAuth(v) => v.status.as_ref(),
-            Self::Bookmark(v) => v.status.as_ref(),
             Self::BrowserPlugin(v) => v.status.as_ref(),
-            Self::OpenIdConnect(v) => v.status.as_ref(),
             Self::Saml11(v) => v.status.as_ref(),
             Self::Saml(v) => v.status.as_ref(),
-            Self::SecurePasswordStore(v) => v.status.as_ref(),
-            Self::WsFederation(v) => v.status.as_ref(),
             Self::Unknown(v) => v.status.as_ref(),
         }
     }
@@ -542,6 +542,11 @@ impl Application {
         &self,
     ) -> ::std::option::Option<&ApplicationUniversalLogout> {
         match self {
+            Self::BasicAuth(v) => v.universal_logout.as_ref(),
+            Self::Bookmark(v) => v.universal_logout.as_ref(),
+            Self::OpenIdConnect(v) => v.universal_logout.as_ref(),
+            Self::SecurePasswordStore(v) => v.universal_logout.as_ref(),
+            Self::WsFederation(v) => v.universal_logout.as_ref(),
             Self::Google(v) => v.universal_logout.as_ref(),
             Self::Office365(v) => v.universal_logout.as_ref(),
             Self::Salesforce(v) => v.universal_logout.as_ref(),
@@ -550,20 +555,20 @@ impl Application {
             Self::ZoomUs(v) => v.universal_logout.as_ref(),
             Self::Zscalerbyz(v) => v.universal_logout.as_ref(),
             Self::AutoLogin(v) => v.universal_logout.as_ref(),
-            Self::BasicAuth(v) => v.universal_logout.as_ref(),
-            Self::Bookmark(v) => v.universal_logout.as_ref(),
             Self::BrowserPlugin(v) => v.universal_logout.as_ref(),
-            Self::OpenIdConnect(v) => v.universal_logout.as_ref(),
             Self::Saml11(v) => v.universal_logout.as_ref(),
             Self::Saml(v) => v.universal_logout.as_ref(),
-            Self::SecurePasswordStore(v) => v.universal_logout.as_ref(),
-            Self::WsFederation(v) => v.universal_logout.as_ref(),
             Self::Unknown(v) => v.universal_logout.as_ref(),
         }
     }
     /// `None` when absent or `null`.
     pub fn visibility(&self) -> ::std::option::Option<&ApplicationVisibility> {
         match self {
+            Self::BasicAuth(v) => v.visibility.as_ref(),
+            Self::Bookmark(v) => v.visibility.as_ref(),
+            Self::OpenIdConnect(v) => v.visibility.as_ref(),
+            Self::SecurePasswordStore(v) => v.visibility.as_ref(),
+            Self::WsFederation(v) => v.visibility.as_ref(),
             Self::Google(v) => v.visibility.as_ref(),
             Self::Office365(v) => v.visibility.as_ref(),
             Self::Salesforce(v) => v.visibility.as_ref(),
@@ -572,16 +577,36 @@ impl Application {
             Self::ZoomUs(v) => v.visibility.as_ref(),
             Self::Zscalerbyz(v) => v.visibility.as_ref(),
             Self::AutoLogin(v) => v.visibility.as_ref(),
-            Self::BasicAuth(v) => v.visibility.as_ref(),
-            Self::Bookmark(v) => v.visibility.as_ref(),
             Self::BrowserPlugin(v) => v.visibility.as_ref(),
-            Self::OpenIdConnect(v) => v.visibility.as_ref(),
             Self::Saml11(v) => v.visibility.as_ref(),
             Self::Saml(v) => v.visibility.as_ref(),
-            Self::SecurePasswordStore(v) => v.visibility.as_ref(),
-            Self::WsFederation(v) => v.visibility.as_ref(),
             Self::Unknown(v) => v.visibility.as_ref(),
         }
+    }
+}
+impl ::std::convert::From<BasicAuthApplication> for Application {
+    fn from(value: BasicAuthApplication) -> Self {
+        Self::BasicAuth(value)
+    }
+}
+impl ::std::convert::From<BookmarkApplication> for Application {
+    fn from(value: BookmarkApplication) -> Self {
+        Self::Bookmark(value)
+    }
+}
+impl ::std::convert::From<OpenIdConnectApplication> for Application {
+    fn from(value: OpenIdConnectApplication) -> Self {
+        Self::OpenIdConnect(value)
+    }
+}
+impl ::std::convert::From<SecurePasswordStoreApplication> for Application {
+    fn from(value: SecurePasswordStoreApplication) -> Self {
+        Self::SecurePasswordStore(value)
+    }
+}
+impl ::std::convert::From<WsFederationApplication> for Application {
+    fn from(value: WsFederationApplication) -> Self {
+        Self::WsFederation(value)
     }
 }
 impl ::std::convert::From<GoogleApplication> for Application {
@@ -624,24 +649,9 @@ impl ::std::convert::From<AutoLoginApplication> for Application {
         Self::AutoLogin(value)
     }
 }
-impl ::std::convert::From<BasicAuthApplication> for Application {
-    fn from(value: BasicAuthApplication) -> Self {
-        Self::BasicAuth(value)
-    }
-}
-impl ::std::convert::From<BookmarkApplication> for Application {
-    fn from(value: BookmarkApplication) -> Self {
-        Self::Bookmark(value)
-    }
-}
 impl ::std::convert::From<BrowserPluginApplication> for Application {
     fn from(value: BrowserPluginApplication) -> Self {
         Self::BrowserPlugin(value)
-    }
-}
-impl ::std::convert::From<OpenIdConnectApplication> for Application {
-    fn from(value: OpenIdConnectApplication) -> Self {
-        Self::OpenIdConnect(value)
     }
 }
 impl ::std::convert::From<Saml11Application> for Application {
@@ -652,16 +662,6 @@ impl ::std::convert::From<Saml11Application> for Application {
 impl ::std::convert::From<SamlApplication> for Application {
     fn from(value: SamlApplication) -> Self {
         Self::Saml(value)
-    }
-}
-impl ::std::convert::From<SecurePasswordStoreApplication> for Application {
-    fn from(value: SecurePasswordStoreApplication) -> Self {
-        Self::SecurePasswordStore(value)
-    }
-}
-impl ::std::convert::From<WsFederationApplication> for Application {
-    fn from(value: WsFederationApplication) -> Self {
-        Self::WsFederation(value)
     }
 }
 impl ::std::convert::From<UnknownApplication> for Application {
@@ -675,6 +675,11 @@ impl ::serde::Serialize for Application {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
+            Self::BasicAuth(value) => value.serialize(serializer),
+            Self::Bookmark(value) => value.serialize(serializer),
+            Self::OpenIdConnect(value) => value.serialize(serializer),
+            Self::SecurePasswordStore(value) => value.serialize(serializer),
+            Self::WsFederation(value) => value.serialize(serializer),
             Self::Google(value) => value.serialize(serializer),
             Self::Office365(value) => value.serialize(serializer),
             Self::Salesforce(value) => value.serialize(serializer),
@@ -683,14 +688,9 @@ impl ::serde::Serialize for Application {
             Self::ZoomUs(value) => value.serialize(serializer),
             Self::Zscalerbyz(value) => value.serialize(serializer),
             Self::AutoLogin(value) => value.serialize(serializer),
-            Self::BasicAuth(value) => value.serialize(serializer),
-            Self::Bookmark(value) => value.serialize(serializer),
             Self::BrowserPlugin(value) => value.serialize(serializer),
-            Self::OpenIdConnect(value) => value.serialize(serializer),
             Self::Saml11(value) => value.serialize(serializer),
             Self::Saml(value) => value.serialize(serializer),
-            Self::SecurePasswordStore(value) => value.serialize(serializer),
-            Self::WsFederation(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -702,6 +702,17 @@ impl<'de> ::serde::Deserialize<'de> for Application {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0, key1] = raw.probe(["name", "signOnMode"]);
         let decoded = match key0.as_deref() {
+            ::std::option::Option::Some("template_basic_auth") => {
+                raw.decode(Self::BasicAuth)
+            }
+            ::std::option::Option::Some("bookmark") => raw.decode(Self::Bookmark),
+            ::std::option::Option::Some("oidc_client") => raw.decode(Self::OpenIdConnect),
+            ::std::option::Option::Some("template_sps") => {
+                raw.decode(Self::SecurePasswordStore)
+            }
+            ::std::option::Option::Some("template_wsfed") => {
+                raw.decode(Self::WsFederation)
+            }
             ::std::option::Option::Some("google") => raw.decode(Self::Google),
             ::std::option::Option::Some("office365") => raw.decode(Self::Office365),
             ::std::option::Option::Some("salesforce") => raw.decode(Self::Salesforce),
@@ -713,27 +724,27 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             ::std::option::Option::Some("zscalerbyz") => raw.decode(Self::Zscalerbyz),
             _ => {
                 match key1.as_deref() {
-                    ::std::option::Option::Some("AUTO_LOGIN") => {
-                        raw.decode(Self::AutoLogin)
-                    }
                     ::std::option::Option::Some("BASIC_AUTH") => {
                         raw.decode(Self::BasicAuth)
                     }
                     ::std::option::Option::Some("BOOKMARK") => raw.decode(Self::Bookmark),
-                    ::std::option::Option::Some("BROWSER_PLUGIN") => {
-                        raw.decode(Self::BrowserPlugin)
-                    }
                     ::std::option::Option::Some("OPENID_CONNECT") => {
                         raw.decode(Self::OpenIdConnect)
                     }
-                    ::std::option::Option::Some("SAML_1_1") => raw.decode(Self::Saml11),
-                    ::std::option::Option::Some("SAML_2_0") => raw.decode(Self::Saml),
                     ::std::option::Option::Some("SECURE_PASSWORD_STORE") => {
                         raw.decode(Self::SecurePasswordStore)
                     }
                     ::std::option::Option::Some("WS_FEDERATION") => {
                         raw.decode(Self::WsFederation)
                     }
+                    ::std::option::Option::Some("AUTO_LOGIN") => {
+                        raw.decode(Self::AutoLogin)
+                    }
+                    ::std::option::Option::Some("BROWSER_PLUGIN") => {
+                        raw.decode(Self::BrowserPlugin)
+                    }
+                    ::std::option::Option::Some("SAML_1_1") => raw.decode(Self::Saml11),
+                    ::std::option::Option::Some("SAML_2_0") => raw.decode(Self::Saml),
                     _ => raw.decode(Self::Unknown),
                 }
             }
@@ -875,14 +886,18 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCapability {
     ::serde::Deserialize
 )]
 pub struct ApplicationCredentials {
-    /// `signing`: see \[`ApplicationCredentialsSigning`\].
+    /// `signing`.
+    ///
+    /// See [`ApplicationCredentialsSigning`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub signing: ::std::option::Option<ApplicationCredentialsSigning>,
-    /// `userNameTemplate`: see \[`ApplicationCredentialsUsernameTemplate`\].
+    /// `userNameTemplate`.
+    ///
+    /// See [`ApplicationCredentialsUsernameTemplate`].
     #[serde(
         rename = "userNameTemplate",
         default,
@@ -940,7 +955,9 @@ pub struct ApplicationCredentialsOAuthClient {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub pkce_required: ::std::option::Option<bool>,
-    /// `token_endpoint_auth_method`: see \[`OAuthEndpointAuthenticationMethod`\].
+    /// `token_endpoint_auth_method`.
+    ///
+    /// See [`OAuthEndpointAuthenticationMethod`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -1090,7 +1107,9 @@ pub struct ApplicationCredentialsSigning {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub rotation_mode: ::std::option::Option<::std::string::String>,
-    /// `use`: see \[`ApplicationCredentialsSigningUse`\].
+    /// `use`.
+    ///
+    /// See [`ApplicationCredentialsSigningUse`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -1181,7 +1200,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCredentialsSigningUse {
 pub struct ApplicationCredentialsUsernameTemplate {
     /// Whether username changes are pushed to the app (CUSTOM templates).
     ///
-    /// The server may send `null`, kept apart from absent.
+    /// See [`ApplicationCredentialsUsernameTemplatePushStatus`]. The server may send `null`, kept apart from absent.
     #[serde(
         rename = "pushStatus",
         default,
@@ -1203,6 +1222,8 @@ pub struct ApplicationCredentialsUsernameTemplate {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Kind of expression in `template`.
+    ///
+    /// See [`ApplicationCredentialsUsernameTemplateType`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -1386,6 +1407,8 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCredentialsUsernameTemplateTy
 )]
 pub struct ApplicationExpressConfiguration {
     /// Capabilities that are turned on.
+    ///
+    /// See [`ApplicationCapability`].
     #[serde(
         rename = "enabledCapabilities",
         default,
@@ -1396,6 +1419,8 @@ pub struct ApplicationExpressConfiguration {
         ::std::vec::Vec<ApplicationCapability>,
     >,
     /// Capabilities the app supports.
+    ///
+    /// See [`ApplicationCapability`].
     #[serde(
         rename = "supportedCapabilities",
         default,
@@ -1785,7 +1810,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatus {
     ::serde::Deserialize
 )]
 pub struct ApplicationLinks {
-    /// `accessPolicy`: see \[`AccessPolicyLink`\].
+    /// `accessPolicy`.
+    ///
+    /// See [`AccessPolicyLink`].
     #[serde(
         rename = "accessPolicy",
         default,
@@ -1793,7 +1820,9 @@ pub struct ApplicationLinks {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub access_policy: ::std::option::Option<AccessPolicyLink>,
-    /// `activate`: see \[`HrefObjectActivateLink`\].
+    /// `activate`.
+    ///
+    /// See [`HrefObjectActivateLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -1801,6 +1830,8 @@ pub struct ApplicationLinks {
     )]
     pub activate: ::std::option::Option<HrefObjectActivateLink>,
     /// The app's sign-in links.
+    ///
+    /// See [`HrefObject`].
     #[serde(
         rename = "appLinks",
         default,
@@ -1808,21 +1839,27 @@ pub struct ApplicationLinks {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app_links: ::std::option::Option<::std::vec::Vec<HrefObject>>,
-    /// `deactivate`: see \[`HrefObjectDeactivateLink`\].
+    /// `deactivate`.
+    ///
+    /// See [`HrefObjectDeactivateLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub deactivate: ::std::option::Option<HrefObjectDeactivateLink>,
-    /// `groups`: see \[`GroupsLink`\].
+    /// `groups`.
+    ///
+    /// See [`GroupsLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub groups: ::std::option::Option<GroupsLink>,
-    /// `help`: see \[`HelpLink`\].
+    /// `help`.
+    ///
+    /// See [`HelpLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -1830,20 +1867,26 @@ pub struct ApplicationLinks {
     )]
     pub help: ::std::option::Option<HelpLink>,
     /// The app's logo images.
+    ///
+    /// See [`HrefObject`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub logo: ::std::option::Option<::std::vec::Vec<HrefObject>>,
-    /// `metadata`: see \[`MetadataLink`\].
+    /// `metadata`.
+    ///
+    /// See [`MetadataLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub metadata: ::std::option::Option<MetadataLink>,
-    /// `self`: see \[`HrefObjectSelfLink`\].
+    /// `self`.
+    ///
+    /// See [`HrefObjectSelfLink`].
     #[serde(
         rename = "self",
         default,
@@ -1851,7 +1894,9 @@ pub struct ApplicationLinks {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub self_: ::std::option::Option<HrefObjectSelfLink>,
-    /// `users`: see \[`UsersLink`\].
+    /// `users`.
+    ///
+    /// See [`UsersLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -1879,7 +1924,7 @@ pub struct ApplicationLinks {
 pub struct ApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -1911,14 +1956,18 @@ pub struct ApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2064,7 +2113,9 @@ pub struct ApplicationSettingsNotes {
     ::serde::Deserialize
 )]
 pub struct ApplicationSettingsNotifications {
-    /// `vpn`: see \[`ApplicationSettingsNotificationsVpn`\].
+    /// `vpn`.
+    ///
+    /// See [`ApplicationSettingsNotificationsVpn`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2112,9 +2163,9 @@ pub struct ApplicationSettingsNotificationsVpn {
     pub message: ::std::option::Option<
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
-    /// `network`: see \[`ApplicationSettingsNotificationsVpnNetwork`\].
+    /// `network`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSettingsNotificationsVpnNetwork`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2154,6 +2205,8 @@ impl ApplicationSettingsNotificationsVpn {
 )]
 pub struct ApplicationSettingsNotificationsVpnNetwork {
     /// When the VPN message is shown.
+    ///
+    /// See [`ApplicationSettingsNotificationsVpnNetworkConnection`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2376,7 +2429,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationSignOnMode {
 pub struct ApplicationUniversalLogout {
     /// Whether the app shares an identity stack with other apps of the same vendor (`null` when unsupported).
     ///
-    /// The server may send `null`, kept apart from absent.
+    /// See [`ApplicationUniversalLogoutIdentityStack`]. The server may send `null`, kept apart from absent.
     #[serde(
         rename = "identityStack",
         default,
@@ -2388,7 +2441,7 @@ pub struct ApplicationUniversalLogout {
     >,
     /// How Universal Logout is carried out (`null` when unsupported).
     ///
-    /// The server may send `null`, kept apart from absent.
+    /// See [`ApplicationUniversalLogoutProtocol`]. The server may send `null`, kept apart from absent.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2398,6 +2451,8 @@ pub struct ApplicationUniversalLogout {
         ::okta_apps::runtime::Nullable<ApplicationUniversalLogoutProtocol>,
     >,
     /// Whether Universal Logout is on for this app.
+    ///
+    /// See [`ApplicationUniversalLogoutStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2406,7 +2461,7 @@ pub struct ApplicationUniversalLogout {
     pub status: ::std::option::Option<ApplicationUniversalLogoutStatus>,
     /// Whether the app supports Universal Logout fully or partly (`null` when unsupported).
     ///
-    /// The server may send `null`, kept apart from absent.
+    /// See [`ApplicationUniversalLogoutSupportType`]. The server may send `null`, kept apart from absent.
     #[serde(
         rename = "supportType",
         default,
@@ -2737,7 +2792,9 @@ pub struct ApplicationVisibility {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub auto_submit_toolbar: ::std::option::Option<bool>,
-    /// `hide`: see \[`ApplicationVisibilityHide`\].
+    /// `hide`.
+    ///
+    /// See [`ApplicationVisibilityHide`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2808,9 +2865,9 @@ pub struct AutoLoginApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -2818,7 +2875,9 @@ pub struct AutoLoginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2834,9 +2893,9 @@ pub struct AutoLoginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -2846,7 +2905,7 @@ pub struct AutoLoginApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2881,7 +2940,9 @@ pub struct AutoLoginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -2915,9 +2976,9 @@ pub struct AutoLoginApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -2925,18 +2986,18 @@ pub struct AutoLoginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -2944,21 +3005,27 @@ pub struct AutoLoginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`AutoLoginApplicationSettings`\].
+    /// `settings`.
+    ///
+    /// See [`AutoLoginApplicationSettings`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3017,7 +3084,7 @@ impl AutoLoginApplication {
 pub struct AutoLoginApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -3049,21 +3116,27 @@ pub struct AutoLoginApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `signOn`: see \[`AutoLoginApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`AutoLoginApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -3140,7 +3213,7 @@ impl AutoLoginApplicationSettingsSignOn {
 pub struct BasicApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -3172,21 +3245,27 @@ pub struct BasicApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`BasicApplicationSettingsApplication`\].
+    /// `app`.
+    ///
+    /// See [`BasicApplicationSettingsApplication`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3275,9 +3354,9 @@ pub struct BasicAuthApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -3285,7 +3364,9 @@ pub struct BasicAuthApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3301,9 +3382,9 @@ pub struct BasicAuthApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -3313,7 +3394,7 @@ pub struct BasicAuthApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3348,7 +3429,9 @@ pub struct BasicAuthApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3380,9 +3463,9 @@ pub struct BasicAuthApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -3390,18 +3473,18 @@ pub struct BasicAuthApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -3409,23 +3492,27 @@ pub struct BasicAuthApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`BasicApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`BasicApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3444,7 +3531,7 @@ impl BasicAuthApplication {
     ///
     /// Required: `label`, `settings`.
     ///
-    /// Sets `signOnMode` = `BASIC_AUTH`.
+    /// Sets `name` = `template_basic_auth`, `signOnMode` = `BASIC_AUTH`.
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
         settings: BasicApplicationSettings,
@@ -3460,7 +3547,9 @@ impl BasicAuthApplication {
             label: ::std::option::Option::Some(label.into()),
             last_updated: ::std::option::Option::None,
             licensing: ::std::option::Option::None,
-            name: ::std::option::Option::None,
+            name: ::std::option::Option::Some(
+                ::std::string::String::from("template_basic_auth"),
+            ),
             orn: ::std::option::Option::None,
             profile: ::std::option::Option::None,
             sign_on_mode: ::std::option::Option::Some(ApplicationSignOnMode::BasicAuth),
@@ -3496,9 +3585,9 @@ pub struct BookmarkApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -3506,7 +3595,9 @@ pub struct BookmarkApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3522,9 +3613,9 @@ pub struct BookmarkApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -3534,7 +3625,7 @@ pub struct BookmarkApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3569,7 +3660,9 @@ pub struct BookmarkApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3603,9 +3696,9 @@ pub struct BookmarkApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -3613,18 +3706,18 @@ pub struct BookmarkApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -3632,23 +3725,27 @@ pub struct BookmarkApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`ApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`ApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
-    /// `settings`: see \[`BookmarkApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`BookmarkApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3665,12 +3762,11 @@ pub struct BookmarkApplication {
 impl BookmarkApplication {
     /// A `BookmarkApplication` with its required fields set and everything else unset.
     ///
-    /// Required: `label`, `name`, `settings`.
+    /// Required: `label`, `settings`.
     ///
-    /// Sets `signOnMode` = `BOOKMARK`.
+    /// Sets `name` = `bookmark`, `signOnMode` = `BOOKMARK`.
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         settings: BookmarkApplicationSettings,
     ) -> Self {
         Self {
@@ -3684,7 +3780,7 @@ impl BookmarkApplication {
             label: ::std::option::Option::Some(label.into()),
             last_updated: ::std::option::Option::None,
             licensing: ::std::option::Option::None,
-            name: ::std::option::Option::Some(name.into()),
+            name: ::std::option::Option::Some(::std::string::String::from("bookmark")),
             orn: ::std::option::Option::None,
             profile: ::std::option::Option::None,
             sign_on_mode: ::std::option::Option::Some(ApplicationSignOnMode::Bookmark),
@@ -3711,7 +3807,7 @@ impl BookmarkApplication {
 pub struct BookmarkApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -3743,21 +3839,27 @@ pub struct BookmarkApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`BookmarkApplicationSettingsApplication`\].
+    /// `app`.
+    ///
+    /// See [`BookmarkApplicationSettingsApplication`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3841,9 +3943,9 @@ pub struct BrowserPluginApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -3851,7 +3953,9 @@ pub struct BrowserPluginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3867,9 +3971,9 @@ pub struct BrowserPluginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -3879,7 +3983,7 @@ pub struct BrowserPluginApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3914,7 +4018,9 @@ pub struct BrowserPluginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -3948,9 +4054,9 @@ pub struct BrowserPluginApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -3958,18 +4064,18 @@ pub struct BrowserPluginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -3977,23 +4083,27 @@ pub struct BrowserPluginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`SwaApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`SwaApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4124,6 +4234,8 @@ impl<'de> ::serde::Deserialize<'de> for DigestAlgorithm {
 )]
 pub struct Error {
     /// More detailed causes, if any.
+    ///
+    /// See [`ErrorCause`].
     #[serde(
         rename = "errorCauses",
         default,
@@ -4220,9 +4332,9 @@ pub struct GoogleApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -4230,7 +4342,9 @@ pub struct GoogleApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4246,9 +4360,9 @@ pub struct GoogleApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -4258,7 +4372,7 @@ pub struct GoogleApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4293,7 +4407,9 @@ pub struct GoogleApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4327,9 +4443,9 @@ pub struct GoogleApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -4337,18 +4453,18 @@ pub struct GoogleApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -4356,23 +4472,27 @@ pub struct GoogleApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`GoogleApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`GoogleApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4434,7 +4554,7 @@ impl GoogleApplication {
 pub struct GoogleApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -4466,30 +4586,36 @@ pub struct GoogleApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`GoogleApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`GoogleApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app: ::std::option::Option<GoogleApplicationSettingsApplication>,
-    /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -4735,9 +4861,9 @@ impl<'de> ::serde::Deserialize<'de> for GrantType {
     ::serde::Deserialize
 )]
 pub struct GroupsLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4813,9 +4939,9 @@ impl GroupsLink {
     ::serde::Deserialize
 )]
 pub struct HelpLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4893,6 +5019,8 @@ impl HelpLink {
 )]
 pub struct HrefHints {
     /// HTTP methods the target accepts.
+    ///
+    /// See [`HttpMethod`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4917,9 +5045,9 @@ pub struct HrefHints {
     ::serde::Deserialize
 )]
 pub struct HrefObject {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -4995,9 +5123,9 @@ impl HrefObject {
     ::serde::Deserialize
 )]
 pub struct HrefObjectActivateLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5073,9 +5201,9 @@ impl HrefObjectActivateLink {
     ::serde::Deserialize
 )]
 pub struct HrefObjectDeactivateLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5151,9 +5279,9 @@ impl HrefObjectDeactivateLink {
     ::serde::Deserialize
 )]
 pub struct HrefObjectDeleteLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5229,9 +5357,9 @@ impl HrefObjectDeleteLink {
     ::serde::Deserialize
 )]
 pub struct HrefObjectSelfLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5453,9 +5581,9 @@ impl<'de> ::serde::Deserialize<'de> for IdTokenKeyEncryptionAlgorithm {
     ::serde::Deserialize
 )]
 pub struct MetadataLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5544,15 +5672,17 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
-    /// `_links`: see \[`OAuthClientSecretLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -5596,6 +5726,8 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     )]
     pub e: ::std::option::Option<::std::string::String>,
     /// Key type.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseKty`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5610,6 +5742,8 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     )]
     pub n: ::std::option::Option<::std::string::String>,
     /// Key use.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseUse`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -5904,15 +6038,17 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
-    /// `_links`: see \[`OAuthClientSecretLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -5949,6 +6085,8 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
     /// Key type.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcResponseKty`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6088,6 +6226,8 @@ pub struct OAuth2ClientJsonWebKeyRequestBase {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6113,9 +6253,9 @@ pub struct OAuth2ClientJsonWebKeyRequestBase {
     ::serde::Deserialize
 )]
 pub struct OAuth2ClientJsonWebKeyResponseBase {
-    /// `_links`: see \[`OAuthClientSecretLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -6181,15 +6321,17 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Whether the key is in use.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
-    /// `_links`: see \[`OAuthClientSecretLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -6233,6 +6375,8 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     )]
     pub e: ::std::option::Option<::std::string::String>,
     /// Key type.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyRsaResponseKty`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6353,14 +6497,18 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyRsaResponseKty {
     ::serde::Deserialize
 )]
 pub struct OAuthApplicationCredentials {
-    /// `signing`: see \[`ApplicationCredentialsSigning`\].
+    /// `signing`.
+    ///
+    /// See [`ApplicationCredentialsSigning`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub signing: ::std::option::Option<ApplicationCredentialsSigning>,
-    /// `userNameTemplate`: see \[`ApplicationCredentialsUsernameTemplate`\].
+    /// `userNameTemplate`.
+    ///
+    /// See [`ApplicationCredentialsUsernameTemplate`].
     #[serde(
         rename = "userNameTemplate",
         default,
@@ -6370,7 +6518,9 @@ pub struct OAuthApplicationCredentials {
     pub user_name_template: ::std::option::Option<
         ApplicationCredentialsUsernameTemplate,
     >,
-    /// `oauthClient`: see \[`ApplicationCredentialsOAuthClient`\].
+    /// `oauthClient`.
+    ///
+    /// See [`ApplicationCredentialsOAuthClient`].
     #[serde(
         rename = "oauthClient",
         default,
@@ -6397,21 +6547,27 @@ pub struct OAuthApplicationCredentials {
     ::serde::Deserialize
 )]
 pub struct OAuthClientSecretLinks {
-    /// `activate`: see \[`HrefObjectActivateLink`\].
+    /// `activate`.
+    ///
+    /// See [`HrefObjectActivateLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub activate: ::std::option::Option<HrefObjectActivateLink>,
-    /// `deactivate`: see \[`HrefObjectDeactivateLink`\].
+    /// `deactivate`.
+    ///
+    /// See [`HrefObjectDeactivateLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub deactivate: ::std::option::Option<HrefObjectDeactivateLink>,
-    /// `delete`: see \[`HrefObjectDeleteLink`\].
+    /// `delete`.
+    ///
+    /// See [`HrefObjectDeleteLink`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6598,9 +6754,9 @@ pub struct Office365Application {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -6608,7 +6764,9 @@ pub struct Office365Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6624,9 +6782,9 @@ pub struct Office365Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -6636,7 +6794,7 @@ pub struct Office365Application {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6671,7 +6829,9 @@ pub struct Office365Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6705,9 +6865,9 @@ pub struct Office365Application {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -6715,18 +6875,18 @@ pub struct Office365Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -6734,23 +6894,27 @@ pub struct Office365Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`Office365ApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`Office365ApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -6812,7 +6976,7 @@ impl Office365Application {
 pub struct Office365ApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -6844,30 +7008,36 @@ pub struct Office365ApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`Office365ApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`Office365ApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app: ::std::option::Option<Office365ApplicationSettingsApplication>,
-    /// `signOn`: see \[`OinSaml11ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml11ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -7032,6 +7202,8 @@ pub struct OinSaml11ApplicationSettingsSignOn {
 )]
 pub struct OinSaml20ApplicationSettingsSignOn {
     /// Custom attribute statements added to the assertion.
+    ///
+    /// See [`SamlAttributeStatement`].
     #[serde(
         rename = "attributeStatements",
         default,
@@ -7139,9 +7311,9 @@ pub struct OpenIdConnectApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -7149,7 +7321,9 @@ pub struct OpenIdConnectApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7165,9 +7339,9 @@ pub struct OpenIdConnectApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -7177,7 +7351,7 @@ pub struct OpenIdConnectApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7212,7 +7386,9 @@ pub struct OpenIdConnectApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7246,9 +7422,9 @@ pub struct OpenIdConnectApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -7256,18 +7432,18 @@ pub struct OpenIdConnectApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -7275,21 +7451,27 @@ pub struct OpenIdConnectApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`OAuthApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`OAuthApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<OAuthApplicationCredentials>,
-    /// `settings`: see \[`OpenIdConnectApplicationSettings`\].
+    /// `settings`.
+    ///
+    /// See [`OpenIdConnectApplicationSettings`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7306,13 +7488,10 @@ pub struct OpenIdConnectApplication {
 impl OpenIdConnectApplication {
     /// A `OpenIdConnectApplication` with its required fields set and everything else unset.
     ///
-    /// Required: `label`, `name`.
+    /// Required: `label`.
     ///
-    /// Sets `signOnMode` = `OPENID_CONNECT`.
-    pub fn new(
-        label: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    /// Sets `name` = `oidc_client`, `signOnMode` = `OPENID_CONNECT`.
+    pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             embedded: ::std::option::Option::None,
             links: ::std::option::Option::None,
@@ -7324,7 +7503,9 @@ impl OpenIdConnectApplication {
             label: ::std::option::Option::Some(label.into()),
             last_updated: ::std::option::Option::None,
             licensing: ::std::option::Option::None,
-            name: ::std::option::Option::Some(name.into()),
+            name: ::std::option::Option::Some(
+                ::std::string::String::from("oidc_client"),
+            ),
             orn: ::std::option::Option::None,
             profile: ::std::option::Option::None,
             sign_on_mode: ::std::option::Option::Some(
@@ -7427,7 +7608,7 @@ pub struct OpenIdConnectApplicationIdpInitiatedLogin {
     pub default_scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Which IdP-initiated sign-in flow is used.
     ///
-    /// Required by the spec in requests.
+    /// See [`OpenIdConnectApplicationIdpInitiatedLoginMode`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7609,7 +7790,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationIssuerMode {
 pub struct OpenIdConnectApplicationNetwork {
     /// Whether the client works from anywhere or only from chosen zones.
     ///
-    /// Required by the spec in requests.
+    /// See [`OpenIdConnectApplicationNetworkConnection`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7732,7 +7913,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationNetworkConnectio
 pub struct OpenIdConnectApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -7764,21 +7945,27 @@ pub struct OpenIdConnectApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `oauthClient`: see \[`OpenIdConnectApplicationSettingsClient`\].
+    /// `oauthClient`.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClient`].
     #[serde(
         rename = "oauthClient",
         default,
@@ -7805,7 +7992,9 @@ pub struct OpenIdConnectApplicationSettings {
     ::serde::Deserialize
 )]
 pub struct OpenIdConnectApplicationSettingsClient {
-    /// `application_type`: see \[`OpenIdConnectApplicationType`\].
+    /// `application_type`.
+    ///
+    /// See [`OpenIdConnectApplicationType`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7813,6 +8002,8 @@ pub struct OpenIdConnectApplicationSettingsClient {
     )]
     pub application_type: ::std::option::Option<OpenIdConnectApplicationType>,
     /// Algorithm that signs CIBA authentication requests.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7831,6 +8022,8 @@ pub struct OpenIdConnectApplicationSettingsClient {
         ::std::string::String,
     >,
     /// How CIBA tokens are delivered.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7846,7 +8039,9 @@ pub struct OpenIdConnectApplicationSettingsClient {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub client_uri: ::std::option::Option<::std::string::String>,
-    /// `consent_method`: see \[`OpenIdConnectApplicationConsentMethod`\].
+    /// `consent_method`.
+    ///
+    /// See [`OpenIdConnectApplicationConsentMethod`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7875,13 +8070,17 @@ pub struct OpenIdConnectApplicationSettingsClient {
     )]
     pub frontchannel_logout_uri: ::std::option::Option<::std::string::String>,
     /// Grant types the client may use.
+    ///
+    /// See [`GrantType`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
-    /// `id_token_encrypted_response_alg`: see \[`IdTokenKeyEncryptionAlgorithm`\].
+    /// `id_token_encrypted_response_alg`.
+    ///
+    /// See [`IdTokenKeyEncryptionAlgorithm`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7890,7 +8089,9 @@ pub struct OpenIdConnectApplicationSettingsClient {
     pub id_token_encrypted_response_alg: ::std::option::Option<
         IdTokenKeyEncryptionAlgorithm,
     >,
-    /// `idp_initiated_login`: see \[`OpenIdConnectApplicationIdpInitiatedLogin`\].
+    /// `idp_initiated_login`.
+    ///
+    /// See [`OpenIdConnectApplicationIdpInitiatedLogin`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7906,14 +8107,18 @@ pub struct OpenIdConnectApplicationSettingsClient {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub initiate_login_uri: ::std::option::Option<::std::string::String>,
-    /// `issuer_mode`: see \[`OpenIdConnectApplicationIssuerMode`\].
+    /// `issuer_mode`.
+    ///
+    /// See [`OpenIdConnectApplicationIssuerMode`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub issuer_mode: ::std::option::Option<OpenIdConnectApplicationIssuerMode>,
-    /// `jwks`: see \[`OpenIdConnectApplicationSettingsClientKeys`\].
+    /// `jwks`.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientKeys`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7934,7 +8139,9 @@ pub struct OpenIdConnectApplicationSettingsClient {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub logo_uri: ::std::option::Option<::std::string::String>,
-    /// `network`: see \[`OpenIdConnectApplicationNetwork`\].
+    /// `network`.
+    ///
+    /// See [`OpenIdConnectApplicationNetwork`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7975,7 +8182,9 @@ pub struct OpenIdConnectApplicationSettingsClient {
     pub redirect_uris: ::std::option::Option<
         ::okta_apps::runtime::Nullable<::std::vec::Vec<::std::string::String>>,
     >,
-    /// `refresh_token`: see \[`OpenIdConnectApplicationSettingsRefreshToken`\].
+    /// `refresh_token`.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsRefreshToken`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7985,6 +8194,8 @@ pub struct OpenIdConnectApplicationSettingsClient {
         OpenIdConnectApplicationSettingsRefreshToken,
     >,
     /// Algorithm that must sign request objects.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7995,7 +8206,7 @@ pub struct OpenIdConnectApplicationSettingsClient {
     >,
     /// Response types the client may request; null or empty for password and client credentials clients.
     ///
-    /// The server may send `null`, kept apart from absent.
+    /// See [`OAuthResponseType`]. The server may send `null`, kept apart from absent.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8012,6 +8223,8 @@ pub struct OpenIdConnectApplicationSettingsClient {
     )]
     pub sector_identifier_uri: ::std::option::Option<::std::string::String>,
     /// Subject identifier type.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientSubjectType`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8028,6 +8241,8 @@ pub struct OpenIdConnectApplicationSettingsClient {
     )]
     pub tos_uri: ::std::option::Option<::std::string::String>,
     /// Whether redirect URIs may contain a subdomain wildcard.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientWildcardRedirect`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8232,6 +8447,8 @@ for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
 )]
 pub struct OpenIdConnectApplicationSettingsClientKeys {
     /// The keys of the set.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientKeysKeysItem`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8521,9 +8738,9 @@ pub struct OpenIdConnectApplicationSettingsRefreshToken {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub leeway: ::std::option::Option<i64>,
-    /// `rotation_type`: see \[`OpenIdConnectRefreshTokenRotationType`\].
+    /// `rotation_type`.
     ///
-    /// Required by the spec in requests.
+    /// See [`OpenIdConnectRefreshTokenRotationType`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8704,14 +8921,18 @@ impl<'de> ::serde::Deserialize<'de> for OpenIdConnectRefreshTokenRotationType {
     ::serde::Deserialize
 )]
 pub struct PasswordCredential {
-    /// `hash`: see \[`PasswordCredentialHash`\].
+    /// `hash`.
+    ///
+    /// See [`PasswordCredentialHash`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub hash: ::std::option::Option<PasswordCredentialHash>,
-    /// `hook`: see \[`PasswordCredentialHook`\].
+    /// `hook`.
+    ///
+    /// See [`PasswordCredentialHook`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8746,14 +8967,18 @@ pub struct PasswordCredential {
     ::serde::Deserialize
 )]
 pub struct PasswordCredentialHash {
-    /// `algorithm`: see \[`PasswordCredentialHashAlgorithm`\].
+    /// `algorithm`.
+    ///
+    /// See [`PasswordCredentialHashAlgorithm`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub algorithm: ::std::option::Option<PasswordCredentialHashAlgorithm>,
-    /// `digestAlgorithm`: see \[`DigestAlgorithm`\].
+    /// `digestAlgorithm`.
+    ///
+    /// See [`DigestAlgorithm`].
     #[serde(
         rename = "digestAlgorithm",
         default,
@@ -8946,9 +9171,9 @@ pub struct SalesforceApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -8956,7 +9181,9 @@ pub struct SalesforceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -8972,9 +9199,9 @@ pub struct SalesforceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -8984,7 +9211,7 @@ pub struct SalesforceApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9019,7 +9246,9 @@ pub struct SalesforceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9053,9 +9282,9 @@ pub struct SalesforceApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -9063,18 +9292,18 @@ pub struct SalesforceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -9082,23 +9311,27 @@ pub struct SalesforceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`SalesforceApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`SalesforceApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9160,7 +9393,7 @@ impl SalesforceApplication {
 pub struct SalesforceApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -9192,30 +9425,36 @@ pub struct SalesforceApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`SalesforceApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`SalesforceApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app: ::std::option::Option<SalesforceApplicationSettingsApplication>,
-    /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -9261,7 +9500,7 @@ impl SalesforceApplicationSettings {
 pub struct SalesforceApplicationSettingsApplication {
     /// Which kind of Salesforce instance to connect to.
     ///
-    /// Required by the spec in requests.
+    /// See [`SalesforceApplicationSettingsApplicationInstanceType`]. Required by the spec in requests.
     #[serde(
         rename = "instanceType",
         default,
@@ -9273,7 +9512,7 @@ pub struct SalesforceApplicationSettingsApplication {
     >,
     /// Kind of Salesforce integration.
     ///
-    /// Required by the spec in requests.
+    /// See [`SalesforceApplicationSettingsApplicationIntegrationType`]. Required by the spec in requests.
     #[serde(
         rename = "integrationType",
         default,
@@ -9494,9 +9733,9 @@ pub struct Saml11Application {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -9504,7 +9743,9 @@ pub struct Saml11Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9520,9 +9761,9 @@ pub struct Saml11Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -9532,7 +9773,7 @@ pub struct Saml11Application {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9567,7 +9808,9 @@ pub struct Saml11Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9601,9 +9844,9 @@ pub struct Saml11Application {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -9611,18 +9854,18 @@ pub struct Saml11Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -9630,21 +9873,27 @@ pub struct Saml11Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`ApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`ApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
-    /// `settings`: see \[`Saml11ApplicationSettings`\].
+    /// `settings`.
+    ///
+    /// See [`Saml11ApplicationSettings`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9706,7 +9955,7 @@ impl Saml11Application {
 pub struct Saml11ApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -9738,14 +9987,18 @@ pub struct Saml11ApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9761,7 +10014,9 @@ pub struct Saml11ApplicationSettings {
     pub app: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOn`: see \[`Saml11ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`Saml11ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -9866,9 +10121,9 @@ pub struct SamlApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -9876,7 +10131,9 @@ pub struct SamlApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9892,9 +10149,9 @@ pub struct SamlApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -9904,7 +10161,7 @@ pub struct SamlApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9939,7 +10196,9 @@ pub struct SamlApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -9973,9 +10232,9 @@ pub struct SamlApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -9983,18 +10242,18 @@ pub struct SamlApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -10002,21 +10261,27 @@ pub struct SamlApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`ApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`ApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
-    /// `settings`: see \[`SamlApplicationSettings`\].
+    /// `settings`.
+    ///
+    /// See [`SamlApplicationSettings`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -10075,7 +10340,7 @@ impl SamlApplication {
 pub struct SamlApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -10107,21 +10372,27 @@ pub struct SamlApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `signOn`: see \[`SamlApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`SamlApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -10149,6 +10420,8 @@ pub struct SamlApplicationSettings {
 )]
 pub struct SamlApplicationSettingsSignOn {
     /// Up to 100 ACS endpoints.
+    ///
+    /// See [`AcsEndpoint`].
     #[serde(
         rename = "acsEndpoints",
         default,
@@ -10164,7 +10437,9 @@ pub struct SamlApplicationSettingsSignOn {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub allow_multiple_acs_endpoints: ::std::option::Option<bool>,
-    /// `assertionEncryption`: see \[`SamlAssertionEncryption`\].
+    /// `assertionEncryption`.
+    ///
+    /// See [`SamlAssertionEncryption`].
     #[serde(
         rename = "assertionEncryption",
         default,
@@ -10181,6 +10456,8 @@ pub struct SamlApplicationSettingsSignOn {
     )]
     pub assertion_signed: ::std::option::Option<bool>,
     /// Custom attribute statements added to the assertion.
+    ///
+    /// See [`SamlAttributeStatement`].
     #[serde(
         rename = "attributeStatements",
         default,
@@ -10210,6 +10487,8 @@ pub struct SamlApplicationSettingsSignOn {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Authentication context class of the assertion.
+    ///
+    /// See [`SamlApplicationSettingsSignOnAuthnContextClassRef`].
     #[serde(
         rename = "authnContextClassRef",
         default,
@@ -10220,6 +10499,8 @@ pub struct SamlApplicationSettingsSignOn {
         SamlApplicationSettingsSignOnAuthnContextClassRef,
     >,
     /// Attribute statements inherited from OIN app metadata at creation.
+    ///
+    /// See [`SamlAttributeStatement`].
     #[serde(
         rename = "configuredAttributeStatements",
         default,
@@ -10261,6 +10542,8 @@ pub struct SamlApplicationSettingsSignOn {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Digest algorithm of the signatures.
+    ///
+    /// See [`SamlApplicationSettingsSignOnDigestAlgorithm`].
     #[serde(
         rename = "digestAlgorithm",
         default,
@@ -10287,6 +10570,8 @@ pub struct SamlApplicationSettingsSignOn {
     )]
     pub idp_issuer: ::std::option::Option<::std::string::String>,
     /// SAML assertion inline hooks attached to the app.
+    ///
+    /// See [`SignOnInlineHook`].
     #[serde(
         rename = "inlineHooks",
         default,
@@ -10294,7 +10579,9 @@ pub struct SamlApplicationSettingsSignOn {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hooks: ::std::option::Option<::std::vec::Vec<SignOnInlineHook>>,
-    /// `participateSlo`: see \[`SloParticipate`\].
+    /// `participateSlo`.
+    ///
+    /// See [`SloParticipate`].
     #[serde(
         rename = "participateSlo",
         default,
@@ -10346,6 +10633,8 @@ pub struct SamlApplicationSettingsSignOn {
     )]
     pub saml_assertion_lifetime_seconds: ::std::option::Option<i64>,
     /// Signature algorithm of the response and assertion.
+    ///
+    /// See [`SamlApplicationSettingsSignOnSignatureAlgorithm`].
     #[serde(
         rename = "signatureAlgorithm",
         default,
@@ -10355,14 +10644,18 @@ pub struct SamlApplicationSettingsSignOn {
     pub signature_algorithm: ::std::option::Option<
         SamlApplicationSettingsSignOnSignatureAlgorithm,
     >,
-    /// `slo`: see \[`SingleLogout`\].
+    /// `slo`.
+    ///
+    /// See [`SingleLogout`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub slo: ::std::option::Option<SingleLogout>,
-    /// `spCertificate`: see \[`SamlSpCertificate`\].
+    /// `spCertificate`.
+    ///
+    /// See [`SamlSpCertificate`].
     #[serde(
         rename = "spCertificate",
         default,
@@ -10403,6 +10696,8 @@ pub struct SamlApplicationSettingsSignOn {
         ::okta_apps::runtime::Nullable<::std::string::String>,
     >,
     /// Format of the subject's NameID.
+    ///
+    /// See [`SamlApplicationSettingsSignOnSubjectNameIdFormat`].
     #[serde(
         rename = "subjectNameIdFormat",
         default,
@@ -10817,6 +11112,8 @@ pub struct SamlAssertionEncryption {
     )]
     pub enabled: ::std::option::Option<bool>,
     /// Algorithm that encrypts the assertion.
+    ///
+    /// See [`SamlAssertionEncryptionEncryptionAlgorithm`].
     #[serde(
         rename = "encryptionAlgorithm",
         default,
@@ -10827,6 +11124,8 @@ pub struct SamlAssertionEncryption {
         SamlAssertionEncryptionEncryptionAlgorithm,
     >,
     /// Algorithm that transports the encryption key.
+    ///
+    /// See [`SamlAssertionEncryptionKeyTransportAlgorithm`].
     #[serde(
         rename = "keyTransportAlgorithm",
         default,
@@ -11064,6 +11363,8 @@ pub struct SamlAttributeStatementExpression {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Name format of the attribute.
+    ///
+    /// See [`SamlAttributeStatementExpressionNamespace`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11212,6 +11513,8 @@ impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatementExpressionNamespac
 )]
 pub struct SamlAttributeStatementGroup {
     /// How `filterValue` is matched against group names.
+    ///
+    /// See [`SamlAttributeStatementGroupFilterType`].
     #[serde(
         rename = "filterType",
         default,
@@ -11235,6 +11538,8 @@ pub struct SamlAttributeStatementGroup {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Name format of the attribute.
+    ///
+    /// See [`SamlAttributeStatementGroupNamespace`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11477,14 +11782,18 @@ pub struct SamlSpCertificate {
     ::serde::Deserialize
 )]
 pub struct SchemeApplicationCredentials {
-    /// `signing`: see \[`ApplicationCredentialsSigning`\].
+    /// `signing`.
+    ///
+    /// See [`ApplicationCredentialsSigning`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub signing: ::std::option::Option<ApplicationCredentialsSigning>,
-    /// `userNameTemplate`: see \[`ApplicationCredentialsUsernameTemplate`\].
+    /// `userNameTemplate`.
+    ///
+    /// See [`ApplicationCredentialsUsernameTemplate`].
     #[serde(
         rename = "userNameTemplate",
         default,
@@ -11494,7 +11803,9 @@ pub struct SchemeApplicationCredentials {
     pub user_name_template: ::std::option::Option<
         ApplicationCredentialsUsernameTemplate,
     >,
-    /// `password`: see \[`PasswordCredential`\].
+    /// `password`.
+    ///
+    /// See [`PasswordCredential`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11509,7 +11820,9 @@ pub struct SchemeApplicationCredentials {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub reveal_password: ::std::option::Option<bool>,
-    /// `scheme`: see \[`ApplicationCredentialsScheme`\].
+    /// `scheme`.
+    ///
+    /// See [`ApplicationCredentialsScheme`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11554,9 +11867,9 @@ pub struct SecurePasswordStoreApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -11564,7 +11877,9 @@ pub struct SecurePasswordStoreApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11580,9 +11895,9 @@ pub struct SecurePasswordStoreApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -11592,7 +11907,7 @@ pub struct SecurePasswordStoreApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11627,7 +11942,9 @@ pub struct SecurePasswordStoreApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11661,9 +11978,9 @@ pub struct SecurePasswordStoreApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -11671,18 +11988,18 @@ pub struct SecurePasswordStoreApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -11690,23 +12007,27 @@ pub struct SecurePasswordStoreApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`SecurePasswordStoreApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`SecurePasswordStoreApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -11723,12 +12044,11 @@ pub struct SecurePasswordStoreApplication {
 impl SecurePasswordStoreApplication {
     /// A `SecurePasswordStoreApplication` with its required fields set and everything else unset.
     ///
-    /// Required: `label`, `name`, `settings`.
+    /// Required: `label`, `settings`.
     ///
-    /// Sets `signOnMode` = `SECURE_PASSWORD_STORE`.
+    /// Sets `name` = `template_sps`, `signOnMode` = `SECURE_PASSWORD_STORE`.
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         settings: SecurePasswordStoreApplicationSettings,
     ) -> Self {
         Self {
@@ -11742,7 +12062,9 @@ impl SecurePasswordStoreApplication {
             label: ::std::option::Option::Some(label.into()),
             last_updated: ::std::option::Option::None,
             licensing: ::std::option::Option::None,
-            name: ::std::option::Option::Some(name.into()),
+            name: ::std::option::Option::Some(
+                ::std::string::String::from("template_sps"),
+            ),
             orn: ::std::option::Option::None,
             profile: ::std::option::Option::None,
             sign_on_mode: ::std::option::Option::Some(
@@ -11771,7 +12093,7 @@ impl SecurePasswordStoreApplication {
 pub struct SecurePasswordStoreApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -11803,21 +12125,27 @@ pub struct SecurePasswordStoreApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`SecurePasswordStoreApplicationSettingsApplication`\].
+    /// `app`.
+    ///
+    /// See [`SecurePasswordStoreApplicationSettingsApplication`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12039,9 +12367,9 @@ pub struct SlackApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -12049,7 +12377,9 @@ pub struct SlackApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12065,9 +12395,9 @@ pub struct SlackApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -12077,7 +12407,7 @@ pub struct SlackApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12112,7 +12442,9 @@ pub struct SlackApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12146,9 +12478,9 @@ pub struct SlackApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -12156,18 +12488,18 @@ pub struct SlackApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -12175,23 +12507,27 @@ pub struct SlackApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`SlackApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`SlackApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12253,7 +12589,7 @@ impl SlackApplication {
 pub struct SlackApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -12285,30 +12621,36 @@ pub struct SlackApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`SlackApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`SlackApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app: ::std::option::Option<SlackApplicationSettingsApplication>,
-    /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -12401,6 +12743,8 @@ impl SlackApplicationSettingsApplication {
 )]
 pub struct SloParticipate {
     /// Binding of the logout request.
+    ///
+    /// See [`SloParticipateBindingType`].
     #[serde(
         rename = "bindingType",
         default,
@@ -12519,7 +12863,7 @@ impl<'de> ::serde::Deserialize<'de> for SloParticipateBindingType {
 pub struct SwaApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -12551,21 +12895,27 @@ pub struct SwaApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`SwaApplicationSettingsApplication`\].
+    /// `app`.
+    ///
+    /// See [`SwaApplicationSettingsApplication`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12712,9 +13062,9 @@ pub struct TrendMicroApexOneServiceApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -12722,7 +13072,9 @@ pub struct TrendMicroApexOneServiceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12738,9 +13090,9 @@ pub struct TrendMicroApexOneServiceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -12750,7 +13102,7 @@ pub struct TrendMicroApexOneServiceApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12785,7 +13137,9 @@ pub struct TrendMicroApexOneServiceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12819,9 +13173,9 @@ pub struct TrendMicroApexOneServiceApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -12829,18 +13183,18 @@ pub struct TrendMicroApexOneServiceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -12848,23 +13202,27 @@ pub struct TrendMicroApexOneServiceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`TrendMicroApexOneServiceApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`TrendMicroApexOneServiceApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12928,7 +13286,7 @@ impl TrendMicroApexOneServiceApplication {
 pub struct TrendMicroApexOneServiceApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -12960,23 +13318,27 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`TrendMicroApexOneServiceApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`TrendMicroApexOneServiceApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -12985,7 +13347,9 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
     pub app: ::std::option::Option<
         TrendMicroApexOneServiceApplicationSettingsApplication,
     >,
-    /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -13080,9 +13444,9 @@ pub struct UnknownApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -13090,7 +13454,9 @@ pub struct UnknownApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13106,9 +13472,9 @@ pub struct UnknownApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -13118,7 +13484,7 @@ pub struct UnknownApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13153,7 +13519,9 @@ pub struct UnknownApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13185,9 +13553,9 @@ pub struct UnknownApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests. The server may send `null`, kept apart from absent.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests. The server may send `null`, kept apart from absent.
     #[serde(
         rename = "signOnMode",
         default,
@@ -13197,18 +13565,18 @@ pub struct UnknownApplication {
     pub sign_on_mode: ::std::option::Option<
         ::okta_apps::runtime::Nullable<ApplicationSignOnMode>,
     >,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -13216,7 +13584,9 @@ pub struct UnknownApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13306,7 +13676,7 @@ pub struct UnknownOAuth2ClientJsonSigningKeyResponse {
 pub struct UnknownSamlAttributeStatement {
     /// Kind of attribute statement.
     ///
-    /// The server may send `null`, kept apart from absent.
+    /// See [`UnknownSamlAttributeStatementType`]. The server may send `null`, kept apart from absent.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13400,9 +13770,9 @@ impl<'de> ::serde::Deserialize<'de> for UnknownSamlAttributeStatementType {
     ::serde::Deserialize
 )]
 pub struct UsersLink {
-    /// `hints`: see \[`HrefHints`\].
+    /// `hints`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13490,9 +13860,9 @@ pub struct WsFederationApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -13500,7 +13870,9 @@ pub struct WsFederationApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13516,9 +13888,9 @@ pub struct WsFederationApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -13528,7 +13900,7 @@ pub struct WsFederationApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13563,7 +13935,9 @@ pub struct WsFederationApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13597,9 +13971,9 @@ pub struct WsFederationApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -13607,18 +13981,18 @@ pub struct WsFederationApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -13626,23 +14000,27 @@ pub struct WsFederationApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`ApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`ApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<ApplicationCredentials>,
-    /// `settings`: see \[`WsFederationApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`WsFederationApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13659,12 +14037,11 @@ pub struct WsFederationApplication {
 impl WsFederationApplication {
     /// A `WsFederationApplication` with its required fields set and everything else unset.
     ///
-    /// Required: `label`, `name`, `settings`.
+    /// Required: `label`, `settings`.
     ///
-    /// Sets `signOnMode` = `WS_FEDERATION`.
+    /// Sets `name` = `template_wsfed`, `signOnMode` = `WS_FEDERATION`.
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         settings: WsFederationApplicationSettings,
     ) -> Self {
         Self {
@@ -13678,7 +14055,9 @@ impl WsFederationApplication {
             label: ::std::option::Option::Some(label.into()),
             last_updated: ::std::option::Option::None,
             licensing: ::std::option::Option::None,
-            name: ::std::option::Option::Some(name.into()),
+            name: ::std::option::Option::Some(
+                ::std::string::String::from("template_wsfed"),
+            ),
             orn: ::std::option::Option::None,
             profile: ::std::option::Option::None,
             sign_on_mode: ::std::option::Option::Some(
@@ -13707,7 +14086,7 @@ impl WsFederationApplication {
 pub struct WsFederationApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -13739,21 +14118,27 @@ pub struct WsFederationApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`WsFederationApplicationSettingsApplication`\].
+    /// `app`.
+    ///
+    /// See [`WsFederationApplicationSettingsApplication`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -13832,7 +14217,7 @@ pub struct WsFederationApplicationSettingsApplication {
     pub group_name: ::std::option::Option<::std::string::String>,
     /// Format of the group values (Active Directory groups only).
     ///
-    /// Required by the spec in requests.
+    /// See [`WsFederationApplicationSettingsApplicationGroupValueFormat`]. Required by the spec in requests.
     #[serde(
         rename = "groupValueFormat",
         default,
@@ -13871,7 +14256,7 @@ pub struct WsFederationApplicationSettingsApplication {
     pub site_url: ::std::option::Option<::std::string::String>,
     /// Extra username attribute statements added to the assertion.
     ///
-    /// Required by the spec in requests.
+    /// See [`WsFederationApplicationSettingsApplicationUsernameAttribute`]. Required by the spec in requests.
     #[serde(
         rename = "usernameAttribute",
         default,
@@ -14118,9 +14503,9 @@ pub struct ZoomUsApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -14128,7 +14513,9 @@ pub struct ZoomUsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14144,9 +14531,9 @@ pub struct ZoomUsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -14156,7 +14543,7 @@ pub struct ZoomUsApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14191,7 +14578,9 @@ pub struct ZoomUsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14225,9 +14614,9 @@ pub struct ZoomUsApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -14235,18 +14624,18 @@ pub struct ZoomUsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -14254,23 +14643,27 @@ pub struct ZoomUsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`ZoomUsApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ZoomUsApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14332,7 +14725,7 @@ impl ZoomUsApplication {
 pub struct ZoomUsApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -14364,30 +14757,36 @@ pub struct ZoomUsApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`ZoomUsApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ZoomUsApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app: ::std::option::Option<ZoomUsApplicationSettingsApplication>,
-    /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
@@ -14482,9 +14881,9 @@ pub struct ZscalerbyzApplication {
     pub embedded: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `_links`: see \[`ApplicationLinks`\].
+    /// `_links`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
     #[serde(
         rename = "_links",
         default,
@@ -14492,7 +14891,9 @@ pub struct ZscalerbyzApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub links: ::std::option::Option<ApplicationLinks>,
-    /// `accessibility`: see \[`ApplicationAccessibility`\].
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14508,9 +14909,9 @@ pub struct ZscalerbyzApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `expressConfiguration`: see \[`ApplicationExpressConfiguration`\].
+    /// `expressConfiguration`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
     #[serde(
         rename = "expressConfiguration",
         default,
@@ -14520,7 +14921,7 @@ pub struct ZscalerbyzApplication {
     pub express_configuration: ::std::option::Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14555,7 +14956,9 @@ pub struct ZscalerbyzApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `licensing`: see \[`ApplicationLicensing`\].
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14589,9 +14992,9 @@ pub struct ZscalerbyzApplication {
     pub profile: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `signOnMode`: see \[`ApplicationSignOnMode`\].
+    /// `signOnMode`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
     #[serde(
         rename = "signOnMode",
         default,
@@ -14599,18 +15002,18 @@ pub struct ZscalerbyzApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub sign_on_mode: ::std::option::Option<ApplicationSignOnMode>,
-    /// `status`: see \[`ApplicationLifecycleStatus`\].
+    /// `status`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub status: ::std::option::Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`: see \[`ApplicationUniversalLogout`\].
+    /// `universalLogout`.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
     #[serde(
         rename = "universalLogout",
         default,
@@ -14618,23 +15021,27 @@ pub struct ZscalerbyzApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub universal_logout: ::std::option::Option<ApplicationUniversalLogout>,
-    /// `visibility`: see \[`ApplicationVisibility`\].
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
-    /// `credentials`: see \[`SchemeApplicationCredentials`\].
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub credentials: ::std::option::Option<SchemeApplicationCredentials>,
-    /// `settings`: see \[`ZscalerbyzApplicationSettings`\].
+    /// `settings`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ZscalerbyzApplicationSettings`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -14696,7 +15103,7 @@ impl ZscalerbyzApplication {
 pub struct ZscalerbyzApplicationSettings {
     /// Entitlement management status of the app.
     ///
-    /// Set by the server; ignored in requests.
+    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
     #[serde(
         rename = "emOptInStatus",
         default,
@@ -14728,30 +15135,36 @@ pub struct ZscalerbyzApplicationSettings {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`: see \[`ApplicationSettingsNotes`\].
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`: see \[`ApplicationSettingsNotifications`\].
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// `app`: see \[`ZscalerbyzApplicationSettingsApplication`\].
+    /// `app`.
     ///
-    /// Required by the spec in requests.
+    /// See [`ZscalerbyzApplicationSettingsApplication`]. Required by the spec in requests.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub app: ::std::option::Option<ZscalerbyzApplicationSettingsApplication>,
-    /// `signOn`: see \[`OinSaml20ApplicationSettingsSignOn`\].
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
     #[serde(
         rename = "signOn",
         default,
