@@ -62,7 +62,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Spec, LoadError> {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         LoadError::Syntax { origin: origin.to_owned(), line, column, message: e.to_string() }
     })?;
-    let raw = to_json(yaml, &Pointer::root()).map_err(|(pointer, message)| LoadError::Shape {
+    let raw = to_json(yaml.clone(), &Pointer::root()).map_err(|(pointer, message)| LoadError::Shape {
         origin: origin.to_owned(),
         pointer,
         message,
@@ -82,12 +82,17 @@ pub fn load_str(text: &str, origin: &str) -> Result<Spec, LoadError> {
             message: format!("unsupported version `{version}`: only OpenAPI 3.0.x is supported"),
         });
     }
-    let openapi = serde_path_to_error::deserialize(&raw).map_err(|e| LoadError::Shape {
-        origin: origin.to_owned(),
-        pointer: path_to_pointer(e.path()),
-        message: e.inner().to_string(),
-    })?;
-    Ok(Spec { openapi, raw })
+    // The typed document is read from the YAML tree, which keeps the order
+    // of keys (properties, paths) as written; the JSON copy does not.
+    let yaml = string_keys(yaml);
+    match serde_path_to_error::deserialize(&yaml) {
+        Ok(openapi) => Ok(Spec { openapi, raw }),
+        Err(e) => {
+            let (pointer, message) = locate(&yaml)
+                .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+            Err(LoadError::Shape { origin: origin.to_owned(), pointer, message })
+        }
+    }
 }
 
 /// Converts YAML to JSON, with keys that YAML reads as numbers or booleans
@@ -134,6 +139,153 @@ fn to_json(value: yaml_serde::Value, at: &Pointer) -> Result<serde_json::Value, 
         }
         Y::Tagged(tagged) => to_json(tagged.value, at)?,
     })
+}
+
+/// openapiv3 reads most nodes through flattened maps that hide the path of
+/// an error; reading the nodes one by one, deepest first, finds the one that fails.
+fn locate(yaml: &yaml_serde::Value) -> Option<(Pointer, String)> {
+    use Node::*;
+    let components = Pointer::root().join("components");
+    let sections = [
+        (yaml.get("paths"), Pointer::root().join("paths"), PathItem),
+        (yaml.pointer_get(&["components", "schemas"]), components.join("schemas"), Schema),
+        (yaml.pointer_get(&["components", "parameters"]), components.join("parameters"), Parameter),
+        (yaml.pointer_get(&["components", "responses"]), components.join("responses"), Response),
+        (yaml.pointer_get(&["components", "requestBodies"]), components.join("requestBodies"), RequestBody),
+    ];
+    for (section, at, kind) in sections {
+        for (key, value) in section.and_then(|s| s.as_mapping()).into_iter().flatten() {
+            if let Some(found) = deepest(value, at.join(key.as_str().unwrap_or_default()), kind) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// The kinds of nodes `locate` reads.
+#[derive(Clone, Copy)]
+enum Node {
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Schema,
+}
+
+trait PointerGet {
+    fn pointer_get(&self, keys: &[&str]) -> Option<&yaml_serde::Value>;
+}
+
+impl PointerGet for yaml_serde::Value {
+    fn pointer_get(&self, keys: &[&str]) -> Option<&yaml_serde::Value> {
+        keys.iter().try_fold(self, |v, k| v.get(*k))
+    }
+}
+
+/// The deepest node under `value` that does not read as `kind`, if any.
+fn deepest(value: &yaml_serde::Value, at: Pointer, kind: Node) -> Option<(Pointer, String)> {
+    use openapiv3::ReferenceOr;
+    fn check<T: serde::de::DeserializeOwned>(v: &yaml_serde::Value) -> Result<(), (Pointer, String)> {
+        serde_path_to_error::deserialize::<_, T>(v).map(drop).map_err(|e| (path_to_pointer(e.path()), e.inner().to_string()))
+    }
+    let result = match kind {
+        Node::PathItem => check::<ReferenceOr<openapiv3::PathItem>>(value),
+        Node::Operation => check::<openapiv3::Operation>(value),
+        Node::Parameter => check::<ReferenceOr<openapiv3::Parameter>>(value),
+        Node::RequestBody => check::<ReferenceOr<openapiv3::RequestBody>>(value),
+        Node::Response => check::<ReferenceOr<openapiv3::Response>>(value),
+        Node::Schema => check::<ReferenceOr<openapiv3::Schema>>(value),
+    };
+    let (inner, message) = result.err()?;
+    let mut children: Vec<(Pointer, &yaml_serde::Value, Node)> = Vec::new();
+    let mut map_children = |key: &str, node: Node| {
+        if let Some(m) = value.get(key).and_then(|v| v.as_mapping()) {
+            for (k, v) in m {
+                children.push((at.join(key).join(k.as_str().unwrap_or_default()), v, node));
+            }
+        }
+    };
+    match kind {
+        Node::PathItem => {
+            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+                if let Some(op) = value.get(method) {
+                    children.push((at.join(method), op, Node::Operation));
+                }
+            }
+        }
+        Node::Operation => {
+            map_children("responses", Node::Response);
+            if let Some(body) = value.get("requestBody") {
+                children.push((at.join("requestBody"), body, Node::RequestBody));
+            }
+        }
+        Node::Schema => {
+            map_children("properties", Node::Schema);
+            for key in ["items", "additionalProperties", "not"] {
+                if let Some(v) = value.get(key).filter(|v| v.is_mapping()) {
+                    children.push((at.join(key), v, Node::Schema));
+                }
+            }
+        }
+        Node::Response | Node::RequestBody => {
+            if let Some(content) = value.get("content").and_then(|c| c.as_mapping()) {
+                for (media, m) in content {
+                    if let Some(schema) = m.get("schema") {
+                        let here = at.join("content").join(media.as_str().unwrap_or_default()).join("schema");
+                        children.push((here, schema, Node::Schema));
+                    }
+                }
+            }
+        }
+        Node::Parameter => {
+            if let Some(schema) = value.get("schema") {
+                children.push((at.join("schema"), schema, Node::Schema));
+            }
+        }
+    }
+    for list in ["parameters", "allOf", "oneOf", "anyOf"] {
+        let node = if list == "parameters" { Node::Parameter } else { Node::Schema };
+        if let Some(items) = value.get(list).and_then(|v| v.as_sequence()) {
+            for (i, item) in items.iter().enumerate() {
+                children.push((at.join(list).join(i.to_string()), item, node));
+            }
+        }
+    }
+    for (here, child, node) in children {
+        if let Some(found) = deepest(child, here, node) {
+            return Some(found);
+        }
+    }
+    let mut pointer = at;
+    for segment in inner.segments() {
+        pointer = pointer.join(segment);
+    }
+    Some((pointer, message))
+}
+
+/// The same tree with every mapping key a string, as OpenAPI means them.
+fn string_keys(value: yaml_serde::Value) -> yaml_serde::Value {
+    use yaml_serde::Value as Y;
+    match value {
+        Y::Sequence(items) => Y::Sequence(items.into_iter().map(string_keys).collect()),
+        Y::Mapping(map) => Y::Mapping(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Y::Number(n) => Y::String(n.to_string()),
+                        Y::Bool(b) => Y::String(b.to_string()),
+                        Y::Null => Y::String("null".to_owned()),
+                        other => other,
+                    };
+                    (key, string_keys(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(tagged) => string_keys(tagged.value),
+        other => other,
+    }
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {

@@ -36,7 +36,14 @@ pub fn is_keyword(word: &str) -> bool {
 /// into a prefix, so every result is a valid identifier body.
 fn clean(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    let mut prev: Option<char> = None;
     for c in raw.chars() {
+        // heck reads `0PutEx` as one word (`0putex`): a digit followed by a
+        // capital starts a new word.
+        if prev.is_some_and(|p| p.is_ascii_digit()) && c.is_ascii_uppercase() {
+            out.push('_');
+        }
+        prev = Some(c);
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if c == '+' {

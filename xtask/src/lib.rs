@@ -10,6 +10,10 @@ use codegen::files::{self, Mode, Report};
 pub const SPEC: &str = "spec/applications.yaml";
 /// Where the generated client code lives, relative to the workspace root.
 pub const GENERATED: &str = "okta-apps/src/generated";
+/// The generator's fixture specs, relative to the workspace root.
+pub const FIXTURES: &str = "codegen/tests/fixtures";
+/// What the generator makes of them, compiled by `codegen/tests/compile.rs`.
+pub const EXPECTED: &str = "codegen/tests/expected";
 
 /// Regenerates (or, with [`Mode::Check`], checks) everything generated from
 /// the workspace's spec.
@@ -24,5 +28,47 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report> {
         (PathBuf::from("models.rs"), generated.models),
         (PathBuf::from("operations.rs"), generated.operations),
     ];
-    files::sync(&root.join(GENERATED), &files, "rs", mode).with_context(|| format!("writing {GENERATED}"))
+    let mut report = files::sync(&root.join(GENERATED), &files, "rs", mode).with_context(|| format!("writing {GENERATED}"))?;
+    let fixtures = fixture_outputs(root)?;
+    let more = files::sync(&root.join(EXPECTED), &fixtures, "rs", mode).with_context(|| format!("writing {EXPECTED}"))?;
+    report.stale.extend(more.stale);
+    report.missing.extend(more.missing);
+    report.leftover.extend(more.leftover);
+    Ok(report)
+}
+
+/// The fixture specs, sorted by file name.
+pub fn fixture_specs(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join(FIXTURES);
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Generated code for every fixture spec, and the module that includes it all.
+fn fixture_outputs(root: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    let mut modules = Vec::new();
+    for spec in fixture_specs(root)? {
+        let case = spec.file_stem().and_then(|s| s.to_str()).context("fixture file name is not UTF-8")?.to_owned();
+        let spec_name = format!("{FIXTURES}/{case}.yaml");
+        let options = codegen::Options { spec_name: spec_name.clone(), ..codegen::Options::default() };
+        let generated = codegen::generate_file(&spec, &options).with_context(|| format!("generating from {spec_name}"))?;
+        let models = format!("{case}_models.rs");
+        let operations = format!("{case}_operations.rs");
+        files.push((PathBuf::from(&models), generated.models));
+        files.push((PathBuf::from(&operations), generated.operations));
+        modules.push((
+            case.clone(),
+            format!(" Generated from `{spec_name}`."),
+            vec![("models".to_owned(), models), ("operations".to_owned(), operations)],
+        ));
+    }
+    let header = codegen::print::header("cargo xtask codegen", FIXTURES);
+    files.push((PathBuf::from("mod.rs"), codegen::print::include_modules(&header, &modules)?));
+    Ok(files)
 }

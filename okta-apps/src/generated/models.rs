@@ -171,56 +171,6 @@ pub enum Application {
     Unknown(UnknownApplication),
 }
 impl Application {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// `None` when absent or `null`.
-    pub fn embedded(
-        &self,
-    ) -> ::std::option::Option<
-        &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > {
-        match self {
-            Self::BasicAuth(v) => v.embedded.as_ref(),
-            Self::Bookmark(v) => v.embedded.as_ref(),
-            Self::OpenIdConnect(v) => v.embedded.as_ref(),
-            Self::SecurePasswordStore(v) => v.embedded.as_ref(),
-            Self::WsFederation(v) => v.embedded.as_ref(),
-            Self::Google(v) => v.embedded.as_ref(),
-            Self::Office365(v) => v.embedded.as_ref(),
-            Self::Salesforce(v) => v.embedded.as_ref(),
-            Self::Slack(v) => v.embedded.as_ref(),
-            Self::TrendMicroApexOneService(v) => v.embedded.as_ref(),
-            Self::ZoomUs(v) => v.embedded.as_ref(),
-            Self::Zscalerbyz(v) => v.embedded.as_ref(),
-            Self::AutoLogin(v) => v.embedded.as_ref(),
-            Self::BrowserPlugin(v) => v.embedded.as_ref(),
-            Self::Saml11(v) => v.embedded.as_ref(),
-            Self::Saml(v) => v.embedded.as_ref(),
-            Self::Unknown(v) => v.embedded.as_ref(),
-        }
-    }
-    /// `None` when absent or `null`.
-    pub fn links(&self) -> ::std::option::Option<&ApplicationLinks> {
-        match self {
-            Self::BasicAuth(v) => v.links.as_ref(),
-            Self::Bookmark(v) => v.links.as_ref(),
-            Self::OpenIdConnect(v) => v.links.as_ref(),
-            Self::SecurePasswordStore(v) => v.links.as_ref(),
-            Self::WsFederation(v) => v.links.as_ref(),
-            Self::Google(v) => v.links.as_ref(),
-            Self::Office365(v) => v.links.as_ref(),
-            Self::Salesforce(v) => v.links.as_ref(),
-            Self::Slack(v) => v.links.as_ref(),
-            Self::TrendMicroApexOneService(v) => v.links.as_ref(),
-            Self::ZoomUs(v) => v.links.as_ref(),
-            Self::Zscalerbyz(v) => v.links.as_ref(),
-            Self::AutoLogin(v) => v.links.as_ref(),
-            Self::BrowserPlugin(v) => v.links.as_ref(),
-            Self::Saml11(v) => v.links.as_ref(),
-            Self::Saml(v) => v.links.as_ref(),
-            Self::Unknown(v) => v.links.as_ref(),
-        }
-    }
     /// `None` when absent or `null`.
     pub fn accessibility(&self) -> ::std::option::Option<&ApplicationAccessibility> {
         match self {
@@ -581,6 +531,56 @@ impl Application {
             Self::Saml11(v) => v.visibility.as_ref(),
             Self::Saml(v) => v.visibility.as_ref(),
             Self::Unknown(v) => v.visibility.as_ref(),
+        }
+    }
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// `None` when absent or `null`.
+    pub fn embedded(
+        &self,
+    ) -> ::std::option::Option<
+        &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > {
+        match self {
+            Self::BasicAuth(v) => v.embedded.as_ref(),
+            Self::Bookmark(v) => v.embedded.as_ref(),
+            Self::OpenIdConnect(v) => v.embedded.as_ref(),
+            Self::SecurePasswordStore(v) => v.embedded.as_ref(),
+            Self::WsFederation(v) => v.embedded.as_ref(),
+            Self::Google(v) => v.embedded.as_ref(),
+            Self::Office365(v) => v.embedded.as_ref(),
+            Self::Salesforce(v) => v.embedded.as_ref(),
+            Self::Slack(v) => v.embedded.as_ref(),
+            Self::TrendMicroApexOneService(v) => v.embedded.as_ref(),
+            Self::ZoomUs(v) => v.embedded.as_ref(),
+            Self::Zscalerbyz(v) => v.embedded.as_ref(),
+            Self::AutoLogin(v) => v.embedded.as_ref(),
+            Self::BrowserPlugin(v) => v.embedded.as_ref(),
+            Self::Saml11(v) => v.embedded.as_ref(),
+            Self::Saml(v) => v.embedded.as_ref(),
+            Self::Unknown(v) => v.embedded.as_ref(),
+        }
+    }
+    /// `None` when absent or `null`.
+    pub fn links(&self) -> ::std::option::Option<&ApplicationLinks> {
+        match self {
+            Self::BasicAuth(v) => v.links.as_ref(),
+            Self::Bookmark(v) => v.links.as_ref(),
+            Self::OpenIdConnect(v) => v.links.as_ref(),
+            Self::SecurePasswordStore(v) => v.links.as_ref(),
+            Self::WsFederation(v) => v.links.as_ref(),
+            Self::Google(v) => v.links.as_ref(),
+            Self::Office365(v) => v.links.as_ref(),
+            Self::Salesforce(v) => v.links.as_ref(),
+            Self::Slack(v) => v.links.as_ref(),
+            Self::TrendMicroApexOneService(v) => v.links.as_ref(),
+            Self::ZoomUs(v) => v.links.as_ref(),
+            Self::Zscalerbyz(v) => v.links.as_ref(),
+            Self::AutoLogin(v) => v.links.as_ref(),
+            Self::BrowserPlugin(v) => v.links.as_ref(),
+            Self::Saml11(v) => v.links.as_ref(),
+            Self::Saml(v) => v.links.as_ref(),
+            Self::Unknown(v) => v.links.as_ref(),
         }
     }
 }
@@ -2853,28 +2853,6 @@ pub struct ApplicationVisibilityHide {
     ::serde::Deserialize
 )]
 pub struct AutoLoginApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -3014,6 +2992,28 @@ pub struct AutoLoginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -3047,8 +3047,6 @@ impl AutoLoginApplication {
     /// Sets `signOnMode` = `AUTO_LOGIN`.
     pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -3064,6 +3062,8 @@ impl AutoLoginApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
@@ -3342,28 +3342,6 @@ impl BasicApplicationSettingsApplication {
     ::serde::Deserialize
 )]
 pub struct BasicAuthApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -3501,6 +3479,28 @@ pub struct BasicAuthApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -3537,8 +3537,6 @@ impl BasicAuthApplication {
         settings: BasicApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -3556,6 +3554,8 @@ impl BasicAuthApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -3573,28 +3573,6 @@ impl BasicAuthApplication {
     ::serde::Deserialize
 )]
 pub struct BookmarkApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -3734,6 +3712,28 @@ pub struct BookmarkApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`ApplicationCredentials`].
@@ -3770,8 +3770,6 @@ impl BookmarkApplication {
         settings: BookmarkApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -3787,6 +3785,8 @@ impl BookmarkApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -3931,28 +3931,6 @@ impl BookmarkApplicationSettingsApplication {
     ::serde::Deserialize
 )]
 pub struct BrowserPluginApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -4092,6 +4070,28 @@ pub struct BrowserPluginApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -4129,8 +4129,6 @@ impl BrowserPluginApplication {
         settings: SwaApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -4148,6 +4146,8 @@ impl BrowserPluginApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -4320,28 +4320,6 @@ pub struct ErrorCause {
     ::serde::Deserialize
 )]
 pub struct GoogleApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -4481,6 +4459,28 @@ pub struct GoogleApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -4518,8 +4518,6 @@ impl GoogleApplication {
         settings: GoogleApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -4535,6 +4533,8 @@ impl GoogleApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -5673,23 +5673,13 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     >,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
+    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
-    pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
-    /// `_links`.
-    ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<OAuthClientSecretLinks>,
+    pub status: ::std::option::Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -5718,6 +5708,16 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
+    /// `_links`.
+    ///
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// RSA public exponent.
     #[serde(
         default,
@@ -5815,74 +5815,6 @@ impl ::serde::Serialize for OAuth2ClientJsonEncryptionKeyResponseKty {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonEncryptionKeyResponseKty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
-/// Whether the key is in use.
-///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase/properties/status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
-pub enum OAuth2ClientJsonEncryptionKeyResponseStatus {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-impl OAuth2ClientJsonEncryptionKeyResponseStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "INACTIVE" => ::std::option::Option::Some(Self::Inactive),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientJsonEncryptionKeyResponseStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OAuth2ClientJsonEncryptionKeyResponseStatus {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientJsonEncryptionKeyResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientJsonEncryptionKeyResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonEncryptionKeyResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6039,23 +5971,13 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     >,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
+    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
-    pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
-    /// `_links`.
-    ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<OAuthClientSecretLinks>,
+    pub status: ::std::option::Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -6084,6 +6006,16 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
+    /// `_links`.
+    ///
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// Key type.
     ///
     /// See [`OAuth2ClientJsonWebKeyEcResponseKty`].
@@ -6122,10 +6054,10 @@ impl OAuth2ClientJsonWebKeyEcResponse {
         Self {
             kid: ::std::option::Option::None,
             status: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             created: ::std::option::Option::None,
             id: ::std::option::Option::None,
             last_updated: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             kty: ::std::option::Option::Some(OAuth2ClientJsonWebKeyEcResponseKty::Ec),
             x: ::std::option::Option::None,
             y: ::std::option::Option::None,
@@ -6227,19 +6159,87 @@ pub struct OAuth2ClientJsonWebKeyRequestBase {
     >,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
+    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
-    pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
+    pub status: ::std::option::Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+/// Whether the key is in use.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase/properties/status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::PartialOrd,
+    ::std::cmp::Ord
+)]
+pub enum OAuth2ClientJsonWebKeyRequestBaseStatus {
+    /// `ACTIVE`
+    Active,
+    /// `INACTIVE`
+    Inactive,
+    /// A value this crate does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl OAuth2ClientJsonWebKeyRequestBaseStatus {
+    /// The value as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Inactive => "INACTIVE",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACTIVE" => ::std::option::Option::Some(Self::Active),
+            "INACTIVE" => ::std::option::Option::Some(Self::Inactive),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for OAuth2ClientJsonWebKeyRequestBaseStatus {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for OAuth2ClientJsonWebKeyRequestBaseStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+impl ::std::fmt::Display for OAuth2ClientJsonWebKeyRequestBaseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OAuth2ClientJsonWebKeyRequestBaseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyRequestBaseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::okta_apps::runtime::deserialize_enum(deserializer)
+    }
 }
 /// Server-assigned properties of a client JSON Web Key.
 ///
@@ -6253,16 +6253,6 @@ pub struct OAuth2ClientJsonWebKeyRequestBase {
     ::serde::Deserialize
 )]
 pub struct OAuth2ClientJsonWebKeyResponseBase {
-    /// `_links`.
-    ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -6291,6 +6281,16 @@ pub struct OAuth2ClientJsonWebKeyResponseBase {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
+    /// `_links`.
+    ///
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
@@ -6322,23 +6322,13 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     >,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseStatus`].
+    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
-    pub status: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseStatus>,
-    /// `_links`.
-    ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<OAuthClientSecretLinks>,
+    pub status: ::std::option::Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -6367,6 +6357,16 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
+    /// `_links`.
+    ///
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<OAuthClientSecretLinks>,
     /// RSA public exponent.
     #[serde(
         default,
@@ -6405,10 +6405,10 @@ impl OAuth2ClientJsonWebKeyRsaResponse {
         Self {
             kid: ::std::option::Option::None,
             status: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             created: ::std::option::Option::None,
             id: ::std::option::Option::None,
             last_updated: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             e: ::std::option::Option::None,
             kty: ::std::option::Option::Some(OAuth2ClientJsonWebKeyRsaResponseKty::Rsa),
             n: ::std::option::Option::None,
@@ -6742,28 +6742,6 @@ impl<'de> ::serde::Deserialize<'de> for OAuthResponseType {
     ::serde::Deserialize
 )]
 pub struct Office365Application {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -6903,6 +6881,28 @@ pub struct Office365Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -6940,8 +6940,6 @@ impl Office365Application {
         settings: Office365ApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -6957,6 +6955,8 @@ impl Office365Application {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -7299,28 +7299,6 @@ pub struct OinSaml20ApplicationSettingsSignOn {
     ::serde::Deserialize
 )]
 pub struct OpenIdConnectApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -7460,6 +7438,28 @@ pub struct OpenIdConnectApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`OAuthApplicationCredentials`].
@@ -7493,8 +7493,6 @@ impl OpenIdConnectApplication {
     /// Sets `name` = `oidc_client`, `signOnMode` = `OPENID_CONNECT`.
     pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -7514,6 +7512,8 @@ impl OpenIdConnectApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
@@ -9159,28 +9159,6 @@ pub struct PasswordCredentialHook {
     ::serde::Deserialize
 )]
 pub struct SalesforceApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -9320,6 +9298,28 @@ pub struct SalesforceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -9357,8 +9357,6 @@ impl SalesforceApplication {
         settings: SalesforceApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -9374,6 +9372,8 @@ impl SalesforceApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -9721,28 +9721,6 @@ for SalesforceApplicationSettingsApplicationIntegrationType {
     ::serde::Deserialize
 )]
 pub struct Saml11Application {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -9882,6 +9860,28 @@ pub struct Saml11Application {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`ApplicationCredentials`].
@@ -9918,8 +9918,6 @@ impl Saml11Application {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -9935,6 +9933,8 @@ impl Saml11Application {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
@@ -10109,28 +10109,6 @@ pub struct Saml11ApplicationSettingsSignOn {
     ::serde::Deserialize
 )]
 pub struct SamlApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -10270,6 +10248,28 @@ pub struct SamlApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`ApplicationCredentials`].
@@ -10303,8 +10303,6 @@ impl SamlApplication {
     /// Sets `signOnMode` = `SAML_2_0`.
     pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -10320,6 +10318,8 @@ impl SamlApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
@@ -11855,28 +11855,6 @@ pub struct SchemeApplicationCredentials {
     ::serde::Deserialize
 )]
 pub struct SecurePasswordStoreApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -12016,6 +11994,28 @@ pub struct SecurePasswordStoreApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -12052,8 +12052,6 @@ impl SecurePasswordStoreApplication {
         settings: SecurePasswordStoreApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -12073,6 +12071,8 @@ impl SecurePasswordStoreApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -12355,28 +12355,6 @@ pub struct SingleLogout {
     ::serde::Deserialize
 )]
 pub struct SlackApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -12516,6 +12494,28 @@ pub struct SlackApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -12553,8 +12553,6 @@ impl SlackApplication {
         settings: SlackApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -12570,6 +12568,8 @@ impl SlackApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -13016,14 +13016,6 @@ pub struct SwaApplicationSettingsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub url: ::std::option::Option<::std::string::String>,
-    /// CSS selector of the username field (template_swa3field).
-    #[serde(
-        rename = "userNameSelector",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub user_name_selector: ::std::option::Option<::std::string::String>,
     /// CSS selector of the username field (template_swa).
     #[serde(
         rename = "usernameField",
@@ -13032,6 +13024,14 @@ pub struct SwaApplicationSettingsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub username_field: ::std::option::Option<::std::string::String>,
+    /// CSS selector of the username field (template_swa3field).
+    #[serde(
+        rename = "userNameSelector",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub user_name_selector: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
@@ -13050,28 +13050,6 @@ pub struct SwaApplicationSettingsApplication {
     ::serde::Deserialize
 )]
 pub struct TrendMicroApexOneServiceApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -13211,6 +13189,28 @@ pub struct TrendMicroApexOneServiceApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -13248,8 +13248,6 @@ impl TrendMicroApexOneServiceApplication {
         settings: TrendMicroApexOneServiceApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -13267,6 +13265,8 @@ impl TrendMicroApexOneServiceApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -13432,28 +13432,6 @@ impl TrendMicroApexOneServiceApplicationSettingsApplication {
     ::serde::Deserialize
 )]
 pub struct UnknownApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -13593,6 +13571,28 @@ pub struct UnknownApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// Properties the spec does not list, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
@@ -13609,8 +13609,6 @@ impl UnknownApplication {
         sign_on_mode: ApplicationSignOnMode,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -13628,6 +13626,8 @@ impl UnknownApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
         }
     }
@@ -13848,28 +13848,6 @@ impl UsersLink {
     ::serde::Deserialize
 )]
 pub struct WsFederationApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -14009,6 +13987,28 @@ pub struct WsFederationApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`ApplicationCredentials`].
@@ -14045,8 +14045,6 @@ impl WsFederationApplication {
         settings: WsFederationApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -14066,6 +14064,8 @@ impl WsFederationApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -14491,28 +14491,6 @@ for WsFederationApplicationSettingsApplicationUsernameAttribute {
     ::serde::Deserialize
 )]
 pub struct ZoomUsApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -14652,6 +14630,28 @@ pub struct ZoomUsApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -14689,8 +14689,6 @@ impl ZoomUsApplication {
         settings: ZoomUsApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -14706,6 +14704,8 @@ impl ZoomUsApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),
@@ -14869,28 +14869,6 @@ impl ZoomUsApplicationSettingsApplication {
     ::serde::Deserialize
 )]
 pub struct ZscalerbyzApplication {
-    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "_embedded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub embedded: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// `_links`.
-    ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<ApplicationLinks>,
     /// `accessibility`.
     ///
     /// See [`ApplicationAccessibility`].
@@ -15030,6 +15008,28 @@ pub struct ZscalerbyzApplication {
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub visibility: ::std::option::Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub embedded: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    #[serde(
+        rename = "_links",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::okta_apps::runtime::deserialize_some",
+    )]
+    pub links: ::std::option::Option<ApplicationLinks>,
     /// `credentials`.
     ///
     /// See [`SchemeApplicationCredentials`].
@@ -15067,8 +15067,6 @@ impl ZscalerbyzApplication {
         settings: ZscalerbyzApplicationSettings,
     ) -> Self {
         Self {
-            embedded: ::std::option::Option::None,
-            links: ::std::option::Option::None,
             accessibility: ::std::option::Option::None,
             created: ::std::option::Option::None,
             express_configuration: ::std::option::Option::None,
@@ -15084,6 +15082,8 @@ impl ZscalerbyzApplication {
             status: ::std::option::Option::None,
             universal_logout: ::std::option::Option::None,
             visibility: ::std::option::Option::None,
+            embedded: ::std::option::Option::None,
+            links: ::std::option::Option::None,
             credentials: ::std::option::Option::None,
             settings: ::std::option::Option::Some(settings),
             additional_properties: ::std::default::Default::default(),

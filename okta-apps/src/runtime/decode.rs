@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::raw::strip_position;
@@ -86,7 +85,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
 
 /// Decodes a JSON value as `T`.
 pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, DecodeError> {
-    if let Ok(decoded) = T::deserialize(value) {
+    if let Ok(decoded) = serde::Deserialize::deserialize(value) {
         return Ok(decoded);
     }
     serde_path_to_error::deserialize(value).map_err(|e| DecodeError::new(e.path(), e.inner()))
