@@ -16,11 +16,7 @@ impl Pointer {
     /// A pointer from its `#/a/b` form (a `$ref`); `None` for anything else.
     pub fn from_ref(reference: &str) -> Option<Self> {
         let rest = reference.strip_prefix('#')?;
-        if rest.is_empty() || rest.starts_with('/') {
-            Some(Self(rest.to_owned()))
-        } else {
-            None
-        }
+        if rest.is_empty() || rest.starts_with('/') { Some(Self(rest.to_owned())) } else { None }
     }
 
     /// This pointer with one more segment, escaped (`~0`, `~1`) as RFC 6901 says.

@@ -82,7 +82,8 @@ pub fn sync(dir: &Path, files: &[(PathBuf, String)], extension: &str, mode: Mode
         entries.sort();
         for path in entries {
             let known = files.iter().any(|(rel, _)| dir.join(rel) == path);
-            let generated = std::fs::read_to_string(&path).is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains("@generated")));
+            let generated = std::fs::read_to_string(&path)
+                .is_ok_and(|t| t.lines().next().is_some_and(|l| l.contains("@generated")));
             if !known && generated {
                 report.leftover.push(path);
             }

@@ -2,7 +2,7 @@
 //!
 //! The stages, each a module with one entry point:
 //! [`load`] (text to document) → [`lower`](lower::lower) (document to [`ir`])
-//! → [`emit`] (IR to tokens) → [`print`] (tokens to files).
+//! → [`emit`] (IR to tokens) → [`print`](mod@print) (tokens to files).
 //! [`files::sync`] writes the result or checks that it is current.
 
 pub mod diag;

@@ -51,8 +51,8 @@ pub struct Spec {
 
 /// Reads and parses a spec file.
 pub fn load_file(path: &Path) -> Result<Spec, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
     load_str(&text, &path.display().to_string())
 }
 
@@ -88,8 +88,8 @@ pub fn load_str(text: &str, origin: &str) -> Result<Spec, LoadError> {
     match serde_path_to_error::deserialize(&yaml) {
         Ok(openapi) => Ok(Spec { openapi, raw }),
         Err(e) => {
-            let (pointer, message) = locate(&yaml)
-                .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+            let (pointer, message) =
+                locate(&yaml).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
             Err(LoadError::Shape { origin: origin.to_owned(), pointer, message })
         }
     }
@@ -188,7 +188,9 @@ impl PointerGet for yaml_serde::Value {
 fn deepest(value: &yaml_serde::Value, at: Pointer, kind: Node) -> Option<(Pointer, String)> {
     use openapiv3::ReferenceOr;
     fn check<T: serde::de::DeserializeOwned>(v: &yaml_serde::Value) -> Result<(), (Pointer, String)> {
-        serde_path_to_error::deserialize::<_, T>(v).map(drop).map_err(|e| (path_to_pointer(e.path()), e.inner().to_string()))
+        serde_path_to_error::deserialize::<_, T>(v)
+            .map(drop)
+            .map_err(|e| (path_to_pointer(e.path()), e.inner().to_string()))
     }
     let result = match kind {
         Node::PathItem => check::<ReferenceOr<openapiv3::PathItem>>(value),

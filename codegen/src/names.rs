@@ -10,11 +10,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Every keyword of Rust 2024, strict and reserved, plus the path keywords
 /// that cannot be raw identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that `r#` cannot escape.
@@ -23,9 +22,7 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 /// Type names that would shadow what generated code names without a path
 /// (`Option`, `Vec`, ... are always written with full paths, but users
 /// glob-import the models next to the prelude).
-const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Self",
-];
+const RESERVED_TYPES: &[&str] = &["Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Self"];
 
 /// Whether `word` is a Rust keyword.
 pub fn is_keyword(word: &str) -> bool {
@@ -60,11 +57,7 @@ fn clean(raw: &str) -> String {
 pub fn field_name(wire: &str) -> String {
     let snake = clean(wire).to_snake_case();
     let snake = if snake.is_empty() { "field".to_owned() } else { snake };
-    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{snake}")
-    } else {
-        snake
-    };
+    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) { format!("_{snake}") } else { snake };
     escape(snake)
 }
 
@@ -72,16 +65,8 @@ pub fn field_name(wire: &str) -> String {
 pub fn type_name(spec: &str) -> String {
     let camel = clean(spec).to_upper_camel_case();
     let camel = if camel.is_empty() { "Type".to_owned() } else { camel };
-    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{camel}")
-    } else {
-        camel
-    };
-    if RESERVED_TYPES.contains(&camel.as_str()) {
-        format!("{camel}Type")
-    } else {
-        escape(camel)
-    }
+    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) { format!("T{camel}") } else { camel };
+    if RESERVED_TYPES.contains(&camel.as_str()) { format!("{camel}Type") } else { escape(camel) }
 }
 
 /// The variant name for an enum value: `SAML_2_0` -> `Saml20`, `sig` -> `Sig`,

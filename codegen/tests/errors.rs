@@ -24,7 +24,8 @@ fn a_missing_ref_is_an_error_at_its_node() {
 
 #[test]
 fn a_duplicate_enum_value_is_a_warning_and_kept_once() {
-    let spec = format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    E:\n      type: string\n      enum: [A, B, A]\n");
+    let spec =
+        format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    E:\n      type: string\n      enum: [A, B, A]\n");
     let generated = generate(&spec).expect("generates");
     assert_eq!(generated.diagnostics.len(), 1);
     assert_eq!(generated.diagnostics[0].pointer.to_string(), "#/components/schemas/E/enum/2");
@@ -58,7 +59,8 @@ fn path_parameters_without_required_are_warned_and_required() {
 
 #[test]
 fn generation_is_deterministic() {
-    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/applications.yaml")).expect("spec");
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/applications.yaml")).expect("spec");
     let a = generate(&spec).expect("generates");
     let b = generate(&spec).expect("generates");
     assert_eq!(a.models, b.models);
@@ -68,9 +70,11 @@ fn generation_is_deterministic() {
 /// Mutations of the fixture specs and the Applications spec: whatever the
 /// input, the generator returns `Ok` or a located `Err`, and never panics.
 fn seeds() -> Vec<String> {
-    let mut out = vec![std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/applications.yaml")).expect("spec")];
+    let mut out =
+        vec![std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/applications.yaml")).expect("spec")];
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    let mut paths: Vec<_> = std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     out.extend(paths.iter().map(|p| std::fs::read_to_string(p).expect("fixture")));
     out

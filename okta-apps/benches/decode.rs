@@ -10,7 +10,8 @@ use serde_json::Value;
 fn page() -> Vec<u8> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/apps");
     let mut apps: Vec<Value> = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut names: Vec<_> =
+        std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
     names.sort();
     for path in names {
         let value: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON");

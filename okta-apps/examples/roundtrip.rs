@@ -10,8 +10,14 @@ use anyhow::{Context, Result, bail};
 use okta_apps::models::Application;
 use serde_json::Value;
 
-/// The OIN keys and the variants they decode to.
-const OIN: &[(&str, &str)] = &[
+/// The key names (`name`) that pick a variant: the OIN apps, and the custom
+/// apps whose key name is fixed.
+const KEYED: &[(&str, &str)] = &[
+    ("bookmark", "Bookmark"),
+    ("template_basic_auth", "BasicAuth"),
+    ("oidc_client", "OpenIdConnect"),
+    ("template_sps", "SecurePasswordStore"),
+    ("template_wsfed", "WsFederation"),
     ("google", "Google"),
     ("office365", "Office365"),
     ("salesforce", "Salesforce"),
@@ -36,11 +42,15 @@ const MODES: &[(&str, &str)] = &[
 
 /// The variant a payload must decode to, worked out from the payload alone.
 fn expected_variant(app: &Value) -> &'static str {
+    let mode = app.get("signOnMode");
+    if mode.is_some_and(|m| !m.is_string()) {
+        return "Unknown";
+    }
     let name = app.get("name").and_then(Value::as_str);
-    if let Some((_, v)) = OIN.iter().find(|(k, _)| Some(*k) == name) {
+    if let Some((_, v)) = KEYED.iter().find(|(k, _)| Some(*k) == name) {
         return v;
     }
-    let mode = app.get("signOnMode").and_then(Value::as_str);
+    let mode = mode.and_then(Value::as_str);
     MODES.iter().find(|(k, _)| Some(*k) == mode).map_or("Unknown", |(_, v)| v)
 }
 
@@ -140,6 +150,8 @@ mod tests {
         assert_eq!(app(serde_json::json!({"name": "my_saml", "signOnMode": "SAML_2_0"})), "Saml");
         assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": "RADIUS_FOR_CISCO_ASA"})), "Unknown");
         assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": null})), "Unknown");
+        assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": null})), "Unknown");
+        assert_eq!(app(serde_json::json!({"name": "google"})), "Google");
     }
 
     #[test]

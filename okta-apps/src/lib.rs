@@ -43,4 +43,9 @@ pub mod models;
 #[path = "generated/operations.rs"]
 pub mod operations;
 
+// The README's examples run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use runtime::{DecodeError, Nullable, Secret, Timestamp, from_slice, from_str, from_value};

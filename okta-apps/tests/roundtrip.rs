@@ -205,3 +205,50 @@ fn collect_secrets(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn a_key_name_with_a_null_sign_on_mode_is_unknown_and_kept() {
+    let text =
+        r#"{"id":"0oa9","name":"google","label":"G","signOnMode":null,"settings":{"app":{"domain":"example.com"}}}"#;
+    let app: Application = okta_apps::from_str(text).expect("decodes");
+    assert_eq!(variant(&app), "Unknown");
+    assert_eq!(app.name(), Some("google"));
+    let original: Value = serde_json::from_str(text).expect("JSON");
+    assert_same(&serde_json::to_value(&app).expect("encodes"), &original, "inline");
+}
+
+#[test]
+fn a_key_name_picks_its_variant_whatever_the_mode_says() {
+    let text =
+        r#"{"name":"google","label":"G","signOnMode":"BROWSER_PLUGIN","settings":{"app":{"domain":"example.com"}}}"#;
+    let app: Application = okta_apps::from_str(text).expect("decodes");
+    assert_eq!(variant(&app), "Google");
+}
+
+#[test]
+fn built_apps_encode_their_key_and_mode() {
+    use okta_apps::models::{
+        BookmarkApplication, BookmarkApplicationSettings, BookmarkApplicationSettingsApplication, GoogleApplication,
+        GoogleApplicationSettings, GoogleApplicationSettingsApplication,
+    };
+    let settings = BookmarkApplicationSettings {
+        app: Some(BookmarkApplicationSettingsApplication::new("https://wiki.example.com")),
+        ..Default::default()
+    };
+    let app: Application = BookmarkApplication::new("Wiki", settings).into();
+    assert_eq!(
+        serde_json::to_value(&app).expect("encodes"),
+        serde_json::json!({"label": "Wiki", "name": "bookmark", "signOnMode": "BOOKMARK",
+            "settings": {"app": {"url": "https://wiki.example.com"}}})
+    );
+    let google = GoogleApplication::new(
+        "Workspace",
+        okta_apps::models::ApplicationSignOnMode::Saml20,
+        GoogleApplicationSettings::new(GoogleApplicationSettingsApplication::new("example.com")),
+    );
+    let app: Application = google.into();
+    let value = serde_json::to_value(&app).expect("encodes");
+    assert_eq!(value["name"], "google");
+    let back: Application = okta_apps::from_value(&value).expect("decodes");
+    assert_eq!(back, app);
+}

@@ -1,6 +1,5 @@
 //! The tasks behind `cargo xtask`, as a library so tests can run them.
 
-
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -24,13 +23,13 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report> {
     for d in &generated.diagnostics {
         eprintln!("{d}");
     }
-    let files = vec![
-        (PathBuf::from("models.rs"), generated.models),
-        (PathBuf::from("operations.rs"), generated.operations),
-    ];
-    let mut report = files::sync(&root.join(GENERATED), &files, "rs", mode).with_context(|| format!("writing {GENERATED}"))?;
+    let files =
+        vec![(PathBuf::from("models.rs"), generated.models), (PathBuf::from("operations.rs"), generated.operations)];
+    let mut report =
+        files::sync(&root.join(GENERATED), &files, "rs", mode).with_context(|| format!("writing {GENERATED}"))?;
     let fixtures = fixture_outputs(root)?;
-    let more = files::sync(&root.join(EXPECTED), &fixtures, "rs", mode).with_context(|| format!("writing {EXPECTED}"))?;
+    let more =
+        files::sync(&root.join(EXPECTED), &fixtures, "rs", mode).with_context(|| format!("writing {EXPECTED}"))?;
     report.stale.extend(more.stale);
     report.missing.extend(more.missing);
     report.leftover.extend(more.leftover);
@@ -57,16 +56,17 @@ fn fixture_outputs(root: &Path) -> Result<Vec<(PathBuf, String)>> {
         let case = spec.file_stem().and_then(|s| s.to_str()).context("fixture file name is not UTF-8")?.to_owned();
         let spec_name = format!("{FIXTURES}/{case}.yaml");
         let options = codegen::Options { spec_name: spec_name.clone(), ..codegen::Options::default() };
-        let generated = codegen::generate_file(&spec, &options).with_context(|| format!("generating from {spec_name}"))?;
+        let generated =
+            codegen::generate_file(&spec, &options).with_context(|| format!("generating from {spec_name}"))?;
         let models = format!("{case}_models.rs");
         let operations = format!("{case}_operations.rs");
         files.push((PathBuf::from(&models), generated.models));
         files.push((PathBuf::from(&operations), generated.operations));
-        modules.push((
-            case.clone(),
-            format!(" Generated from `{spec_name}`."),
-            vec![("models".to_owned(), models), ("operations".to_owned(), operations)],
-        ));
+        modules.push(codegen::print::IncludedModule {
+            name: case.clone(),
+            doc: format!(" Generated from `{spec_name}`."),
+            files: vec![("models".to_owned(), models), ("operations".to_owned(), operations)],
+        });
     }
     let header = codegen::print::header("cargo xtask codegen", FIXTURES);
     files.push((PathBuf::from("mod.rs"), codegen::print::include_modules(&header, &modules)?));

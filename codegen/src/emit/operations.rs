@@ -113,7 +113,9 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
     let query = build_pairs(cx, op, ParamIn::Query);
     let headers = build_pairs(cx, op, ParamIn::Header);
     let body = match &body_field {
-        Some((_, true, media)) if media.contains("json") => quote!(::std::option::Option::Some(#rt::json_body(&self.body)?)),
+        Some((_, true, media)) if media.contains("json") => {
+            quote!(::std::option::Option::Some(#rt::json_body(&self.body)?))
+        }
         Some((_, false, media)) if media.contains("json") => quote!(match &self.body {
             ::std::option::Option::Some(body) => ::std::option::Option::Some(#rt::json_body(body)?),
             ::std::option::Option::None => ::std::option::Option::None,
@@ -266,7 +268,11 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
     let mut default_arm = None;
     for r in &op.responses {
         let variant = ident(&r.name);
-        let doc = format!(" `{}`{}", r.status, r.docs.as_deref().map(|d| format!(": {}", d.lines().next().unwrap_or(""))).unwrap_or_default());
+        let doc = format!(
+            " `{}`{}",
+            r.status,
+            r.docs.as_deref().map(|d| format!(": {}", d.lines().next().unwrap_or(""))).unwrap_or_default()
+        );
         let success = r.status.starts_with('2');
         let decode = |ty: &TypeRef| {
             let ty = cx.ty(ty);
@@ -291,7 +297,10 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
                             .unwrap_or_else(|_| #enum_name::Other { status, body: body.to_vec() })
                     ))
                 };
-                (quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },), value)
+                (
+                    quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },),
+                    value,
+                )
             }
             (None, "default") => (
                 quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16 },),
@@ -311,7 +320,8 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
         }
     }
     let uses_body = default_arm.is_none() || op.responses.iter().any(|r| r.ty.is_some());
-    let fallback = default_arm.unwrap_or_else(|| quote!(_ => ::std::result::Result::Ok(#enum_name::Other { status, body: body.to_vec() }),));
+    let fallback = default_arm
+        .unwrap_or_else(|| quote!(_ => ::std::result::Result::Ok(#enum_name::Other { status, body: body.to_vec() }),));
     let ignore_body = (!uses_body).then(|| quote!(let _ = body;));
     // Exact statuses first: `404` wins over `4XX`.
     let arms = quote! {

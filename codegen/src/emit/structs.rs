@@ -63,11 +63,7 @@ pub(super) fn emit(cx: &Cx<'_>, def: &TypeDef, s: &Struct, docs: TokenStream) ->
 fn stored_ty(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let ty = cx.ty(&f.ty);
     let rt = cx.rt;
-    if f.nullable {
-        quote!(::std::option::Option<#rt::Nullable<#ty>>)
-    } else {
-        quote!(::std::option::Option<#ty>)
-    }
+    if f.nullable { quote!(::std::option::Option<#rt::Nullable<#ty>>) } else { quote!(::std::option::Option<#ty>) }
 }
 
 fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {

@@ -23,7 +23,8 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
             (None, _) => format!(" {by_discriminator}."),
         }
     });
-    let unknown_doc = format!(" Anything else: `{}` absent, `null` or a value this crate does not know. Kept whole.", u.property);
+    let unknown_doc =
+        format!(" Anything else: `{}` absent, `null` or a value this crate does not know. Kept whole.", u.property);
 
     // The properties to read before choosing: defined-as keys first, then the discriminator.
     let mut properties: Vec<&str> = Vec::new();
@@ -40,12 +41,13 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 
     // Innermost: the discriminator; around it, each defined-as property in turn.
     let disc_key = &keys[position(&u.property)];
-    let disc_arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.discriminator.is_empty()).map(|(v, variant)| {
-        let values = &v.discriminator;
-        quote!(#(::std::option::Option::Some(#values))|* => raw.decode(Self::#variant),)
-    });
+    let disc_arms =
+        u.variants.iter().zip(&variants).filter(|(v, _)| !v.discriminator.is_empty()).map(|(v, variant)| {
+            let values = &v.discriminator;
+            quote!(#(::std::option::Option::Some(#values))|* => raw.decode(Self::#variant),)
+        });
     let mut dispatch = quote! {
-        match #disc_key.as_deref() {
+        match #disc_key.as_str() {
             #(#disc_arms)*
             _ => raw.decode(Self::Unknown),
         }
@@ -58,12 +60,21 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
             Some(quote!(::std::option::Option::Some(#value) => raw.decode(Self::#variant),))
         });
         dispatch = quote! {
-            match #key.as_deref() {
+            match #key.as_str() {
                 #(#arms)*
                 _ => #dispatch,
             }
         };
     }
+    // A discriminator that is `null` (or not a string) picks nothing, even
+    // where a key name would: the object is unknown, kept whole.
+    let dispatch = quote! {
+        if #disc_key.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            #dispatch
+        }
+    };
 
     let accessors = u.accessors.iter().map(|a| {
         let method = ident(&a.name);

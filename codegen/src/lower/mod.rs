@@ -127,17 +127,22 @@ impl<'a> Lower<'a> {
                         return None;
                     };
                     let name = name.replace("~1", "/").replace("~0", "~");
-                    let Some((key, target)) = self
-                        .spec
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.schemas.get_key_value(name.as_str()))
+                    let Some((key, target)) =
+                        self.spec.components.as_ref().and_then(|c| c.schemas.get_key_value(name.as_str()))
                     else {
-                        self.diags.error(at, "missing-ref", format!("`{reference}` names no schema; treated as any JSON"));
+                        self.diags.error(
+                            at,
+                            "missing-ref",
+                            format!("`{reference}` names no schema; treated as any JSON"),
+                        );
                         return None;
                     };
                     if !seen.insert(key.as_str()) {
-                        self.diags.error(at, "ref-cycle", format!("`{reference}` refers to itself; treated as any JSON"));
+                        self.diags.error(
+                            at,
+                            "ref-cycle",
+                            format!("`{reference}` refers to itself; treated as any JSON"),
+                        );
                         return None;
                     }
                     component = Some(key.as_str());

@@ -1,7 +1,9 @@
 //! Lowering of operations: parameters (path-level and operation-level, refs
 //! resolved), request bodies and every documented response.
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode,
+};
 
 use super::Lower;
 use super::schema::type_of;
@@ -27,7 +29,11 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 Some(id) => id.clone(),
                 None => {
                     let made = format!("{key}_{path}");
-                    cx.diags.warn(&here, "operation-id", format!("no operationId; named `{}`", names::field_name(&made)));
+                    cx.diags.warn(
+                        &here,
+                        "operation-id",
+                        format!("no operationId; named `{}`", names::field_name(&made)),
+                    );
                     made
                 }
             };
@@ -97,7 +103,8 @@ fn lower_params<'a>(
             let here = base.join(i.to_string());
             let Some(p) = resolve_param(cx, p, &here) else { continue };
             let same = |q: &&Parameter| {
-                q.parameter_data_ref().name == p.parameter_data_ref().name && std::mem::discriminant(*q) == std::mem::discriminant(p)
+                q.parameter_data_ref().name == p.parameter_data_ref().name
+                    && std::mem::discriminant(*q) == std::mem::discriminant(p)
             };
             found.retain(|(q, _)| !same(q));
             found.push((p, here));
@@ -112,7 +119,11 @@ fn lower_params<'a>(
             Parameter::Query { .. } => ParamIn::Query,
             Parameter::Header { .. } => ParamIn::Header,
             Parameter::Cookie { .. } => {
-                cx.diags.warn(&here, "cookie-parameter", format!("cookie parameter `{}` is not supported; left out", data.name));
+                cx.diags.warn(
+                    &here,
+                    "cookie-parameter",
+                    format!("cookie parameter `{}` is not supported; left out", data.name),
+                );
                 continue;
             }
         };
@@ -121,7 +132,11 @@ fn lower_params<'a>(
             continue;
         }
         if location == ParamIn::Path && !data.required {
-            cx.diags.warn(&here, "path-parameter-required", format!("path parameter `{}` lacks `required: true`; treated as required", data.name));
+            cx.diags.warn(
+                &here,
+                "path-parameter-required",
+                format!("path parameter `{}` lacks `required: true`; treated as required", data.name),
+            );
         }
         let hint = format!("{type_base}{}", names::type_name(&data.name));
         let ty = match &data.format {
@@ -144,7 +159,12 @@ fn lower_params<'a>(
     out
 }
 
-fn lower_body<'a>(cx: &mut Lower<'a>, body: &'a ReferenceOr<RequestBody>, type_base: &str, at: &Pointer) -> Option<Body> {
+fn lower_body<'a>(
+    cx: &mut Lower<'a>,
+    body: &'a ReferenceOr<RequestBody>,
+    type_base: &str,
+    at: &Pointer,
+) -> Option<Body> {
     let body = match body {
         ReferenceOr::Item(b) => b,
         ReferenceOr::Reference { reference } => {
@@ -171,14 +191,21 @@ fn lower_body<'a>(cx: &mut Lower<'a>, body: &'a ReferenceOr<RequestBody>, type_b
         }
     };
     let ty = if media_type.contains("json") && !media_type.contains("merge-patch") {
-        content.schema.as_ref().map(|s| type_of(cx, s.into(), &format!("{type_base}Body"), &at.join("content").join(media_type).join("schema")))
+        content.schema.as_ref().map(|s| {
+            type_of(cx, s.into(), &format!("{type_base}Body"), &at.join("content").join(media_type).join("schema"))
+        })
     } else {
         None
     };
     Some(Body { media_type: media_type.clone(), ty, required: body.required })
 }
 
-fn lower_responses<'a>(cx: &mut Lower<'a>, responses: &'a openapiv3::Responses, type_base: &str, at: &Pointer) -> Vec<Response> {
+fn lower_responses<'a>(
+    cx: &mut Lower<'a>,
+    responses: &'a openapiv3::Responses,
+    type_base: &str,
+    at: &Pointer,
+) -> Vec<Response> {
     let mut out = Vec::new();
     let mut scope = Scope::with_reserved(&["Other"]);
     let all = responses

@@ -81,12 +81,8 @@ fn defined_as(cx: &Lower<'_>, component: &str) -> Option<(String, String)> {
 /// name, unless it is keyed by `x-okta-defined-as` instead.
 fn discriminator_values(disc: &openapiv3::Discriminator, component: &str, keyed: bool) -> Vec<String> {
     let target = format!("{}{component}", super::COMPONENT_PREFIX);
-    let mapped: Vec<String> = disc
-        .mapping
-        .iter()
-        .filter(|(_, t)| **t == target || t.as_str() == component)
-        .map(|(k, _)| k.clone())
-        .collect();
+    let mapped: Vec<String> =
+        disc.mapping.iter().filter(|(_, t)| **t == target || t.as_str() == component).map(|(k, _)| k.clone()).collect();
     if mapped.is_empty() && !keyed { vec![component.to_owned()] } else { mapped }
 }
 
@@ -127,12 +123,20 @@ fn lower_enum(cx: &mut Lower<'_>, view: &View<'_>, at: &Pointer) -> Enum {
     for (i, value) in view.enumeration.iter().enumerate() {
         let Value::String(s) = value else {
             if !value.is_null() {
-                cx.diags.warn(&at.join("enum").join(i.to_string()), "enum-value-type", format!("`{value}` is not a string; left out"));
+                cx.diags.warn(
+                    &at.join("enum").join(i.to_string()),
+                    "enum-value-type",
+                    format!("`{value}` is not a string; left out"),
+                );
             }
             continue;
         };
         if values.iter().any(|(_, v)| v == s) {
-            cx.diags.warn(&at.join("enum").join(i.to_string()), "duplicate-enum-value", format!("`{s}` is listed twice; kept once"));
+            cx.diags.warn(
+                &at.join("enum").join(i.to_string()),
+                "duplicate-enum-value",
+                format!("`{s}` is listed twice; kept once"),
+            );
             continue;
         }
         let variant = scope.claim(&names::variant_name(s));
@@ -150,7 +154,9 @@ fn lower_untagged<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Poin
         let hint = format!("{name}Variant{i}");
         let ty = type_of(cx, member.into(), &hint, &here);
         let base = match &ty {
-            TypeRef::Named(n) | TypeRef::Boxed(n) => n.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(n).to_owned(),
+            TypeRef::Named(n) | TypeRef::Boxed(n) => {
+                n.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(n).to_owned()
+            }
             other => primitive_variant_name(other),
         };
         variants.push((scope.claim(&base), ty));
@@ -194,7 +200,11 @@ fn collect<'a>(cx: &mut Lower<'a>, view: &View<'a>, at: &Pointer, parts: &mut Pa
         let Some(resolved) = cx.resolve(member.into(), &here) else { continue };
         let inner = View::of(resolved.schema);
         if (!inner.one_of.is_empty() || !inner.any_of.is_empty()) && !inner.has_properties() {
-            cx.diags.warn(&here, "allof-union", "a union inside allOf cannot be merged into a struct; its fields are kept as unknown fields");
+            cx.diags.warn(
+                &here,
+                "allof-union",
+                "a union inside allOf cannot be merged into a struct; its fields are kept as unknown fields",
+            );
             continue;
         }
         collect(cx, &inner, &resolved.pointer, parts, depth + 1);
@@ -218,13 +228,7 @@ fn collect<'a>(cx: &mut Lower<'a>, view: &View<'a>, at: &Pointer, parts: &mut Pa
     }
 }
 
-fn lower_struct<'a>(
-    cx: &mut Lower<'a>,
-    name: &str,
-    component: Option<&str>,
-    view: &View<'a>,
-    at: &Pointer,
-) -> Struct {
+fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, component: Option<&str>, view: &View<'a>, at: &Pointer) -> Struct {
     let mut parts = Parts::default();
     collect(cx, view, at, &mut parts, 0);
     let extra = match view.additional {
@@ -247,7 +251,15 @@ fn lower_struct<'a>(
     let mut fields = Vec::new();
     for (wire, raw) in parts.fields {
         let hint = format!("{name}{}", names::type_name(&wire));
-        fields.push(lower_field(cx, &mut scope, &wire, raw.schema, &hint, &raw.pointer, parts.required.contains(&wire)));
+        fields.push(lower_field(
+            cx,
+            &mut scope,
+            &wire,
+            raw.schema,
+            &hint,
+            &raw.pointer,
+            parts.required.contains(&wire),
+        ));
     }
     let presets = component.and_then(|c| cx.presets.get(c).cloned()).unwrap_or_default();
     Struct { fields, extra, presets }
@@ -380,7 +392,9 @@ fn lower_union<'a>(
             .iter()
             .chain(view.any_of)
             .filter_map(|m| match m {
-                ReferenceOr::Reference { reference } => reference.strip_prefix(super::COMPONENT_PREFIX).map(str::to_owned),
+                ReferenceOr::Reference { reference } => {
+                    reference.strip_prefix(super::COMPONENT_PREFIX).map(str::to_owned)
+                }
                 ReferenceOr::Item(_) => None,
             })
             .collect(),

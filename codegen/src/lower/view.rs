@@ -1,9 +1,7 @@
 //! A uniform view of a schema node: openapiv3 spreads the same facts over
 //! `Type`, `AnySchema` and the combinator kinds; lowering reads them here.
 
-use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, Type, VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
 /// The JSON type a schema declares.
@@ -34,7 +32,10 @@ pub struct View<'a> {
     pub any_of: &'a [ReferenceOr<Schema>],
 }
 
-fn format_of<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>, name: impl Fn(&T) -> &'static str) -> Option<String> {
+fn format_of<T: std::fmt::Debug>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    name: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match format {
         VariantOrUnknownOrEmpty::Item(item) => Some(name(item).to_owned()),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),

@@ -155,14 +155,18 @@ impl<'de> ::serde::Deserialize<'de> for App {
     ) -> ::std::result::Result<Self, D::Error> {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0, key1] = raw.probe(["name", "mode"]);
-        let decoded = match key0.as_deref() {
-            ::std::option::Option::Some("link") => raw.decode(Self::Link),
-            ::std::option::Option::Some("acme") => raw.decode(Self::Acme),
-            _ => {
-                match key1.as_deref() {
-                    ::std::option::Option::Some("LINK") => raw.decode(Self::Link),
-                    ::std::option::Option::Some("SAML") => raw.decode(Self::Saml),
-                    _ => raw.decode(Self::Unknown),
+        let decoded = if key1.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                ::std::option::Option::Some("link") => raw.decode(Self::Link),
+                ::std::option::Option::Some("acme") => raw.decode(Self::Acme),
+                _ => {
+                    match key1.as_str() {
+                        ::std::option::Option::Some("LINK") => raw.decode(Self::Link),
+                        ::std::option::Option::Some("SAML") => raw.decode(Self::Saml),
+                        _ => raw.decode(Self::Unknown),
+                    }
                 }
             }
         };

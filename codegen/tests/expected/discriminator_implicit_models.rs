@@ -141,10 +141,14 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     ) -> ::std::result::Result<Self, D::Error> {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0] = raw.probe(["shapeType"]);
-        let decoded = match key0.as_deref() {
-            ::std::option::Option::Some("Circle") => raw.decode(Self::Circle),
-            ::std::option::Option::Some("Square") => raw.decode(Self::Square),
-            _ => raw.decode(Self::Unknown),
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                ::std::option::Option::Some("Circle") => raw.decode(Self::Circle),
+                ::std::option::Option::Some("Square") => raw.decode(Self::Square),
+                _ => raw.decode(Self::Unknown),
+            }
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }

@@ -176,11 +176,15 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     ) -> ::std::result::Result<Self, D::Error> {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0] = raw.probe(["kind"]);
-        let decoded = match key0.as_deref() {
-            ::std::option::Option::Some("cat")
-            | ::std::option::Option::Some("kitten") => raw.decode(Self::Cat),
-            ::std::option::Option::Some("dog") => raw.decode(Self::Dog),
-            _ => raw.decode(Self::Unknown),
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                ::std::option::Option::Some("cat")
+                | ::std::option::Option::Some("kitten") => raw.decode(Self::Cat),
+                ::std::option::Option::Some("dog") => raw.decode(Self::Dog),
+                _ => raw.decode(Self::Unknown),
+            }
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }

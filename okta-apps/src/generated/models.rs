@@ -701,51 +701,61 @@ impl<'de> ::serde::Deserialize<'de> for Application {
     ) -> ::std::result::Result<Self, D::Error> {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0, key1] = raw.probe(["name", "signOnMode"]);
-        let decoded = match key0.as_deref() {
-            ::std::option::Option::Some("template_basic_auth") => {
-                raw.decode(Self::BasicAuth)
-            }
-            ::std::option::Option::Some("bookmark") => raw.decode(Self::Bookmark),
-            ::std::option::Option::Some("oidc_client") => raw.decode(Self::OpenIdConnect),
-            ::std::option::Option::Some("template_sps") => {
-                raw.decode(Self::SecurePasswordStore)
-            }
-            ::std::option::Option::Some("template_wsfed") => {
-                raw.decode(Self::WsFederation)
-            }
-            ::std::option::Option::Some("google") => raw.decode(Self::Google),
-            ::std::option::Option::Some("office365") => raw.decode(Self::Office365),
-            ::std::option::Option::Some("salesforce") => raw.decode(Self::Salesforce),
-            ::std::option::Option::Some("slack") => raw.decode(Self::Slack),
-            ::std::option::Option::Some("trendmicroapexoneservice") => {
-                raw.decode(Self::TrendMicroApexOneService)
-            }
-            ::std::option::Option::Some("zoomus") => raw.decode(Self::ZoomUs),
-            ::std::option::Option::Some("zscalerbyz") => raw.decode(Self::Zscalerbyz),
-            _ => {
-                match key1.as_deref() {
-                    ::std::option::Option::Some("BASIC_AUTH") => {
-                        raw.decode(Self::BasicAuth)
+        let decoded = if key1.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                ::std::option::Option::Some("template_basic_auth") => {
+                    raw.decode(Self::BasicAuth)
+                }
+                ::std::option::Option::Some("bookmark") => raw.decode(Self::Bookmark),
+                ::std::option::Option::Some("oidc_client") => {
+                    raw.decode(Self::OpenIdConnect)
+                }
+                ::std::option::Option::Some("template_sps") => {
+                    raw.decode(Self::SecurePasswordStore)
+                }
+                ::std::option::Option::Some("template_wsfed") => {
+                    raw.decode(Self::WsFederation)
+                }
+                ::std::option::Option::Some("google") => raw.decode(Self::Google),
+                ::std::option::Option::Some("office365") => raw.decode(Self::Office365),
+                ::std::option::Option::Some("salesforce") => raw.decode(Self::Salesforce),
+                ::std::option::Option::Some("slack") => raw.decode(Self::Slack),
+                ::std::option::Option::Some("trendmicroapexoneservice") => {
+                    raw.decode(Self::TrendMicroApexOneService)
+                }
+                ::std::option::Option::Some("zoomus") => raw.decode(Self::ZoomUs),
+                ::std::option::Option::Some("zscalerbyz") => raw.decode(Self::Zscalerbyz),
+                _ => {
+                    match key1.as_str() {
+                        ::std::option::Option::Some("BASIC_AUTH") => {
+                            raw.decode(Self::BasicAuth)
+                        }
+                        ::std::option::Option::Some("BOOKMARK") => {
+                            raw.decode(Self::Bookmark)
+                        }
+                        ::std::option::Option::Some("OPENID_CONNECT") => {
+                            raw.decode(Self::OpenIdConnect)
+                        }
+                        ::std::option::Option::Some("SECURE_PASSWORD_STORE") => {
+                            raw.decode(Self::SecurePasswordStore)
+                        }
+                        ::std::option::Option::Some("WS_FEDERATION") => {
+                            raw.decode(Self::WsFederation)
+                        }
+                        ::std::option::Option::Some("AUTO_LOGIN") => {
+                            raw.decode(Self::AutoLogin)
+                        }
+                        ::std::option::Option::Some("BROWSER_PLUGIN") => {
+                            raw.decode(Self::BrowserPlugin)
+                        }
+                        ::std::option::Option::Some("SAML_1_1") => {
+                            raw.decode(Self::Saml11)
+                        }
+                        ::std::option::Option::Some("SAML_2_0") => raw.decode(Self::Saml),
+                        _ => raw.decode(Self::Unknown),
                     }
-                    ::std::option::Option::Some("BOOKMARK") => raw.decode(Self::Bookmark),
-                    ::std::option::Option::Some("OPENID_CONNECT") => {
-                        raw.decode(Self::OpenIdConnect)
-                    }
-                    ::std::option::Option::Some("SECURE_PASSWORD_STORE") => {
-                        raw.decode(Self::SecurePasswordStore)
-                    }
-                    ::std::option::Option::Some("WS_FEDERATION") => {
-                        raw.decode(Self::WsFederation)
-                    }
-                    ::std::option::Option::Some("AUTO_LOGIN") => {
-                        raw.decode(Self::AutoLogin)
-                    }
-                    ::std::option::Option::Some("BROWSER_PLUGIN") => {
-                        raw.decode(Self::BrowserPlugin)
-                    }
-                    ::std::option::Option::Some("SAML_1_1") => raw.decode(Self::Saml11),
-                    ::std::option::Option::Some("SAML_2_0") => raw.decode(Self::Saml),
-                    _ => raw.decode(Self::Unknown),
                 }
             }
         };
@@ -5935,14 +5945,18 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyResponse {
     ) -> ::std::result::Result<Self, D::Error> {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0] = raw.probe(["kty"]);
-        let decoded = match key0.as_deref() {
-            ::std::option::Option::Some("RSA") => {
-                raw.decode(Self::OAuth2ClientJsonWebKeyRsaResponse)
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                ::std::option::Option::Some("RSA") => {
+                    raw.decode(Self::OAuth2ClientJsonWebKeyRsaResponse)
+                }
+                ::std::option::Option::Some("EC") => {
+                    raw.decode(Self::OAuth2ClientJsonWebKeyEcResponse)
+                }
+                _ => raw.decode(Self::Unknown),
             }
-            ::std::option::Option::Some("EC") => {
-                raw.decode(Self::OAuth2ClientJsonWebKeyEcResponse)
-            }
-            _ => raw.decode(Self::Unknown),
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }
@@ -11336,10 +11350,14 @@ impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatement {
     ) -> ::std::result::Result<Self, D::Error> {
         let raw = ::okta_apps::runtime::RawObject::deserialize(deserializer)?;
         let [key0] = raw.probe(["type"]);
-        let decoded = match key0.as_deref() {
-            ::std::option::Option::Some("EXPRESSION") => raw.decode(Self::Expression),
-            ::std::option::Option::Some("GROUP") => raw.decode(Self::Group),
-            _ => raw.decode(Self::Unknown),
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                ::std::option::Option::Some("EXPRESSION") => raw.decode(Self::Expression),
+                ::std::option::Option::Some("GROUP") => raw.decode(Self::Group),
+                _ => raw.decode(Self::Unknown),
+            }
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }

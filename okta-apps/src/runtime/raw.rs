@@ -57,22 +57,22 @@ pub(crate) fn strip_position(message: &str) -> &str {
 }
 
 impl RawObject {
-    /// The string values of `keys` (`None` where absent, `null` or not a string).
-    pub fn probe<const N: usize>(&self, keys: [&str; N]) -> [Option<String>; N] {
+    /// What the object holds under each of `keys`.
+    pub fn probe<const N: usize>(&self, keys: [&str; N]) -> [Probed; N] {
         struct Probe<'k, const N: usize>(&'k [&'k str; N]);
 
         impl<'de, const N: usize> Visitor<'de> for Probe<'_, N> {
-            type Value = [Option<String>; N];
+            type Value = [Probed; N];
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+                let mut found: [Probed; N] = std::array::from_fn(|_| Probed::Absent);
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match self.0.iter().position(|k| *k == key) {
-                        Some(i) => found[i] = map.next_value::<StringOrAny>()?.0,
+                        Some(i) => found[i] = map.next_value::<Probed>()?,
                         None => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -86,7 +86,8 @@ impl RawObject {
         // The text was checked when it was captured, so this cannot fail; an
         // impossible failure leaves every key unknown, and the object decodes
         // as the union's unknown variant, losing nothing.
-        de::Deserializer::deserialize_map(&mut de, Probe(&keys)).unwrap_or_else(|_| std::array::from_fn(|_| None))
+        de::Deserializer::deserialize_map(&mut de, Probe(&keys))
+            .unwrap_or_else(|_| std::array::from_fn(|_| Probed::Absent))
     }
 
     /// Decodes the object as `T` and wraps it (`Self::Google`).
@@ -103,7 +104,9 @@ impl RawObject {
                         message: strip_position(&e.inner().to_string()).to_owned(),
                     },
                     // Not reachable for a deterministic decoder; report what the first pass said.
-                    Ok(_) => UnionError { path: ".".to_owned(), message: strip_position(&plain.to_string()).to_owned() },
+                    Ok(_) => {
+                        UnionError { path: ".".to_owned(), message: strip_position(&plain.to_string()).to_owned() }
+                    }
                 })
             }
         }
@@ -115,56 +118,82 @@ impl RawObject {
     }
 }
 
-/// A value that is kept if it is a string and skipped otherwise.
-struct StringOrAny(Option<String>);
+/// What an object holds under a key that picks a union's variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probed {
+    /// The key is not there.
+    Absent,
+    /// The key holds `null`.
+    Null,
+    /// The key holds a string.
+    Text(String),
+    /// The key holds a number, boolean, array or object.
+    Other,
+}
 
-impl<'de> Deserialize<'de> for StringOrAny {
+impl Probed {
+    /// The string, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Probed::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Present but not a string: no variant can be picked by it, so the
+    /// object is the union's unknown variant.
+    pub fn is_null_or_not_text(&self) -> bool {
+        matches!(self, Probed::Null | Probed::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Probed {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
 
         impl<'de> Visitor<'de> for V {
-            type Value = StringOrAny;
+            type Value = Probed;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
 
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(Some(v.to_owned())))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Probed, E> {
+                Ok(Probed::Text(v.to_owned()))
             }
 
-            fn visit_string<E: de::Error>(self, v: String) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(Some(v)))
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Probed, E> {
+                Ok(Probed::Text(v))
             }
 
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(None))
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Probed, E> {
+                Ok(Probed::Other)
             }
 
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(None))
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Probed, E> {
+                Ok(Probed::Other)
             }
 
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(None))
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Probed, E> {
+                Ok(Probed::Other)
             }
 
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(None))
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Probed, E> {
+                Ok(Probed::Other)
             }
 
-            fn visit_unit<E: de::Error>(self) -> Result<StringOrAny, E> {
-                Ok(StringOrAny(None))
+            fn visit_unit<E: de::Error>(self) -> Result<Probed, E> {
+                Ok(Probed::Null)
             }
 
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrAny, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Probed, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(StringOrAny(None))
+                Ok(Probed::Other)
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringOrAny, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probed, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(StringOrAny(None))
+                Ok(Probed::Other)
             }
         }
 
