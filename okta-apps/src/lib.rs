@@ -29,7 +29,18 @@
 
 extern crate self as okta_apps;
 
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod runtime;
+
+#[cfg(feature = "client")]
+pub use client::{
+    ActivateApplication, ApiError, Auth, Client, ClientBuilder, CreateApplication, DeactivateApplication,
+    DeleteApplication, Error, GetApplication, ListApplications, Page, RateLimit, ReplaceApplication, Response,
+    RetryPolicy, USER_AGENT,
+};
 
 /// The API's types, generated from `spec/applications.yaml`.
 #[rustfmt::skip]

@@ -1,5 +1,7 @@
 //! The tasks behind `cargo xtask`, as a library so tests can run them.
 
+pub mod contract;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};

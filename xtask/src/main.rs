@@ -16,7 +16,8 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask roundtrip SPEC";
+const USAGE: &str =
+    "usage: cargo xtask codegen [--check]\n       cargo xtask roundtrip SPEC\n       cargo xtask contract";
 
 fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +36,10 @@ fn run() -> Result<ExitCode> {
             }
             let written = report.stale.len() + report.missing.len();
             println!("wrote {written} files, removed {} leftovers", report.leftover.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("contract") => {
+            xtask::contract::run(&workspace_root())?;
             Ok(ExitCode::SUCCESS)
         }
         Some("roundtrip") => {

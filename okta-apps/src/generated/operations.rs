@@ -119,6 +119,26 @@ impl ListApplications {
                 >(body)
                     .map(ListApplicationsResponse::Ok)
             }
+            400 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(ListApplicationsResponse::BadRequest)
+                        .unwrap_or_else(|_| ListApplicationsResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(ListApplicationsResponse::Unauthorized)
+                        .unwrap_or_else(|_| ListApplicationsResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -154,6 +174,10 @@ impl ListApplications {
 pub enum ListApplicationsResponse {
     /// `200`: A page of apps.
     Ok(::std::vec::Vec<super::models::Application>),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `429`: Too Many Requests
@@ -260,6 +284,16 @@ impl CreateApplication {
                         }),
                 )
             }
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(CreateApplicationResponse::Unauthorized)
+                        .unwrap_or_else(|_| CreateApplicationResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -297,6 +331,8 @@ pub enum CreateApplicationResponse {
     Ok(super::models::Application),
     /// `400`: Bad Request
     BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `429`: Too Many Requests
@@ -384,6 +420,16 @@ impl GetApplication {
                 ::okta_apps::runtime::from_slice::<super::models::Application>(body)
                     .map(GetApplicationResponse::Ok)
             }
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(GetApplicationResponse::Unauthorized)
+                        .unwrap_or_else(|_| GetApplicationResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -429,6 +475,8 @@ impl GetApplication {
 pub enum GetApplicationResponse {
     /// `200`: The app.
     Ok(super::models::Application),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found
@@ -528,6 +576,16 @@ impl ReplaceApplication {
                         }),
                 )
             }
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(ReplaceApplicationResponse::Unauthorized)
+                        .unwrap_or_else(|_| ReplaceApplicationResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -575,6 +633,8 @@ pub enum ReplaceApplicationResponse {
     Ok(super::models::Application),
     /// `400`: Bad Request
     BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found
@@ -651,6 +711,16 @@ impl DeleteApplication {
     > {
         match status {
             204 => ::std::result::Result::Ok(DeleteApplicationResponse::NoContent),
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(DeleteApplicationResponse::Unauthorized)
+                        .unwrap_or_else(|_| DeleteApplicationResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -696,6 +766,8 @@ impl DeleteApplication {
 pub enum DeleteApplicationResponse {
     /// `204`: No Content
     NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found
@@ -773,6 +845,16 @@ impl ActivateApplication {
     > {
         match status {
             200 => ::std::result::Result::Ok(ActivateApplicationResponse::Ok),
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(ActivateApplicationResponse::Unauthorized)
+                        .unwrap_or_else(|_| ActivateApplicationResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -818,6 +900,8 @@ impl ActivateApplication {
 pub enum ActivateApplicationResponse {
     /// `200`: The app was activated; the body is empty.
     Ok,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found
@@ -895,6 +979,16 @@ impl DeactivateApplication {
     > {
         match status {
             200 => ::std::result::Result::Ok(DeactivateApplicationResponse::Ok),
+            401 => {
+                ::std::result::Result::Ok(
+                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
+                        .map(DeactivateApplicationResponse::Unauthorized)
+                        .unwrap_or_else(|_| DeactivateApplicationResponse::Other {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                )
+            }
             403 => {
                 ::std::result::Result::Ok(
                     ::okta_apps::runtime::from_slice::<super::models::Error>(body)
@@ -940,6 +1034,8 @@ impl DeactivateApplication {
 pub enum DeactivateApplicationResponse {
     /// `200`: The app was deactivated; the body is empty.
     Ok,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found

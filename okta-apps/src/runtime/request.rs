@@ -71,6 +71,10 @@ pub enum RequestError {
     /// A path parameter is empty: the request would address another resource.
     #[error("path parameter `{0}` is empty")]
     EmptyPathParameter(&'static str),
+    /// A path parameter is `.` or `..`, which URL parsers resolve away even
+    /// when percent-encoded: the request would address another resource.
+    #[error("path parameter `{0}` is a dot segment")]
+    DotSegment(&'static str),
     /// A header value holds a character HTTP does not allow (CR, LF, NUL...).
     #[error("header `{0}` holds a line break or control character")]
     InvalidHeader(&'static str),
@@ -80,15 +84,15 @@ pub enum RequestError {
 }
 
 /// Appends `value` to `path` as exactly one segment: everything but RFC 3986
-/// unreserved characters is percent-encoded, and `.`/`..` are encoded too, so
-/// no value can change which resource the path names.
+/// unreserved characters is percent-encoded, and `.`/`..` (which URL parsers
+/// resolve even as `%2E%2E`) are refused, so no value can change which
+/// resource the path names.
 pub fn push_segment(path: &mut String, name: &'static str, value: &str) -> Result<(), RequestError> {
     if value.is_empty() {
         return Err(RequestError::EmptyPathParameter(name));
     }
     if value == "." || value == ".." {
-        path.push_str(&"%2E".repeat(value.len()));
-        return Ok(());
+        return Err(RequestError::DotSegment(name));
     }
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -127,8 +131,7 @@ mod tests {
     fn segments_cannot_escape() {
         assert_eq!(segment("0oa1"), "/apps/0oa1");
         assert_eq!(segment("../x"), "/apps/..%2Fx");
-        assert_eq!(segment(".."), "/apps/%2E%2E");
-        assert_eq!(segment("."), "/apps/%2E");
+        assert_eq!(segment("..."), "/apps/...");
         assert_eq!(segment("a/b"), "/apps/a%2Fb");
         assert_eq!(segment("?q"), "/apps/%3Fq");
         assert_eq!(segment("#f"), "/apps/%23f");
@@ -138,9 +141,11 @@ mod tests {
     }
 
     #[test]
-    fn empty_segments_are_refused() {
+    fn empty_and_dot_segments_are_refused() {
         let mut path = String::new();
         assert_eq!(push_segment(&mut path, "appId", ""), Err(RequestError::EmptyPathParameter("appId")));
+        assert_eq!(push_segment(&mut path, "appId", ".."), Err(RequestError::DotSegment("appId")));
+        assert_eq!(push_segment(&mut path, "appId", "."), Err(RequestError::DotSegment("appId")));
     }
 
     #[test]

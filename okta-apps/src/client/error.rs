@@ -1,0 +1,130 @@
+//! The one error type of the client.
+
+use std::fmt;
+
+use crate::models;
+use crate::runtime::{DecodeError, RequestError};
+
+use super::RateLimit;
+
+/// Everything that can go wrong talking to Okta.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Okta answered with an error status (after any retries).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// A response (or one item of a page) did not decode; the raw JSON is kept.
+    #[error("{operation}: cannot decode the response: {source}")]
+    Decode {
+        /// The operationId.
+        operation: &'static str,
+        /// Where in the JSON and why.
+        source: DecodeError,
+        /// The JSON that did not decode (the whole body, or the one item).
+        raw: String,
+    },
+    /// The request could not be sent or the response not read.
+    #[error("{operation}: {source}")]
+    Transport {
+        /// The operationId.
+        operation: &'static str,
+        /// What reqwest said.
+        source: reqwest::Error,
+    },
+    /// An argument cannot make a valid request (empty id, line break in a header).
+    #[error("{operation}: invalid input: {source}")]
+    InvalidInput {
+        /// The operationId.
+        operation: &'static str,
+        /// What is wrong.
+        source: RequestError,
+    },
+    /// A `next` link points outside the org: following it would send the token elsewhere.
+    #[error("listApplications: refusing to follow a next link to another origin: {url}")]
+    ForeignNextLink {
+        /// The link as sent.
+        url: String,
+    },
+    /// The client is configured wrongly (a plain-http org URL, a bad URL).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// An error status from Okta, with what it said.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The operationId.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// Okta's error object (errorCode, errorSummary, errorLink, errorId,
+    /// errorCauses), when the body is one.
+    pub error: Option<models::Error>,
+    /// `X-Okta-Request-Id`, for Okta support.
+    pub request_id: Option<String>,
+    /// The response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body as received.
+    pub body: String,
+    /// The rate-limit headers of the response.
+    pub rate_limit: RateLimit,
+    /// How many times the request was retried before giving up.
+    pub retries: u32,
+}
+
+impl ApiError {
+    /// Okta's error code (`E0000007`), if the body had one.
+    pub fn code(&self) -> Option<&str> {
+        self.error.as_ref()?.error_code.as_deref()
+    }
+
+    /// Okta's summary of the error, if the body had one.
+    pub fn summary(&self) -> Option<&str> {
+        self.error.as_ref()?.error_summary.as_deref()
+    }
+
+    /// The summaries of the error's causes.
+    pub fn causes(&self) -> Vec<&str> {
+        let causes = self.error.as_ref().and_then(|e| e.error_causes.as_ref());
+        causes.into_iter().flatten().filter_map(|c| c.error_summary.as_deref()).collect()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        if let Some(code) = self.code() {
+            write!(f, " {code}")?;
+        }
+        if let Some(summary) = self.summary() {
+            write!(f, ": {summary}")?;
+        }
+        let causes = self.causes();
+        if !causes.is_empty() {
+            write!(f, " ({})", causes.join("; "))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        if self.retries > 0 {
+            write!(f, " after {} retries", self.retries)?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// The API error, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        self.api().map(|e| e.status)
+    }
+}

@@ -1,0 +1,217 @@
+//! An in-memory Okta org serving the Applications API on 127.0.0.1, for the example, the
+//! end-to-end tests and the contract check.
+//!
+//! [`FakeOrg::start`] binds a free port and serves the seven operations of
+//! `spec/applications.yaml` the way Okta does: apps kept as JSON objects exactly as sent plus
+//! the fields the server assigns (so unknown fields survive), pages with `Link` headers,
+//! Okta's error objects, `X-Okta-Request-Id` and rate-limit headers on every response.
+//! Test hooks inject 429s ([`FakeOrg::rate_limit_next`]) and odd `next` links
+//! ([`FakeOrg::set_next_link`]), and every request is recorded ([`FakeOrg::requests`]).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use okta_apps::fake::FakeOrg;
+//!
+//! let fake = FakeOrg::start().await?;
+//! let id = fake.insert(serde_json::json!({ "label": "Wiki", "signOnMode": "BOOKMARK" }));
+//! assert_eq!(fake.get(&id).map(|app| app["status"].clone()), Some("ACTIVE".into()));
+//! // Point a client at `fake.url()` with the token `fake.api_token()`.
+//! fake.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod http;
+mod store;
+
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use store::{Org, Shared, lock};
+
+/// The largest page a list request gets, whatever its `limit`.
+const MAX_PAGE_SIZE: usize = 200;
+
+/// How long [`FakeOrg::shutdown`] waits for open requests before it stops the server anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Options for a fake org.
+#[derive(Debug, Clone)]
+pub struct FakeOptions {
+    default_page_size: usize,
+    max_page_size: usize,
+    pub(crate) public_url: Option<String>,
+}
+
+impl Default for FakeOptions {
+    /// Pages of 20 apps unless a request asks for another `limit`; at most 200.
+    fn default() -> Self {
+        Self { default_page_size: 20, max_page_size: MAX_PAGE_SIZE, public_url: None }
+    }
+}
+
+impl FakeOptions {
+    /// The page size of a list request without a usable `limit` (20 unless set).
+    /// Clamped to 1..=200.
+    #[must_use]
+    pub fn default_page_size(mut self, n: usize) -> Self {
+        self.default_page_size = n.clamp(1, self.max_page_size);
+        self
+    }
+
+    /// The origin clients reach the fake through (a proxy in front of it), used
+    /// for the absolute URLs of `Link` headers; by default the origin the
+    /// request names, else the fake's own.
+    #[must_use]
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+}
+
+/// A running fake org. Dropping it stops the server.
+pub struct FakeOrg {
+    url: String,
+    shared: Shared,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+/// One request as the fake saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The HTTP method, such as `GET`.
+    pub method: String,
+    /// The path as it was on the wire, still percent-encoded.
+    pub path: String,
+    /// The query string without the `?`, still percent-encoded, if there was one.
+    pub query: Option<String>,
+    /// Every header as (lowercase name, value); the `Authorization` value is `[redacted]`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl FakeOrg {
+    /// Starts a fake org with the default options on a free port of 127.0.0.1, served by a
+    /// task on the current tokio runtime.
+    ///
+    /// # Errors
+    /// When no port can be bound.
+    pub async fn start() -> io::Result<FakeOrg> {
+        Self::start_with(FakeOptions::default()).await
+    }
+
+    /// Starts a fake org with `options`; see [`FakeOrg::start`].
+    ///
+    /// # Errors
+    /// When no port can be bound.
+    pub async fn start_with(options: FakeOptions) -> io::Result<FakeOrg> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let shared: Shared = Arc::new(Mutex::new(Org::new(url.clone(), options)));
+        let router = http::router(Arc::clone(&shared));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    // A dropped sender stops the server as well.
+                    let _ = stop.await;
+                })
+                .await
+        });
+        Ok(FakeOrg { url, shared, shutdown: Some(shutdown), task: Some(task) })
+    }
+
+    /// The org URL, `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// An API token the fake accepts (as `SSWS <token>`). Any non-empty `SSWS` or `Bearer`
+    /// token is accepted, though.
+    pub fn api_token(&self) -> &'static str {
+        "fake-okta-api-token"
+    }
+
+    /// Stores `app` as it is, at the end of the list, and returns its id. Only the fields the
+    /// server assigns and `app` lacks are filled in: `id` (also when not a string), `created`,
+    /// `lastUpdated`, `status` (ACTIVE) and `_links`. An app with the id of a stored one
+    /// replaces it in place.
+    ///
+    /// # Panics
+    /// When `app` is not a JSON object.
+    pub fn insert(&self, app: Value) -> String {
+        lock(&self.shared).insert(app)
+    }
+
+    /// The stored apps, in list order.
+    pub fn apps(&self) -> Vec<Value> {
+        lock(&self.shared).apps()
+    }
+
+    /// The stored app with this id.
+    pub fn get(&self, id: &str) -> Option<Value> {
+        lock(&self.shared).get(id)
+    }
+
+    /// Every request received so far, in order, those answered with 401 or 429 included.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared).requests.clone()
+    }
+
+    /// The next `count` requests get a 429 (E0000047) with `X-Rate-Limit-Remaining: 0` and
+    /// `X-Rate-Limit-Reset` set `reset_in` after each of them, rounded up to a second.
+    /// Replaces any 429s still pending.
+    pub fn rate_limit_next(&self, count: usize, reset_in: Duration) {
+        let mut org = lock(&self.shared);
+        org.rate_limited = count;
+        org.rate_limited_reset_in = reset_in;
+    }
+
+    /// With `Some(link)`, every list response sends `Link: <link>; rel="next"` instead of its
+    /// real next link (also on the last page); `None` goes back to the real ones.
+    pub fn set_next_link(&self, link: Option<String>) {
+        lock(&self.shared).next_link = link;
+    }
+
+    /// Stops accepting connections, lets open requests finish (for a few seconds at most) and
+    /// waits for the server to stop.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let Some(task) = self.task.take() else { return };
+        let abort = task.abort_handle();
+        match tokio::time::timeout(SHUTDOWN_GRACE, task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(error))) => tracing::warn!(%error, "fake okta org: server failed"),
+            Ok(Err(error)) => tracing::warn!(%error, "fake okta org: server task failed"),
+            Err(_) => {
+                tracing::warn!("fake okta org: requests still open after the grace period; stopping anyway");
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for FakeOrg {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+impl fmt::Debug for FakeOrg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeOrg").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,434 @@
+//! The fake org's HTTP side: the router, the middleware every request passes through, and one
+//! handler per operation of spec/applications.yaml.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::Value;
+
+use super::RecordedRequest;
+use super::store::{ApiError, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric};
+
+/// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the
+/// one-id routes with the id `a/b`; handlers decode the segment themselves.
+pub(super) fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/api/v1/apps", get(list_apps).post(create_app).fallback(unsupported_method))
+        .route("/api/v1/apps/{app_id}", get(get_app).put(replace_app).delete(delete_app).fallback(unsupported_method))
+        .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unsupported_method))
+        .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unsupported_method))
+        .fallback(unknown_endpoint)
+        .with_state(shared.clone())
+        .layer(middleware::from_fn_with_state(shared, around_every_request))
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// Records the request, answers injected 429s and missing tokens, and adds Okta's request id
+/// and rate-limit headers to every response.
+async fn around_every_request(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let (request_id, rate_limited, remaining, reset) = {
+        let mut org = lock(&shared);
+        org.requests.push(record(&request));
+        org.request_count += 1;
+        let request_id = format!("fake-{}-{}", org.request_count, random_alphanumeric(12));
+        let now_secs = now.as_secs();
+        if now_secs >= org.window_reset {
+            org.window_reset = now_secs + RATE_LIMIT_WINDOW_SECS;
+            org.window_remaining = RATE_LIMIT;
+        }
+        org.window_remaining = org.window_remaining.saturating_sub(1);
+        if org.rate_limited > 0 {
+            org.rate_limited -= 1;
+            (request_id, true, 0, ceil_secs(now.saturating_add(org.rate_limited_reset_in)))
+        } else {
+            (request_id, false, org.window_remaining, org.window_reset)
+        }
+    };
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let mut response = if rate_limited {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "E0000047",
+            "API call exceeded rate limit due to too many requests.",
+        )
+        .into_response()
+    } else if !authorized(request.headers()) {
+        ApiError::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided").into_response()
+    } else {
+        next.run(request).await
+    };
+    tracing::debug!(%method, %path, status = response.status().as_u16(), %request_id, "fake okta org");
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        headers.insert(HeaderName::from_static("x-okta-request-id"), value);
+    }
+    headers.insert(HeaderName::from_static("x-rate-limit-limit"), HeaderValue::from(RATE_LIMIT));
+    headers.insert(HeaderName::from_static("x-rate-limit-remaining"), HeaderValue::from(remaining));
+    headers.insert(HeaderName::from_static("x-rate-limit-reset"), HeaderValue::from(reset));
+    response
+}
+
+/// Whole seconds, rounded up.
+fn ceil_secs(duration: Duration) -> u64 {
+    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
+}
+
+fn record(request: &Request) -> RecordedRequest {
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = if *name == header::AUTHORIZATION {
+                "[redacted]".to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    RecordedRequest {
+        method: request.method().as_str().to_owned(),
+        path: request.uri().path().to_owned(),
+        query: request.uri().query().map(str::to_owned),
+        headers,
+    }
+}
+
+/// `SSWS <token>` or `Bearer <token>`; any non-empty token will do.
+fn authorized(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    ["SSWS ", "Bearer "]
+        .into_iter()
+        .any(|scheme| value.strip_prefix(scheme).is_some_and(|token| !token.trim().is_empty()))
+}
+
+async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
+    let params = parse_query(uri.query().unwrap_or_default());
+    let (default_limit, max_limit) = {
+        let org = lock(&shared);
+        (org.options.default_page_size, org.options.max_page_size)
+    };
+    let limit = match param(&params, "limit") {
+        None => default_limit,
+        Some(raw) => match parse_limit(raw, default_limit, max_limit) {
+            Ok(limit) => limit,
+            Err(error) => return error.into_response(),
+        },
+    };
+    let filter = match param(&params, "filter").map(parse_filter).transpose() {
+        Ok(filter) => filter,
+        Err(error) => return error.into_response(),
+    };
+    let q = param(&params, "q");
+    let after = param(&params, "after").filter(|after| !after.is_empty());
+    let (page, forced_next, base) = {
+        let org = lock(&shared);
+        (
+            org.list(after, limit, filter.as_ref(), q),
+            org.next_link.clone(),
+            org.options.public_url.clone().unwrap_or_else(|| base_url(&headers, &org.base_url)),
+        )
+    };
+    let next = forced_next.or_else(|| page.next_after.map(|cursor| list_url(&base, Some(&cursor), limit, &params)));
+    let mut response = Json(Value::Array(page.items)).into_response();
+    append_link(response.headers_mut(), &list_url(&base, after, limit, &params), "self");
+    if let Some(next) = next {
+        append_link(response.headers_mut(), &next, "next");
+    }
+    response
+}
+
+/// A `limit` value: 1..=max, the default for 0 or less, an E0000001 for anything else.
+fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+    let raw = raw.trim();
+    let (negative, digits) = match raw.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, raw),
+    };
+    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed: limit")
+            .with_causes(vec![format!("limit: '{raw}' is not a valid integer")]));
+    }
+    if negative {
+        return Ok(default);
+    }
+    // Too many digits for usize: still a number, and far above the maximum.
+    Ok(match digits.parse::<usize>() {
+        Ok(0) => default,
+        Ok(limit) => limit.min(max),
+        Err(_) => max,
+    })
+}
+
+/// A list URL with the cursor, the effective limit, and the other parameters the request had.
+fn list_url(base: &str, after: Option<&str>, limit: usize, params: &[(String, String)]) -> String {
+    let mut query = Vec::new();
+    if let Some(after) = after {
+        query.push(format!("after={}", encode_component(after)));
+    }
+    query.push(format!("limit={limit}"));
+    for name in ["filter", "q", "expand", "useOptimization", "alwaysIncludeVpnSettings", "includeNonDeleted"] {
+        if let Some(value) = param(params, name) {
+            query.push(format!("{name}={}", encode_component(value)));
+        }
+    }
+    format!("{base}/api/v1/apps?{}", query.join("&"))
+}
+
+fn append_link(headers: &mut HeaderMap, url: &str, rel: &str) {
+    match HeaderValue::from_str(&format!("<{url}>; rel=\"{rel}\"")) {
+        Ok(value) => {
+            headers.append(header::LINK, value);
+        }
+        Err(_) => tracing::warn!(url, rel, "fake okta org: link is not a valid header value; not sent"),
+    }
+}
+
+/// The origin the client used, so that links stay same-origin behind a proxy that says where
+/// it was reached (`Forwarded: host=...`, `X-Forwarded-Host`); else the `Host` header; else the
+/// fake's own URL when those are missing or odd.
+fn base_url(headers: &HeaderMap, own_url: &str) -> String {
+    let forwarded = header_str(headers, "forwarded").and_then(|value| value.split(',').next());
+    let forwarded_param = |name: &str| {
+        forwarded.and_then(|element| {
+            element.split(';').find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                key.trim().eq_ignore_ascii_case(name).then(|| value.trim().trim_matches('"').to_owned())
+            })
+        })
+    };
+    let first = |name: &str| {
+        header_str(headers, name).and_then(|value| value.split(',').next()).map(|value| value.trim().to_owned())
+    };
+    let host = forwarded_param("host").or_else(|| first("x-forwarded-host")).or_else(|| first("host"));
+    let scheme = match forwarded_param("proto").or_else(|| first("x-forwarded-proto")).as_deref() {
+        Some(proto) if proto.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    match host {
+        Some(host)
+            if !host.is_empty()
+                && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-:[]".contains(&byte)) =>
+        {
+            format!("{scheme}://{host}")
+        }
+        _ => own_url.to_owned(),
+    }
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+async fn create_app(State(shared): State<Shared>, uri: Uri, body: Bytes) -> Response {
+    let params = parse_query(uri.query().unwrap_or_default());
+    let activate = param(&params, "activate").is_none_or(|value| !value.eq_ignore_ascii_case("false"));
+    let created = lock(&shared).create(&body, activate);
+    json_or_error(created)
+}
+
+async fn get_app(State(shared): State<Shared>, uri: Uri) -> Response {
+    let id = app_id(&uri);
+    let app = lock(&shared).get(&id);
+    match app {
+        Some(app) => Json(app).into_response(),
+        None => ApiError::app_not_found(&id).into_response(),
+    }
+}
+
+async fn replace_app(State(shared): State<Shared>, uri: Uri, body: Bytes) -> Response {
+    let id = app_id(&uri);
+    let replaced = lock(&shared).replace(&id, &body);
+    json_or_error(replaced)
+}
+
+async fn delete_app(State(shared): State<Shared>, uri: Uri) -> Response {
+    let id = app_id(&uri);
+    let deleted = lock(&shared).delete(&id);
+    empty_or_error(deleted, StatusCode::NO_CONTENT)
+}
+
+async fn activate_app(State(shared): State<Shared>, uri: Uri) -> Response {
+    let id = app_id(&uri);
+    let activated = lock(&shared).set_active(&id, true);
+    empty_or_error(activated, StatusCode::OK)
+}
+
+async fn deactivate_app(State(shared): State<Shared>, uri: Uri) -> Response {
+    let id = app_id(&uri);
+    let deactivated = lock(&shared).set_active(&id, false);
+    empty_or_error(deactivated, StatusCode::OK)
+}
+
+/// A known path with a method it does not have.
+async fn unsupported_method() -> Response {
+    ApiError::new(StatusCode::NOT_FOUND, "E0000022", "The endpoint does not support the provided HTTP method")
+        .into_response()
+}
+
+async fn unknown_endpoint(uri: Uri) -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "E0000007",
+        format!("Not found: Resource not found: {} (Endpoint)", uri.path()),
+    )
+    .into_response()
+}
+
+fn json_or_error(result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(app) => Json(app).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn empty_or_error(result: Result<(), ApiError>, status: StatusCode) -> Response {
+    match result {
+        Ok(()) => status.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The app id of `/api/v1/apps/{appId}[/...]`, percent-decoded from the raw path.
+fn app_id(uri: &Uri) -> String {
+    percent_decode(uri.path().split('/').nth(4).unwrap_or_default(), false)
+}
+
+/// The first value of the query parameter `name`.
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+/// `application/x-www-form-urlencoded` pairs, decoded.
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key, true), percent_decode(value, true))
+        })
+        .collect()
+}
+
+/// Decodes `%XX` escapes (and `+` as a space in query strings); invalid UTF-8 becomes U+FFFD
+/// and a `%` without two hex digits stays as it is.
+pub(super) fn percent_decode(text: &str, plus_as_space: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        match byte {
+            b'%' => {
+                let high = bytes.get(index + 1).and_then(|&b| hex_value(b));
+                let low = bytes.get(index + 2).and_then(|&b| hex_value(b));
+                if let (Some(high), Some(low)) = (high, low) {
+                    out.push((high << 4) | low);
+                    index += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            b'+' if plus_as_space => out.push(b' '),
+            other => out.push(other),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters, for a path segment or a
+/// query value.
+pub(super) fn encode_component(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_round_trip() {
+        for text in ["a/b", "../x", "é é", "100%", "a+b&c=d"] {
+            assert_eq!(percent_decode(&encode_component(text), false), text);
+        }
+        assert_eq!(percent_decode("a%2Fb", false), "a/b");
+        assert_eq!(percent_decode("a+b%2", true), "a b%2");
+        assert_eq!(encode_component(r#"status eq "ACTIVE""#), "status%20eq%20%22ACTIVE%22");
+    }
+
+    #[test]
+    fn query_pairs() {
+        let pairs = parse_query("limit=2&filter=status+eq+%22ACTIVE%22&flag&&q=");
+        assert_eq!(param(&pairs, "limit"), Some("2"));
+        assert_eq!(param(&pairs, "filter"), Some(r#"status eq "ACTIVE""#));
+        assert_eq!(param(&pairs, "flag"), Some(""));
+        assert_eq!(param(&pairs, "q"), Some(""));
+        assert_eq!(param(&pairs, "after"), None);
+    }
+
+    #[test]
+    fn base_urls_follow_the_origin_the_client_used() {
+        let own = "http://127.0.0.1:1";
+        let mut headers = HeaderMap::new();
+        assert_eq!(base_url(&headers, own), own);
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:2"));
+        assert_eq!(base_url(&headers, own), "http://127.0.0.1:2");
+        headers.insert(HeaderName::from_static("x-forwarded-host"), HeaderValue::from_static("localhost:3, other:4"));
+        assert_eq!(base_url(&headers, own), "http://localhost:3");
+        headers.insert(
+            header::FORWARDED,
+            HeaderValue::from_static("for=10.0.0.1;host=\"proxy.example:8443\";proto=https, host=other"),
+        );
+        assert_eq!(base_url(&headers, own), "https://proxy.example:8443");
+        headers.insert(header::FORWARDED, HeaderValue::from_static("host=bad/host"));
+        assert_eq!(base_url(&headers, own), own);
+    }
+
+    #[test]
+    fn limits() {
+        assert_eq!(parse_limit("5", 20, 200).ok(), Some(5));
+        assert_eq!(parse_limit("500", 20, 200).ok(), Some(200));
+        assert_eq!(parse_limit("99999999999999999999999", 20, 200).ok(), Some(200));
+        assert_eq!(parse_limit("0", 20, 200).ok(), Some(20));
+        assert_eq!(parse_limit("-1", 20, 200).ok(), Some(20));
+        for bad in ["", "abc", "1.5", "-", "+3"] {
+            assert!(parse_limit(bad, 20, 200).is_err(), "{bad}");
+        }
+    }
+}
