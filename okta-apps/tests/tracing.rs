@@ -1,0 +1,55 @@
+//! Each request is one `okta.request` span with the operation, method, path
+//! template, status, request id and retries, and no token.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use okta_apps::Client;
+use okta_apps::fake::FakeOrg;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn one_span_per_request_without_the_token() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let token = "00tracing-secret-token";
+    let fake = FakeOrg::start().await.expect("fake");
+    let client = Client::builder(fake.url()).api_token(token).build().expect("client");
+    let _ = client.get_application("0oa404").send().await;
+
+    let out = String::from_utf8(buffer.0.lock().unwrap_or_else(|e| e.into_inner()).clone()).expect("utf8");
+    let spans: Vec<&str> = out.lines().filter(|l| l.contains("okta.request") && l.contains("close")).collect();
+    assert_eq!(spans.len(), 1, "{out}");
+    for field in [
+        "operation=\"getApplication\"",
+        "method=\"GET\"",
+        "path=\"/api/v1/apps/{appId}\"",
+        "status=404",
+        "retries=0",
+        "request_id=\"fake-",
+    ] {
+        assert!(spans[0].contains(field), "{field} missing: {}", spans[0]);
+    }
+    assert!(!out.contains(token), "{out}");
+}
