@@ -103,21 +103,44 @@ impl Page {
 
     /// Decodes a list body item by item.
     fn decode(raw: &Raw) -> Result<Page, Error> {
-        const OP: &str = ops::ListApplications::OPERATION_ID;
-        let items: Vec<Box<RawValue>> = runtime::from_slice(&raw.body).map_err(|e| decode_error(OP, raw, e))?;
-        let items = items
-            .into_iter()
-            .map(|item| {
-                runtime::from_str::<Application>(item.get()).map_err(|source| Error::Decode {
-                    operation: OP,
-                    source,
-                    raw: item.get().to_owned(),
-                })
-            })
-            .collect();
-        let next = link::next_link(raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()));
-        Ok(Page { items, next, rate_limit: RateLimit::from_headers(&raw.headers), request_id: raw.request_id() })
+        Ok(Page {
+            items: decode_items(raw)?,
+            next: next_link(raw),
+            rate_limit: RateLimit::from_headers(&raw.headers),
+            request_id: raw.request_id(),
+        })
     }
+}
+
+/// The `next` link of a list response, as sent.
+fn next_link(raw: &Raw) -> Option<String> {
+    link::next_link(raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()))
+}
+
+/// Decodes each app of a list body on its own: one that does not decode is
+/// an `Err` with its raw JSON, and the others are unaffected.
+fn decode_items(raw: &Raw) -> Result<Vec<Result<Application, Error>>, Error> {
+    const OP: &str = ops::ListApplications::OPERATION_ID;
+    // Borrowed: the items are sliced out of the body, not copied.
+    let items: Vec<&RawValue> = match serde_json::from_slice(&raw.body) {
+        Ok(items) => items,
+        Err(_) => {
+            return Err(match runtime::from_slice::<Vec<serde_json::Value>>(&raw.body) {
+                Err(e) => decode_error(OP, raw, e),
+                Ok(_) => Error::Config("a list body that is JSON did not split into items".to_owned()),
+            });
+        }
+    };
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            runtime::from_str::<Application>(item.get()).map_err(|source| Error::Decode {
+                operation: OP,
+                source,
+                raw: item.get().to_owned(),
+            })
+        })
+        .collect())
 }
 
 /// `listApplications`; see [`Client::list_applications`].
@@ -199,14 +222,22 @@ impl ListApplications {
                     return Some((item, state));
                 }
                 let fetch = state.next.take()?;
-                match state.fetch(fetch).await {
-                    Ok(page) => {
-                        state.buffer.extend(page.items);
-                        if let Err(e) = state.follow(page.next) {
-                            state.buffer.push_back(Err(e));
-                        }
-                    }
+                let raw = match state.fetch(fetch).await {
+                    Ok(raw) => raw,
                     Err(e) => return Some((Err(e), state)),
+                };
+                // The next page is requested before this one is decoded, so
+                // decoding overlaps the round trip.
+                let followed = state.follow(next_link(&raw));
+                match decode_items(&raw) {
+                    Ok(items) => state.buffer.extend(items),
+                    Err(e) => {
+                        state.next = None;
+                        return Some((Err(e), state));
+                    }
+                }
+                if let Err(e) = followed {
+                    state.buffer.push_back(Err(e));
                 }
             }
         })
@@ -216,7 +247,16 @@ impl ListApplications {
 /// What the pager fetches next.
 enum Fetch {
     First(Box<ops::ListApplications>),
-    Link(reqwest::Url),
+    Pending(Prefetch),
+}
+
+/// A page being fetched in the background; dropping it cancels the request.
+struct Prefetch(tokio::task::JoinHandle<Result<Raw, Error>>);
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 struct Pager {
@@ -227,24 +267,25 @@ struct Pager {
 }
 
 impl Pager {
-    async fn fetch(&self, fetch: Fetch) -> Result<Page, Error> {
+    /// The raw response of the next page; an error status is an error.
+    async fn fetch(&self, fetch: Fetch) -> Result<Raw, Error> {
         const OP: &str = ops::ListApplications::OPERATION_ID;
-        match fetch {
-            Fetch::First(op) => Ok(self.client.call(OP, op.to_request(), Page::decode).await?.value),
-            Fetch::Link(url) => {
-                let raw = self
-                    .client
-                    .send_url(OP, ops::ListApplications::METHOD, ops::ListApplications::PATH, url, Vec::new(), None)
-                    .await?;
-                if !(200..300).contains(&raw.status) {
-                    return Err(raw.api_error(OP));
-                }
-                Page::decode(&raw)
+        let raw = match fetch {
+            Fetch::First(op) => {
+                let request = op.to_request().map_err(|source| Error::InvalidInput { operation: OP, source })?;
+                self.client.send(request).await?
             }
+            Fetch::Pending(mut prefetch) => {
+                (&mut prefetch.0).await.map_err(|e| Error::Config(format!("the page request task ended: {e}")))??
+            }
+        };
+        if !(200..300).contains(&raw.status) {
+            return Err(raw.api_error(OP));
         }
+        Ok(raw)
     }
 
-    /// Queues the next link, if it is safe and new.
+    /// Starts fetching the next link, if it is safe and new.
     fn follow(&mut self, next: Option<String>) -> Result<(), Error> {
         let Some(next) = next else { return Ok(()) };
         let url = reqwest::Url::parse(&next)
@@ -257,7 +298,12 @@ impl Pager {
             tracing::warn!(next = %url, "the next link repeats an earlier one; stopping");
             return Ok(());
         }
-        self.next = Some(Fetch::Link(url));
+        let client = self.client.clone();
+        let task = tokio::spawn(async move {
+            const OP: &str = ops::ListApplications::OPERATION_ID;
+            client.send_url(OP, ops::ListApplications::METHOD, ops::ListApplications::PATH, url, Vec::new(), None).await
+        });
+        self.next = Some(Fetch::Pending(Prefetch(task)));
         Ok(())
     }
 }
