@@ -82,7 +82,16 @@ pub fn variant_name(value: &str) -> String {
         return spelled;
     }
     if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("V{}", clean(value).replace('.', "_"))
+        // Keep `1.0` and `10` apart: an underscore only between two digits,
+        // which is still upper camel case.
+        let mut out = String::from("V");
+        for part in clean(value).split('_').filter(|p| !p.is_empty()) {
+            if out.ends_with(|c: char| c.is_ascii_digit()) && part.starts_with(|c: char| c.is_ascii_digit()) {
+                out.push('_');
+            }
+            out.push_str(&part.to_upper_camel_case());
+        }
+        out
     } else {
         escape(camel)
     }
@@ -190,6 +199,8 @@ mod tests {
         assert_eq!(variant_name("sig"), "Sig");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("1.0"), "V1_0");
+        assert_eq!(variant_name("1FA"), "V1Fa");
+        assert_eq!(variant_name("2_fa"), "V2Fa");
         assert_eq!(variant_name("*"), "U2A");
         assert_eq!(variant_name("RS256"), "Rs256");
         assert_eq!(variant_name("self"), "Self_");

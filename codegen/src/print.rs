@@ -61,3 +61,19 @@ pub fn include_modules(header: &str, modules: &[IncludedModule]) -> Result<Strin
     });
     print(quote! { #(#items)* }, header, "module list")
 }
+
+/// The `lib.rs` of a standalone generated crate: its two modules.
+pub fn crate_root(header: &str, doc: &str) -> Result<String, PrintError> {
+    use quote::quote;
+    print(
+        quote! {
+            #![doc = #doc]
+            #![allow(clippy::all)]
+
+            pub mod models;
+            pub mod operations;
+        },
+        header,
+        "lib.rs",
+    )
+}

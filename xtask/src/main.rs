@@ -22,6 +22,33 @@ const USAGE: &str =
 fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("codegen") if args.iter().any(|a| a == "--spec") => {
+            let mut job = xtask::standalone::Standalone {
+                spec: PathBuf::new(),
+                out: PathBuf::new(),
+                name: None,
+                deny_warnings: false,
+            };
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                let mut value = || rest.next().with_context(|| format!("{arg} takes a value\n{USAGE}"));
+                match arg.as_str() {
+                    "--spec" => job.spec = PathBuf::from(value()?),
+                    "--out" => job.out = PathBuf::from(value()?),
+                    "--name" => job.name = Some(value()?.clone()),
+                    "--deny-warnings" => job.deny_warnings = true,
+                    other => bail!("unexpected argument {other}\n{USAGE}"),
+                }
+            }
+            if job.out.as_os_str().is_empty() {
+                bail!("--spec needs --out DIR\n{USAGE}");
+            }
+            let started = std::time::Instant::now();
+            let summary = xtask::standalone::generate(&workspace_root(), &job)?;
+            println!("{summary}");
+            println!("generated {} in {:.2?}", job.out.display(), started.elapsed());
+            Ok(ExitCode::SUCCESS)
+        }
         Some("codegen") => {
             let check = match &args[1..] {
                 [] => false,

@@ -32,11 +32,15 @@ fn param_ty(cx: &Cx<'_>, p: &Param) -> TokenStream {
 }
 
 /// The wire text of a scalar parameter value.
-fn wire_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn wire_text(rt: &syn::Path, ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String::clone(#value)),
         TypeRef::Secret => quote!(#value.expose().to_owned()),
-        _ => quote!(::std::string::ToString::to_string(#value)),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Timestamp => {
+            quote!(::std::string::ToString::to_string(#value))
+        }
+        // Enums serialize to their wire string; other types to their JSON text.
+        _ => quote!(#rt::param_text(#value)),
     }
 }
 
@@ -200,7 +204,7 @@ fn build_path(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         match op.params.iter().find(|p| p.location == ParamIn::Path && p.wire == wire) {
             Some(p) => {
                 let field = ident(&p.name);
-                let text = wire_text(&p.ty, quote!(&self.#field));
+                let text = wire_text(rt, &p.ty, quote!(&self.#field));
                 steps.push(quote!(#rt::push_segment(&mut path, #wire, &#text)?;));
             }
             None => {
@@ -234,7 +238,7 @@ fn build_pairs(cx: &Cx<'_>, op: &Operation, location: ParamIn) -> TokenStream {
                 TypeRef::Vec(inner) => (inner.as_ref(), true),
                 other => (other, false),
             };
-            let text = wire_text(item_ty, quote!(value));
+            let text = wire_text(rt, item_ty, quote!(value));
             let push = if location == ParamIn::Query {
                 quote!(#var.push((#wire, #text));)
             } else {

@@ -122,8 +122,8 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     for f in &s.fields {
         let name = ident(&f.name);
         let preset = s.presets.iter().find(|(wire, _)| *wire == f.wire);
-        let value = if let Some((_, value)) = preset {
-            Some(preset_value(cx, &f.ty, value))
+        let value = if let Some(v) = preset.and_then(|(_, value)| preset_value(cx, &f.ty, value)) {
+            Some(v)
         } else if f.required && !f.read_only {
             let (arg_ty, conv) = match &f.ty {
                 TypeRef::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#name.into())),
@@ -204,19 +204,27 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// A fixed value as the field's type: an enum variant, or a string.
-fn preset_value(cx: &Cx<'_>, ty: &TypeRef, value: &str) -> TokenStream {
-    if let TypeRef::Named(n) = ty {
-        if let Some(TypeDef { kind: TypeKind::Enum(e), .. }) = cx.api.types.get(n) {
-            let ty = ident(n);
-            return match e.values.iter().find(|(_, wire)| wire == value) {
-                Some((variant, _)) => {
-                    let variant = ident(variant);
-                    quote!(#ty::#variant)
-                }
-                None => quote!(#ty::Unknown(#value.to_owned())),
-            };
-        }
+/// A fixed value as the field's type: an enum variant, a string or a JSON
+/// string; `None` where the type cannot hold a string.
+fn preset_value(cx: &Cx<'_>, ty: &TypeRef, value: &str) -> Option<TokenStream> {
+    let rt = cx.rt;
+    match ty {
+        TypeRef::String => Some(quote!(::std::string::String::from(#value))),
+        TypeRef::Secret => Some(quote!(#rt::Secret::from(#value))),
+        TypeRef::Json => Some(quote!(::serde_json::Value::String(::std::string::String::from(#value)))),
+        TypeRef::Named(n) => match cx.api.types.get(n) {
+            Some(TypeDef { kind: TypeKind::Enum(e), .. }) => {
+                let ty = ident(n);
+                Some(match e.values.iter().find(|(_, wire)| wire == value) {
+                    Some((variant, _)) => {
+                        let variant = ident(variant);
+                        quote!(#ty::#variant)
+                    }
+                    None => quote!(#ty::Unknown(#value.to_owned())),
+                })
+            }
+            _ => None,
+        },
+        _ => None,
     }
-    quote!(::std::string::String::from(#value))
 }

@@ -41,7 +41,8 @@ fn members(cx: &Lower<'_>, parent: &str, schema: &Schema) -> Vec<String> {
     let view = View::of(schema);
     let mut out: Vec<String> = Vec::new();
     let mut push = |name: &str| {
-        if !out.iter().any(|n| n == name) {
+        // A parent mapped to itself is its own unknown variant.
+        if name != parent && !out.iter().any(|n| n == name) {
             out.push(name.to_owned());
         }
     };
@@ -415,8 +416,17 @@ fn lower_union<'a>(
         variants.push(Variant { name: scope.claim(short), ty, defined_as, discriminator });
     }
     for (value, target) in &disc.mapping {
-        let known = target.strip_prefix(super::COMPONENT_PREFIX).is_some_and(|t| member_names.iter().any(|m| m == t));
-        if !known {
+        let target_name = target.strip_prefix(super::COMPONENT_PREFIX);
+        let known = target_name.is_some_and(|t| member_names.iter().any(|m| m == t));
+        if target_name.is_some() && target_name == component {
+            cx.diags.warn(
+                &at.join("discriminator").join("mapping").join(value),
+                "union-self-mapping",
+                format!(
+                    "`{value}` maps to the union itself; it decodes as the Unknown variant, which has the same fields"
+                ),
+            );
+        } else if !known {
             cx.diags.warn(
                 &at.join("discriminator").join("mapping").join(value),
                 "mapping-target",

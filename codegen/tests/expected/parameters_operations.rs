@@ -391,7 +391,7 @@ impl CreateThing {
             query.push(("dryRun", ::std::string::ToString::to_string(value)));
         }
         if let ::std::option::Option::Some(value) = &self.mode {
-            query.push(("mode", ::std::string::ToString::to_string(value)));
+            query.push(("mode", ::okta_apps::runtime::param_text(value)));
         }
         let headers = ::std::vec::Vec::new();
         ::std::result::Result::Ok(::okta_apps::runtime::Request {

@@ -13,7 +13,7 @@ mod timestamp;
 pub use decode::{DecodeError, from_slice, from_str, from_value};
 pub use nullable::{Nullable, deserialize_nullable, deserialize_some};
 pub use raw::{Probed, RawObject, UnionError};
-pub use request::{Method, Request, RequestError, header_value, json_body, push_segment};
+pub use request::{Method, Request, RequestError, header_value, json_body, param_text, push_segment};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
 

@@ -112,6 +112,16 @@ pub fn header_value(name: &'static str, value: String) -> Result<(&'static str, 
     Ok((name, value))
 }
 
+/// The text of a parameter value of a structured type: a JSON string as its
+/// content (enums), anything else as its JSON text.
+pub fn param_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(e) => format!("<{e}>"),
+    }
+}
+
 /// Encodes a request body as JSON.
 pub fn json_body<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, RequestError> {
     serde_json::to_vec(body).map_err(|e| RequestError::Body(e.to_string()))
