@@ -46,6 +46,10 @@ async fn every_operation_end_to_end() {
 
     let page = client.list_applications().send().await.expect("list");
     assert_eq!(page.apps().count(), 2);
+    let sent = fake.requests().pop().expect("recorded");
+    let agent = sent.headers.iter().find(|(k, _)| k == "user-agent").map(|(_, v)| v.as_str());
+    assert_eq!(agent, Some(okta_apps::USER_AGENT));
+    assert!(okta_apps::USER_AGENT.starts_with("okta-apps-rust/"));
     assert!(page.next.is_none());
 
     let got = client.get_application(&id).send().await.expect("get");

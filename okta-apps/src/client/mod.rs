@@ -432,3 +432,58 @@ impl Client {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.append(*k, HeaderValue::from_str(v).expect("valid"));
+        }
+        map
+    }
+
+    #[test]
+    fn waits_until_the_reset_measured_against_the_date_header() {
+        // Date: 1,700,000,000 s; reset 5 s later; the local clock plays no part.
+        let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1700000005")]);
+        let policy = RetryPolicy::default().jitter(Duration::ZERO);
+        assert_eq!(policy.wait(&h), Duration::from_secs(5));
+        let jittered = RetryPolicy::default().jitter(Duration::from_millis(300)).wait(&h);
+        assert!(jittered >= Duration::from_secs(5) && jittered <= Duration::from_millis(5300), "{jittered:?}");
+    }
+
+    #[test]
+    fn the_smallest_reset_counts_and_the_wait_is_capped() {
+        let h = headers(&[
+            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+            ("x-rate-limit-reset", "1700000090"),
+            ("x-rate-limit-reset", "1700000030"),
+        ]);
+        let policy = RetryPolicy::default().jitter(Duration::ZERO);
+        assert_eq!(RateLimit::from_headers(&h).reset, Some(1_700_000_030));
+        assert_eq!(policy.wait(&h), Duration::from_secs(30));
+        assert_eq!(policy.max_wait(Duration::from_secs(10)).wait(&h), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_reset_in_the_past_or_missing_waits_briefly() {
+        let policy = RetryPolicy::default().jitter(Duration::ZERO);
+        let past = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1600000000")]);
+        assert_eq!(policy.wait(&past), Duration::ZERO);
+        assert_eq!(policy.wait(&HeaderMap::new()), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn auth_headers_are_sensitive_and_never_printed() {
+        let auth = Auth::api_token("tok-123");
+        let header = auth.header().expect("valid");
+        assert!(header.is_sensitive());
+        assert_eq!(header.to_str().expect("ascii"), "SSWS tok-123");
+        assert_eq!(format!("{auth:?}"), "ApiToken([redacted])");
+        assert_eq!(Auth::bearer("x").header().expect("valid").to_str().expect("ascii"), "Bearer x");
+        assert!(Auth::api_token("a\nb").header().is_err());
+    }
+}
