@@ -3,6 +3,7 @@
 //! unions, operations normalised. Problems become located diagnostics.
 
 mod ops;
+mod prune;
 mod recursion;
 mod schema;
 mod view;
@@ -27,6 +28,9 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     schema::fill_accessors(&mut cx);
     let operations = ops::lower_operations(&mut cx);
     let mut api = Api { types: std::mem::take(&mut cx.types), operations };
+    let inline: std::collections::BTreeSet<String> = cx.inline.values().cloned().collect();
+    prune::merge_inline_duplicates(&mut api, &inline);
+    prune::drop_unreachable(&mut api);
     recursion::box_cycles(&mut api);
     (api, cx.diags)
 }

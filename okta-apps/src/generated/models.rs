@@ -1920,77 +1920,6 @@ pub struct ApplicationLinks {
         ::serde_json::Value,
     >,
 }
-/// Settings shared by every kind of app.
-///
-/// From `#/components/schemas/ApplicationSettings`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ApplicationSettings {
-    /// Entitlement management status of the app.
-    ///
-    /// See [`ApplicationSettingsEmOptInStatus`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "emOptInStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub em_opt_in_status: ::std::option::Option<ApplicationSettingsEmOptInStatus>,
-    /// ID of an identity store app in the same org that backs this app.
-    #[serde(
-        rename = "identityStoreId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub identity_store_id: ::std::option::Option<::std::string::String>,
-    /// Whether Okta assigns users to the app from their roles or groups.
-    #[serde(
-        rename = "implicitAssignment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub implicit_assignment: ::std::option::Option<bool>,
-    /// ID of the inline hook attached to the app.
-    #[serde(
-        rename = "inlineHookId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub inline_hook_id: ::std::option::Option<::std::string::String>,
-    /// `notes`.
-    ///
-    /// See [`ApplicationSettingsNotes`].
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub notes: ::std::option::Option<ApplicationSettingsNotes>,
-    /// `notifications`.
-    ///
-    /// See [`ApplicationSettingsNotifications`].
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub notifications: ::std::option::Option<ApplicationSettingsNotifications>,
-    /// Properties the spec does not list, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
-}
 /// Entitlement management status of the app.
 ///
 /// From `#/components/schemas/ApplicationSettings/properties/emOptInStatus`.
@@ -6148,45 +6077,6 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyEcResponseKty {
         ::okta_apps::runtime::deserialize_enum(deserializer)
     }
 }
-/// Properties common to a client JSON Web Key.
-///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct OAuth2ClientJsonWebKeyRequestBase {
-    /// ID of the key within the client's key set.
-    ///
-    /// The server may send `null`, kept apart from absent.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_nullable",
-    )]
-    pub kid: ::std::option::Option<
-        ::okta_apps::runtime::Nullable<::std::string::String>,
-    >,
-    /// Whether the key is in use.
-    ///
-    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub status: ::std::option::Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
-    /// Properties the spec does not list, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
-}
 /// Whether the key is in use.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase/properties/status`.
@@ -6254,63 +6144,6 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyRequestBaseStatus 
     ) -> ::std::result::Result<Self, D::Error> {
         ::okta_apps::runtime::deserialize_enum(deserializer)
     }
-}
-/// Server-assigned properties of a client JSON Web Key.
-///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyResponseBase`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct OAuth2ClientJsonWebKeyResponseBase {
-    /// When the key was added.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub created: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// The key's unique ID.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// When the key was last changed.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub last_updated: ::std::option::Option<::okta_apps::runtime::Timestamp>,
-    /// `_links`.
-    ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::okta_apps::runtime::deserialize_some",
-    )]
-    pub links: ::std::option::Option<OAuthClientSecretLinks>,
-    /// Properties the spec does not list, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
 }
 /// RSA public key for verifying client-signed JWTs.
 ///
@@ -6390,13 +6223,13 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     pub e: ::std::option::Option<::std::string::String>,
     /// Key type.
     ///
-    /// See [`OAuth2ClientJsonWebKeyRsaResponseKty`].
+    /// See [`OAuth2ClientJsonEncryptionKeyResponseKty`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
-    pub kty: ::std::option::Option<OAuth2ClientJsonWebKeyRsaResponseKty>,
+    pub kty: ::std::option::Option<OAuth2ClientJsonEncryptionKeyResponseKty>,
     /// RSA modulus.
     #[serde(
         default,
@@ -6424,7 +6257,9 @@ impl OAuth2ClientJsonWebKeyRsaResponse {
             last_updated: ::std::option::Option::None,
             links: ::std::option::Option::None,
             e: ::std::option::Option::None,
-            kty: ::std::option::Option::Some(OAuth2ClientJsonWebKeyRsaResponseKty::Rsa),
+            kty: ::std::option::Option::Some(
+                OAuth2ClientJsonEncryptionKeyResponseKty::Rsa,
+            ),
             n: ::std::option::Option::None,
             additional_properties: ::std::default::Default::default(),
         }
@@ -6433,70 +6268,6 @@ impl OAuth2ClientJsonWebKeyRsaResponse {
 impl ::std::default::Default for OAuth2ClientJsonWebKeyRsaResponse {
     fn default() -> Self {
         Self::new()
-    }
-}
-/// Key type.
-///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyRsaResponse/properties/kty`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
-pub enum OAuth2ClientJsonWebKeyRsaResponseKty {
-    /// `RSA`
-    Rsa,
-    /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-impl OAuth2ClientJsonWebKeyRsaResponseKty {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RSA" => ::std::option::Option::Some(Self::Rsa),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientJsonWebKeyRsaResponseKty {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OAuth2ClientJsonWebKeyRsaResponseKty {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientJsonWebKeyRsaResponseKty {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientJsonWebKeyRsaResponseKty {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyRsaResponseKty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
     }
 }
 /// Credentials of an OAuth 2.0 client app.
@@ -8209,14 +7980,14 @@ pub struct OpenIdConnectApplicationSettingsClient {
     >,
     /// Algorithm that must sign request objects.
     ///
-    /// See [`OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg`].
+    /// See [`OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
     pub request_object_signing_alg: ::std::option::Option<
-        OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg,
+        OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg,
     >,
     /// Response types the client may request; null or empty for password and client credentials clients.
     ///
@@ -8494,106 +8265,6 @@ pub enum OpenIdConnectApplicationSettingsClientKeysKeysItem {
     OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
     /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
     OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
-}
-/// Algorithm that must sign request objects.
-///
-/// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/request_object_signing_alg`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
-pub enum OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    /// `HS256`
-    Hs256,
-    /// `HS384`
-    Hs384,
-    /// `HS512`
-    Hs512,
-    /// `RS256`
-    Rs256,
-    /// `RS384`
-    Rs384,
-    /// `RS512`
-    Rs512,
-    /// `ES256`
-    Es256,
-    /// `ES384`
-    Es384,
-    /// `ES512`
-    Es512,
-    /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-impl OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Hs384 => "HS384",
-            Self::Hs512 => "HS512",
-            Self::Rs256 => "RS256",
-            Self::Rs384 => "RS384",
-            Self::Rs512 => "RS512",
-            Self::Es256 => "ES256",
-            Self::Es384 => "ES384",
-            Self::Es512 => "ES512",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "HS256" => ::std::option::Option::Some(Self::Hs256),
-            "HS384" => ::std::option::Option::Some(Self::Hs384),
-            "HS512" => ::std::option::Option::Some(Self::Hs512),
-            "RS256" => ::std::option::Option::Some(Self::Rs256),
-            "RS384" => ::std::option::Option::Some(Self::Rs384),
-            "RS512" => ::std::option::Option::Some(Self::Rs512),
-            "ES256" => ::std::option::Option::Some(Self::Es256),
-            "ES384" => ::std::option::Option::Some(Self::Es384),
-            "ES512" => ::std::option::Option::Some(Self::Es512),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display
-for OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OpenIdConnectApplicationSettingsClientRequestObjectSigningAlg {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
 }
 /// Subject identifier type.
 ///
@@ -11557,13 +11228,13 @@ pub struct SamlAttributeStatementGroup {
     pub name: ::std::option::Option<::std::string::String>,
     /// Name format of the attribute.
     ///
-    /// See [`SamlAttributeStatementGroupNamespace`].
+    /// See [`SamlAttributeStatementExpressionNamespace`].
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::okta_apps::runtime::deserialize_some",
     )]
-    pub namespace: ::std::option::Option<SamlAttributeStatementGroupNamespace>,
+    pub namespace: ::std::option::Option<SamlAttributeStatementExpressionNamespace>,
     /// Always GROUP.
     #[serde(
         default,
@@ -11668,94 +11339,6 @@ impl ::serde::Serialize for SamlAttributeStatementGroupFilterType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatementGroupFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
-/// Name format of the attribute.
-///
-/// From `#/components/schemas/SamlAttributeStatementGroup/properties/namespace`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
-pub enum SamlAttributeStatementGroupNamespace {
-    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
-    UrnOasisNamesTcSaml20AttrnameFormatBasic,
-    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
-    UrnOasisNamesTcSaml20AttrnameFormatUri,
-    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
-    UrnOasisNamesTcSaml20AttrnameFormatUnspecified,
-    /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-impl SamlAttributeStatementGroupNamespace {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnOasisNamesTcSaml20AttrnameFormatBasic => {
-                "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
-            }
-            Self::UrnOasisNamesTcSaml20AttrnameFormatUri => {
-                "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
-            }
-            Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified => {
-                "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "urn:oasis:names:tc:SAML:2.0:attrname-format:basic" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AttrnameFormatBasic,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:attrname-format:uri" => {
-                ::std::option::Option::Some(Self::UrnOasisNamesTcSaml20AttrnameFormatUri)
-            }
-            "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified,
-                )
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlAttributeStatementGroupNamespace {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlAttributeStatementGroupNamespace {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlAttributeStatementGroupNamespace {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlAttributeStatementGroupNamespace {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatementGroupNamespace {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
