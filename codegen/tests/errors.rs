@@ -142,3 +142,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn wrong_defaults_and_foreign_patterns_are_located_warnings() {
+    let spec = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {{type: integer, default: 'ten'}}\n        s: {{type: string, pattern: '(?i)^abc$'}}\n        ok: {{type: boolean, default: true}}\n"
+    );
+    let generated = generate(&spec).expect("generates");
+    let found: Vec<String> = generated.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("#/components/schemas/A/properties/n/default") && found[0].contains("default-type"));
+    assert!(found[1].contains("#/components/schemas/A/properties/s/pattern") && found[1].contains("pattern-dialect"));
+}

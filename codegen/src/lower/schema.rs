@@ -328,6 +328,7 @@ pub(super) fn type_of<'a>(cx: &mut Lower<'a>, schema: SchemaRef<'a>, hint: &str,
         lower_named(cx, &name, None, resolved.schema, &resolved.pointer);
         return TypeRef::Named(name);
     }
+    check_scalar_facts(cx, &view, &resolved.pointer);
     let format = view.format.as_deref();
     match view.kind {
         Kind::String => match format {
@@ -366,6 +367,41 @@ pub(super) fn type_of<'a>(cx: &mut Lower<'a>, schema: SchemaRef<'a>, hint: &str,
             _ => TypeRef::JsonObject,
         },
         Kind::Unspecified => TypeRef::Json,
+    }
+}
+
+/// Facts the generator does not use but a spec can get wrong: a `default` of
+/// another type than the schema, a `pattern` in a regex dialect other than
+/// ECMA-262. Both are tolerated with a located warning.
+fn check_scalar_facts(cx: &mut Lower<'_>, view: &View<'_>, at: &Pointer) {
+    if let Some(default) = &view.data.default {
+        let fits = match view.kind {
+            Kind::String => default.is_string(),
+            Kind::Integer => default.is_i64() || default.is_u64(),
+            Kind::Number => default.is_number(),
+            Kind::Boolean => default.is_boolean(),
+            Kind::Array => default.is_array(),
+            Kind::Object => default.is_object(),
+            Kind::Unspecified => true,
+        };
+        if !fits && !(default.is_null() && view.data.nullable) {
+            cx.diags.warn(
+                &at.join("default"),
+                "default-type",
+                format!("default `{default}` is not of the schema's type {:?}; ignored", view.kind),
+            );
+        }
+    }
+    if let Some(pattern) = &view.pattern {
+        const NOT_ECMA: &[&str] =
+            &["(?i)", "(?s)", "(?m)", "(?x)", "(?>", "\\A", "\\Z", "\\z", "++", "*+", "?+", "[[:"];
+        if let Some(found) = NOT_ECMA.iter().find(|c| pattern.contains(*c)) {
+            cx.diags.warn(
+                &at.join("pattern"),
+                "pattern-dialect",
+                format!("pattern uses `{found}`, which ECMA-262 does not have; patterns are not enforced"),
+            );
+        }
     }
 }
 

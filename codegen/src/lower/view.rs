@@ -22,6 +22,7 @@ pub struct View<'a> {
     pub data: &'a SchemaData,
     pub kind: Kind,
     pub format: Option<String>,
+    pub pattern: Option<String>,
     pub enumeration: Vec<Value>,
     pub properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
     pub required: Vec<&'a str>,
@@ -49,6 +50,7 @@ impl<'a> View<'a> {
             data: &schema.schema_data,
             kind: Kind::Unspecified,
             format: None,
+            pattern: None,
             enumeration: Vec::new(),
             properties: Vec::new(),
             required: Vec::new(),
@@ -69,6 +71,7 @@ impl<'a> View<'a> {
                     openapiv3::StringFormat::Binary => "binary",
                 });
                 view.enumeration = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                view.pattern = s.pattern.clone();
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.kind = Kind::Integer;
@@ -112,6 +115,7 @@ impl<'a> View<'a> {
                     _ => Kind::Unspecified,
                 };
                 view.format = any.format.clone();
+                view.pattern = any.pattern.clone();
                 view.enumeration = any.enumeration.clone();
                 view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), v)).collect();
                 view.required = any.required.iter().map(String::as_str).collect();
