@@ -384,7 +384,8 @@ fn check_scalar_facts(cx: &mut Lower<'_>, view: &View<'_>, at: &Pointer) {
             Kind::Object => default.is_object(),
             Kind::Unspecified => true,
         };
-        if !fits && !(default.is_null() && view.data.nullable) {
+        let null_allowed = default.is_null() && view.data.nullable;
+        if !(fits || null_allowed) {
             cx.diags.warn(
                 &at.join("default"),
                 "default-type",
