@@ -90,7 +90,14 @@ pub fn generate_spec(openapi: &openapiv3::OpenAPI, options: &Options) -> Result<
         return Err(Error::Spec(diagnostics.into_sorted()));
     }
     let header = print::header(&options.command, &options.spec_name);
-    let models = print::print(emit::models(&api, &options.emit), &header, "models")?;
-    let operations = print::print(emit::operations(&api, &options.emit), &header, "operations")?;
-    Ok(Generated { models, operations, diagnostics: diagnostics.into_sorted() })
+    // The two files are independent: emit and print them side by side.
+    let (models, operations) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| print::print(emit::models(&api, &options.emit), &header, "models"));
+        let operations = print::print(emit::operations(&api, &options.emit), &header, "operations");
+        let models = models.join().unwrap_or_else(|_| {
+            Err(print::PrintError { what: "models".to_owned(), message: "the printing thread panicked".to_owned() })
+        });
+        (models, operations)
+    });
+    Ok(Generated { models: models?, operations: operations?, diagnostics: diagnostics.into_sorted() })
 }

@@ -62,46 +62,46 @@ pub fn load_str(text: &str, origin: &str) -> Result<Spec, LoadError> {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         LoadError::Syntax { origin: origin.to_owned(), line, column, message: e.to_string() }
     })?;
-    let raw = to_json(yaml.clone(), &Pointer::root()).map_err(|(pointer, message)| LoadError::Shape {
-        origin: origin.to_owned(),
-        pointer,
-        message,
+    let shape = |pointer: Pointer, message: String| LoadError::Shape { origin: origin.to_owned(), pointer, message };
+    let yaml = string_keys(yaml);
+    let raw = to_json(&yaml).map_err(|(mut segments, message)| {
+        segments.reverse();
+        shape(segments.iter().fold(Pointer::root(), |p, s| p.join(s)), message)
     })?;
     if !raw.is_object() {
-        return Err(LoadError::Shape {
-            origin: origin.to_owned(),
-            pointer: Pointer::root(),
-            message: "the document is not a mapping".to_owned(),
-        });
+        return Err(shape(Pointer::root(), "the document is not a mapping".to_owned()));
     }
     let version = raw.get("openapi").and_then(|v| v.as_str()).unwrap_or_default();
     if !version.starts_with("3.0") {
-        return Err(LoadError::Shape {
-            origin: origin.to_owned(),
-            pointer: Pointer::root().join("openapi"),
-            message: format!("unsupported version `{version}`: only OpenAPI 3.0.x is supported"),
-        });
+        return Err(shape(
+            Pointer::root().join("openapi"),
+            format!("unsupported version `{version}`: only OpenAPI 3.0.x is supported"),
+        ));
     }
     // The typed document is read from the YAML tree, which keeps the order
-    // of keys (properties, paths) as written; the JSON copy does not.
-    let yaml = string_keys(yaml);
-    match serde_path_to_error::deserialize(&yaml) {
+    // of keys (properties, paths) as written; the JSON copy does not. Paths
+    // are tracked (an allocation per key) only to locate a failure.
+    match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&yaml) {
         Ok(openapi) => Ok(Spec { openapi, raw }),
-        Err(e) => {
-            let (pointer, message) =
-                locate(&yaml).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
-            Err(LoadError::Shape { origin: origin.to_owned(), pointer, message })
+        Err(plain) => {
+            let (pointer, message) = locate(&yaml).unwrap_or_else(|| {
+                match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&yaml) {
+                    Err(e) => (path_to_pointer(e.path()), e.inner().to_string()),
+                    Ok(_) => (Pointer::root(), plain.to_string()),
+                }
+            });
+            Err(shape(pointer, message))
         }
     }
 }
 
-/// Converts YAML to JSON, with keys that YAML reads as numbers or booleans
-/// (`200:`) turned into strings as OpenAPI means them.
-fn to_json(value: yaml_serde::Value, at: &Pointer) -> Result<serde_json::Value, (Pointer, String)> {
+/// Converts YAML (with string keys) to JSON. On failure, the path to the bad
+/// node comes back innermost segment first.
+fn to_json(value: &yaml_serde::Value) -> Result<serde_json::Value, (Vec<String>, String)> {
     use yaml_serde::Value as Y;
     Ok(match value {
         Y::Null => serde_json::Value::Null,
-        Y::Bool(b) => serde_json::Value::Bool(b),
+        Y::Bool(b) => serde_json::Value::Bool(*b),
         Y::Number(n) => {
             if let Some(i) = n.as_i64() {
                 i.into()
@@ -111,33 +111,37 @@ fn to_json(value: yaml_serde::Value, at: &Pointer) -> Result<serde_json::Value, 
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(serde_json::Value::Number)
-                    .ok_or_else(|| (at.clone(), format!("number {f} cannot be represented in JSON")))?
+                    .ok_or_else(|| (Vec::new(), format!("number {f} cannot be represented in JSON")))?
             }
         }
-        Y::String(s) => serde_json::Value::String(s),
+        Y::String(s) => serde_json::Value::String(s.clone()),
         Y::Sequence(items) => serde_json::Value::Array(
             items
-                .into_iter()
+                .iter()
                 .enumerate()
-                .map(|(i, v)| to_json(v, &at.join(i.to_string())))
+                .map(|(i, v)| {
+                    to_json(v).map_err(|(mut path, m)| {
+                        path.push(i.to_string());
+                        (path, m)
+                    })
+                })
                 .collect::<Result<_, _>>()?,
         ),
         Y::Mapping(map) => {
             let mut out = serde_json::Map::new();
             for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => return Err((at.clone(), "a mapping key is not a scalar".to_owned())),
+                let Y::String(key) = k else {
+                    return Err((Vec::new(), "a mapping key is not a scalar".to_owned()));
                 };
-                let value = to_json(v, &at.join(&key))?;
-                out.insert(key, value);
+                let value = to_json(v).map_err(|(mut path, m)| {
+                    path.push(key.clone());
+                    (path, m)
+                })?;
+                out.insert(key.clone(), value);
             }
             serde_json::Value::Object(out)
         }
-        Y::Tagged(tagged) => to_json(tagged.value, at)?,
+        Y::Tagged(tagged) => to_json(&tagged.value)?,
     })
 }
 

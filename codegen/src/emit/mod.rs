@@ -14,26 +14,33 @@ use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
     /// The path of the runtime module (`::okta_apps::runtime`).
-    pub runtime: syn::Path,
+    pub runtime: String,
 }
 
 impl Default for EmitOptions {
     fn default() -> Self {
-        Self { runtime: syn::parse_quote!(::okta_apps::runtime) }
+        Self { runtime: "::okta_apps::runtime".to_owned() }
     }
 }
 
 /// The models module: one item per named type, in name order.
 pub fn models(api: &Api, options: &EmitOptions) -> TokenStream {
-    let cx = Cx { api, rt: &options.runtime, models: quote!() };
+    let rt = runtime_path(options);
+    let cx = Cx { api, rt: &rt, models: quote!() };
     let items = api.types.values().map(|def| cx.type_def(def));
     quote! { #(#items)* }
 }
 
 /// The operations module, a sibling of the models module.
 pub fn operations(api: &Api, options: &EmitOptions) -> TokenStream {
-    let cx = Cx { api, rt: &options.runtime, models: quote!(super::models::) };
+    let rt = runtime_path(options);
+    let cx = Cx { api, rt: &rt, models: quote!(super::models::) };
     operations::emit(&cx)
+}
+
+/// The runtime path as tokens; an unparsable one falls back to the default.
+fn runtime_path(options: &EmitOptions) -> syn::Path {
+    syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::okta_apps::runtime))
 }
 
 /// Emission context: the whole IR (to look up named types) and the runtime path.
