@@ -6,20 +6,12 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use okta_apps::models::Application;
 use serde_json::Value;
 
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
+
 /// A page of 200 apps, cycling through the fixture payloads with unique ids.
 fn page() -> Vec<u8> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/apps");
-    let mut apps: Vec<Value> = Vec::new();
-    let mut names: Vec<_> =
-        std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
-    names.sort();
-    for path in names {
-        let value: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON");
-        match value {
-            Value::Array(items) => apps.extend(items),
-            v => apps.push(v),
-        }
-    }
+    let apps = fixtures::apps();
     let page: Vec<Value> = (0..200)
         .map(|i| {
             let mut app = apps[i % apps.len()].clone();

@@ -4,34 +4,21 @@
 
 use std::hint::black_box;
 
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::TryStreamExt;
 use okta_apps::Client;
 use okta_apps::fake::FakeOrg;
-use serde_json::Value;
 
 const APPS: usize = 2_000;
 const PAGE: i32 = 200;
 
-fn fixtures() -> Vec<Value> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/apps");
-    let mut paths: Vec<_> =
-        std::fs::read_dir(dir).expect("fixtures").filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    let mut apps = Vec::new();
-    for path in paths {
-        match serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON") {
-            Value::Array(items) => apps.extend(items),
-            v => apps.push(v),
-        }
-    }
-    apps
-}
-
 fn list(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let fake = rt.block_on(FakeOrg::start()).expect("fake");
-    let apps = fixtures();
+    let apps = fixtures::apps();
     for i in 0..APPS {
         let mut app = apps[i % apps.len()].clone();
         if let Some(o) = app.as_object_mut() {

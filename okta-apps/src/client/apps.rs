@@ -331,15 +331,16 @@ impl CreateApplication {
 
     /// Creates the app; returns it as Okta stored it.
     pub async fn send(self) -> Result<Response<Application>, Error> {
-        const OP: &str = ops::CreateApplication::OPERATION_ID;
         self.client
-            .call(OP, self.op.to_request(), |raw| {
-                match ops::CreateApplication::decode_response(raw.status, &raw.body) {
-                    Ok(ops::CreateApplicationResponse::Ok(app)) => Ok(app),
-                    Ok(_) => Err(unexpected(OP, raw)),
-                    Err(e) => Err(decode_error(OP, raw, e)),
-                }
-            })
+            .call_for_app(
+                ops::CreateApplication::OPERATION_ID,
+                self.op.to_request(),
+                ops::CreateApplication::decode_response,
+                |r| match r {
+                    ops::CreateApplicationResponse::Ok(app) => Some(app),
+                    _ => None,
+                },
+            )
             .await
     }
 }
@@ -361,13 +362,16 @@ impl GetApplication {
 
     /// Reads the app.
     pub async fn send(self) -> Result<Response<Application>, Error> {
-        const OP: &str = ops::GetApplication::OPERATION_ID;
         self.client
-            .call(OP, self.op.to_request(), |raw| match ops::GetApplication::decode_response(raw.status, &raw.body) {
-                Ok(ops::GetApplicationResponse::Ok(app)) => Ok(app),
-                Ok(_) => Err(unexpected(OP, raw)),
-                Err(e) => Err(decode_error(OP, raw, e)),
-            })
+            .call_for_app(
+                ops::GetApplication::OPERATION_ID,
+                self.op.to_request(),
+                ops::GetApplication::decode_response,
+                |r| match r {
+                    ops::GetApplicationResponse::Ok(app) => Some(app),
+                    _ => None,
+                },
+            )
             .await
     }
 }
@@ -383,16 +387,35 @@ pub struct ReplaceApplication {
 impl ReplaceApplication {
     /// Replaces the app; returns it as Okta stored it.
     pub async fn send(self) -> Result<Response<Application>, Error> {
-        const OP: &str = ops::ReplaceApplication::OPERATION_ID;
         self.client
-            .call(OP, self.op.to_request(), |raw| {
-                match ops::ReplaceApplication::decode_response(raw.status, &raw.body) {
-                    Ok(ops::ReplaceApplicationResponse::Ok(app)) => Ok(app),
-                    Ok(_) => Err(unexpected(OP, raw)),
-                    Err(e) => Err(decode_error(OP, raw, e)),
-                }
-            })
+            .call_for_app(
+                ops::ReplaceApplication::OPERATION_ID,
+                self.op.to_request(),
+                ops::ReplaceApplication::decode_response,
+                |r| match r {
+                    ops::ReplaceApplicationResponse::Ok(app) => Some(app),
+                    _ => None,
+                },
+            )
             .await
+    }
+}
+
+impl Client {
+    /// `call` for the operations that answer with one app: the generated
+    /// decoder reads the body, `ok` picks the app out of its success variant.
+    async fn call_for_app<R>(
+        &self,
+        operation: &'static str,
+        request: Result<runtime::Request, RequestError>,
+        decode: fn(u16, &[u8]) -> Result<R, runtime::DecodeError>,
+        ok: fn(R) -> Option<Application>,
+    ) -> Result<Response<Application>, Error> {
+        self.call(operation, request, |raw| match decode(raw.status, &raw.body) {
+            Ok(response) => ok(response).ok_or_else(|| unexpected(operation, raw)),
+            Err(e) => Err(decode_error(operation, raw, e)),
+        })
+        .await
     }
 }
 
