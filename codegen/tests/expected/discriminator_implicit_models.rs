@@ -171,53 +171,9 @@ pub enum ShapeType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ShapeType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Circle => "Circle",
-            Self::Square => "Square",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Circle" => ::std::option::Option::Some(Self::Circle),
-            "Square" => ::std::option::Option::Some(Self::Square),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShapeType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ShapeType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ShapeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ShapeType { Circle = "Circle", Square = "Square" }
+);
 /// From `#/components/schemas/Square`.
 #[derive(
     ::std::clone::Clone,

@@ -20,53 +20,9 @@ pub enum Duplicated {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Duplicated {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupPush => "GROUP_PUSH",
-            Self::Import => "IMPORT",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GROUP_PUSH" => ::std::option::Option::Some(Self::GroupPush),
-            "IMPORT" => ::std::option::Option::Some(Self::Import),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for Duplicated {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duplicated {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for Duplicated {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Duplicated {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Duplicated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    Duplicated { GroupPush = "GROUP_PUSH", Import = "IMPORT" }
+);
 /// From `#/components/schemas/Holder`.
 #[derive(
     ::std::clone::Clone,
@@ -136,53 +92,7 @@ pub enum HolderMaybe {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl HolderMaybe {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "on" => ::std::option::Option::Some(Self::On),
-            "off" => ::std::option::Option::Some(Self::Off),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for HolderMaybe {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for HolderMaybe {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for HolderMaybe {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for HolderMaybe {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HolderMaybe {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(HolderMaybe { On = "on", Off = "off" });
 /// A lifecycle status.
 ///
 /// From `#/components/schemas/Status`.
@@ -205,52 +115,6 @@ pub enum Status {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Deleted => "DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "INACTIVE" => ::std::option::Option::Some(Self::Inactive),
-            "DELETED" => ::std::option::Option::Some(Self::Deleted),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    Status { Active = "ACTIVE", Inactive = "INACTIVE", Deleted = "DELETED" }
+);

@@ -30,65 +30,10 @@ pub enum OptionType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OptionType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "",
-            Self::U2A => "*",
-            Self::U2D => "-",
-            Self::Unknown2 => "Unknown",
-            Self::Self_ => "self",
-            Self::V1_0 => "1.0",
-            Self::Saml20 => "SAML_2_0",
-            Self::Saml202 => "saml-2-0",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "" => ::std::option::Option::Some(Self::Empty),
-            "*" => ::std::option::Option::Some(Self::U2A),
-            "-" => ::std::option::Option::Some(Self::U2D),
-            "Unknown" => ::std::option::Option::Some(Self::Unknown2),
-            "self" => ::std::option::Option::Some(Self::Self_),
-            "1.0" => ::std::option::Option::Some(Self::V1_0),
-            "SAML_2_0" => ::std::option::Option::Some(Self::Saml20),
-            "saml-2-0" => ::std::option::Option::Some(Self::Saml202),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OptionType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for OptionType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OptionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OptionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OptionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OptionType { Empty = "", U2A = "*", U2D = "-", Unknown2 = "Unknown", Self_ = "self",
+    V1_0 = "1.0", Saml20 = "SAML_2_0", Saml202 = "saml-2-0" }
+);
 /// From `#/components/schemas/result`.
 #[derive(
     ::std::clone::Clone,

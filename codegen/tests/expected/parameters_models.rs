@@ -42,53 +42,9 @@ pub enum CreateThingMode {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CreateThingMode {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::Safe => "safe",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "fast" => ::std::option::Option::Some(Self::Fast),
-            "safe" => ::std::option::Option::Some(Self::Safe),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CreateThingMode {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for CreateThingMode {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for CreateThingMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CreateThingMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateThingMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    CreateThingMode { Fast = "fast", Safe = "safe" }
+);
 /// From `#/components/schemas/Part`.
 #[derive(
     ::std::clone::Clone,

@@ -835,55 +835,10 @@ pub enum ApplicationCapability {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationCapability {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Provisioning => "PROVISIONING",
-            Self::Sso => "SSO",
-            Self::UniversalLogout => "UNIVERSAL_LOGOUT",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PROVISIONING" => ::std::option::Option::Some(Self::Provisioning),
-            "SSO" => ::std::option::Option::Some(Self::Sso),
-            "UNIVERSAL_LOGOUT" => ::std::option::Option::Some(Self::UniversalLogout),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationCapability {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationCapability {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationCapability {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationCapability {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationCapability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationCapability { Provisioning = "PROVISIONING", Sso = "SSO", UniversalLogout =
+    "UNIVERSAL_LOGOUT" }
+);
 /// Credentials settings of the app.
 ///
 /// From `#/components/schemas/ApplicationCredentials`.
@@ -1009,67 +964,12 @@ pub enum ApplicationCredentialsScheme {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationCredentialsScheme {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminSetsCredentials => "ADMIN_SETS_CREDENTIALS",
-            Self::EditPasswordOnly => "EDIT_PASSWORD_ONLY",
-            Self::EditUsernameAndPassword => "EDIT_USERNAME_AND_PASSWORD",
-            Self::ExternalPasswordSync => "EXTERNAL_PASSWORD_SYNC",
-            Self::SharedUsernameAndPassword => "SHARED_USERNAME_AND_PASSWORD",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ADMIN_SETS_CREDENTIALS" => {
-                ::std::option::Option::Some(Self::AdminSetsCredentials)
-            }
-            "EDIT_PASSWORD_ONLY" => ::std::option::Option::Some(Self::EditPasswordOnly),
-            "EDIT_USERNAME_AND_PASSWORD" => {
-                ::std::option::Option::Some(Self::EditUsernameAndPassword)
-            }
-            "EXTERNAL_PASSWORD_SYNC" => {
-                ::std::option::Option::Some(Self::ExternalPasswordSync)
-            }
-            "SHARED_USERNAME_AND_PASSWORD" => {
-                ::std::option::Option::Some(Self::SharedUsernameAndPassword)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationCredentialsScheme {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationCredentialsScheme {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationCredentialsScheme {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationCredentialsScheme {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationCredentialsScheme {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationCredentialsScheme { AdminSetsCredentials = "ADMIN_SETS_CREDENTIALS",
+    EditPasswordOnly = "EDIT_PASSWORD_ONLY", EditUsernameAndPassword =
+    "EDIT_USERNAME_AND_PASSWORD", ExternalPasswordSync = "EXTERNAL_PASSWORD_SYNC",
+    SharedUsernameAndPassword = "SHARED_USERNAME_AND_PASSWORD" }
+);
 /// The app's signing key (key rotation applies to SAML, WS-Fed and OIDC apps).
 ///
 /// From `#/components/schemas/ApplicationCredentialsSigning`.
@@ -1151,51 +1051,9 @@ pub enum ApplicationCredentialsSigningUse {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationCredentialsSigningUse {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sig => "sig",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "sig" => ::std::option::Option::Some(Self::Sig),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationCredentialsSigningUse {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationCredentialsSigningUse {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationCredentialsSigningUse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationCredentialsSigningUse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationCredentialsSigningUse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationCredentialsSigningUse { Sig = "sig" }
+);
 /// How the app username is built when the app is assigned to a user.
 ///
 /// From `#/components/schemas/ApplicationCredentialsUsernameTemplate`.
@@ -1281,57 +1139,10 @@ pub enum ApplicationCredentialsUsernameTemplatePushStatus {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationCredentialsUsernameTemplatePushStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Push => "PUSH",
-            Self::DontPush => "DONT_PUSH",
-            Self::NotConfigured => "NOT_CONFIGURED",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PUSH" => ::std::option::Option::Some(Self::Push),
-            "DONT_PUSH" => ::std::option::Option::Some(Self::DontPush),
-            "NOT_CONFIGURED" => ::std::option::Option::Some(Self::NotConfigured),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationCredentialsUsernameTemplatePushStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ApplicationCredentialsUsernameTemplatePushStatus {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationCredentialsUsernameTemplatePushStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationCredentialsUsernameTemplatePushStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ApplicationCredentialsUsernameTemplatePushStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationCredentialsUsernameTemplatePushStatus { Push = "PUSH", DontPush =
+    "DONT_PUSH", NotConfigured = "NOT_CONFIGURED" }
+);
 /// Kind of expression in `template`.
 ///
 /// From `#/components/schemas/ApplicationCredentialsUsernameTemplate/properties/type`.
@@ -1354,56 +1165,10 @@ pub enum ApplicationCredentialsUsernameTemplateType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationCredentialsUsernameTemplateType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::BuiltIn => "BUILT_IN",
-            Self::Custom => "CUSTOM",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "NONE" => ::std::option::Option::Some(Self::None),
-            "BUILT_IN" => ::std::option::Option::Some(Self::BuiltIn),
-            "CUSTOM" => ::std::option::Option::Some(Self::Custom),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationCredentialsUsernameTemplateType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ApplicationCredentialsUsernameTemplateType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationCredentialsUsernameTemplateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationCredentialsUsernameTemplateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationCredentialsUsernameTemplateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationCredentialsUsernameTemplateType { None = "NONE", BuiltIn = "BUILT_IN",
+    Custom = "CUSTOM" }
+);
 /// Which Express Configuration features the app offers and which are switched on.
 ///
 /// From `#/components/schemas/ApplicationExpressConfiguration`.
@@ -1547,169 +1312,32 @@ pub enum ApplicationFeature {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationFeature {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupPush => "GROUP_PUSH",
-            Self::ImportNewUsers => "IMPORT_NEW_USERS",
-            Self::ImportProfileUpdates => "IMPORT_PROFILE_UPDATES",
-            Self::ImportUserSchema => "IMPORT_USER_SCHEMA",
-            Self::ProfileMastering => "PROFILE_MASTERING",
-            Self::PushNewUsers => "PUSH_NEW_USERS",
-            Self::PushPasswordUpdates => "PUSH_PASSWORD_UPDATES",
-            Self::PushProfileUpdates => "PUSH_PROFILE_UPDATES",
-            Self::PushUserDeactivation => "PUSH_USER_DEACTIVATION",
-            Self::ReactivateUsers => "REACTIVATE_USERS",
-            Self::OutboundDelAuth => "OUTBOUND_DEL_AUTH",
-            Self::DesktopSso => "DESKTOP_SSO",
-            Self::FederatedProfile => "FEDERATED_PROFILE",
-            Self::SuppressActivationEmail => "SUPPRESS_ACTIVATION_EMAIL",
-            Self::PushPendingUsers => "PUSH_PENDING_USERS",
-            Self::Mfa => "MFA",
-            Self::UpdateExistingUsername => "UPDATE_EXISTING_USERNAME",
-            Self::ExcludeUsernameUpdateOnProfilePush => {
-                "EXCLUDE_USERNAME_UPDATE_ON_PROFILE_PUSH"
-            }
-            Self::ExchangeActiveSync => "EXCHANGE_ACTIVE_SYNC",
-            Self::ImportSync => "IMPORT_SYNC",
-            Self::ImportSyncContacts => "IMPORT_SYNC_CONTACTS",
-            Self::DeviceCompliance => "DEVICE_COMPLIANCE",
-            Self::VpnConfig => "VPN_CONFIG",
-            Self::ImportSchemaEnumValues => "IMPORT_SCHEMA_ENUM_VALUES",
-            Self::ScimProvisioning => "SCIM_PROVISIONING",
-            Self::DeviceFilterInSignOnRules => "DEVICE_FILTER_IN_SIGN_ON_RULES",
-            Self::ProfileTemplateUpgrade => "PROFILE_TEMPLATE_UPGRADE",
-            Self::DefaultPushStatusToPush => "DEFAULT_PUSH_STATUS_TO_PUSH",
-            Self::RealTimeSync => "REAL_TIME_SYNC",
-            Self::Sso => "SSO",
-            Self::AuthnContext => "AUTHN_CONTEXT",
-            Self::JitProvisioning => "JIT_PROVISIONING",
-            Self::GroupSync => "GROUP_SYNC",
-            Self::OppScimIncrementalImports => "OPP_SCIM_INCREMENTAL_IMPORTS",
-            Self::InMemoryAppUser => "IN_MEMORY_APP_USER",
-            Self::LogStreaming => "LOG_STREAMING",
-            Self::OauthIntegration => "OAUTH_INTEGRATION",
-            Self::Idp => "IDP",
-            Self::PushNewUsersWithoutPassword => "PUSH_NEW_USERS_WITHOUT_PASSWORD",
-            Self::SkyhookService => "SKYHOOK_SERVICE",
-            Self::EntitlementManagement => "ENTITLEMENT_MANAGEMENT",
-            Self::PushNewUsersWithHashedPassword => "PUSH_NEW_USERS_WITH_HASHED_PASSWORD",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GROUP_PUSH" => ::std::option::Option::Some(Self::GroupPush),
-            "IMPORT_NEW_USERS" => ::std::option::Option::Some(Self::ImportNewUsers),
-            "IMPORT_PROFILE_UPDATES" => {
-                ::std::option::Option::Some(Self::ImportProfileUpdates)
-            }
-            "IMPORT_USER_SCHEMA" => ::std::option::Option::Some(Self::ImportUserSchema),
-            "PROFILE_MASTERING" => ::std::option::Option::Some(Self::ProfileMastering),
-            "PUSH_NEW_USERS" => ::std::option::Option::Some(Self::PushNewUsers),
-            "PUSH_PASSWORD_UPDATES" => {
-                ::std::option::Option::Some(Self::PushPasswordUpdates)
-            }
-            "PUSH_PROFILE_UPDATES" => {
-                ::std::option::Option::Some(Self::PushProfileUpdates)
-            }
-            "PUSH_USER_DEACTIVATION" => {
-                ::std::option::Option::Some(Self::PushUserDeactivation)
-            }
-            "REACTIVATE_USERS" => ::std::option::Option::Some(Self::ReactivateUsers),
-            "OUTBOUND_DEL_AUTH" => ::std::option::Option::Some(Self::OutboundDelAuth),
-            "DESKTOP_SSO" => ::std::option::Option::Some(Self::DesktopSso),
-            "FEDERATED_PROFILE" => ::std::option::Option::Some(Self::FederatedProfile),
-            "SUPPRESS_ACTIVATION_EMAIL" => {
-                ::std::option::Option::Some(Self::SuppressActivationEmail)
-            }
-            "PUSH_PENDING_USERS" => ::std::option::Option::Some(Self::PushPendingUsers),
-            "MFA" => ::std::option::Option::Some(Self::Mfa),
-            "UPDATE_EXISTING_USERNAME" => {
-                ::std::option::Option::Some(Self::UpdateExistingUsername)
-            }
-            "EXCLUDE_USERNAME_UPDATE_ON_PROFILE_PUSH" => {
-                ::std::option::Option::Some(Self::ExcludeUsernameUpdateOnProfilePush)
-            }
-            "EXCHANGE_ACTIVE_SYNC" => {
-                ::std::option::Option::Some(Self::ExchangeActiveSync)
-            }
-            "IMPORT_SYNC" => ::std::option::Option::Some(Self::ImportSync),
-            "IMPORT_SYNC_CONTACTS" => {
-                ::std::option::Option::Some(Self::ImportSyncContacts)
-            }
-            "DEVICE_COMPLIANCE" => ::std::option::Option::Some(Self::DeviceCompliance),
-            "VPN_CONFIG" => ::std::option::Option::Some(Self::VpnConfig),
-            "IMPORT_SCHEMA_ENUM_VALUES" => {
-                ::std::option::Option::Some(Self::ImportSchemaEnumValues)
-            }
-            "SCIM_PROVISIONING" => ::std::option::Option::Some(Self::ScimProvisioning),
-            "DEVICE_FILTER_IN_SIGN_ON_RULES" => {
-                ::std::option::Option::Some(Self::DeviceFilterInSignOnRules)
-            }
-            "PROFILE_TEMPLATE_UPGRADE" => {
-                ::std::option::Option::Some(Self::ProfileTemplateUpgrade)
-            }
-            "DEFAULT_PUSH_STATUS_TO_PUSH" => {
-                ::std::option::Option::Some(Self::DefaultPushStatusToPush)
-            }
-            "REAL_TIME_SYNC" => ::std::option::Option::Some(Self::RealTimeSync),
-            "SSO" => ::std::option::Option::Some(Self::Sso),
-            "AUTHN_CONTEXT" => ::std::option::Option::Some(Self::AuthnContext),
-            "JIT_PROVISIONING" => ::std::option::Option::Some(Self::JitProvisioning),
-            "GROUP_SYNC" => ::std::option::Option::Some(Self::GroupSync),
-            "OPP_SCIM_INCREMENTAL_IMPORTS" => {
-                ::std::option::Option::Some(Self::OppScimIncrementalImports)
-            }
-            "IN_MEMORY_APP_USER" => ::std::option::Option::Some(Self::InMemoryAppUser),
-            "LOG_STREAMING" => ::std::option::Option::Some(Self::LogStreaming),
-            "OAUTH_INTEGRATION" => ::std::option::Option::Some(Self::OauthIntegration),
-            "IDP" => ::std::option::Option::Some(Self::Idp),
-            "PUSH_NEW_USERS_WITHOUT_PASSWORD" => {
-                ::std::option::Option::Some(Self::PushNewUsersWithoutPassword)
-            }
-            "SKYHOOK_SERVICE" => ::std::option::Option::Some(Self::SkyhookService),
-            "ENTITLEMENT_MANAGEMENT" => {
-                ::std::option::Option::Some(Self::EntitlementManagement)
-            }
-            "PUSH_NEW_USERS_WITH_HASHED_PASSWORD" => {
-                ::std::option::Option::Some(Self::PushNewUsersWithHashedPassword)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationFeature {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationFeature {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationFeature {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationFeature {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationFeature {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationFeature { GroupPush = "GROUP_PUSH", ImportNewUsers = "IMPORT_NEW_USERS",
+    ImportProfileUpdates = "IMPORT_PROFILE_UPDATES", ImportUserSchema =
+    "IMPORT_USER_SCHEMA", ProfileMastering = "PROFILE_MASTERING", PushNewUsers =
+    "PUSH_NEW_USERS", PushPasswordUpdates = "PUSH_PASSWORD_UPDATES", PushProfileUpdates =
+    "PUSH_PROFILE_UPDATES", PushUserDeactivation = "PUSH_USER_DEACTIVATION",
+    ReactivateUsers = "REACTIVATE_USERS", OutboundDelAuth = "OUTBOUND_DEL_AUTH",
+    DesktopSso = "DESKTOP_SSO", FederatedProfile = "FEDERATED_PROFILE",
+    SuppressActivationEmail = "SUPPRESS_ACTIVATION_EMAIL", PushPendingUsers =
+    "PUSH_PENDING_USERS", Mfa = "MFA", UpdateExistingUsername =
+    "UPDATE_EXISTING_USERNAME", ExcludeUsernameUpdateOnProfilePush =
+    "EXCLUDE_USERNAME_UPDATE_ON_PROFILE_PUSH", ExchangeActiveSync =
+    "EXCHANGE_ACTIVE_SYNC", ImportSync = "IMPORT_SYNC", ImportSyncContacts =
+    "IMPORT_SYNC_CONTACTS", DeviceCompliance = "DEVICE_COMPLIANCE", VpnConfig =
+    "VPN_CONFIG", ImportSchemaEnumValues = "IMPORT_SCHEMA_ENUM_VALUES", ScimProvisioning
+    = "SCIM_PROVISIONING", DeviceFilterInSignOnRules = "DEVICE_FILTER_IN_SIGN_ON_RULES",
+    ProfileTemplateUpgrade = "PROFILE_TEMPLATE_UPGRADE", DefaultPushStatusToPush =
+    "DEFAULT_PUSH_STATUS_TO_PUSH", RealTimeSync = "REAL_TIME_SYNC", Sso = "SSO",
+    AuthnContext = "AUTHN_CONTEXT", JitProvisioning = "JIT_PROVISIONING", GroupSync =
+    "GROUP_SYNC", OppScimIncrementalImports = "OPP_SCIM_INCREMENTAL_IMPORTS",
+    InMemoryAppUser = "IN_MEMORY_APP_USER", LogStreaming = "LOG_STREAMING",
+    OauthIntegration = "OAUTH_INTEGRATION", Idp = "IDP", PushNewUsersWithoutPassword =
+    "PUSH_NEW_USERS_WITHOUT_PASSWORD", SkyhookService = "SKYHOOK_SERVICE",
+    EntitlementManagement = "ENTITLEMENT_MANAGEMENT", PushNewUsersWithHashedPassword =
+    "PUSH_NEW_USERS_WITH_HASHED_PASSWORD" }
+);
 /// License information for the app.
 ///
 /// From `#/components/schemas/ApplicationLicensing`.
@@ -1759,55 +1387,10 @@ pub enum ApplicationLifecycleStatus {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationLifecycleStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Deleted => "DELETED",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "DELETED" => ::std::option::Option::Some(Self::Deleted),
-            "INACTIVE" => ::std::option::Option::Some(Self::Inactive),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationLifecycleStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationLifecycleStatus {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationLifecycleStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationLifecycleStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationLifecycleStatus { Active = "ACTIVE", Deleted = "DELETED", Inactive =
+    "INACTIVE" }
+);
 /// HAL links to resources related to the app.
 ///
 /// From `#/components/schemas/ApplicationLinks`.
@@ -1946,59 +1529,10 @@ pub enum ApplicationSettingsEmOptInStatus {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationSettingsEmOptInStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Disabling => "DISABLING",
-            Self::Enabled => "ENABLED",
-            Self::Enabling => "ENABLING",
-            Self::None => "NONE",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DISABLED" => ::std::option::Option::Some(Self::Disabled),
-            "DISABLING" => ::std::option::Option::Some(Self::Disabling),
-            "ENABLED" => ::std::option::Option::Some(Self::Enabled),
-            "ENABLING" => ::std::option::Option::Some(Self::Enabling),
-            "NONE" => ::std::option::Option::Some(Self::None),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationSettingsEmOptInStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationSettingsEmOptInStatus {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationSettingsEmOptInStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationSettingsEmOptInStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationSettingsEmOptInStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationSettingsEmOptInStatus { Disabled = "DISABLED", Disabling = "DISABLING",
+    Enabled = "ENABLED", Enabling = "ENABLING", None = "NONE" }
+);
 /// Notes about the app for admins and end users.
 ///
 /// From `#/components/schemas/ApplicationSettingsNotes`.
@@ -2201,62 +1735,11 @@ pub enum ApplicationSettingsNotificationsVpnNetworkConnection {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationSettingsNotificationsVpnNetworkConnection {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Anywhere => "ANYWHERE",
-            Self::OnNetwork => "ON_NETWORK",
-            Self::OffNetwork => "OFF_NETWORK",
-            Self::Zone => "ZONE",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DISABLED" => ::std::option::Option::Some(Self::Disabled),
-            "ANYWHERE" => ::std::option::Option::Some(Self::Anywhere),
-            "ON_NETWORK" => ::std::option::Option::Some(Self::OnNetwork),
-            "OFF_NETWORK" => ::std::option::Option::Some(Self::OffNetwork),
-            "ZONE" => ::std::option::Option::Some(Self::Zone),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for ApplicationSettingsNotificationsVpnNetworkConnection {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ApplicationSettingsNotificationsVpnNetworkConnection {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationSettingsNotificationsVpnNetworkConnection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationSettingsNotificationsVpnNetworkConnection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ApplicationSettingsNotificationsVpnNetworkConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationSettingsNotificationsVpnNetworkConnection { Disabled = "DISABLED",
+    Anywhere = "ANYWHERE", OnNetwork = "ON_NETWORK", OffNetwork = "OFF_NETWORK", Zone =
+    "ZONE" }
+);
 /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
 ///
 /// From `#/components/schemas/ApplicationSignOnMode`.
@@ -2291,69 +1774,12 @@ pub enum ApplicationSignOnMode {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationSignOnMode {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoLogin => "AUTO_LOGIN",
-            Self::BasicAuth => "BASIC_AUTH",
-            Self::Bookmark => "BOOKMARK",
-            Self::BrowserPlugin => "BROWSER_PLUGIN",
-            Self::OpenidConnect => "OPENID_CONNECT",
-            Self::Saml11 => "SAML_1_1",
-            Self::Saml20 => "SAML_2_0",
-            Self::SecurePasswordStore => "SECURE_PASSWORD_STORE",
-            Self::WsFederation => "WS_FEDERATION",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "AUTO_LOGIN" => ::std::option::Option::Some(Self::AutoLogin),
-            "BASIC_AUTH" => ::std::option::Option::Some(Self::BasicAuth),
-            "BOOKMARK" => ::std::option::Option::Some(Self::Bookmark),
-            "BROWSER_PLUGIN" => ::std::option::Option::Some(Self::BrowserPlugin),
-            "OPENID_CONNECT" => ::std::option::Option::Some(Self::OpenidConnect),
-            "SAML_1_1" => ::std::option::Option::Some(Self::Saml11),
-            "SAML_2_0" => ::std::option::Option::Some(Self::Saml20),
-            "SECURE_PASSWORD_STORE" => {
-                ::std::option::Option::Some(Self::SecurePasswordStore)
-            }
-            "WS_FEDERATION" => ::std::option::Option::Some(Self::WsFederation),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationSignOnMode {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationSignOnMode {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationSignOnMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationSignOnMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationSignOnMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationSignOnMode { AutoLogin = "AUTO_LOGIN", BasicAuth = "BASIC_AUTH", Bookmark
+    = "BOOKMARK", BrowserPlugin = "BROWSER_PLUGIN", OpenidConnect = "OPENID_CONNECT",
+    Saml11 = "SAML_1_1", Saml20 = "SAML_2_0", SecurePasswordStore =
+    "SECURE_PASSWORD_STORE", WsFederation = "WS_FEDERATION" }
+);
 /// Universal Logout support of the app (returned only, never updated).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout`.
@@ -2437,54 +1863,10 @@ pub enum ApplicationUniversalLogoutIdentityStack {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationUniversalLogoutIdentityStack {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Shared => "SHARED",
-            Self::NotShared => "NOT_SHARED",
-            Self::Unknown(value) => value,
-        }
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationUniversalLogoutIdentityStack { Shared = "SHARED", NotShared = "NOT_SHARED"
     }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SHARED" => ::std::option::Option::Some(Self::Shared),
-            "NOT_SHARED" => ::std::option::Option::Some(Self::NotShared),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationUniversalLogoutIdentityStack {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ApplicationUniversalLogoutIdentityStack {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationUniversalLogoutIdentityStack {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationUniversalLogoutIdentityStack {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationUniversalLogoutIdentityStack {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+);
 /// How Universal Logout is carried out (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/protocol`.
@@ -2505,55 +1887,10 @@ pub enum ApplicationUniversalLogoutProtocol {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationUniversalLogoutProtocol {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Proprietary => "PROPRIETARY",
-            Self::GlobalTokenRevocation => "GLOBAL_TOKEN_REVOCATION",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PROPRIETARY" => ::std::option::Option::Some(Self::Proprietary),
-            "GLOBAL_TOKEN_REVOCATION" => {
-                ::std::option::Option::Some(Self::GlobalTokenRevocation)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationUniversalLogoutProtocol {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationUniversalLogoutProtocol {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationUniversalLogoutProtocol {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationUniversalLogoutProtocol {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationUniversalLogoutProtocol {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationUniversalLogoutProtocol { Proprietary = "PROPRIETARY",
+    GlobalTokenRevocation = "GLOBAL_TOKEN_REVOCATION" }
+);
 /// Whether Universal Logout is on for this app.
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/status`.
@@ -2576,55 +1913,10 @@ pub enum ApplicationUniversalLogoutStatus {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationUniversalLogoutStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unsupported => "UNSUPPORTED",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ENABLED" => ::std::option::Option::Some(Self::Enabled),
-            "DISABLED" => ::std::option::Option::Some(Self::Disabled),
-            "UNSUPPORTED" => ::std::option::Option::Some(Self::Unsupported),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationUniversalLogoutStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApplicationUniversalLogoutStatus {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationUniversalLogoutStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationUniversalLogoutStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationUniversalLogoutStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationUniversalLogoutStatus { Enabled = "ENABLED", Disabled = "DISABLED",
+    Unsupported = "UNSUPPORTED" }
+);
 /// Whether the app supports Universal Logout fully or partly (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/supportType`.
@@ -2645,54 +1937,9 @@ pub enum ApplicationUniversalLogoutSupportType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ApplicationUniversalLogoutSupportType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::Partial => "PARTIAL",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "FULL" => ::std::option::Option::Some(Self::Full),
-            "PARTIAL" => ::std::option::Option::Some(Self::Partial),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationUniversalLogoutSupportType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ApplicationUniversalLogoutSupportType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationUniversalLogoutSupportType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationUniversalLogoutSupportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationUniversalLogoutSupportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    ApplicationUniversalLogoutSupportType { Full = "FULL", Partial = "PARTIAL" }
+);
 /// How the app shows up for end users.
 ///
 /// From `#/components/schemas/ApplicationVisibility`.
@@ -4113,53 +3360,9 @@ pub enum DigestAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl DigestAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256Hmac => "SHA256_HMAC",
-            Self::Sha512Hmac => "SHA512_HMAC",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SHA256_HMAC" => ::std::option::Option::Some(Self::Sha256Hmac),
-            "SHA512_HMAC" => ::std::option::Option::Some(Self::Sha512Hmac),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for DigestAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for DigestAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for DigestAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DigestAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DigestAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    DigestAlgorithm { Sha256Hmac = "SHA256_HMAC", Sha512Hmac = "SHA512_HMAC" }
+);
 /// The error body Okta returns with a failed request.
 ///
 /// From `#/components/schemas/Error`.
@@ -4680,115 +3883,23 @@ pub enum GrantType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl GrantType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::ClientCredentials => "client_credentials",
-            Self::Implicit => "implicit",
-            Self::InteractionCode => "interaction_code",
-            Self::Password => "password",
-            Self::RefreshToken => "refresh_token",
-            Self::UrnIetfParamsOauthGrantTypeDeviceCode => {
-                "urn:ietf:params:oauth:grant-type:device_code"
-            }
-            Self::UrnIetfParamsOauthGrantTypeJwtBearer => {
-                "urn:ietf:params:oauth:grant-type:jwt-bearer"
-            }
-            Self::UrnIetfParamsOauthGrantTypeSaml2Bearer => {
-                "urn:ietf:params:oauth:grant-type:saml2-bearer"
-            }
-            Self::UrnIetfParamsOauthGrantTypeTokenExchange => {
-                "urn:ietf:params:oauth:grant-type:token-exchange"
-            }
-            Self::UrnOpenidParamsGrantTypeCiba => "urn:openid:params:grant-type:ciba",
-            Self::UrnOktaParamsOauthGrantTypeOtp => {
-                "urn:okta:params:oauth:grant-type:otp"
-            }
-            Self::UrnOktaParamsOauthGrantTypeOob => {
-                "urn:okta:params:oauth:grant-type:oob"
-            }
-            Self::HttpAuth0ComOauthGrantTypeMfaOtp => {
-                "http://auth0.com/oauth/grant-type/mfa-otp"
-            }
-            Self::HttpAuth0ComOauthGrantTypeMfaOob => {
-                "http://auth0.com/oauth/grant-type/mfa-oob"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "authorization_code" => ::std::option::Option::Some(Self::AuthorizationCode),
-            "client_credentials" => ::std::option::Option::Some(Self::ClientCredentials),
-            "implicit" => ::std::option::Option::Some(Self::Implicit),
-            "interaction_code" => ::std::option::Option::Some(Self::InteractionCode),
-            "password" => ::std::option::Option::Some(Self::Password),
-            "refresh_token" => ::std::option::Option::Some(Self::RefreshToken),
-            "urn:ietf:params:oauth:grant-type:device_code" => {
-                ::std::option::Option::Some(Self::UrnIetfParamsOauthGrantTypeDeviceCode)
-            }
-            "urn:ietf:params:oauth:grant-type:jwt-bearer" => {
-                ::std::option::Option::Some(Self::UrnIetfParamsOauthGrantTypeJwtBearer)
-            }
-            "urn:ietf:params:oauth:grant-type:saml2-bearer" => {
-                ::std::option::Option::Some(Self::UrnIetfParamsOauthGrantTypeSaml2Bearer)
-            }
-            "urn:ietf:params:oauth:grant-type:token-exchange" => {
-                ::std::option::Option::Some(
-                    Self::UrnIetfParamsOauthGrantTypeTokenExchange,
-                )
-            }
-            "urn:openid:params:grant-type:ciba" => {
-                ::std::option::Option::Some(Self::UrnOpenidParamsGrantTypeCiba)
-            }
-            "urn:okta:params:oauth:grant-type:otp" => {
-                ::std::option::Option::Some(Self::UrnOktaParamsOauthGrantTypeOtp)
-            }
-            "urn:okta:params:oauth:grant-type:oob" => {
-                ::std::option::Option::Some(Self::UrnOktaParamsOauthGrantTypeOob)
-            }
-            "http://auth0.com/oauth/grant-type/mfa-otp" => {
-                ::std::option::Option::Some(Self::HttpAuth0ComOauthGrantTypeMfaOtp)
-            }
-            "http://auth0.com/oauth/grant-type/mfa-oob" => {
-                ::std::option::Option::Some(Self::HttpAuth0ComOauthGrantTypeMfaOob)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for GrantType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for GrantType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for GrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    GrantType { AuthorizationCode = "authorization_code", ClientCredentials =
+    "client_credentials", Implicit = "implicit", InteractionCode = "interaction_code",
+    Password = "password", RefreshToken = "refresh_token",
+    UrnIetfParamsOauthGrantTypeDeviceCode =
+    "urn:ietf:params:oauth:grant-type:device_code", UrnIetfParamsOauthGrantTypeJwtBearer
+    = "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    UrnIetfParamsOauthGrantTypeSaml2Bearer =
+    "urn:ietf:params:oauth:grant-type:saml2-bearer",
+    UrnIetfParamsOauthGrantTypeTokenExchange =
+    "urn:ietf:params:oauth:grant-type:token-exchange", UrnOpenidParamsGrantTypeCiba =
+    "urn:openid:params:grant-type:ciba", UrnOktaParamsOauthGrantTypeOtp =
+    "urn:okta:params:oauth:grant-type:otp", UrnOktaParamsOauthGrantTypeOob =
+    "urn:okta:params:oauth:grant-type:oob", HttpAuth0ComOauthGrantTypeMfaOtp =
+    "http://auth0.com/oauth/grant-type/mfa-otp", HttpAuth0ComOauthGrantTypeMfaOob =
+    "http://auth0.com/oauth/grant-type/mfa-oob" }
+);
 /// Link to the groups assigned to the app.
 ///
 /// From `#/components/schemas/GroupsLink`.
@@ -5387,57 +4498,9 @@ pub enum HttpMethod {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl HttpMethod {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delete => "DELETE",
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DELETE" => ::std::option::Option::Some(Self::Delete),
-            "GET" => ::std::option::Option::Some(Self::Get),
-            "POST" => ::std::option::Option::Some(Self::Post),
-            "PUT" => ::std::option::Option::Some(Self::Put),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for HttpMethod {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for HttpMethod {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for HttpMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for HttpMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HttpMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    HttpMethod { Delete = "DELETE", Get = "GET", Post = "POST", Put = "PUT" }
+);
 /// Key management algorithm used to encrypt ID tokens for the client.
 ///
 /// From `#/components/schemas/IdTokenKeyEncryptionAlgorithm`.
@@ -5460,55 +4523,10 @@ pub enum IdTokenKeyEncryptionAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl IdTokenKeyEncryptionAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaOaep256 => "RSA-OAEP-256",
-            Self::RsaOaep384 => "RSA-OAEP-384",
-            Self::RsaOaep512 => "RSA-OAEP-512",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RSA-OAEP-256" => ::std::option::Option::Some(Self::RsaOaep256),
-            "RSA-OAEP-384" => ::std::option::Option::Some(Self::RsaOaep384),
-            "RSA-OAEP-512" => ::std::option::Option::Some(Self::RsaOaep512),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for IdTokenKeyEncryptionAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for IdTokenKeyEncryptionAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for IdTokenKeyEncryptionAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IdTokenKeyEncryptionAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IdTokenKeyEncryptionAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    IdTokenKeyEncryptionAlgorithm { RsaOaep256 = "RSA-OAEP-256", RsaOaep384 =
+    "RSA-OAEP-384", RsaOaep512 = "RSA-OAEP-512" }
+);
 /// Link to the app's SAML metadata.
 ///
 /// From `#/components/schemas/MetadataLink`.
@@ -5714,52 +4732,9 @@ pub enum OAuth2ClientJsonEncryptionKeyResponseKty {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OAuth2ClientJsonEncryptionKeyResponseKty {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RSA" => ::std::option::Option::Some(Self::Rsa),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientJsonEncryptionKeyResponseKty {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OAuth2ClientJsonEncryptionKeyResponseKty {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientJsonEncryptionKeyResponseKty {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientJsonEncryptionKeyResponseKty {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonEncryptionKeyResponseKty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OAuth2ClientJsonEncryptionKeyResponseKty { Rsa = "RSA" }
+);
 /// Key use.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyResponse/properties/use`.
@@ -5778,52 +4753,9 @@ pub enum OAuth2ClientJsonEncryptionKeyResponseUse {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OAuth2ClientJsonEncryptionKeyResponseUse {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enc => "enc",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "enc" => ::std::option::Option::Some(Self::Enc),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientJsonEncryptionKeyResponseUse {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OAuth2ClientJsonEncryptionKeyResponseUse {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientJsonEncryptionKeyResponseUse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientJsonEncryptionKeyResponseUse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonEncryptionKeyResponseUse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OAuth2ClientJsonEncryptionKeyResponseUse { Enc = "enc" }
+);
 /// A public key that verifies client-signed JWTs, either RSA or EC.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonSigningKeyResponse`.
@@ -6031,52 +4963,9 @@ pub enum OAuth2ClientJsonWebKeyEcResponseKty {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OAuth2ClientJsonWebKeyEcResponseKty {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec => "EC",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EC" => ::std::option::Option::Some(Self::Ec),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientJsonWebKeyEcResponseKty {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OAuth2ClientJsonWebKeyEcResponseKty {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientJsonWebKeyEcResponseKty {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientJsonWebKeyEcResponseKty {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyEcResponseKty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OAuth2ClientJsonWebKeyEcResponseKty { Ec = "EC" }
+);
 /// Whether the key is in use.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase/properties/status`.
@@ -6097,54 +4986,9 @@ pub enum OAuth2ClientJsonWebKeyRequestBaseStatus {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OAuth2ClientJsonWebKeyRequestBaseStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "INACTIVE" => ::std::option::Option::Some(Self::Inactive),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientJsonWebKeyRequestBaseStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OAuth2ClientJsonWebKeyRequestBaseStatus {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientJsonWebKeyRequestBaseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientJsonWebKeyRequestBaseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKeyRequestBaseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OAuth2ClientJsonWebKeyRequestBaseStatus { Active = "ACTIVE", Inactive = "INACTIVE" }
+);
 /// RSA public key for verifying client-signed JWTs.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyRsaResponse`.
@@ -6392,59 +5236,11 @@ pub enum OAuthEndpointAuthenticationMethod {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OAuthEndpointAuthenticationMethod {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientSecretBasic => "client_secret_basic",
-            Self::ClientSecretJwt => "client_secret_jwt",
-            Self::ClientSecretPost => "client_secret_post",
-            Self::None => "none",
-            Self::PrivateKeyJwt => "private_key_jwt",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "client_secret_basic" => ::std::option::Option::Some(Self::ClientSecretBasic),
-            "client_secret_jwt" => ::std::option::Option::Some(Self::ClientSecretJwt),
-            "client_secret_post" => ::std::option::Option::Some(Self::ClientSecretPost),
-            "none" => ::std::option::Option::Some(Self::None),
-            "private_key_jwt" => ::std::option::Option::Some(Self::PrivateKeyJwt),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuthEndpointAuthenticationMethod {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for OAuthEndpointAuthenticationMethod {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuthEndpointAuthenticationMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuthEndpointAuthenticationMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuthEndpointAuthenticationMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OAuthEndpointAuthenticationMethod { ClientSecretBasic = "client_secret_basic",
+    ClientSecretJwt = "client_secret_jwt", ClientSecretPost = "client_secret_post", None
+    = "none", PrivateKeyJwt = "private_key_jwt" }
+);
 /// An OAuth 2.0 response type.
 ///
 /// From `#/components/schemas/OAuthResponseType`.
@@ -6467,55 +5263,9 @@ pub enum OAuthResponseType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OAuthResponseType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::IdToken => "id_token",
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "code" => ::std::option::Option::Some(Self::Code),
-            "id_token" => ::std::option::Option::Some(Self::IdToken),
-            "token" => ::std::option::Option::Some(Self::Token),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuthResponseType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for OAuthResponseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OAuthResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuthResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuthResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OAuthResponseType { Code = "code", IdToken = "id_token", Token = "token" }
+);
 /// Microsoft Office 365 (key name `office365`). Supports the BROWSER_PLUGIN and SAML_1_1 sign-on modes.
 ///
 /// From `#/components/schemas/Office365Application`.
@@ -7325,54 +6075,9 @@ pub enum OpenIdConnectApplicationConsentMethod {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationConsentMethod {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "REQUIRED",
-            Self::Trusted => "TRUSTED",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "REQUIRED" => ::std::option::Option::Some(Self::Required),
-            "TRUSTED" => ::std::option::Option::Some(Self::Trusted),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectApplicationConsentMethod {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationConsentMethod {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationConsentMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationConsentMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationConsentMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationConsentMethod { Required = "REQUIRED", Trusted = "TRUSTED" }
+);
 /// IdP-initiated sign-in behaviour of the client.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationIdpInitiatedLogin`.
@@ -7441,56 +6146,10 @@ pub enum OpenIdConnectApplicationIdpInitiatedLoginMode {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationIdpInitiatedLoginMode {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Spec => "SPEC",
-            Self::Okta => "OKTA",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DISABLED" => ::std::option::Option::Some(Self::Disabled),
-            "SPEC" => ::std::option::Option::Some(Self::Spec),
-            "OKTA" => ::std::option::Option::Some(Self::Okta),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectApplicationIdpInitiatedLoginMode {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationIdpInitiatedLoginMode {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationIdpInitiatedLoginMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationIdpInitiatedLoginMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationIdpInitiatedLoginMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationIdpInitiatedLoginMode { Disabled = "DISABLED", Spec = "SPEC",
+    Okta = "OKTA" }
+);
 /// Which domain appears as the issuer of the client's ID tokens.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationIssuerMode`.
@@ -7513,55 +6172,10 @@ pub enum OpenIdConnectApplicationIssuerMode {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationIssuerMode {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomUrl => "CUSTOM_URL",
-            Self::Dynamic => "DYNAMIC",
-            Self::OrgUrl => "ORG_URL",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CUSTOM_URL" => ::std::option::Option::Some(Self::CustomUrl),
-            "DYNAMIC" => ::std::option::Option::Some(Self::Dynamic),
-            "ORG_URL" => ::std::option::Option::Some(Self::OrgUrl),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectApplicationIssuerMode {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for OpenIdConnectApplicationIssuerMode {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationIssuerMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationIssuerMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationIssuerMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationIssuerMode { CustomUrl = "CUSTOM_URL", Dynamic = "DYNAMIC",
+    OrgUrl = "ORG_URL" }
+);
 /// Network zones the client may be used from.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationNetwork`.
@@ -7636,54 +6250,9 @@ pub enum OpenIdConnectApplicationNetworkConnection {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationNetworkConnection {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Anywhere => "ANYWHERE",
-            Self::Zone => "ZONE",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ANYWHERE" => ::std::option::Option::Some(Self::Anywhere),
-            "ZONE" => ::std::option::Option::Some(Self::Zone),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectApplicationNetworkConnection {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationNetworkConnection {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationNetworkConnection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationNetworkConnection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationNetworkConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationNetworkConnection { Anywhere = "ANYWHERE", Zone = "ZONE" }
+);
 /// Settings of an OPENID_CONNECT app.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettings`.
@@ -8077,72 +6646,11 @@ pub enum OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestS
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Hs384 => "HS384",
-            Self::Hs512 => "HS512",
-            Self::Rs256 => "RS256",
-            Self::Rs384 => "RS384",
-            Self::Rs512 => "RS512",
-            Self::Es256 => "ES256",
-            Self::Es384 => "ES384",
-            Self::Es512 => "ES512",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "HS256" => ::std::option::Option::Some(Self::Hs256),
-            "HS384" => ::std::option::Option::Some(Self::Hs384),
-            "HS512" => ::std::option::Option::Some(Self::Hs512),
-            "RS256" => ::std::option::Option::Some(Self::Rs256),
-            "RS384" => ::std::option::Option::Some(Self::Rs384),
-            "RS512" => ::std::option::Option::Some(Self::Rs512),
-            "ES256" => ::std::option::Option::Some(Self::Es256),
-            "ES384" => ::std::option::Option::Some(Self::Es384),
-            "ES512" => ::std::option::Option::Some(Self::Es512),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display
-for OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
+    Hs256 = "HS256", Hs384 = "HS384", Hs512 = "HS512", Rs256 = "RS256", Rs384 = "RS384",
+    Rs512 = "RS512", Es256 = "ES256", Es384 = "ES384", Es512 = "ES512" }
+);
 /// How CIBA tokens are delivered.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/backchannel_token_delivery_mode`.
@@ -8165,60 +6673,10 @@ pub enum OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Poll => "poll",
-            Self::Ping => "ping",
-            Self::Push => "push",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "poll" => ::std::option::Option::Some(Self::Poll),
-            "ping" => ::std::option::Option::Some(Self::Ping),
-            "push" => ::std::option::Option::Some(Self::Push),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display
-for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode { Poll = "poll",
+    Ping = "ping", Push = "push" }
+);
 /// The client's JSON Web Key Set.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClientKeys`.
@@ -8286,55 +6744,10 @@ pub enum OpenIdConnectApplicationSettingsClientSubjectType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationSettingsClientSubjectType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Pairwise => "pairwise",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "public" => ::std::option::Option::Some(Self::Public),
-            "pairwise" => ::std::option::Option::Some(Self::Pairwise),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectApplicationSettingsClientSubjectType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationSettingsClientSubjectType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationSettingsClientSubjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationSettingsClientSubjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OpenIdConnectApplicationSettingsClientSubjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationSettingsClientSubjectType { Public = "public", Pairwise =
+    "pairwise" }
+);
 /// Whether redirect URIs may contain a subdomain wildcard.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/wildcard_redirect`.
@@ -8355,56 +6768,10 @@ pub enum OpenIdConnectApplicationSettingsClientWildcardRedirect {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationSettingsClientWildcardRedirect {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Subdomain => "SUBDOMAIN",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DISABLED" => ::std::option::Option::Some(Self::Disabled),
-            "SUBDOMAIN" => ::std::option::Option::Some(Self::Subdomain),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for OpenIdConnectApplicationSettingsClientWildcardRedirect {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectApplicationSettingsClientWildcardRedirect {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationSettingsClientWildcardRedirect {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationSettingsClientWildcardRedirect {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OpenIdConnectApplicationSettingsClientWildcardRedirect {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationSettingsClientWildcardRedirect { Disabled = "DISABLED",
+    Subdomain = "SUBDOMAIN" }
+);
 /// Refresh token rotation of the client.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsRefreshToken`.
@@ -8475,57 +6842,10 @@ pub enum OpenIdConnectApplicationType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectApplicationType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Browser => "browser",
-            Self::Native => "native",
-            Self::Service => "service",
-            Self::Web => "web",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "browser" => ::std::option::Option::Some(Self::Browser),
-            "native" => ::std::option::Option::Some(Self::Native),
-            "service" => ::std::option::Option::Some(Self::Service),
-            "web" => ::std::option::Option::Some(Self::Web),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectApplicationType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for OpenIdConnectApplicationType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectApplicationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectApplicationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenIdConnectApplicationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectApplicationType { Browser = "browser", Native = "native", Service =
+    "service", Web = "web" }
+);
 /// Whether refresh tokens rotate on use.
 ///
 /// From `#/components/schemas/OpenIdConnectRefreshTokenRotationType`.
@@ -8546,54 +6866,9 @@ pub enum OpenIdConnectRefreshTokenRotationType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OpenIdConnectRefreshTokenRotationType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rotate => "ROTATE",
-            Self::Static => "STATIC",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ROTATE" => ::std::option::Option::Some(Self::Rotate),
-            "STATIC" => ::std::option::Option::Some(Self::Static),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenIdConnectRefreshTokenRotationType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for OpenIdConnectRefreshTokenRotationType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for OpenIdConnectRefreshTokenRotationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenIdConnectRefreshTokenRotationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenIdConnectRefreshTokenRotationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    OpenIdConnectRefreshTokenRotationType { Rotate = "ROTATE", Static = "STATIC" }
+);
 /// A password; responses send an empty object when a password is set.
 ///
 /// From `#/components/schemas/PasswordCredential`.
@@ -8752,61 +7027,10 @@ pub enum PasswordCredentialHashAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl PasswordCredentialHashAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bcrypt => "BCRYPT",
-            Self::Md5 => "MD5",
-            Self::Pbkdf2 => "PBKDF2",
-            Self::Sha1 => "SHA-1",
-            Self::Sha256 => "SHA-256",
-            Self::Sha512 => "SHA-512",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "BCRYPT" => ::std::option::Option::Some(Self::Bcrypt),
-            "MD5" => ::std::option::Option::Some(Self::Md5),
-            "PBKDF2" => ::std::option::Option::Some(Self::Pbkdf2),
-            "SHA-1" => ::std::option::Option::Some(Self::Sha1),
-            "SHA-256" => ::std::option::Option::Some(Self::Sha256),
-            "SHA-512" => ::std::option::Option::Some(Self::Sha512),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for PasswordCredentialHashAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for PasswordCredentialHashAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for PasswordCredentialHashAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PasswordCredentialHashAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PasswordCredentialHashAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    PasswordCredentialHashAlgorithm { Bcrypt = "BCRYPT", Md5 = "MD5", Pbkdf2 = "PBKDF2",
+    Sha1 = "SHA-1", Sha256 = "SHA-256", Sha512 = "SHA-512" }
+);
 /// Verify the password with a password import inline hook at first sign-in.
 ///
 /// From `#/components/schemas/PasswordCredentialHook`.
@@ -9269,58 +7493,10 @@ pub enum SalesforceApplicationSettingsApplicationInstanceType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SalesforceApplicationSettingsApplicationInstanceType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sandbox => "SANDBOX",
-            Self::Production => "PRODUCTION",
-            Self::Government => "GOVERNMENT",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SANDBOX" => ::std::option::Option::Some(Self::Sandbox),
-            "PRODUCTION" => ::std::option::Option::Some(Self::Production),
-            "GOVERNMENT" => ::std::option::Option::Some(Self::Government),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for SalesforceApplicationSettingsApplicationInstanceType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SalesforceApplicationSettingsApplicationInstanceType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SalesforceApplicationSettingsApplicationInstanceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SalesforceApplicationSettingsApplicationInstanceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SalesforceApplicationSettingsApplicationInstanceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SalesforceApplicationSettingsApplicationInstanceType { Sandbox = "SANDBOX",
+    Production = "PRODUCTION", Government = "GOVERNMENT" }
+);
 /// Kind of Salesforce integration.
 ///
 /// From `#/components/schemas/SalesforceApplicationSettingsApplication/properties/integrationType`.
@@ -9343,58 +7519,10 @@ pub enum SalesforceApplicationSettingsApplicationIntegrationType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SalesforceApplicationSettingsApplicationIntegrationType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Portal => "PORTAL",
-            Self::Community => "COMMUNITY",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "STANDARD" => ::std::option::Option::Some(Self::Standard),
-            "PORTAL" => ::std::option::Option::Some(Self::Portal),
-            "COMMUNITY" => ::std::option::Option::Some(Self::Community),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for SalesforceApplicationSettingsApplicationIntegrationType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SalesforceApplicationSettingsApplicationIntegrationType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SalesforceApplicationSettingsApplicationIntegrationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SalesforceApplicationSettingsApplicationIntegrationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SalesforceApplicationSettingsApplicationIntegrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SalesforceApplicationSettingsApplicationIntegrationType { Standard = "STANDARD",
+    Portal = "PORTAL", Community = "COMMUNITY" }
+);
 /// An OIN app that uses SAML 1.1 (signOnMode SAML_1_1); custom SAML 1.1 apps cannot be created.
 ///
 /// From `#/components/schemas/Saml11Application`.
@@ -10437,99 +8565,20 @@ pub enum SamlApplicationSettingsSignOnAuthnContextClassRef {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlApplicationSettingsSignOnAuthnContextClassRef {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnFederationAuthenticationWindows => {
-                "urn:federation:authentication:windows"
-            }
-            Self::OasisNamesTcSaml20AcClassesKerberos => {
-                "oasis:names:tc:SAML:2.0:ac:classes:Kerberos"
-            }
-            Self::UrnOasisNamesTcSaml20AcClassesPassword => {
-                "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
-            }
-            Self::UrnOasisNamesTcSaml20AcClassesPasswordProtectedTransport => {
-                "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
-            }
-            Self::UrnOasisNamesTcSaml20AcClassesTlsClient => {
-                "urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient"
-            }
-            Self::UrnOasisNamesTcSaml20AcClassesUnspecified => {
-                "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified"
-            }
-            Self::UrnOasisNamesTcSaml20AcClassesX509 => {
-                "urn:oasis:names:tc:SAML:2.0:ac:classes:X509"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "urn:federation:authentication:windows" => {
-                ::std::option::Option::Some(Self::UrnFederationAuthenticationWindows)
-            }
-            "oasis:names:tc:SAML:2.0:ac:classes:Kerberos" => {
-                ::std::option::Option::Some(Self::OasisNamesTcSaml20AcClassesKerberos)
-            }
-            "urn:oasis:names:tc:SAML:2.0:ac:classes:Password" => {
-                ::std::option::Option::Some(Self::UrnOasisNamesTcSaml20AcClassesPassword)
-            }
-            "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AcClassesPasswordProtectedTransport,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AcClassesTlsClient,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AcClassesUnspecified,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:ac:classes:X509" => {
-                ::std::option::Option::Some(Self::UrnOasisNamesTcSaml20AcClassesX509)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlApplicationSettingsSignOnAuthnContextClassRef {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlApplicationSettingsSignOnAuthnContextClassRef {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlApplicationSettingsSignOnAuthnContextClassRef {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlApplicationSettingsSignOnAuthnContextClassRef {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SamlApplicationSettingsSignOnAuthnContextClassRef {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlApplicationSettingsSignOnAuthnContextClassRef {
+    UrnFederationAuthenticationWindows = "urn:federation:authentication:windows",
+    OasisNamesTcSaml20AcClassesKerberos = "oasis:names:tc:SAML:2.0:ac:classes:Kerberos",
+    UrnOasisNamesTcSaml20AcClassesPassword =
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:Password",
+    UrnOasisNamesTcSaml20AcClassesPasswordProtectedTransport =
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+    UrnOasisNamesTcSaml20AcClassesTlsClient =
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient",
+    UrnOasisNamesTcSaml20AcClassesUnspecified =
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified",
+    UrnOasisNamesTcSaml20AcClassesX509 = "urn:oasis:names:tc:SAML:2.0:ac:classes:X509" }
+);
 /// Digest algorithm of the signatures.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/digestAlgorithm`.
@@ -10550,54 +8599,9 @@ pub enum SamlApplicationSettingsSignOnDigestAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlApplicationSettingsSignOnDigestAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha1 => "SHA1",
-            Self::Sha256 => "SHA256",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SHA1" => ::std::option::Option::Some(Self::Sha1),
-            "SHA256" => ::std::option::Option::Some(Self::Sha256),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlApplicationSettingsSignOnDigestAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlApplicationSettingsSignOnDigestAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlApplicationSettingsSignOnDigestAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlApplicationSettingsSignOnDigestAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlApplicationSettingsSignOnDigestAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlApplicationSettingsSignOnDigestAlgorithm { Sha1 = "SHA1", Sha256 = "SHA256" }
+);
 /// Signature algorithm of the response and assertion.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/signatureAlgorithm`.
@@ -10618,54 +8622,10 @@ pub enum SamlApplicationSettingsSignOnSignatureAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlApplicationSettingsSignOnSignatureAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaSha1 => "RSA_SHA1",
-            Self::RsaSha256 => "RSA_SHA256",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RSA_SHA1" => ::std::option::Option::Some(Self::RsaSha1),
-            "RSA_SHA256" => ::std::option::Option::Some(Self::RsaSha256),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlApplicationSettingsSignOnSignatureAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlApplicationSettingsSignOnSignatureAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlApplicationSettingsSignOnSignatureAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlApplicationSettingsSignOnSignatureAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlApplicationSettingsSignOnSignatureAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlApplicationSettingsSignOnSignatureAlgorithm { RsaSha1 = "RSA_SHA1", RsaSha256 =
+    "RSA_SHA256" }
+);
 /// Format of the subject's NameID.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/subjectNameIdFormat`.
@@ -10692,91 +8652,19 @@ pub enum SamlApplicationSettingsSignOnSubjectNameIdFormat {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlApplicationSettingsSignOnSubjectNameIdFormat {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnOasisNamesTcSaml11NameidFormatEmailAddress => {
-                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
-            }
-            Self::UrnOasisNamesTcSaml20NameidFormatPersistent => {
-                "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
-            }
-            Self::UrnOasisNamesTcSaml20NameidFormatTransient => {
-                "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
-            }
-            Self::UrnOasisNamesTcSaml11NameidFormatUnspecified => {
-                "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
-            }
-            Self::UrnOasisNamesTcSaml11NameidFormatX509SubjectName => {
-                "urn:oasis:names:tc:SAML:1.1:nameid-format:x509SubjectName"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml11NameidFormatEmailAddress,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-                )
-            }
-            "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml11NameidFormatUnspecified,
-                )
-            }
-            "urn:oasis:names:tc:SAML:1.1:nameid-format:x509SubjectName" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml11NameidFormatX509SubjectName,
-                )
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlApplicationSettingsSignOnSubjectNameIdFormat {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlApplicationSettingsSignOnSubjectNameIdFormat {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlApplicationSettingsSignOnSubjectNameIdFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlApplicationSettingsSignOnSubjectNameIdFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SamlApplicationSettingsSignOnSubjectNameIdFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlApplicationSettingsSignOnSubjectNameIdFormat {
+    UrnOasisNamesTcSaml11NameidFormatEmailAddress =
+    "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+    UrnOasisNamesTcSaml20NameidFormatPersistent =
+    "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    UrnOasisNamesTcSaml20NameidFormatTransient =
+    "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+    UrnOasisNamesTcSaml11NameidFormatUnspecified =
+    "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+    UrnOasisNamesTcSaml11NameidFormatX509SubjectName =
+    "urn:oasis:names:tc:SAML:1.1:nameid-format:x509SubjectName" }
+);
 /// Encryption of the assertions sent to the SP.
 ///
 /// From `#/components/schemas/SamlAssertionEncryption`.
@@ -10856,56 +8744,10 @@ pub enum SamlAssertionEncryptionEncryptionAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlAssertionEncryptionEncryptionAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128Cbc => "AES128_CBC",
-            Self::Aes256Cbc => "AES256_CBC",
-            Self::Aes256Gcm => "AES256_GCM",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "AES128_CBC" => ::std::option::Option::Some(Self::Aes128Cbc),
-            "AES256_CBC" => ::std::option::Option::Some(Self::Aes256Cbc),
-            "AES256_GCM" => ::std::option::Option::Some(Self::Aes256Gcm),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlAssertionEncryptionEncryptionAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlAssertionEncryptionEncryptionAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlAssertionEncryptionEncryptionAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlAssertionEncryptionEncryptionAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlAssertionEncryptionEncryptionAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlAssertionEncryptionEncryptionAlgorithm { Aes128Cbc = "AES128_CBC", Aes256Cbc =
+    "AES256_CBC", Aes256Gcm = "AES256_GCM" }
+);
 /// Algorithm that transports the encryption key.
 ///
 /// From `#/components/schemas/SamlAssertionEncryption/properties/keyTransportAlgorithm`.
@@ -10926,54 +8768,10 @@ pub enum SamlAssertionEncryptionKeyTransportAlgorithm {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlAssertionEncryptionKeyTransportAlgorithm {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaOaep => "RSA_OAEP",
-            Self::Rsa15 => "RSA_15",
-            Self::Unknown(value) => value,
-        }
+::okta_apps::runtime::string_enum_impls!(
+    SamlAssertionEncryptionKeyTransportAlgorithm { RsaOaep = "RSA_OAEP", Rsa15 = "RSA_15"
     }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RSA_OAEP" => ::std::option::Option::Some(Self::RsaOaep),
-            "RSA_15" => ::std::option::Option::Some(Self::Rsa15),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlAssertionEncryptionKeyTransportAlgorithm {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlAssertionEncryptionKeyTransportAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlAssertionEncryptionKeyTransportAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlAssertionEncryptionKeyTransportAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlAssertionEncryptionKeyTransportAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+);
 /// A SAML attribute statement, either EXPRESSION or GROUP.
 ///
 /// From `#/components/schemas/SamlAttributeStatement`.
@@ -11124,72 +8922,14 @@ pub enum SamlAttributeStatementExpressionNamespace {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlAttributeStatementExpressionNamespace {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnOasisNamesTcSaml20AttrnameFormatBasic => {
-                "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
-            }
-            Self::UrnOasisNamesTcSaml20AttrnameFormatUri => {
-                "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
-            }
-            Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified => {
-                "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "urn:oasis:names:tc:SAML:2.0:attrname-format:basic" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AttrnameFormatBasic,
-                )
-            }
-            "urn:oasis:names:tc:SAML:2.0:attrname-format:uri" => {
-                ::std::option::Option::Some(Self::UrnOasisNamesTcSaml20AttrnameFormatUri)
-            }
-            "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified" => {
-                ::std::option::Option::Some(
-                    Self::UrnOasisNamesTcSaml20AttrnameFormatUnspecified,
-                )
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlAttributeStatementExpressionNamespace {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlAttributeStatementExpressionNamespace {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlAttributeStatementExpressionNamespace {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlAttributeStatementExpressionNamespace {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatementExpressionNamespace {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlAttributeStatementExpressionNamespace { UrnOasisNamesTcSaml20AttrnameFormatBasic
+    = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+    UrnOasisNamesTcSaml20AttrnameFormatUri =
+    "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
+    UrnOasisNamesTcSaml20AttrnameFormatUnspecified =
+    "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified" }
+);
 /// An attribute listing the user's groups that pass a filter.
 ///
 /// From `#/components/schemas/SamlAttributeStatementGroup`.
@@ -11293,58 +9033,10 @@ pub enum SamlAttributeStatementGroupFilterType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SamlAttributeStatementGroupFilterType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartsWith => "STARTS_WITH",
-            Self::Equals => "EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::Regex => "REGEX",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "STARTS_WITH" => ::std::option::Option::Some(Self::StartsWith),
-            "EQUALS" => ::std::option::Option::Some(Self::Equals),
-            "CONTAINS" => ::std::option::Option::Some(Self::Contains),
-            "REGEX" => ::std::option::Option::Some(Self::Regex),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SamlAttributeStatementGroupFilterType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SamlAttributeStatementGroupFilterType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SamlAttributeStatementGroupFilterType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SamlAttributeStatementGroupFilterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatementGroupFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SamlAttributeStatementGroupFilterType { StartsWith = "STARTS_WITH", Equals =
+    "EQUALS", Contains = "CONTAINS", Regex = "REGEX" }
+);
 /// Certificate that verifies the SP's single logout messages.
 ///
 /// From `#/components/schemas/SamlSpCertificate`.
@@ -12403,53 +10095,9 @@ pub enum SloParticipateBindingType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SloParticipateBindingType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Post => "POST",
-            Self::Redirect => "REDIRECT",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "POST" => ::std::option::Option::Some(Self::Post),
-            "REDIRECT" => ::std::option::Option::Some(Self::Redirect),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SloParticipateBindingType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for SloParticipateBindingType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for SloParticipateBindingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SloParticipateBindingType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SloParticipateBindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    SloParticipateBindingType { Post = "POST", Redirect = "REDIRECT" }
+);
 /// Settings of a BROWSER_PLUGIN app.
 ///
 /// From `#/components/schemas/SwaApplicationSettings`.
@@ -13313,53 +10961,9 @@ pub enum UnknownSamlAttributeStatementType {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl UnknownSamlAttributeStatementType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Expression => "EXPRESSION",
-            Self::Group => "GROUP",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EXPRESSION" => ::std::option::Option::Some(Self::Expression),
-            "GROUP" => ::std::option::Option::Some(Self::Group),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str> for UnknownSamlAttributeStatementType {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String> for UnknownSamlAttributeStatementType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for UnknownSamlAttributeStatementType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UnknownSamlAttributeStatementType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UnknownSamlAttributeStatementType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    UnknownSamlAttributeStatementType { Expression = "EXPRESSION", Group = "GROUP" }
+);
 /// Link to the users assigned to the app.
 ///
 /// From `#/components/schemas/UsersLink`.
@@ -13948,60 +11552,11 @@ pub enum WsFederationApplicationSettingsApplicationGroupValueFormat {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl WsFederationApplicationSettingsApplicationGroupValueFormat {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WindowsDomainQualifiedName => "windowsDomainQualifiedName",
-            Self::SamAccountName => "samAccountName",
-            Self::Dn => "dn",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "windowsDomainQualifiedName" => {
-                ::std::option::Option::Some(Self::WindowsDomainQualifiedName)
-            }
-            "samAccountName" => ::std::option::Option::Some(Self::SamAccountName),
-            "dn" => ::std::option::Option::Some(Self::Dn),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for WsFederationApplicationSettingsApplicationGroupValueFormat {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for WsFederationApplicationSettingsApplicationGroupValueFormat {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display for WsFederationApplicationSettingsApplicationGroupValueFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WsFederationApplicationSettingsApplicationGroupValueFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for WsFederationApplicationSettingsApplicationGroupValueFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    WsFederationApplicationSettingsApplicationGroupValueFormat {
+    WindowsDomainQualifiedName = "windowsDomainQualifiedName", SamAccountName =
+    "samAccountName", Dn = "dn" }
+);
 /// Extra username attribute statements added to the assertion.
 ///
 /// From `#/components/schemas/WsFederationApplicationSettingsApplication/properties/usernameAttribute`.
@@ -14026,61 +11581,10 @@ pub enum WsFederationApplicationSettingsApplicationUsernameAttribute {
     /// A value this crate does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl WsFederationApplicationSettingsApplicationUsernameAttribute {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Username => "username",
-            Self::Upn => "upn",
-            Self::UpnAndUsername => "upnAndUsername",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "username" => ::std::option::Option::Some(Self::Username),
-            "upn" => ::std::option::Option::Some(Self::Upn),
-            "upnAndUsername" => ::std::option::Option::Some(Self::UpnAndUsername),
-            "none" => ::std::option::Option::Some(Self::None),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for WsFederationApplicationSettingsApplicationUsernameAttribute {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for WsFederationApplicationSettingsApplicationUsernameAttribute {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-impl ::std::fmt::Display
-for WsFederationApplicationSettingsApplicationUsernameAttribute {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WsFederationApplicationSettingsApplicationUsernameAttribute {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for WsFederationApplicationSettingsApplicationUsernameAttribute {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::okta_apps::runtime::deserialize_enum(deserializer)
-    }
-}
+::okta_apps::runtime::string_enum_impls!(
+    WsFederationApplicationSettingsApplicationUsernameAttribute { Username = "username",
+    Upn = "upn", UpnAndUsername = "upnAndUsername", None = "none" }
+);
 /// Zoom (key name `zoomus`). Supports the SAML_2_0 sign-on mode.
 ///
 /// From `#/components/schemas/ZoomUsApplication`.

@@ -8,8 +8,11 @@ mod nullable;
 mod raw;
 mod request;
 mod secret;
+mod string_enum;
 mod timestamp;
 
+#[doc(inline)]
+pub use crate::string_enum_impls;
 pub use decode::{DecodeError, from_slice, from_str, from_value};
 pub use nullable::{Nullable, deserialize_nullable, deserialize_some};
 pub use raw::{Probed, RawObject, UnionError};
