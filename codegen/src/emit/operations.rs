@@ -31,19 +31,6 @@ fn param_ty(cx: &Cx<'_>, p: &Param) -> TokenStream {
     if p.required { ty } else { quote!(::std::option::Option<#ty>) }
 }
 
-/// The wire text of a scalar parameter value.
-fn wire_text(rt: &syn::Path, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(::std::string::String::clone(#value)),
-        TypeRef::Secret => quote!(#value.expose().to_owned()),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Timestamp => {
-            quote!(::std::string::ToString::to_string(#value))
-        }
-        // Enums serialize to their wire string; other types to their JSON text.
-        _ => quote!(#rt::param_text(#value)),
-    }
-}
-
 fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenStream {
     let rt = cx.rt;
     let name = ident(base);
@@ -113,21 +100,7 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
         }
     });
 
-    let path = build_path(cx, op);
-    let query = build_pairs(cx, op, ParamIn::Query);
-    let headers = build_pairs(cx, op, ParamIn::Header);
-    let body = match &body_field {
-        Some((_, true, media)) if media.contains("json") => {
-            quote!(::std::option::Option::Some(#rt::json_body(&self.body)?))
-        }
-        Some((_, false, media)) if media.contains("json") => quote!(match &self.body {
-            ::std::option::Option::Some(body) => ::std::option::Option::Some(#rt::json_body(body)?),
-            ::std::option::Option::None => ::std::option::Option::None,
-        }),
-        Some((_, true, _)) => quote!(::std::option::Option::Some(self.body.clone())),
-        Some((_, false, _)) => quote!(self.body.clone()),
-        None => quote!(::std::option::Option::None),
-    };
+    let steps = request_steps(op, body_field.as_ref().map(|(_, required, media)| (*required, media.as_str())));
     let (variants, arms) = responses(cx, op, response);
     let response_doc = format!(" The documented responses of `{id}`.");
 
@@ -151,18 +124,9 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
             /// Builds the request: the path with each parameter as one
             /// percent-encoded segment, query pairs, checked headers and the body.
             pub fn to_request(&self) -> ::std::result::Result<#rt::Request, #rt::RequestError> {
-                #path
-                #query
-                #headers
-                ::std::result::Result::Ok(#rt::Request {
-                    operation: Self::OPERATION_ID,
-                    method: Self::METHOD,
-                    template: Self::PATH,
-                    path,
-                    query,
-                    headers,
-                    body: #body,
-                })
+                let mut r = #rt::RequestBuilder::new(Self::OPERATION_ID, Self::METHOD, Self::PATH);
+                #(#steps)*
+                ::std::result::Result::Ok(r.build())
             }
 
             /// Decodes a response by its status. A success body that does not
@@ -186,86 +150,68 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
                 body: ::std::vec::Vec<u8>,
             },
         }
+
+        impl #response_name {
+            /// A response the spec does not document, kept raw.
+            pub fn other(status: u16, body: &[u8]) -> Self {
+                Self::Other { status, body: body.to_vec() }
+            }
+        }
     }
 }
 
-/// `let mut path = ...;` with literal pieces and encoded parameters.
-fn build_path(cx: &Cx<'_>, op: &Operation) -> TokenStream {
-    let rt = cx.rt;
+/// The builder calls that make the request: literal path pieces and
+/// segments, query pairs, headers, then the body.
+fn request_steps(op: &Operation, body: Option<(bool, &str)>) -> Vec<TokenStream> {
     let mut steps = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
         let literal = &rest[..open];
         if !literal.is_empty() {
-            steps.push(quote!(path.push_str(#literal);));
+            steps.push(quote!(r.path(#literal);));
         }
-        let Some(close) = rest[open..].find('}') else { break };
         let wire = &rest[open + 1..open + close];
         match op.params.iter().find(|p| p.location == ParamIn::Path && p.wire == wire) {
             Some(p) => {
                 let field = ident(&p.name);
-                let text = wire_text(rt, &p.ty, quote!(&self.#field));
-                steps.push(quote!(#rt::push_segment(&mut path, #wire, &#text)?;));
+                steps.push(quote!(r.segment(#wire, &self.#field)?;));
             }
             None => {
                 let literal = &rest[open..=open + close];
-                steps.push(quote!(path.push_str(#literal);));
+                steps.push(quote!(r.path(#literal);));
             }
         }
         rest = &rest[open + close + 1..];
     }
     if !rest.is_empty() {
-        steps.push(quote!(path.push_str(#rest);));
+        steps.push(quote!(r.path(#rest);));
     }
-    quote! {
-        let mut path = ::std::string::String::new();
-        #(#steps)*
+    for p in op.params.iter().filter(|p| p.location != ParamIn::Path) {
+        let field = ident(&p.name);
+        let wire = &p.wire;
+        let value =
+            if p.required { quote!(::std::option::Option::Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+        steps.push(match (p.location, &p.ty) {
+            (ParamIn::Header, _) => quote!(r.header(#wire, #value)?;),
+            (_, TypeRef::Vec(_)) => quote!(r.query_each(#wire, #value);),
+            _ => quote!(r.query(#wire, #value);),
+        });
     }
-}
-
-/// `let mut query = ...;` or `let mut headers = ...;` from the parameters at `location`.
-fn build_pairs(cx: &Cx<'_>, op: &Operation, location: ParamIn) -> TokenStream {
-    let rt = cx.rt;
-    let var = if location == ParamIn::Query { format_ident!("query") } else { format_ident!("headers") };
-    let pushes: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == location)
-        .map(|p| {
-            let field = ident(&p.name);
-            let wire = &p.wire;
-            let (item_ty, many) = match &p.ty {
-                TypeRef::Vec(inner) => (inner.as_ref(), true),
-                other => (other, false),
-            };
-            let text = wire_text(rt, item_ty, quote!(value));
-            let push = if location == ParamIn::Query {
-                quote!(#var.push((#wire, #text));)
-            } else {
-                quote!(#var.push(#rt::header_value(#wire, #text)?);)
-            };
-            match (p.required, many) {
-                (true, true) => quote! { for value in &self.#field { #push } },
-                (true, false) => quote! { { let value = &self.#field; #push } },
-                (false, true) => quote! { if let ::std::option::Option::Some(values) = &self.#field { for value in values { #push } } },
-                (false, false) => quote! { if let ::std::option::Option::Some(value) = &self.#field { #push } },
-            }
-        })
-        .collect();
-    if pushes.is_empty() {
-        quote!(let #var = ::std::vec::Vec::new();)
-    } else {
-        quote! {
-            let mut #var = ::std::vec::Vec::new();
-            #(#pushes)*
-        }
+    if let Some((required, media)) = body {
+        let value = if required { quote!(::std::option::Option::Some(&self.body)) } else { quote!(self.body.as_ref()) };
+        steps.push(if media.contains("json") && !media.contains("merge-patch") {
+            quote!(r.json(#value)?;)
+        } else {
+            quote!(r.bytes(#value);)
+        });
     }
+    steps
 }
 
 /// The response enum's variants and the status `match` that fills them.
 fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, TokenStream) {
     let rt = cx.rt;
-    let enum_name = ident(response);
     let mut variants = Vec::new();
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
@@ -277,44 +223,29 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
             r.status,
             r.docs.as_deref().map(|d| format!(": {}", d.lines().next().unwrap_or(""))).unwrap_or_default()
         );
-        let success = r.status.starts_with('2');
-        let decode = |ty: &TypeRef| {
-            let ty = cx.ty(ty);
-            if success {
-                quote!(#rt::from_slice::<#ty>(body).map(#enum_name::#variant))
-            } else {
-                quote!(::std::result::Result::Ok(
-                    #rt::from_slice::<#ty>(body)
-                        .map(#enum_name::#variant)
-                        .unwrap_or_else(|_| #enum_name::Other { status, body: body.to_vec() })
-                ))
-            }
-        };
+        // A success body must decode; an error body that does not is kept raw.
         let (variant_def, value) = match (&r.ty, r.status.as_str()) {
             (Some(ty), "default") => {
                 let t = cx.ty(ty);
-                let value = {
-                    let t2 = cx.ty(ty);
-                    quote!(::std::result::Result::Ok(
-                        #rt::from_slice::<#t2>(body)
-                            .map(|value| #enum_name::#variant { status, value })
-                            .unwrap_or_else(|_| #enum_name::Other { status, body: body.to_vec() })
-                    ))
-                };
                 (
                     quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },),
-                    value,
+                    quote!(#rt::from_slice(body).map_or_else(|_| R::other(status, body), |value| R::#variant { status, value })),
                 )
             }
             (None, "default") => (
                 quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16 },),
-                quote!(::std::result::Result::Ok(#enum_name::#variant { status })),
+                quote!(R::#variant { status }),
             ),
             (Some(ty), _) => {
                 let t = cx.ty(ty);
-                (quote!(#[doc = #doc] #variant(#t),), decode(ty))
+                let value = if r.status.starts_with('2') {
+                    quote!(R::#variant(#rt::from_slice(body)?))
+                } else {
+                    quote!(#rt::from_slice(body).map_or_else(|_| R::other(status, body), R::#variant))
+                };
+                (quote!(#[doc = #doc] #variant(#t),), value)
             }
-            (None, _) => (quote!(#[doc = #doc] #variant,), quote!(::std::result::Result::Ok(#enum_name::#variant))),
+            (None, _) => (quote!(#[doc = #doc] #variant,), quote!(R::#variant)),
         };
         variants.push(variant_def);
         match status_pattern(&r.status) {
@@ -324,17 +255,18 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
         }
     }
     let uses_body = default_arm.is_none() || op.responses.iter().any(|r| r.ty.is_some());
-    let fallback = default_arm
-        .unwrap_or_else(|| quote!(_ => ::std::result::Result::Ok(#enum_name::Other { status, body: body.to_vec() }),));
+    let fallback = default_arm.unwrap_or_else(|| quote!(_ => R::other(status, body),));
     let ignore_body = (!uses_body).then(|| quote!(let _ = body;));
+    let enum_name = ident(response);
     // Exact statuses first: `404` wins over `4XX`.
     let arms = quote! {
+        use #enum_name as R;
         #ignore_body
-        match status {
+        ::std::result::Result::Ok(match status {
             #(#exact)*
             #(#ranges)*
             #fallback
-        }
+        })
     };
     (variants, arms)
 }

@@ -51,60 +51,21 @@ impl GetPart {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/things/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "thingId",
-            &::std::string::String::clone(&self.thing_id),
-        )?;
-        path.push_str("/parts/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "partId",
-            &::std::string::ToString::to_string(&self.part_id),
-        )?;
-        let mut query = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.expand {
-            query.push(("expand", ::std::string::String::clone(value)));
-        }
-        if let ::std::option::Option::Some(values) = &self.tags {
-            for value in values {
-                query.push(("tags", ::std::string::String::clone(value)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", ::std::string::ToString::to_string(value)));
-        }
-        let mut headers = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.x_trace_id {
-            headers
-                .push(
-                    ::okta_apps::runtime::header_value(
-                        "X-Trace-Id",
-                        ::std::string::String::clone(value),
-                    )?,
-                );
-        }
-        {
-            let value = &self.x_required;
-            headers
-                .push(
-                    ::okta_apps::runtime::header_value(
-                        "X-Required",
-                        ::std::string::String::clone(value),
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/things/");
+        r.segment("thingId", &self.thing_id)?;
+        r.path("/parts/");
+        r.segment("partId", &self.part_id)?;
+        r.query("expand", self.expand.as_ref());
+        r.query_each("tags", self.tags.as_ref());
+        r.query("limit", self.limit.as_ref());
+        r.header("X-Trace-Id", self.x_trace_id.as_ref())?;
+        r.header("X-Required", ::std::option::Option::Some(&self.x_required))?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -113,33 +74,21 @@ impl GetPart {
         status: u16,
         body: &[u8],
     ) -> ::std::result::Result<GetPartResponse, ::okta_apps::runtime::DecodeError> {
-        match status {
-            200 => {
-                ::okta_apps::runtime::from_slice::<super::models::Part>(body)
-                    .map(GetPartResponse::Ok)
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Problem>(body)
-                        .map(GetPartResponse::NotFound)
-                        .unwrap_or_else(|_| GetPartResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            400..=499 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Problem>(body)
-                        .map(GetPartResponse::ClientError)
-                        .unwrap_or_else(|_| GetPartResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => ::std::result::Result::Ok(GetPartResponse::Default { status }),
-        }
+        use GetPartResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok(::okta_apps::runtime::from_slice(body)?),
+                404 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::NotFound)
+                }
+                400..=499 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::ClientError)
+                }
+                _ => R::Default { status },
+            },
+        )
     }
 }
 /// The documented responses of `getPart`.
@@ -164,6 +113,15 @@ pub enum GetPartResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl GetPartResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// `PUT /things/{thingId}/parts/{partId}` (`replacePart`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
@@ -202,32 +160,17 @@ impl ReplacePart {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/things/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "thingId",
-            &::std::string::String::clone(&self.thing_id),
-        )?;
-        path.push_str("/parts/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "partId",
-            &::std::string::ToString::to_string(&self.part_id),
-        )?;
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::Some(
-                ::okta_apps::runtime::json_body(&self.body)?,
-            ),
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/things/");
+        r.segment("thingId", &self.thing_id)?;
+        r.path("/parts/");
+        r.segment("partId", &self.part_id)?;
+        r.json(::std::option::Option::Some(&self.body))?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -236,18 +179,13 @@ impl ReplacePart {
         status: u16,
         body: &[u8],
     ) -> ::std::result::Result<ReplacePartResponse, ::okta_apps::runtime::DecodeError> {
-        match status {
-            200 => {
-                ::okta_apps::runtime::from_slice::<super::models::Part>(body)
-                    .map(ReplacePartResponse::Ok)
-            }
-            _ => {
-                ::std::result::Result::Ok(ReplacePartResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use ReplacePartResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok(::okta_apps::runtime::from_slice(body)?),
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `replacePart`.
@@ -263,6 +201,15 @@ pub enum ReplacePartResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl ReplacePartResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// `DELETE /things/{thingId}/parts/{partId}` (`deletePart`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
@@ -297,30 +244,16 @@ impl DeletePart {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/things/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "thingId",
-            &::std::string::String::clone(&self.thing_id),
-        )?;
-        path.push_str("/parts/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "partId",
-            &::std::string::ToString::to_string(&self.part_id),
-        )?;
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/things/");
+        r.segment("thingId", &self.thing_id)?;
+        r.path("/parts/");
+        r.segment("partId", &self.part_id)?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -329,15 +262,13 @@ impl DeletePart {
         status: u16,
         body: &[u8],
     ) -> ::std::result::Result<DeletePartResponse, ::okta_apps::runtime::DecodeError> {
-        match status {
-            204 => ::std::result::Result::Ok(DeletePartResponse::NoContent),
-            _ => {
-                ::std::result::Result::Ok(DeletePartResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use DeletePartResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                204 => R::NoContent,
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `deletePart`.
@@ -353,6 +284,15 @@ pub enum DeletePartResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl DeletePartResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// `POST /things` (`createThing`).
 #[derive(
@@ -384,30 +324,16 @@ impl CreateThing {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/things");
-        let mut query = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.dry_run {
-            query.push(("dryRun", ::std::string::ToString::to_string(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.mode {
-            query.push(("mode", ::okta_apps::runtime::param_text(value)));
-        }
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                ::std::option::Option::Some(body) => {
-                    ::std::option::Option::Some(::okta_apps::runtime::json_body(body)?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            },
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/things");
+        r.query("dryRun", self.dry_run.as_ref());
+        r.query("mode", self.mode.as_ref());
+        r.json(self.body.as_ref())?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -416,20 +342,13 @@ impl CreateThing {
         status: u16,
         body: &[u8],
     ) -> ::std::result::Result<CreateThingResponse, ::okta_apps::runtime::DecodeError> {
-        match status {
-            201 => {
-                ::okta_apps::runtime::from_slice::<
-                    ::std::vec::Vec<super::models::Part>,
-                >(body)
-                    .map(CreateThingResponse::Created)
-            }
-            _ => {
-                ::std::result::Result::Ok(CreateThingResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use CreateThingResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                201 => R::Created(::okta_apps::runtime::from_slice(body)?),
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `createThing`.
@@ -445,4 +364,13 @@ pub enum CreateThingResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl CreateThingResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }

@@ -60,47 +60,21 @@ impl ListApplications {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps");
-        let mut query = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.q {
-            query.push(("q", ::std::string::String::clone(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.after {
-            query.push(("after", ::std::string::String::clone(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.use_optimization {
-            query.push(("useOptimization", ::std::string::ToString::to_string(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.always_include_vpn_settings {
-            query
-                .push((
-                    "alwaysIncludeVpnSettings",
-                    ::std::string::ToString::to_string(value),
-                ));
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", ::std::string::ToString::to_string(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.filter {
-            query.push(("filter", ::std::string::String::clone(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            query.push(("expand", ::std::string::String::clone(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.include_non_deleted {
-            query.push(("includeNonDeleted", ::std::string::ToString::to_string(value)));
-        }
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps");
+        r.query("q", self.q.as_ref());
+        r.query("after", self.after.as_ref());
+        r.query("useOptimization", self.use_optimization.as_ref());
+        r.query("alwaysIncludeVpnSettings", self.always_include_vpn_settings.as_ref());
+        r.query("limit", self.limit.as_ref());
+        r.query("filter", self.filter.as_ref());
+        r.query("expand", self.expand.as_ref());
+        r.query("includeNonDeleted", self.include_non_deleted.as_ref());
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -112,60 +86,29 @@ impl ListApplications {
         ListApplicationsResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            200 => {
-                ::okta_apps::runtime::from_slice::<
-                    ::std::vec::Vec<super::models::Application>,
-                >(body)
-                    .map(ListApplicationsResponse::Ok)
-            }
-            400 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ListApplicationsResponse::BadRequest)
-                        .unwrap_or_else(|_| ListApplicationsResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ListApplicationsResponse::Unauthorized)
-                        .unwrap_or_else(|_| ListApplicationsResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ListApplicationsResponse::Forbidden)
-                        .unwrap_or_else(|_| ListApplicationsResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ListApplicationsResponse::TooManyRequests)
-                        .unwrap_or_else(|_| ListApplicationsResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(ListApplicationsResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use ListApplicationsResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok(::okta_apps::runtime::from_slice(body)?),
+                400 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::BadRequest)
+                }
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `listApplications`.
@@ -189,6 +132,15 @@ pub enum ListApplicationsResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl ListApplicationsResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// Create an application
 ///
@@ -231,33 +183,16 @@ impl CreateApplication {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps");
-        let mut query = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.activate {
-            query.push(("activate", ::std::string::ToString::to_string(value)));
-        }
-        let mut headers = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.okta_access_gateway_agent {
-            headers
-                .push(
-                    ::okta_apps::runtime::header_value(
-                        "OktaAccessGateway-Agent",
-                        ::std::string::String::clone(value),
-                    )?,
-                );
-        }
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::Some(
-                ::okta_apps::runtime::json_body(&self.body)?,
-            ),
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps");
+        r.query("activate", self.activate.as_ref());
+        r.header("OktaAccessGateway-Agent", self.okta_access_gateway_agent.as_ref())?;
+        r.json(::std::option::Option::Some(&self.body))?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -269,58 +204,29 @@ impl CreateApplication {
         CreateApplicationResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            200 => {
-                ::okta_apps::runtime::from_slice::<super::models::Application>(body)
-                    .map(CreateApplicationResponse::Ok)
-            }
-            400 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(CreateApplicationResponse::BadRequest)
-                        .unwrap_or_else(|_| CreateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(CreateApplicationResponse::Unauthorized)
-                        .unwrap_or_else(|_| CreateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(CreateApplicationResponse::Forbidden)
-                        .unwrap_or_else(|_| CreateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(CreateApplicationResponse::TooManyRequests)
-                        .unwrap_or_else(|_| CreateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(CreateApplicationResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use CreateApplicationResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok(::okta_apps::runtime::from_slice(body)?),
+                400 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::BadRequest)
+                }
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `createApplication`.
@@ -344,6 +250,15 @@ pub enum CreateApplicationResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl CreateApplicationResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// Retrieve an application
 ///
@@ -383,27 +298,15 @@ impl GetApplication {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "appId",
-            &::std::string::String::clone(&self.app_id),
-        )?;
-        let mut query = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.expand {
-            query.push(("expand", ::std::string::String::clone(value)));
-        }
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps/");
+        r.segment("appId", &self.app_id)?;
+        r.query("expand", self.expand.as_ref());
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -415,58 +318,29 @@ impl GetApplication {
         GetApplicationResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            200 => {
-                ::okta_apps::runtime::from_slice::<super::models::Application>(body)
-                    .map(GetApplicationResponse::Ok)
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(GetApplicationResponse::Unauthorized)
-                        .unwrap_or_else(|_| GetApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(GetApplicationResponse::Forbidden)
-                        .unwrap_or_else(|_| GetApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(GetApplicationResponse::NotFound)
-                        .unwrap_or_else(|_| GetApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(GetApplicationResponse::TooManyRequests)
-                        .unwrap_or_else(|_| GetApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(GetApplicationResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use GetApplicationResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok(::okta_apps::runtime::from_slice(body)?),
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                404 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::NotFound)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `getApplication`.
@@ -490,6 +364,15 @@ pub enum GetApplicationResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl GetApplicationResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// Replace an application
 ///
@@ -530,26 +413,15 @@ impl ReplaceApplication {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "appId",
-            &::std::string::String::clone(&self.app_id),
-        )?;
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::Some(
-                ::okta_apps::runtime::json_body(&self.body)?,
-            ),
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps/");
+        r.segment("appId", &self.app_id)?;
+        r.json(::std::option::Option::Some(&self.body))?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -561,68 +433,33 @@ impl ReplaceApplication {
         ReplaceApplicationResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            200 => {
-                ::okta_apps::runtime::from_slice::<super::models::Application>(body)
-                    .map(ReplaceApplicationResponse::Ok)
-            }
-            400 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ReplaceApplicationResponse::BadRequest)
-                        .unwrap_or_else(|_| ReplaceApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ReplaceApplicationResponse::Unauthorized)
-                        .unwrap_or_else(|_| ReplaceApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ReplaceApplicationResponse::Forbidden)
-                        .unwrap_or_else(|_| ReplaceApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ReplaceApplicationResponse::NotFound)
-                        .unwrap_or_else(|_| ReplaceApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ReplaceApplicationResponse::TooManyRequests)
-                        .unwrap_or_else(|_| ReplaceApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(ReplaceApplicationResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use ReplaceApplicationResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok(::okta_apps::runtime::from_slice(body)?),
+                400 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::BadRequest)
+                }
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                404 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::NotFound)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `replaceApplication`.
@@ -648,6 +485,15 @@ pub enum ReplaceApplicationResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl ReplaceApplicationResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// Delete an application
 ///
@@ -680,24 +526,14 @@ impl DeleteApplication {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "appId",
-            &::std::string::String::clone(&self.app_id),
-        )?;
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps/");
+        r.segment("appId", &self.app_id)?;
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -709,55 +545,29 @@ impl DeleteApplication {
         DeleteApplicationResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            204 => ::std::result::Result::Ok(DeleteApplicationResponse::NoContent),
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeleteApplicationResponse::Unauthorized)
-                        .unwrap_or_else(|_| DeleteApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeleteApplicationResponse::Forbidden)
-                        .unwrap_or_else(|_| DeleteApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeleteApplicationResponse::NotFound)
-                        .unwrap_or_else(|_| DeleteApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeleteApplicationResponse::TooManyRequests)
-                        .unwrap_or_else(|_| DeleteApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(DeleteApplicationResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use DeleteApplicationResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                204 => R::NoContent,
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                404 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::NotFound)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `deleteApplication`.
@@ -781,6 +591,15 @@ pub enum DeleteApplicationResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl DeleteApplicationResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// Activate an application
 ///
@@ -813,25 +632,15 @@ impl ActivateApplication {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "appId",
-            &::std::string::String::clone(&self.app_id),
-        )?;
-        path.push_str("/lifecycle/activate");
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps/");
+        r.segment("appId", &self.app_id)?;
+        r.path("/lifecycle/activate");
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -843,55 +652,29 @@ impl ActivateApplication {
         ActivateApplicationResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            200 => ::std::result::Result::Ok(ActivateApplicationResponse::Ok),
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ActivateApplicationResponse::Unauthorized)
-                        .unwrap_or_else(|_| ActivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ActivateApplicationResponse::Forbidden)
-                        .unwrap_or_else(|_| ActivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ActivateApplicationResponse::NotFound)
-                        .unwrap_or_else(|_| ActivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(ActivateApplicationResponse::TooManyRequests)
-                        .unwrap_or_else(|_| ActivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(ActivateApplicationResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use ActivateApplicationResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok,
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                404 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::NotFound)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `activateApplication`.
@@ -915,6 +698,15 @@ pub enum ActivateApplicationResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl ActivateApplicationResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }
 /// Deactivate an application
 ///
@@ -947,25 +739,15 @@ impl DeactivateApplication {
         ::okta_apps::runtime::Request,
         ::okta_apps::runtime::RequestError,
     > {
-        let mut path = ::std::string::String::new();
-        path.push_str("/api/v1/apps/");
-        ::okta_apps::runtime::push_segment(
-            &mut path,
-            "appId",
-            &::std::string::String::clone(&self.app_id),
-        )?;
-        path.push_str("/lifecycle/deactivate");
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(::okta_apps::runtime::Request {
-            operation: Self::OPERATION_ID,
-            method: Self::METHOD,
-            template: Self::PATH,
-            path,
-            query,
-            headers,
-            body: ::std::option::Option::None,
-        })
+        let mut r = ::okta_apps::runtime::RequestBuilder::new(
+            Self::OPERATION_ID,
+            Self::METHOD,
+            Self::PATH,
+        );
+        r.path("/api/v1/apps/");
+        r.segment("appId", &self.app_id)?;
+        r.path("/lifecycle/deactivate");
+        ::std::result::Result::Ok(r.build())
     }
     /// Decodes a response by its status. A success body that does not
     /// decode is an error naming the JSON path; an error body that does
@@ -977,55 +759,29 @@ impl DeactivateApplication {
         DeactivateApplicationResponse,
         ::okta_apps::runtime::DecodeError,
     > {
-        match status {
-            200 => ::std::result::Result::Ok(DeactivateApplicationResponse::Ok),
-            401 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeactivateApplicationResponse::Unauthorized)
-                        .unwrap_or_else(|_| DeactivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeactivateApplicationResponse::Forbidden)
-                        .unwrap_or_else(|_| DeactivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeactivateApplicationResponse::NotFound)
-                        .unwrap_or_else(|_| DeactivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            429 => {
-                ::std::result::Result::Ok(
-                    ::okta_apps::runtime::from_slice::<super::models::Error>(body)
-                        .map(DeactivateApplicationResponse::TooManyRequests)
-                        .unwrap_or_else(|_| DeactivateApplicationResponse::Other {
-                            status,
-                            body: body.to_vec(),
-                        }),
-                )
-            }
-            _ => {
-                ::std::result::Result::Ok(DeactivateApplicationResponse::Other {
-                    status,
-                    body: body.to_vec(),
-                })
-            }
-        }
+        use DeactivateApplicationResponse as R;
+        ::std::result::Result::Ok(
+            match status {
+                200 => R::Ok,
+                401 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
+                }
+                403 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::Forbidden)
+                }
+                404 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::NotFound)
+                }
+                429 => {
+                    ::okta_apps::runtime::from_slice(body)
+                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
+                }
+                _ => R::other(status, body),
+            },
+        )
     }
 }
 /// The documented responses of `deactivateApplication`.
@@ -1049,4 +805,13 @@ pub enum DeactivateApplicationResponse {
         /// The body as received.
         body: ::std::vec::Vec<u8>,
     },
+}
+impl DeactivateApplicationResponse {
+    /// A response the spec does not document, kept raw.
+    pub fn other(status: u16, body: &[u8]) -> Self {
+        Self::Other {
+            status,
+            body: body.to_vec(),
+        }
+    }
 }

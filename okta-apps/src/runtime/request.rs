@@ -112,9 +112,94 @@ pub fn header_value(name: &'static str, value: String) -> Result<(&'static str, 
     Ok((name, value))
 }
 
+/// Builds a [`Request`] step by step: what generated operations call, so each
+/// of them is a list of its parameters rather than code of its own.
+#[derive(Debug)]
+pub struct RequestBuilder(Request);
+
+impl RequestBuilder {
+    /// An empty request for an operation.
+    pub fn new(operation: &'static str, method: Method, template: &'static str) -> Self {
+        Self(Request {
+            operation,
+            method,
+            template,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        })
+    }
+
+    /// Appends literal path text.
+    pub fn path(&mut self, literal: &str) -> &mut Self {
+        self.0.path.push_str(literal);
+        self
+    }
+
+    /// Appends a path parameter as one percent-encoded segment.
+    pub fn segment<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<&mut Self, RequestError> {
+        push_segment(&mut self.0.path, name, &param_text(value))?;
+        Ok(self)
+    }
+
+    /// Adds a query pair when the value is set.
+    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) -> &mut Self {
+        if let Some(value) = value {
+            self.0.query.push((name, param_text(value)));
+        }
+        self
+    }
+
+    /// Adds one query pair per item (`tags=a&tags=b`) when the list is set.
+    pub fn query_each<T: serde::Serialize>(&mut self, name: &'static str, values: Option<&Vec<T>>) -> &mut Self {
+        for value in values.into_iter().flatten() {
+            self.0.query.push((name, param_text(value)));
+        }
+        self
+    }
+
+    /// Adds a header when the value is set; a value with a line break is refused.
+    pub fn header<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Result<&mut Self, RequestError> {
+        if let Some(value) = value {
+            let header = header_value(name, param_text(value))?;
+            self.0.headers.push(header);
+        }
+        Ok(self)
+    }
+
+    /// Sets a JSON body when there is one.
+    pub fn json<T: serde::Serialize>(&mut self, body: Option<&T>) -> Result<&mut Self, RequestError> {
+        if let Some(body) = body {
+            self.0.body = Some(json_body(body)?);
+        }
+        Ok(self)
+    }
+
+    /// Sets a body of raw bytes when there is one.
+    pub fn bytes(&mut self, body: Option<&Vec<u8>>) -> &mut Self {
+        self.0.body = body.cloned();
+        self
+    }
+
+    /// The request; the builder is left empty.
+    pub fn build(&mut self) -> Request {
+        let empty = Self::new(self.0.operation, self.0.method, self.0.template);
+        std::mem::replace(self, empty).0
+    }
+}
+
 /// The text of a parameter value of a structured type: a JSON string as its
 /// content (enums), anything else as its JSON text.
-pub fn param_text<T: serde::Serialize>(value: &T) -> String {
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
