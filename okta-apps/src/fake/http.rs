@@ -1,6 +1,7 @@
 //! The fake org's HTTP side: the router, the middleware every request passes through, and one
 //! handler per operation of spec/applications.yaml.
 
+use crate::runtime::encode_unreserved;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -179,12 +180,12 @@ fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize, ApiError>
 fn list_url(base: &str, after: Option<&str>, limit: usize, params: &[(String, String)]) -> String {
     let mut query = Vec::new();
     if let Some(after) = after {
-        query.push(format!("after={}", encode_component(after)));
+        query.push(format!("after={}", encode_unreserved(after)));
     }
     query.push(format!("limit={limit}"));
     for name in ["filter", "q", "expand", "useOptimization", "alwaysIncludeVpnSettings", "includeNonDeleted"] {
         if let Some(value) = param(params, name) {
-            query.push(format!("{name}={}", encode_component(value)));
+            query.push(format!("{name}={}", encode_unreserved(value)));
         }
     }
     format!("{base}/api/v1/apps?{}", query.join("&"))
@@ -306,7 +307,7 @@ fn empty_or_error(result: Result<(), ApiError>, status: StatusCode) -> Response 
 
 /// The app id of `/api/v1/apps/{appId}[/...]`, percent-decoded from the raw path.
 fn app_id(uri: &Uri) -> String {
-    percent_decode(uri.path().split('/').nth(4).unwrap_or_default(), false)
+    percent_decode(uri.path().split('/').nth(4).unwrap_or_default())
 }
 
 /// The first value of the query parameter `name`.
@@ -316,66 +317,12 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// `application/x-www-form-urlencoded` pairs, decoded.
 fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key, true), percent_decode(value, true))
-        })
-        .collect()
+    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-/// Decodes `%XX` escapes (and `+` as a space in query strings); invalid UTF-8 becomes U+FFFD
-/// and a `%` without two hex digits stays as it is.
-pub(super) fn percent_decode(text: &str, plus_as_space: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        match byte {
-            b'%' => {
-                let high = bytes.get(index + 1).and_then(|&b| hex_value(b));
-                let low = bytes.get(index + 2).and_then(|&b| hex_value(b));
-                if let (Some(high), Some(low)) = (high, low) {
-                    out.push((high << 4) | low);
-                    index += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            b'+' if plus_as_space => out.push(b' '),
-            other => out.push(other),
-        }
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_value(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters, for a path segment or a
-/// query value.
-pub(super) fn encode_component(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
-    out
+/// Decodes `%XX` escapes of a path segment; invalid UTF-8 becomes U+FFFD.
+pub(super) fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -385,11 +332,11 @@ mod tests {
     #[test]
     fn percent_round_trip() {
         for text in ["a/b", "../x", "é é", "100%", "a+b&c=d"] {
-            assert_eq!(percent_decode(&encode_component(text), false), text);
+            assert_eq!(percent_decode(&encode_unreserved(text)), text);
         }
-        assert_eq!(percent_decode("a%2Fb", false), "a/b");
-        assert_eq!(percent_decode("a+b%2", true), "a b%2");
-        assert_eq!(encode_component(r#"status eq "ACTIVE""#), "status%20eq%20%22ACTIVE%22");
+        assert_eq!(percent_decode("a%2Fb"), "a/b");
+        assert_eq!(parse_query("k=a+b%2"), [("k".to_owned(), "a b%2".to_owned())]);
+        assert_eq!(encode_unreserved(r#"status eq "ACTIVE""#), "status%20eq%20%22ACTIVE%22");
     }
 
     #[test]

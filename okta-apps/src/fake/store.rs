@@ -6,8 +6,8 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::http::encode_component;
 use super::{FakeOptions, RecordedRequest};
+use crate::runtime::encode_unreserved;
 
 /// The state every handler and the [`super::FakeOrg`] handle share.
 pub(super) type Shared = Arc<Mutex<Org>>;
@@ -259,7 +259,7 @@ impl Org {
 
     /// activateApplication / deactivateApplication.
     pub(super) fn set_active(&mut self, id: &str, active: bool) -> Result<(), ApiError> {
-        let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_component(id));
+        let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_unreserved(id));
         let app = self
             .apps
             .iter_mut()
@@ -297,7 +297,7 @@ impl Org {
 
     /// The `_links` Okta gives a new app.
     fn links(&self, id: &str, active: bool) -> App {
-        let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_component(id));
+        let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_unreserved(id));
         let mut links = Map::new();
         links.insert("users".to_owned(), json!({ "href": format!("{app_href}/users") }));
         links.insert("groups".to_owned(), json!({ "href": format!("{app_href}/groups") }));

@@ -16,6 +16,8 @@ pub use crate::string_enum_impls;
 pub use decode::{DecodeError, from_slice, from_str, from_value};
 pub use nullable::{Nullable, deserialize_nullable, deserialize_some};
 pub use raw::{Probed, RawObject, UnionError};
+#[cfg(feature = "fake")]
+pub(crate) use request::encode_unreserved;
 pub use request::{Method, Request, RequestBuilder, RequestError, header_value, json_body, param_text, push_segment};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};

@@ -83,6 +83,15 @@ pub enum RequestError {
     Body(String),
 }
 
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub(crate) fn encode_unreserved(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, NOT_UNRESERVED).to_string()
+}
+
 /// Appends `value` to `path` as exactly one segment: everything but RFC 3986
 /// unreserved characters is percent-encoded, and `.`/`..` (which URL parsers
 /// resolve even as `%2E%2E`) are refused, so no value can change which
@@ -94,13 +103,7 @@ pub fn push_segment(path: &mut String, name: &'static str, value: &str) -> Resul
     if value == "." || value == ".." {
         return Err(RequestError::DotSegment(name));
     }
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            path.push(char::from(byte));
-        } else {
-            path.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    path.push_str(&encode_unreserved(value));
     Ok(())
 }
 
