@@ -59,8 +59,35 @@ pub struct Struct {
     /// What happens to other properties.
     pub extra: Extra,
     /// Properties the constructor sets to a fixed value (a discriminator or
-    /// an `x-okta-defined-as` key), as (wire name, value).
-    pub presets: Vec<(String, String)>,
+    /// an `x-okta-defined-as` key).
+    pub presets: Vec<Preset>,
+}
+
+/// A fixed value a constructor sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preset {
+    /// The property's wire name.
+    pub wire: String,
+    /// The value as written in the spec.
+    pub value: String,
+    /// How the value is written in Rust.
+    pub kind: PresetKind,
+}
+
+/// How a preset value is written in Rust, decided by the type of its field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PresetKind {
+    /// A `String` field.
+    String,
+    /// A `Secret` field.
+    Secret,
+    /// A field of any JSON: a JSON string.
+    Json,
+    /// A field of a string enum (the field's type): this variant, or
+    /// `Unknown(value)` when the enum does not list the value.
+    Enum(Option<String>),
+    /// No such field: the value goes into the kept unknown properties.
+    Extra,
 }
 
 /// A property of a struct.

@@ -100,7 +100,7 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
         }
     });
 
-    let steps = request_steps(op, body_field.as_ref().map(|(_, required, media)| (*required, media.as_str())));
+    let steps = request_steps(op);
     let (variants, arms) = responses(cx, op, response);
     let response_doc = format!(" The documented responses of `{id}`.");
 
@@ -162,7 +162,7 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
 
 /// The builder calls that make the request: literal path pieces and
 /// segments, query pairs, headers, then the body.
-fn request_steps(op: &Operation, body: Option<(bool, &str)>) -> Vec<TokenStream> {
+fn request_steps(op: &Operation) -> Vec<TokenStream> {
     let mut steps = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
@@ -198,13 +198,11 @@ fn request_steps(op: &Operation, body: Option<(bool, &str)>) -> Vec<TokenStream>
             _ => quote!(r.query(#wire, #value);),
         });
     }
-    if let Some((required, media)) = body {
-        let value = if required { quote!(::std::option::Option::Some(&self.body)) } else { quote!(self.body.as_ref()) };
-        steps.push(if media.contains("json") && !media.contains("merge-patch") {
-            quote!(r.json(#value)?;)
-        } else {
-            quote!(r.bytes(#value);)
-        });
+    if let Some(body) = &op.body {
+        let value =
+            if body.required { quote!(::std::option::Option::Some(&self.body)) } else { quote!(self.body.as_ref()) };
+        // Lowering types the bodies it sends as JSON; the others are bytes.
+        steps.push(if body.ty.is_some() { quote!(r.json(#value)?;) } else { quote!(r.bytes(#value);) });
     }
     steps
 }

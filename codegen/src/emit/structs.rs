@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Cx, doc_attrs, ident};
-use crate::ir::{Extra, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeRef};
 use crate::lower::EXTRA_FIELD;
 
 /// Constructors with more arguments than this get clippy's lint allowed.
@@ -121,9 +121,8 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let mut arg_docs = Vec::new();
     for f in &s.fields {
         let name = ident(&f.name);
-        let preset = s.presets.iter().find(|(wire, _)| *wire == f.wire);
-        let value = if let Some(v) = preset.and_then(|(_, value)| preset_value(cx, &f.ty, value)) {
-            Some(v)
+        let value = if let Some(p) = s.presets.iter().find(|p| p.wire == f.wire) {
+            Some(preset_value(cx, p, &f.ty))
         } else if f.required && !f.read_only {
             let (arg_ty, conv) = match &f.ty {
                 TypeRef::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#name.into())),
@@ -150,12 +149,10 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         _ => {
             let extra = ident(EXTRA_FIELD);
             let mut map_inserts = Vec::new();
-            for (wire, value) in &s.presets {
-                if !s.fields.iter().any(|f| f.wire == *wire) {
-                    map_inserts.push(quote! {
-                        #extra.insert(#wire.to_owned(), ::serde_json::Value::String(#value.to_owned()));
-                    });
-                }
+            for Preset { wire, value, .. } in s.presets.iter().filter(|p| p.kind == PresetKind::Extra) {
+                map_inserts.push(quote! {
+                    #extra.insert(#wire.to_owned(), ::serde_json::Value::String(#value.to_owned()));
+                });
             }
             if map_inserts.is_empty() || matches!(s.extra, Extra::Typed(_)) {
                 quote!(#extra: ::std::default::Default::default(),)
@@ -174,7 +171,7 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         doc.push_str(&format!("\n\nRequired: {}.", arg_docs.join(", ")));
     }
     if !s.presets.is_empty() {
-        let fixed: Vec<String> = s.presets.iter().map(|(w, v)| format!("`{w}` = `{v}`")).collect();
+        let fixed: Vec<String> = s.presets.iter().map(|p| format!("`{}` = `{}`", p.wire, p.value)).collect();
         doc.push_str(&format!("\n\nSets {}.", fixed.join(", ")));
     }
     let docs = doc_attrs(Some(&doc), None);
@@ -204,27 +201,21 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// A fixed value as the field's type: an enum variant, a string or a JSON
-/// string; `None` where the type cannot hold a string.
-fn preset_value(cx: &Cx<'_>, ty: &TypeRef, value: &str) -> Option<TokenStream> {
+/// A fixed value, written as lowering decided for its field's type.
+fn preset_value(cx: &Cx<'_>, preset: &Preset, field: &TypeRef) -> TokenStream {
     let rt = cx.rt;
-    match ty {
-        TypeRef::String => Some(quote!(::std::string::String::from(#value))),
-        TypeRef::Secret => Some(quote!(#rt::Secret::from(#value))),
-        TypeRef::Json => Some(quote!(::serde_json::Value::String(::std::string::String::from(#value)))),
-        TypeRef::Named(n) => match cx.api.types.get(n) {
-            Some(TypeDef { kind: TypeKind::Enum(e), .. }) => {
-                let ty = ident(n);
-                Some(match e.values.iter().find(|(_, wire)| wire == value) {
-                    Some((variant, _)) => {
-                        let variant = ident(variant);
-                        quote!(#ty::#variant)
-                    }
-                    None => quote!(#ty::Unknown(#value.to_owned())),
-                })
-            }
-            _ => None,
-        },
-        _ => None,
+    let value = &preset.value;
+    match &preset.kind {
+        PresetKind::String | PresetKind::Extra => quote!(::std::string::String::from(#value)),
+        PresetKind::Secret => quote!(#rt::Secret::from(#value)),
+        PresetKind::Json => quote!(::serde_json::Value::String(::std::string::String::from(#value))),
+        PresetKind::Enum(Some(variant)) => {
+            let (ty, variant) = (cx.ty(field), ident(variant));
+            quote!(#ty::#variant)
+        }
+        PresetKind::Enum(None) => {
+            let ty = cx.ty(field);
+            quote!(#ty::Unknown(#value.to_owned()))
+        }
     }
 }

@@ -25,6 +25,7 @@ pub use schema::EXTRA_FIELD;
 pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     let mut cx = Lower::new(spec);
     cx.lower_components();
+    schema::resolve_presets(&mut cx);
     schema::fill_accessors(&mut cx);
     let operations = ops::lower_operations(&mut cx);
     let mut api = Api { types: std::mem::take(&mut cx.types), operations };

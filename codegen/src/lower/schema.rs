@@ -9,7 +9,8 @@ use super::view::{Kind, View};
 use super::{Lower, SchemaRef};
 use crate::diag::Pointer;
 use crate::ir::{
-    Accessor, DefinedAs, Enum, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged, Variant,
+    Accessor, DefinedAs, Enum, Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged,
+    Variant,
 };
 use crate::names::{self, Scope};
 
@@ -113,7 +114,7 @@ pub(super) fn lower_named<'a>(
     } else if !view.has_properties() && view.all_of.is_empty() && (!view.one_of.is_empty() || !view.any_of.is_empty()) {
         lower_untagged(cx, name, &view, at)
     } else {
-        TypeKind::Struct(lower_struct(cx, name, component, &view, at))
+        TypeKind::Struct(lower_struct(cx, name, &view, at))
     };
     cx.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), origin: at.clone(), docs, kind });
 }
@@ -229,7 +230,7 @@ fn collect<'a>(cx: &mut Lower<'a>, view: &View<'a>, at: &Pointer, parts: &mut Pa
     }
 }
 
-fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, component: Option<&str>, view: &View<'a>, at: &Pointer) -> Struct {
+fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Pointer) -> Struct {
     let mut parts = Parts::default();
     collect(cx, view, at, &mut parts, 0);
     let extra = match view.additional {
@@ -262,8 +263,7 @@ fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, component: Option<&str>, vie
             parts.required.contains(&wire),
         ));
     }
-    let presets = component.and_then(|c| cx.presets.get(c).cloned()).unwrap_or_default();
-    Struct { fields, extra, presets }
+    Struct { fields, extra, presets: Vec::new() }
 }
 
 fn lower_field<'a>(
@@ -474,7 +474,7 @@ fn lower_union<'a>(
     // The unknown variant: the parent's own fields, with a discriminator
     // that may be absent, null or new.
     let unknown = cx.scope.claim(&format!("Unknown{name}"));
-    let mut own = lower_struct(cx, &unknown, None, &view, at);
+    let mut own = lower_struct(cx, &unknown, &view, at);
     match own.fields.iter_mut().find(|f| f.wire == disc.property_name) {
         Some(f) => f.nullable = true,
         None => {
@@ -506,6 +506,49 @@ fn lower_union<'a>(
         },
     );
     TypeKind::Union(Union { property: disc.property_name, variants, unknown, accessors: Vec::new() })
+}
+
+/// Gives each union member's struct its fixed values, typed by their fields,
+/// once every type is lowered (an enum field needs its variants). A value no
+/// field can hold is left out, with a warning.
+pub(super) fn resolve_presets(cx: &mut Lower<'_>) {
+    let planned: Vec<(String, Vec<(String, String)>)> = cx
+        .presets
+        .iter()
+        .filter_map(|(schema, presets)| Some((cx.components.get(schema.as_str())?.clone(), presets.clone())))
+        .collect();
+    for (name, planned) in planned {
+        let Some(TypeDef { kind: TypeKind::Struct(s), origin, .. }) = cx.types.get(&name) else { continue };
+        let origin = origin.clone();
+        let mut resolved = Vec::new();
+        for (wire, value) in planned {
+            let kind = match s.fields.iter().find(|f| f.wire == wire).map(|f| &f.ty) {
+                None if s.extra == Extra::Keep => Some(PresetKind::Extra),
+                None => None,
+                Some(TypeRef::String) => Some(PresetKind::String),
+                Some(TypeRef::Secret) => Some(PresetKind::Secret),
+                Some(TypeRef::Json) => Some(PresetKind::Json),
+                Some(TypeRef::Named(ty)) => match cx.types.get(ty) {
+                    Some(TypeDef { kind: TypeKind::Enum(e), .. }) => {
+                        Some(PresetKind::Enum(e.values.iter().find(|(_, w)| *w == value).map(|(v, _)| v.clone())))
+                    }
+                    _ => None,
+                },
+                Some(_) => None,
+            };
+            match kind {
+                Some(kind) => resolved.push(Preset { wire, value, kind }),
+                None => cx.diags.warn(
+                    &origin,
+                    "preset-type",
+                    format!("`{wire}` cannot hold the string `{value}`; the constructor leaves it unset"),
+                ),
+            }
+        }
+        if let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = cx.types.get_mut(&name) {
+            s.presets = resolved;
+        }
+    }
 }
 
 /// Gives each union its accessors, once every struct is lowered.
