@@ -31,13 +31,9 @@ impl Drop for Process {
     }
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
 /// Builds the okta-apps examples and returns the path of each one asked for.
 fn build_examples(root: &Path, names: &[&str]) -> Result<Vec<PathBuf>> {
-    let output = Command::new(cargo())
+    let output = Command::new(crate::cargo())
         .current_dir(root)
         .args(["build", "--quiet", "--package", "okta-apps", "--examples", "--message-format=json"])
         .stderr(Stdio::inherit())

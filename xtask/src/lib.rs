@@ -17,6 +17,11 @@ pub const FIXTURES: &str = "codegen/tests/fixtures";
 /// What the generator makes of them, compiled by `codegen/tests/compile.rs`.
 pub const EXPECTED: &str = "codegen/tests/expected";
 
+/// The cargo that runs this task (so nested builds use the same toolchain).
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
 /// Regenerates (or, with [`Mode::Check`], checks) everything generated from
 /// the workspace's spec.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Report> {

@@ -74,8 +74,7 @@ fn run() -> Result<ExitCode> {
             let spec = std::fs::canonicalize(spec).with_context(|| format!("{spec} not found"))?;
             // The check needs the generated client, which xtask must not
             // depend on: it has to build when that code is stale or missing.
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let status = std::process::Command::new(cargo)
+            let status = std::process::Command::new(xtask::cargo())
                 .current_dir(workspace_root())
                 .args(["run", "--quiet", "--package", "okta-apps", "--example", "roundtrip", "--"])
                 .arg(spec)
