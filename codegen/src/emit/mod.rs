@@ -25,28 +25,33 @@ impl Default for EmitOptions {
 
 /// The models module: one item per named type, in name order.
 pub fn models(api: &Api, options: &EmitOptions) -> TokenStream {
-    let rt = runtime_path(options);
-    let cx = Cx { api, rt: &rt, models: quote!() };
+    let (rt, rt_text) = runtime_path(options);
+    let cx = Cx { api, rt: &rt, rt_text, models: quote!() };
     let items = api.types.values().map(|def| cx.type_def(def));
     quote! { #(#items)* }
 }
 
 /// The operations module, a sibling of the models module.
 pub fn operations(api: &Api, options: &EmitOptions) -> TokenStream {
-    let rt = runtime_path(options);
-    let cx = Cx { api, rt: &rt, models: quote!(super::models::) };
+    let (rt, rt_text) = runtime_path(options);
+    let cx = Cx { api, rt: &rt, rt_text, models: quote!(super::models::) };
     operations::emit(&cx)
 }
 
-/// The runtime path as tokens; an unparsable one falls back to the default.
-fn runtime_path(options: &EmitOptions) -> syn::Path {
-    syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::okta_apps::runtime))
+/// The runtime path as tokens and as text; an unparsable one falls back to the default.
+fn runtime_path(options: &EmitOptions) -> (syn::Path, &str) {
+    match syn::parse_str(&options.runtime) {
+        Ok(path) => (path, &options.runtime),
+        Err(_) => (syn::parse_quote!(::okta_apps::runtime), "::okta_apps::runtime"),
+    }
 }
 
 /// Emission context: the whole IR (to look up named types) and the runtime path.
 pub(crate) struct Cx<'a> {
     pub api: &'a Api,
     pub rt: &'a syn::Path,
+    /// The same path as text, for serde attributes that take a string.
+    pub rt_text: &'a str,
     /// The path to the models from where the code is emitted (empty inside them).
     pub models: TokenStream,
 }

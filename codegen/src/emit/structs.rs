@@ -93,23 +93,13 @@ fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     // A `null` the spec does not allow is an error naming the path, never
     // silently turned into "absent".
     let helper = if f.nullable { "deserialize_nullable" } else { "deserialize_some" };
-    let path = format!("{}::{helper}", path_string(cx.rt));
+    let path = format!("{}::{helper}", cx.rt_text);
     let nullable = quote!(deserialize_with = #path,);
     quote! {
         #docs
         #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", #nullable)]
         pub #name: #ty,
     }
-}
-
-fn path_string(path: &syn::Path) -> String {
-    let mut out = String::new();
-    if path.leading_colon.is_some() {
-        out.push_str("::");
-    }
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    out.push_str(&segments.join("::"));
-    out
 }
 
 /// `new(required...)`: sets the required fields and the fixed values of a
