@@ -54,11 +54,6 @@ fn expected_variant(app: &Value) -> &'static str {
     MODES.iter().find(|(k, _)| Some(*k) == mode).map_or("Unknown", |(_, v)| v)
 }
 
-/// The variant name of a decoded app, as its `Debug` output starts.
-fn variant_of(app: &Application) -> String {
-    format!("{app:?}").split('(').next().unwrap_or_default().to_owned()
-}
-
 /// Whether a JSON value looks like an app (an object with a `signOnMode` or
 /// `label` and `settings`/`_links`).
 fn looks_like_app(v: &Value) -> bool {
@@ -69,7 +64,7 @@ fn looks_like_app(v: &Value) -> bool {
 fn check_app(app: &Value) -> Result<&'static str> {
     let expected = expected_variant(app);
     let decoded: Application = okta_apps::from_value(app).map_err(|e| anyhow::anyhow!("decode: {e}"))?;
-    let got = variant_of(&decoded);
+    let got = decoded.variant_name();
     if got != expected {
         bail!("decoded as {got}, expected {expected}");
     }

@@ -10,10 +10,10 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The variant name, as derived `Debug` writes it first.
+/// The variant name; `Debug` must start with it too, as derived `Debug` does.
 fn variant(app: &Application) -> String {
-    let debug = format!("{app:?}");
-    debug.split('(').next().unwrap_or_default().to_owned()
+    assert!(format!("{app:?}").starts_with(&format!("{}(", app.variant_name())));
+    app.variant_name().to_owned()
 }
 
 /// Decodes, checks the variant, re-encodes and compares as JSON values.

@@ -14,6 +14,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let unknown_ty = ident(&u.unknown);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| ident(&v.ty)).collect();
+    let variant_names: Vec<&str> = u.variants.iter().map(|v| crate::names::unraw(&v.name)).collect();
     let variant_docs = u.variants.iter().map(|v| {
         let values: Vec<String> = v.discriminator.iter().map(|x| format!("`{x}`")).collect();
         let by_discriminator = format!("`{}` is {}", u.property, values.join(" or "));
@@ -119,6 +120,14 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         }
 
         impl #name {
+            /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+            pub fn variant_name(&self) -> &'static str {
+                match self {
+                    #(Self::#variants(_) => #variant_names,)*
+                    Self::Unknown(_) => "Unknown",
+                }
+            }
+
             #(#accessors)*
         }
 

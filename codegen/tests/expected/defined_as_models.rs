@@ -86,6 +86,15 @@ pub enum App {
     Unknown(UnknownApp),
 }
 impl App {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::Link(_) => "Link",
+            Self::Acme(_) => "Acme",
+            Self::Saml(_) => "Saml",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
     /// `None` when absent or `null`.
     pub fn name(&self) -> ::std::option::Option<&str> {
         match self {

@@ -81,6 +81,14 @@ pub enum Shape {
     Unknown(UnknownShape),
 }
 impl Shape {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::Circle(_) => "Circle",
+            Self::Square(_) => "Square",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
     /// `None` when absent or `null`.
     pub fn shape_type(&self) -> ::std::option::Option<&ShapeType> {
         match self {

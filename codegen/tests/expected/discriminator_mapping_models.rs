@@ -127,6 +127,14 @@ pub enum Pet {
     Unknown(UnknownPet),
 }
 impl Pet {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::Cat(_) => "Cat",
+            Self::Dog(_) => "Dog",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
     /// The value that picks the variant; unknown here.
     ///
     /// `None` when absent or `null`.

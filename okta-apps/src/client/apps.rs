@@ -125,16 +125,7 @@ fn decode_items(raw: &Raw) -> Result<Vec<Result<Application, Error>>, Error> {
     if let Ok(apps) = serde_json::from_slice::<Vec<Application>>(&raw.body) {
         return Ok(apps.into_iter().map(Ok).collect());
     }
-    // Borrowed: the items are sliced out of the body, not copied.
-    let items: Vec<&RawValue> = match serde_json::from_slice(&raw.body) {
-        Ok(items) => items,
-        Err(_) => {
-            return Err(match runtime::from_slice::<Vec<serde_json::Value>>(&raw.body) {
-                Err(e) => decode_error(OP, raw, e),
-                Ok(_) => Error::Config("a list body that is JSON did not split into items".to_owned()),
-            });
-        }
-    };
+    let items: Vec<Box<RawValue>> = runtime::from_slice(&raw.body).map_err(|e| decode_error(OP, raw, e))?;
     Ok(items
         .into_iter()
         .map(|item| {

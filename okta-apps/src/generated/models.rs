@@ -171,6 +171,28 @@ pub enum Application {
     Unknown(UnknownApplication),
 }
 impl Application {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::BasicAuth(_) => "BasicAuth",
+            Self::Bookmark(_) => "Bookmark",
+            Self::OpenIdConnect(_) => "OpenIdConnect",
+            Self::SecurePasswordStore(_) => "SecurePasswordStore",
+            Self::WsFederation(_) => "WsFederation",
+            Self::Google(_) => "Google",
+            Self::Office365(_) => "Office365",
+            Self::Salesforce(_) => "Salesforce",
+            Self::Slack(_) => "Slack",
+            Self::TrendMicroApexOneService(_) => "TrendMicroApexOneService",
+            Self::ZoomUs(_) => "ZoomUs",
+            Self::Zscalerbyz(_) => "Zscalerbyz",
+            Self::AutoLogin(_) => "AutoLogin",
+            Self::BrowserPlugin(_) => "BrowserPlugin",
+            Self::Saml11(_) => "Saml11",
+            Self::Saml(_) => "Saml",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
     /// `None` when absent or `null`.
     pub fn accessibility(&self) -> ::std::option::Option<&ApplicationAccessibility> {
         match self {
@@ -4769,7 +4791,20 @@ pub enum OAuth2ClientJsonSigningKeyResponse {
     /// Anything else: `kty` absent, `null` or a value this crate does not know. Kept whole.
     Unknown(UnknownOAuth2ClientJsonSigningKeyResponse),
 }
-impl OAuth2ClientJsonSigningKeyResponse {}
+impl OAuth2ClientJsonSigningKeyResponse {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::OAuth2ClientJsonWebKeyRsaResponse(_) => {
+                "OAuth2ClientJsonWebKeyRsaResponse"
+            }
+            Self::OAuth2ClientJsonWebKeyEcResponse(_) => {
+                "OAuth2ClientJsonWebKeyEcResponse"
+            }
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+}
 impl ::std::convert::From<OAuth2ClientJsonWebKeyRsaResponse>
 for OAuth2ClientJsonSigningKeyResponse {
     fn from(value: OAuth2ClientJsonWebKeyRsaResponse) -> Self {
@@ -8785,7 +8820,16 @@ pub enum SamlAttributeStatement {
     /// Anything else: `type` absent, `null` or a value this crate does not know. Kept whole.
     Unknown(UnknownSamlAttributeStatement),
 }
-impl SamlAttributeStatement {}
+impl SamlAttributeStatement {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::Expression(_) => "Expression",
+            Self::Group(_) => "Group",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+}
 impl ::std::convert::From<SamlAttributeStatementExpression> for SamlAttributeStatement {
     fn from(value: SamlAttributeStatementExpression) -> Self {
         Self::Expression(value)
