@@ -107,8 +107,8 @@ pub(super) fn lower_named<'a>(
 ) {
     let view = View::of(schema);
     let docs = docs_of(&view);
-    let kind = if schema.schema_data.discriminator.is_some() {
-        lower_union(cx, name, component, schema, at)
+    let kind = if let Some(disc) = &schema.schema_data.discriminator {
+        lower_union(cx, name, component, schema, disc, at)
     } else if view.kind == Kind::String && !view.enumeration.is_empty() {
         TypeKind::Enum(lower_enum(cx, &view, at))
     } else if !view.has_properties() && view.all_of.is_empty() && (!view.one_of.is_empty() || !view.any_of.is_empty()) {
@@ -417,11 +417,9 @@ fn lower_union<'a>(
     name: &str,
     component: Option<&'a str>,
     schema: &'a Schema,
+    disc: &openapiv3::Discriminator,
     at: &Pointer,
 ) -> TypeKind {
-    let Some(disc) = schema.schema_data.discriminator.clone() else {
-        return TypeKind::Struct(Struct { fields: Vec::new(), extra: Extra::Keep, presets: Vec::new() });
-    };
     let view = View::of(schema);
     let member_names = match component {
         Some(c) => members(cx, c, schema),
@@ -448,7 +446,7 @@ fn lower_union<'a>(
             continue;
         };
         let defined_as = defined_as(cx, member).map(|(property, value)| DefinedAs { property, value });
-        let discriminator = discriminator_values(&disc, member, defined_as.is_some());
+        let discriminator = discriminator_values(disc, member, defined_as.is_some());
         let short = ty.strip_suffix(name).or_else(|| ty.strip_prefix(name)).filter(|s| !s.is_empty()).unwrap_or(&ty);
         variants.push(Variant { name: scope.claim(short), ty, defined_as, discriminator });
     }
@@ -505,7 +503,7 @@ fn lower_union<'a>(
             kind: TypeKind::Struct(own),
         },
     );
-    TypeKind::Union(Union { property: disc.property_name, variants, unknown, accessors: Vec::new() })
+    TypeKind::Union(Union { property: disc.property_name.clone(), variants, unknown, accessors: Vec::new() })
 }
 
 /// Gives each union member's struct its fixed values, typed by their fields,
