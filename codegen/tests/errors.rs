@@ -154,3 +154,20 @@ fn wrong_defaults_and_foreign_patterns_are_located_warnings() {
     assert!(found[0].contains("#/components/schemas/A/properties/n/default") && found[0].contains("default-type"));
     assert!(found[1].contains("#/components/schemas/A/properties/s/pattern") && found[1].contains("pattern-dialect"));
 }
+
+#[test]
+fn refs_to_missing_parameters_bodies_and_responses_are_located_errors() {
+    let spec = format!(
+        "{HEADER}paths:\n  /a:\n    post:\n      operationId: postA\n      parameters: [{{$ref: '#/components/parameters/P'}}]\n      requestBody: {{$ref: '#/components/requestBodies/B'}}\n      responses:\n        '200': {{$ref: '#/components/responses/R'}}\n"
+    );
+    let Err(Error::Spec(diagnostics)) = generate(&spec) else { panic!("expected errors") };
+    let places: Vec<String> = diagnostics.iter().map(|d| format!("{} {}", d.kind, d.pointer)).collect();
+    assert_eq!(
+        places,
+        [
+            "missing-ref #/paths/~1a/post/parameters/0",
+            "missing-ref #/paths/~1a/post/requestBody",
+            "missing-ref #/paths/~1a/post/responses/200",
+        ]
+    );
+}

@@ -1,9 +1,7 @@
 //! Lowering of operations: parameters (path-level and operation-level, refs
 //! resolved), request bodies and every documented response.
 
-use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode,
-};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode};
 
 use super::Lower;
 use super::schema::type_of;
@@ -69,20 +67,30 @@ fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation, &'static str)
     .collect()
 }
 
-fn resolve_param<'a>(cx: &mut Lower<'a>, p: &'a ReferenceOr<Parameter>, at: &Pointer) -> Option<&'a Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| cx.spec.components.as_ref()?.parameters.get(name));
-            match found {
-                Some(ReferenceOr::Item(p)) => Some(p),
-                _ => {
-                    cx.diags.error(at, "missing-ref", format!("`{reference}` names no parameter; parameter left out"));
-                    None
-                }
-            }
+/// Follows a `$ref` into one section of `components` (`parameters`,
+/// `requestBodies`, `responses`); a ref to nothing is a located error.
+fn resolve<'a, T>(
+    cx: &mut Lower<'a>,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    pick: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    at: &Pointer,
+) -> Option<&'a T> {
+    let reference = match item {
+        ReferenceOr::Item(found) => return Some(found),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let spec = cx.spec;
+    let found = reference
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(section))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|name| pick(spec.components.as_ref()?).get(name));
+    match found {
+        Some(ReferenceOr::Item(found)) => Some(found),
+        _ => {
+            cx.diags.error(at, "missing-ref", format!("`{reference}` names nothing in components/{section}; left out"));
+            None
         }
     }
 }
@@ -101,7 +109,7 @@ fn lower_params<'a>(
     for (list, base) in [(shared, path_at.join("parameters")), (own, at.join("parameters"))] {
         for (i, p) in list.iter().enumerate() {
             let here = base.join(i.to_string());
-            let Some(p) = resolve_param(cx, p, &here) else { continue };
+            let Some(p) = resolve(cx, p, "parameters", |c| &c.parameters, &here) else { continue };
             let same = |q: &&Parameter| {
                 q.parameter_data_ref().name == p.parameter_data_ref().name
                     && std::mem::discriminant(*q) == std::mem::discriminant(p)
@@ -165,21 +173,7 @@ fn lower_body<'a>(
     type_base: &str,
     at: &Pointer,
 ) -> Option<Body> {
-    let body = match body {
-        ReferenceOr::Item(b) => b,
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|n| cx.spec.components.as_ref()?.request_bodies.get(n));
-            match found {
-                Some(ReferenceOr::Item(b)) => b,
-                _ => {
-                    cx.diags.error(at, "missing-ref", format!("`{reference}` names no request body; body left out"));
-                    return None;
-                }
-            }
-        }
-    };
+    let body = resolve(cx, body, "requestBodies", |c| &c.request_bodies, at)?;
     let (media_type, content) = match body.content.get_key_value(JSON) {
         Some(found) => found,
         None => {
@@ -215,21 +209,7 @@ fn lower_responses<'a>(
         .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
     for (status, r) in all {
         let here = at.join(&status);
-        let response: &OaResponse = match r {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|n| cx.spec.components.as_ref()?.responses.get(n));
-                match found {
-                    Some(ReferenceOr::Item(r)) => r,
-                    _ => {
-                        cx.diags.error(&here, "missing-ref", format!("`{reference}` names no response; left out"));
-                        continue;
-                    }
-                }
-            }
-        };
+        let Some(response) = resolve(cx, r, "responses", |c| &c.responses, &here) else { continue };
         let content = response.content.get(JSON).or_else(|| response.content.values().find(|_| true));
         let ty = content.and_then(|c| c.schema.as_ref()).map(|s| {
             let hint = format!("{type_base}Response{}", names::type_name(&status));
