@@ -90,14 +90,56 @@ pub fn generate_spec(openapi: &openapiv3::OpenAPI, options: &Options) -> Result<
         return Err(Error::Spec(diagnostics.into_sorted()));
     }
     let header = print::header(&options.command, &options.spec_name);
-    // The two files are independent: emit and print them side by side.
-    let (models, operations) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| print::print(emit::models(&api, &options.emit), &header, "models"));
-        let operations = print::print(emit::operations(&api, &options.emit), &header, "operations");
-        let models = models.join().unwrap_or_else(|_| {
-            Err(print::PrintError { what: "models".to_owned(), message: "the printing thread panicked".to_owned() })
-        });
-        (models, operations)
+    let printed = emit_parts(&api, &options.emit)?;
+    let (mut models, mut operations) = (format!("{header}\n\n"), format!("{header}\n\n"));
+    for (part, text) in printed {
+        match part {
+            emit::Part::Models(_) => models.push_str(&text),
+            emit::Part::Operations(_) => operations.push_str(&text),
+        }
+    }
+    Ok(Generated { models, operations, diagnostics: diagnostics.into_sorted() })
+}
+
+/// Emits and prints the parts of both files on every core, and returns them
+/// in file order: the result does not depend on the number of threads.
+fn emit_parts(api: &ir::Api, options: &EmitOptions) -> Result<Vec<(emit::Part, String)>, print::PrintError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    // Several parts per worker, so that no worker is left with a long tail.
+    let parts = emit::parts(api, 4 * workers);
+    let next = AtomicUsize::new(0);
+    let printed: Mutex<Vec<Option<Result<String, print::PrintError>>>> =
+        Mutex::new((0..parts.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(parts.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(part) = parts.get(i) else { break };
+                    let what = match part {
+                        emit::Part::Models(_) => "models",
+                        emit::Part::Operations(_) => "operations",
+                    };
+                    let text = print::print_items(emit::part(api, part, options), what);
+                    if let Ok(mut printed) = printed.lock() {
+                        printed[i] = Some(text);
+                    }
+                }
+            });
+        }
     });
-    Ok(Generated { models: models?, operations: operations?, diagnostics: diagnostics.into_sorted() })
+    let printed = printed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    parts
+        .into_iter()
+        .zip(printed)
+        .map(|(part, text)| {
+            let text = text.unwrap_or_else(|| {
+                Err(print::PrintError { what: format!("{part:?}"), message: "its thread panicked".to_owned() })
+            })?;
+            Ok((part, text))
+        })
+        .collect()
 }

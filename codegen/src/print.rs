@@ -14,10 +14,15 @@ pub struct PrintError {
 
 /// Formats `tokens` as a file whose first line is `header`.
 pub fn print(tokens: TokenStream, header: &str, what: &str) -> Result<String, PrintError> {
+    Ok(format!("{header}\n\n{}", print_items(tokens, what)?))
+}
+
+/// Prints items with no header: parts of one file, printed one by one,
+/// concatenate to what printing them together gives.
+pub fn print_items(tokens: TokenStream, what: &str) -> Result<String, PrintError> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| PrintError { what: what.to_owned(), message: e.to_string() })?;
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{header}\n\n{body}"))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The first line of every generated file.

@@ -54,7 +54,7 @@ fn path_parameters_without_required_are_warned_and_required() {
     );
     let generated = generate(&spec).expect("generates");
     assert_eq!(generated.diagnostics[0].kind, "path-parameter-required");
-    assert!(generated.operations.contains("pub fn new(id: impl ::std::convert::Into<::std::string::String>)"));
+    assert!(generated.operations.contains("pub fn new(id: impl Into<String>)"), "{}", generated.operations);
 }
 
 #[test]

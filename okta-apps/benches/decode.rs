@@ -1,4 +1,5 @@
-//! Decoding a 200-app page: typed `Vec<Application>` against `serde_json::Value`.
+//! Decoding and encoding a 200-app page: typed `Vec<Application>` against
+//! `serde_json::Value`.
 
 use std::hint::black_box;
 
@@ -38,5 +39,20 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode);
+fn encode(c: &mut Criterion) {
+    let bytes = page();
+    let values: Value = serde_json::from_slice(&bytes).expect("decodes");
+    let apps: Vec<Application> = serde_json::from_slice(&bytes).expect("decodes");
+    let mut group = c.benchmark_group("encode_200_apps");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| black_box(serde_json::to_vec(black_box(&values)).expect("encodes")))
+    });
+    group.bench_function("Vec<Application>", |b| {
+        b.iter(|| black_box(serde_json::to_vec(black_box(&apps)).expect("encodes")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode, encode);
 criterion_main!(benches);

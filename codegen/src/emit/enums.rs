@@ -8,7 +8,8 @@ use super::{Cx, ident};
 use crate::ir::{Enum, TypeDef};
 
 pub(super) fn emit_enum(cx: &Cx<'_>, def: &TypeDef, e: &Enum, docs: TokenStream) -> TokenStream {
-    let rt = cx.rt;
+    let rt = &cx.rt;
+    let super::Prelude { clone, debug, partial_eq, eq, hash, partial_ord, ord, string, .. } = &cx.std;
     let name = ident(&def.name);
     let variants: Vec<_> = e.values.iter().map(|(v, _)| ident(v)).collect();
     let wires: Vec<&String> = e.values.iter().map(|(_, w)| w).collect();
@@ -17,14 +18,14 @@ pub(super) fn emit_enum(cx: &Cx<'_>, def: &TypeDef, e: &Enum, docs: TokenStream)
     // the same for every enum: the runtime's macro writes them.
     quote! {
         #docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        #[derive(#clone, #debug, #partial_eq, #eq, #hash, #partial_ord, #ord)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
                 #variants,
             )*
             /// A value this crate does not know, kept as sent.
-            Unknown(::std::string::String),
+            Unknown(#string),
         }
         #rt::string_enum_impls!(#name { #(#variants = #wires),* });
     }

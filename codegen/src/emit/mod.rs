@@ -5,8 +5,11 @@ mod operations;
 mod structs;
 mod unions;
 
+use std::collections::BTreeSet;
+use std::ops::Range;
+
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 
@@ -23,37 +26,191 @@ impl Default for EmitOptions {
     }
 }
 
+/// A slice of one generated file: types or operations `range`, in file
+/// order. Parts print independently and concatenate to the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Types of the models module, by position in name order.
+    Models(Range<usize>),
+    /// Operations, by position in spec order.
+    Operations(Range<usize>),
+}
+
 /// The models module: one item per named type, in name order.
 pub fn models(api: &Api, options: &EmitOptions) -> TokenStream {
-    let (rt, rt_text) = runtime_path(options);
-    let cx = Cx { api, rt: &rt, rt_text, models: quote!() };
-    let items = api.types.values().map(|def| cx.type_def(def));
-    quote! { #(#items)* }
+    part(api, &Part::Models(0..api.types.len()), options)
 }
 
 /// The operations module, a sibling of the models module.
 pub fn operations(api: &Api, options: &EmitOptions) -> TokenStream {
-    let (rt, rt_text) = runtime_path(options);
-    let cx = Cx { api, rt: &rt, rt_text, models: quote!(super::models::) };
-    operations::emit(&cx)
+    part(api, &Part::Operations(0..api.operations.len()), options)
 }
 
-/// The runtime path as tokens and as text; an unparsable one falls back to the default.
-fn runtime_path(options: &EmitOptions) -> (syn::Path, &str) {
-    match syn::parse_str(&options.runtime) {
-        Ok(path) => (path, &options.runtime),
-        Err(_) => (syn::parse_quote!(::okta_apps::runtime), "::okta_apps::runtime"),
+/// One part; the first part of a file starts with the file's imports.
+pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
+    match part {
+        Part::Models(range) => {
+            let cx = Cx::new(api, options, api.types.keys().map(String::as_str), quote!());
+            let preamble = (range.start == 0).then(|| cx.preamble(options));
+            let items = api.types.values().skip(range.start).take(range.len()).map(|def| cx.type_def(def));
+            quote! { #preamble #(#items)* }
+        }
+        Part::Operations(range) => {
+            let names = operations::names(api);
+            let taken = names.iter().flat_map(|(base, response)| [base.as_str(), response.as_str()]);
+            let cx = Cx::new(api, options, taken, quote!(super::models::));
+            let preamble = (range.start == 0).then(|| cx.preamble(options));
+            let items = operations::emit(&cx, &names, range.clone());
+            quote! { #preamble #items }
+        }
     }
 }
 
-/// Emission context: the whole IR (to look up named types) and the runtime path.
+/// Splits the two files into parts of about equal size, about `per_file`
+/// each for the models (operations get their share by size).
+pub fn parts(api: &Api, per_file: usize) -> Vec<Part> {
+    let type_weights: Vec<usize> = api.types.values().map(type_weight).collect();
+    let op_weights: Vec<usize> = api.operations.iter().map(operation_weight).collect();
+    let target = (type_weights.iter().sum::<usize>() / per_file.max(1)).max(1);
+    let mut parts: Vec<Part> = split(&type_weights, target).into_iter().map(Part::Models).collect();
+    parts.extend(split(&op_weights, target).into_iter().map(Part::Operations));
+    parts
+}
+
+/// Roughly the lines a type prints to.
+fn type_weight(def: &TypeDef) -> usize {
+    match &def.kind {
+        TypeKind::Struct(s) => 20 + 8 * s.fields.len(),
+        TypeKind::Enum(e) => 10 + 2 * e.values.len(),
+        TypeKind::Union(u) => 60 + 20 * u.variants.len() + 8 * u.accessors.len() * u.variants.len(),
+        TypeKind::Untagged(u) => 10 + 2 * u.variants.len(),
+    }
+}
+
+/// Roughly the lines an operation prints to.
+fn operation_weight(op: &crate::ir::Operation) -> usize {
+    60 + 8 * op.params.len() + 10 * op.responses.len()
+}
+
+/// Consecutive ranges of about `target` weight; always at least one range.
+fn split(weights: &[usize], target: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut sum) = (0, 0);
+    for (i, w) in weights.iter().enumerate() {
+        sum += w;
+        if sum >= target {
+            ranges.push(start..i + 1);
+            (start, sum) = (i + 1, 0);
+        }
+    }
+    if start < weights.len() || ranges.is_empty() {
+        ranges.push(start..weights.len());
+    }
+    ranges
+}
+
+/// The runtime path; an unparsable one falls back to the default.
+fn runtime_path(options: &EmitOptions) -> syn::Path {
+    syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::okta_apps::runtime))
+}
+
+/// The name the runtime is imported as, unless a generated type has it.
+const RUNTIME_ALIAS: &str = "rt";
+
+/// Emission context: the whole IR (to look up named types) and the names of
+/// what the code uses outside itself.
 pub(crate) struct Cx<'a> {
     pub api: &'a Api,
-    pub rt: &'a syn::Path,
-    /// The same path as text, for serde attributes that take a string.
-    pub rt_text: &'a str,
+    /// The runtime, by its alias (or full path where the alias is taken).
+    pub rt: TokenStream,
+    /// Std items by their prelude names where the module leaves them free.
+    pub std: Prelude,
     /// The path to the models from where the code is emitted (empty inside them).
     pub models: TokenStream,
+}
+
+/// What the emitted code uses from std, each by its prelude name, or by its
+/// full path where the module defines a type of that name.
+pub(crate) struct Prelude {
+    pub option: TokenStream,
+    pub some: TokenStream,
+    pub none: TokenStream,
+    pub result: TokenStream,
+    pub ok: TokenStream,
+    pub string: TokenStream,
+    pub vec: TokenStream,
+    pub boxed: TokenStream,
+    pub default: TokenStream,
+    pub clone: TokenStream,
+    pub from: TokenStream,
+    pub into: TokenStream,
+    pub partial_eq: TokenStream,
+    pub eq: TokenStream,
+    pub partial_ord: TokenStream,
+    pub ord: TokenStream,
+    /// The derive macro (the trait is not in the prelude).
+    pub debug: TokenStream,
+    /// The derive macro (the trait is not in the prelude).
+    pub hash: TokenStream,
+}
+
+impl Prelude {
+    fn new(taken: &BTreeSet<&str>) -> Self {
+        let pick = |short: &str, full: TokenStream| {
+            if taken.contains(short) { full } else { ident(short).into_token_stream() }
+        };
+        Self {
+            option: pick("Option", quote!(::std::option::Option)),
+            some: pick("Some", quote!(::std::option::Option::Some)),
+            none: pick("None", quote!(::std::option::Option::None)),
+            result: pick("Result", quote!(::std::result::Result)),
+            ok: pick("Ok", quote!(::std::result::Result::Ok)),
+            string: pick("String", quote!(::std::string::String)),
+            vec: pick("Vec", quote!(::std::vec::Vec)),
+            boxed: pick("Box", quote!(::std::boxed::Box)),
+            default: pick("Default", quote!(::std::default::Default)),
+            clone: pick("Clone", quote!(::std::clone::Clone)),
+            from: pick("From", quote!(::std::convert::From)),
+            into: pick("Into", quote!(::std::convert::Into)),
+            partial_eq: pick("PartialEq", quote!(::std::cmp::PartialEq)),
+            eq: pick("Eq", quote!(::std::cmp::Eq)),
+            partial_ord: pick("PartialOrd", quote!(::std::cmp::PartialOrd)),
+            ord: pick("Ord", quote!(::std::cmp::Ord)),
+            debug: pick("Debug", quote!(::std::fmt::Debug)),
+            hash: pick("Hash", quote!(::std::hash::Hash)),
+        }
+    }
+}
+
+impl<'a> Cx<'a> {
+    fn new<'n>(
+        api: &'a Api,
+        options: &EmitOptions,
+        defined: impl Iterator<Item = &'n str>,
+        models: TokenStream,
+    ) -> Self {
+        let taken: BTreeSet<&str> = defined.map(crate::names::unraw).collect();
+        let rt = if taken.contains(RUNTIME_ALIAS) {
+            runtime_path(options).into_token_stream()
+        } else {
+            ident(RUNTIME_ALIAS).into_token_stream()
+        };
+        Self { api, rt, std: Prelude::new(&taken), models }
+    }
+
+    /// The file's imports: the runtime under its alias.
+    fn preamble(&self, options: &EmitOptions) -> TokenStream {
+        let path = runtime_path(options);
+        let rt = &self.rt;
+        if rt.to_string() == RUNTIME_ALIAS {
+            quote! {
+                #[allow(unused_imports)]
+                use #path as #rt;
+            }
+        } else {
+            quote!()
+        }
+    }
 }
 
 impl Cx<'_> {
@@ -69,9 +226,10 @@ impl Cx<'_> {
 
     /// The Rust type of a field or item.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
-        let rt = self.rt;
+        let rt = &self.rt;
+        let Prelude { string, boxed, vec, .. } = &self.std;
         match ty {
-            TypeRef::String => quote!(::std::string::String),
+            TypeRef::String => quote!(#string),
             TypeRef::Secret => quote!(#rt::Secret),
             TypeRef::Timestamp => quote!(#rt::Timestamp),
             TypeRef::Bool => quote!(bool),
@@ -80,7 +238,7 @@ impl Cx<'_> {
             TypeRef::F32 => quote!(f32),
             TypeRef::F64 => quote!(f64),
             TypeRef::Json => quote!(::serde_json::Value),
-            TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+            TypeRef::JsonObject => quote!(::serde_json::Map<#string, ::serde_json::Value>),
             TypeRef::Named(n) => {
                 let ident = ident(n);
                 let models = &self.models;
@@ -89,15 +247,15 @@ impl Cx<'_> {
             TypeRef::Boxed(n) => {
                 let ident = ident(n);
                 let models = &self.models;
-                quote!(::std::boxed::Box<#models #ident>)
+                quote!(#boxed<#models #ident>)
             }
             TypeRef::Vec(inner) => {
                 let inner = self.ty(inner);
-                quote!(::std::vec::Vec<#inner>)
+                quote!(#vec<#inner>)
             }
             TypeRef::Map(inner) => {
                 let inner = self.ty(inner);
-                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+                quote!(::std::collections::BTreeMap<#string, #inner>)
             }
         }
     }

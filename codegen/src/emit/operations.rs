@@ -5,18 +5,36 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Cx, doc_attrs, ident};
-use crate::ir::{Method, Operation, Param, ParamIn, TypeRef};
+use std::ops::Range;
+
+use super::{Cx, Prelude, doc_attrs, ident};
+use crate::ir::{Api, Method, Operation, Param, ParamIn, TypeRef};
 use crate::names::{self, Scope};
 
-/// The operations module: one request struct and one response enum per operation.
-pub(super) fn emit(cx: &Cx<'_>) -> TokenStream {
+/// The type names of each operation: its request struct and its response enum.
+pub(super) fn names(api: &Api) -> Vec<(String, String)> {
     let mut scope = Scope::default();
-    let items = cx.api.operations.iter().map(|op| {
-        let base = scope.claim(&names::type_name(&op.id));
-        let response = scope.claim(&format!("{base}Response"));
-        operation(cx, op, &base, &response)
-    });
+    api.operations
+        .iter()
+        .map(|op| {
+            let base = scope.claim(&names::type_name(&op.id));
+            let response = scope.claim(&format!("{base}Response"));
+            (base, response)
+        })
+        .collect()
+}
+
+/// Operations `range` of the module: one request struct and one response
+/// enum each; `names` as [`names`] gave them.
+pub(super) fn emit(cx: &Cx<'_>, names: &[(String, String)], range: Range<usize>) -> TokenStream {
+    let items = cx
+        .api
+        .operations
+        .iter()
+        .zip(names)
+        .skip(range.start)
+        .take(range.len())
+        .map(|(op, (base, response))| operation(cx, op, base, response));
     quote! { #(#items)* }
 }
 
@@ -27,12 +45,13 @@ fn method(m: Method) -> TokenStream {
 
 /// The field type of a parameter: `Option` unless required.
 fn param_ty(cx: &Cx<'_>, p: &Param) -> TokenStream {
-    let ty = cx.ty(&p.ty);
-    if p.required { ty } else { quote!(::std::option::Option<#ty>) }
+    let (ty, option) = (cx.ty(&p.ty), &cx.std.option);
+    if p.required { ty } else { quote!(#option<#ty>) }
 }
 
 fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenStream {
-    let rt = cx.rt;
+    let rt = &cx.rt;
+    let Prelude { option, none, string, vec, into, default, clone, debug, partial_eq, result, ok, .. } = &cx.std;
     let name = ident(base);
     let response_name = ident(response);
     let id = &op.id;
@@ -58,7 +77,7 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
         if p.required {
             match &p.ty {
                 TypeRef::String => {
-                    required_args.push(quote!(#field: impl ::std::convert::Into<::std::string::String>));
+                    required_args.push(quote!(#field: impl #into<#string>));
                     inits.push(quote!(#field: #field.into()));
                 }
                 _ => {
@@ -67,12 +86,12 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
                 }
             }
         } else {
-            inits.push(quote!(#field: ::std::option::Option::None));
+            inits.push(quote!(#field: #none));
         }
     }
     let body_field = op.body.as_ref().map(|b| match &b.ty {
         Some(ty) => (cx.ty(ty), b.required, &b.media_type),
-        None => (quote!(::std::vec::Vec<u8>), b.required, &b.media_type),
+        None => (quote!(#vec<u8>), b.required, &b.media_type),
     });
     if let Some((ty, required, media)) = &body_field {
         let note = format!("The request body (`{media}`).");
@@ -82,12 +101,12 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
             required_args.push(quote!(body: #ty));
             inits.push(quote!(body));
         } else {
-            fields.push(quote! { #bdocs pub body: ::std::option::Option<#ty>, });
-            inits.push(quote!(body: ::std::option::Option::None));
+            fields.push(quote! { #bdocs pub body: #option<#ty>, });
+            inits.push(quote!(body: #none));
         }
     }
     let needs_new = !required_args.is_empty();
-    let default = if needs_new { quote!() } else { quote!(::std::default::Default,) };
+    let default = if needs_new { quote!() } else { quote!(#default,) };
     let constructor = needs_new.then(|| {
         let doc = format!(" A `{base}` request with its required parameters; the optional ones unset.");
         let allow = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -100,13 +119,13 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
         }
     });
 
-    let steps = request_steps(op);
+    let steps = request_steps(cx, op);
     let (variants, arms) = responses(cx, op, response);
     let response_doc = format!(" The documented responses of `{id}`.");
 
     quote! {
         #docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
+        #[derive(#clone, #debug, #partial_eq, #default)]
         pub struct #name {
             #(#fields)*
         }
@@ -123,22 +142,22 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
 
             /// Builds the request: the path with each parameter as one
             /// percent-encoded segment, query pairs, checked headers and the body.
-            pub fn to_request(&self) -> ::std::result::Result<#rt::Request, #rt::RequestError> {
+            pub fn to_request(&self) -> #result<#rt::Request, #rt::RequestError> {
                 let mut r = #rt::RequestBuilder::new(Self::OPERATION_ID, Self::METHOD, Self::PATH);
                 #(#steps)*
-                ::std::result::Result::Ok(r.build())
+                #ok(r.build())
             }
 
             /// Decodes a response by its status. A success body that does not
             /// decode is an error naming the JSON path; an error body that does
             /// not decode is kept raw as `Other`.
-            pub fn decode_response(status: u16, body: &[u8]) -> ::std::result::Result<#response_name, #rt::DecodeError> {
+            pub fn decode_response(status: u16, body: &[u8]) -> #result<#response_name, #rt::DecodeError> {
                 #arms
             }
         }
 
         #[doc = #response_doc]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[derive(#clone, #debug, #partial_eq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #response_name {
             #(#variants)*
@@ -147,7 +166,7 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
                 /// The HTTP status.
                 status: u16,
                 /// The body as received.
-                body: ::std::vec::Vec<u8>,
+                body: #vec<u8>,
             },
         }
 
@@ -162,7 +181,8 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
 
 /// The builder calls that make the request: literal path pieces and
 /// segments, query pairs, headers, then the body.
-fn request_steps(op: &Operation) -> Vec<TokenStream> {
+fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
+    let some = &cx.std.some;
     let mut steps = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
@@ -190,8 +210,7 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
     for p in op.params.iter().filter(|p| p.location != ParamIn::Path) {
         let field = ident(&p.name);
         let wire = &p.wire;
-        let value =
-            if p.required { quote!(::std::option::Option::Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+        let value = if p.required { quote!(#some(&self.#field)) } else { quote!(self.#field.as_ref()) };
         steps.push(match (p.location, &p.ty) {
             (ParamIn::Header, _) => quote!(r.header(#wire, #value)?;),
             (_, TypeRef::Vec(_)) => quote!(r.query_each(#wire, #value);),
@@ -199,8 +218,7 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
         });
     }
     if let Some(body) = &op.body {
-        let value =
-            if body.required { quote!(::std::option::Option::Some(&self.body)) } else { quote!(self.body.as_ref()) };
+        let value = if body.required { quote!(#some(&self.body)) } else { quote!(self.body.as_ref()) };
         // Lowering types the bodies it sends as JSON; the others are bytes.
         steps.push(if body.ty.is_some() { quote!(r.json(#value)?;) } else { quote!(r.bytes(#value);) });
     }
@@ -209,7 +227,7 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
 
 /// The response enum's variants and the status `match` that fills them.
 fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, TokenStream) {
-    let rt = cx.rt;
+    let (rt, ok) = (&cx.rt, &cx.std.ok);
     let mut variants = Vec::new();
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
@@ -260,7 +278,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
     let arms = quote! {
         use #enum_name as R;
         #ignore_body
-        ::std::result::Result::Ok(match status {
+        #ok(match status {
             #(#exact)*
             #(#ranges)*
             #fallback

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Cx, doc_attrs, ident};
+use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeRef};
 use crate::lower::EXTRA_FIELD;
 
@@ -13,48 +13,40 @@ use crate::lower::EXTRA_FIELD;
 const CLIPPY_MAX_ARGS: usize = 7;
 
 pub(super) fn emit(cx: &Cx<'_>, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
+    let Prelude { string, clone, debug, partial_eq, default, .. } = &cx.std;
     let name = ident(&def.name);
-    let rt = cx.rt;
     let fields = s.fields.iter().map(|f| field(cx, f));
-    let (extra_field, deny) = match &s.extra {
+    let extra_field = match &s.extra {
         Extra::Keep => {
             let extra = ident(EXTRA_FIELD);
-            (
-                quote! {
-                    /// Properties the spec does not list, kept as sent.
-                    #[serde(flatten)]
-                    pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                },
-                quote!(),
-            )
+            quote! {
+                /// Properties the spec does not list, kept as sent.
+                pub #extra: ::serde_json::Map<#string, ::serde_json::Value>,
+            }
         }
         Extra::Typed(ty) => {
             let extra = ident(EXTRA_FIELD);
             let ty = cx.ty(ty);
-            (
-                quote! {
-                    /// Further properties, each of the type the spec gives.
-                    #[serde(flatten)]
-                    pub #extra: ::std::collections::BTreeMap<::std::string::String, #ty>,
-                },
-                quote!(),
-            )
+            quote! {
+                /// Further properties, each of the type the spec gives.
+                pub #extra: ::std::collections::BTreeMap<#string, #ty>,
+            }
         }
-        Extra::Deny => (quote!(), quote!(#[serde(deny_unknown_fields)])),
+        Extra::Deny => quote!(),
     };
     let needs_new = s.fields.iter().any(|f| f.required && !f.read_only) || !s.presets.is_empty();
-    let default = if needs_new { quote!() } else { quote!(::std::default::Default,) };
+    let default = if needs_new { quote!() } else { quote!(#default,) };
     let constructor = if needs_new { constructor(cx, def, s) } else { quote!() };
-    let _ = rt;
+    let serde = serde_impls(cx, def, s);
     quote! {
         #docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        #deny
+        #[derive(#clone, #debug, #partial_eq, #default)]
         pub struct #name {
             #(#fields)*
             #extra_field
         }
         #constructor
+        #serde
     }
 }
 
@@ -62,14 +54,18 @@ pub(super) fn emit(cx: &Cx<'_>, def: &TypeDef, s: &Struct, docs: TokenStream) ->
 /// where the server may send `null`.
 fn stored_ty(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let ty = cx.ty(&f.ty);
-    let rt = cx.rt;
-    if f.nullable { quote!(::std::option::Option<#rt::Nullable<#ty>>) } else { quote!(::std::option::Option<#ty>) }
+    let (rt, option) = (&cx.rt, &cx.std.option);
+    if f.nullable { quote!(#option<#rt::Nullable<#ty>>) } else { quote!(#option<#ty>) }
 }
 
 fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let ty = stored_ty(cx, f);
     let mut notes: Vec<String> = Vec::new();
+    // Without the spec's text, the fallback text is the wire name already.
+    if f.docs.is_some() && f.wire != crate::names::unraw(&f.name) {
+        notes.push(format!("Sent as `{}`.", f.wire));
+    }
     if f.required {
         notes.push("Required by the spec in requests.".to_owned());
     }
@@ -88,24 +84,36 @@ fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let note = (!notes.is_empty()).then(|| notes.join(" "));
     let fallback = format!("`{}`.", f.wire);
     let docs = doc_attrs(Some(f.docs.as_deref().unwrap_or(&fallback)), note.as_deref());
-    let wire = &f.wire;
-    let rename = if crate::names::unraw(&f.name) == f.wire { quote!() } else { quote!(rename = #wire,) };
-    // A `null` the spec does not allow is an error naming the path, never
-    // silently turned into "absent".
-    let helper = if f.nullable { "deserialize_nullable" } else { "deserialize_some" };
-    let path = format!("{}::{helper}", cx.rt_text);
-    let nullable = quote!(deserialize_with = #path,);
     quote! {
         #docs
-        #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", #nullable)]
         pub #name: #ty,
+    }
+}
+
+/// `Serialize` and `Deserialize`, written by the runtime's macro from the
+/// fields and their wire names: a `null` is accepted only by a `Nullable`
+/// field, never silently turned into "absent".
+fn serde_impls(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&def.name);
+    let fields = s.fields.iter().map(|f| {
+        let (field, wire) = (ident(&f.name), &f.wire);
+        quote!(#field = #wire,)
+    });
+    let other = (!matches!(s.extra, Extra::Deny)).then(|| {
+        let extra = ident(EXTRA_FIELD);
+        quote!(..#extra)
+    });
+    quote! {
+        #rt::object_impls!(#name { #(#fields)* #other });
     }
 }
 
 /// `new(required...)`: sets the required fields and the fixed values of a
 /// union member (its discriminator or `x-okta-defined-as` key).
 fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
-    let rt = cx.rt;
+    let rt = &cx.rt;
+    let Prelude { string, into, some, default, .. } = &cx.std;
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut arg_docs = Vec::new();
@@ -115,8 +123,8 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             Some(preset_value(cx, p, &f.ty))
         } else if f.required && !f.read_only {
             let (arg_ty, conv) = match &f.ty {
-                TypeRef::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#name.into())),
-                TypeRef::Secret => (quote!(impl ::std::convert::Into<#rt::Secret>), quote!(#name.into())),
+                TypeRef::String => (quote!(impl #into<#string>), quote!(#name.into())),
+                TypeRef::Secret => (quote!(impl #into<#rt::Secret>), quote!(#name.into())),
                 other => {
                     let ty = cx.ty(other);
                     (quote!(#ty), quote!(#name))
@@ -129,32 +137,22 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             None
         };
         inits.push(match value {
-            Some(v) if f.nullable => quote!(#name: ::std::option::Option::Some(#rt::Nullable::Value(#v))),
-            Some(v) => quote!(#name: ::std::option::Option::Some(#v)),
-            None => quote!(#name: ::std::option::Option::None),
+            Some(v) if f.nullable => quote!(#name: #some(#rt::Nullable::Value(#v)),),
+            Some(v) => quote!(#name: #some(#v),),
+            None => continue,
         });
     }
-    let extra = match &s.extra {
-        Extra::Deny => quote!(),
-        _ => {
-            let extra = ident(EXTRA_FIELD);
-            let mut map_inserts = Vec::new();
-            for Preset { wire, value, .. } in s.presets.iter().filter(|p| p.kind == PresetKind::Extra) {
-                map_inserts.push(quote! {
-                    #extra.insert(#wire.to_owned(), ::serde_json::Value::String(#value.to_owned()));
-                });
-            }
-            if map_inserts.is_empty() || matches!(s.extra, Extra::Typed(_)) {
-                quote!(#extra: ::std::default::Default::default(),)
-            } else {
-                quote!(#extra: {
-                    let mut #extra = ::serde_json::Map::new();
-                    #(#map_inserts)*
-                    #extra
-                },)
-            }
-        }
-    };
+    // Properties the spec does not declare but a fixed value names.
+    let map_inserts: Vec<TokenStream> = s
+        .presets
+        .iter()
+        .filter(|p| p.kind == PresetKind::Extra && matches!(s.extra, Extra::Keep))
+        .map(|Preset { wire, value, .. }| quote!((#wire.to_owned(), ::serde_json::Value::String(#value.to_owned()))))
+        .collect();
+    let extra = (!map_inserts.is_empty()).then(|| {
+        let extra = ident(EXTRA_FIELD);
+        quote!(#extra: ::serde_json::Map::from_iter([#(#map_inserts),*]),)
+    });
     let name = ident(&def.name);
     let mut doc = format!("A `{}` with its required fields set and everything else unset.", def.name);
     if !arg_docs.is_empty() {
@@ -169,7 +167,7 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     // Nothing to pass: `Default` is the same value (with the fixed ones set).
     let default = args.is_empty().then(|| {
         quote! {
-            impl ::std::default::Default for #name {
+            impl #default for #name {
                 fn default() -> Self {
                     Self::new()
                 }
@@ -182,8 +180,9 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             #allow
             pub fn new(#(#args),*) -> Self {
                 Self {
-                    #(#inits,)*
+                    #(#inits)*
                     #extra
+                    ..<Self as #rt::object::Object>::empty()
                 }
             }
         }
@@ -193,12 +192,13 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 
 /// A fixed value, written as lowering decided for its field's type.
 fn preset_value(cx: &Cx<'_>, preset: &Preset, field: &TypeRef) -> TokenStream {
-    let rt = cx.rt;
+    let rt = &cx.rt;
+    let string = &cx.std.string;
     let value = &preset.value;
     match &preset.kind {
-        PresetKind::String | PresetKind::Extra => quote!(::std::string::String::from(#value)),
+        PresetKind::String | PresetKind::Extra => quote!(#string::from(#value)),
         PresetKind::Secret => quote!(#rt::Secret::from(#value)),
-        PresetKind::Json => quote!(::serde_json::Value::String(::std::string::String::from(#value))),
+        PresetKind::Json => quote!(::serde_json::Value::String(#string::from(#value))),
         PresetKind::Enum(Some(variant)) => {
             let (ty, variant) = (cx.ty(field), ident(variant));
             quote!(#ty::#variant)

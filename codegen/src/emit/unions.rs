@@ -5,11 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Cx, doc_attrs, ident};
+use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{TypeDef, TypeRef, Union, Untagged};
 
 pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStream) -> TokenStream {
-    let rt = cx.rt;
+    let rt = &cx.rt;
+    let Prelude { some, option, string, clone, debug, partial_eq, from, result, .. } = &cx.std;
     let name = ident(&def.name);
     let unknown_ty = ident(&u.unknown);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
@@ -45,7 +46,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let disc_arms =
         u.variants.iter().zip(&variants).filter(|(v, _)| !v.discriminator.is_empty()).map(|(v, variant)| {
             let values = &v.discriminator;
-            quote!(#(::std::option::Option::Some(#values))|* => raw.decode(Self::#variant),)
+            quote!(#(#some(#values))|* => raw.decode(Self::#variant),)
         });
     let mut dispatch = quote! {
         match #disc_key.as_str() {
@@ -58,7 +59,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         let arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| {
             let d = v.defined_as.as_ref().filter(|d| d.property == *property)?;
             let value = &d.value;
-            Some(quote!(::std::option::Option::Some(#value) => raw.decode(Self::#variant),))
+            Some(quote!(#some(#value) => raw.decode(Self::#variant),))
         });
         dispatch = quote! {
             match #key.as_str() {
@@ -80,7 +81,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let accessors = u.accessors.iter().map(|a| {
         let method = ident(&a.name);
         let (ret, base) = match &a.ty {
-            TypeRef::String => (quote!(&str), quote!(.map(::std::string::String::as_str))),
+            TypeRef::String => (quote!(&str), quote!(.map(#string::as_str))),
             other => {
                 let ty = cx.ty(other);
                 (quote!(&#ty), quote!())
@@ -98,7 +99,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         let docs = doc_attrs(a.docs.as_deref(), Some("`None` when absent or `null`."));
         quote! {
             #docs
-            pub fn #method(&self) -> ::std::option::Option<#ret> {
+            pub fn #method(&self) -> #option<#ret> {
                 match self {
                     #(#arms)*
                 }
@@ -108,7 +109,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 
     quote! {
         #docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[derive(#clone, #debug, #partial_eq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
@@ -132,21 +133,21 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         }
 
         #(
-            impl ::std::convert::From<#types> for #name {
+            impl #from<#types> for #name {
                 fn from(value: #types) -> Self {
                     Self::#variants(value)
                 }
             }
         )*
 
-        impl ::std::convert::From<#unknown_ty> for #name {
+        impl #from<#unknown_ty> for #name {
             fn from(value: #unknown_ty) -> Self {
                 Self::Unknown(value)
             }
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 match self {
                     #(Self::#variants(value) => value.serialize(serializer),)*
                     Self::Unknown(value) => value.serialize(serializer),
@@ -155,7 +156,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 let raw = #rt::RawObject::deserialize(deserializer)?;
                 let [#(#keys),*] = raw.probe([#(#properties),*]);
                 let decoded = #dispatch;
@@ -166,6 +167,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 }
 
 pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
+    let Prelude { clone, debug, partial_eq, .. } = &cx.std;
     let name = ident(&def.name);
     let variants = u.variants.iter().map(|(v, ty)| {
         let doc = match ty.named() {
@@ -180,7 +182,7 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
         #docs
         ///
         /// Nothing in the payload names the variant: each is tried in order.
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#clone, #debug, #partial_eq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*

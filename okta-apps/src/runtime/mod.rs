@@ -5,6 +5,7 @@
 
 mod decode;
 mod nullable;
+pub mod object;
 mod raw;
 mod request;
 mod secret;
@@ -12,9 +13,9 @@ mod string_enum;
 mod timestamp;
 
 #[doc(inline)]
-pub use crate::string_enum_impls;
+pub use crate::{object_impls, string_enum_impls};
 pub use decode::{DecodeError, from_slice, from_str, from_value};
-pub use nullable::{Nullable, deserialize_nullable, deserialize_some};
+pub use nullable::Nullable;
 pub use raw::{Probed, RawObject, UnionError};
 #[cfg(feature = "fake")]
 pub(crate) use request::encode_unreserved;
