@@ -176,6 +176,11 @@ pub struct DefinedAs {
 pub struct Untagged {
     /// Variants as (Rust variant name, type), tried in order.
     pub variants: Vec<(String, TypeRef)>,
+    /// Where every variant is an object: per variant, a property only it
+    /// declares, whose presence picks it (looked for in order); the variant
+    /// without one, else the first, takes the rest. Empty where the variants
+    /// are tried in order.
+    pub markers: Vec<Option<String>>,
 }
 
 /// A reference to a type, as a field or item sees it.

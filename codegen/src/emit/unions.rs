@@ -169,23 +169,89 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
     let Prelude { clone, debug, partial_eq, .. } = &cx.std;
     let name = ident(&def.name);
-    let variants = u.variants.iter().map(|(v, ty)| {
-        let doc = match ty.named() {
-            Some(n) => format!(" A [`{}`].", crate::names::unraw(n)),
-            None => format!(" {}.", v),
+    let variants = u.variants.iter().zip(marker_list(u)).map(|((v, ty), marker)| {
+        let mut doc = match ty.named() {
+            Some(n) => format!(" A [`{}`]", crate::names::unraw(n)),
+            None => format!(" {v}"),
         };
+        match marker {
+            Some(m) => doc.push_str(&format!(": the object has `{m}`.")),
+            None if !u.markers.is_empty() => doc.push_str(": an object that has none of the others' properties."),
+            None => doc.push('.'),
+        }
         let v = ident(v);
         let ty = cx.ty(ty);
         quote!(#[doc = #doc] #v(#ty),)
     });
+    if u.markers.is_empty() {
+        return quote! {
+            #docs
+            ///
+            /// Nothing in the payload names the variant: each is tried in order.
+            #[derive(#clone, #debug, #partial_eq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    }
+    let serde = marked_serde(cx, &name, u);
     quote! {
         #docs
         ///
-        /// Nothing in the payload names the variant: each is tried in order.
-        #[derive(#clone, #debug, #partial_eq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(untagged)]
+        /// The properties the object has pick the variant.
+        #[derive(#clone, #debug, #partial_eq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
+        }
+        #serde
+    }
+}
+
+/// Each variant's marker, or `None` for all when there are none.
+fn marker_list(u: &Untagged) -> impl Iterator<Item = Option<&str>> {
+    (0..u.variants.len()).map(|i| u.markers.get(i).and_then(|m| m.as_deref()))
+}
+
+/// Decoding by marker: the object is read once as raw JSON, the markers are
+/// looked up, and it is decoded once as the variant the first present one
+/// names (else the variant without a marker, else the first).
+fn marked_serde(cx: &Cx<'_>, name: &syn::Ident, u: &Untagged) -> TokenStream {
+    let rt = &cx.rt;
+    let result = &cx.std.result;
+    let variants: Vec<_> = u.variants.iter().map(|(v, _)| ident(v)).collect();
+    let mut keys = Vec::new();
+    let mut properties = Vec::new();
+    let mut checks = Vec::new();
+    let mut fallback = variants.first().cloned();
+    for (variant, marker) in variants.iter().zip(marker_list(u)) {
+        match marker {
+            Some(m) => {
+                let key = format_ident!("key{}", keys.len());
+                checks.push(quote!(if !#key.is_absent() { raw.decode(Self::#variant) } else));
+                properties.push(m);
+                keys.push(key);
+            }
+            None => fallback = Some(variant.clone()),
+        }
+    }
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => value.serialize(serializer),)*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let raw = #rt::RawObject::deserialize(deserializer)?;
+                let [#(#keys),*] = raw.probe([#(#properties),*]);
+                let decoded = #(#checks)* { raw.decode(Self::#fallback) };
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
         }
     }
 }

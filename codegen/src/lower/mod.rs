@@ -2,6 +2,7 @@
 //! inline schemas named, discriminators and `x-okta-defined-as` turned into
 //! unions, operations normalised. Problems become located diagnostics.
 
+mod infer;
 mod ops;
 mod prune;
 mod recursion;
@@ -26,11 +27,14 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     let mut cx = Lower::new(spec);
     cx.lower_components();
     schema::resolve_presets(&mut cx);
+    infer::tag_untagged(&mut cx);
     schema::fill_accessors(&mut cx);
     let operations = ops::lower_operations(&mut cx);
     let mut api = Api { types: std::mem::take(&mut cx.types), operations };
     let inline: std::collections::BTreeSet<String> = cx.inline.values().cloned().collect();
     prune::merge_inline_duplicates(&mut api, &inline);
+    prune::drop_repeated_variants(&mut api);
+    infer::mark_untagged(&mut api.types);
     prune::drop_unreachable(&mut api);
     recursion::box_cycles(&mut api);
     (api, cx.diags)

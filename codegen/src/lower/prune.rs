@@ -146,3 +146,15 @@ pub fn merge_inline_duplicates(api: &mut Api, inline: &BTreeSet<String>) -> usiz
         rename_all(api, &map);
     }
 }
+
+/// Leaves out the variants of an untagged union that have the type of an
+/// earlier one (inline schemas merged into one type): tried in order, they
+/// could never be chosen.
+pub fn drop_repeated_variants(api: &mut Api) {
+    for def in api.types.values_mut() {
+        if let TypeKind::Untagged(u) = &mut def.kind {
+            let mut seen = BTreeSet::new();
+            u.variants.retain(|(_, ty)| seen.insert(ty.clone()));
+        }
+    }
+}

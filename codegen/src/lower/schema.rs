@@ -163,7 +163,7 @@ fn lower_untagged<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Poin
         };
         variants.push((scope.claim(&base), ty));
     }
-    TypeKind::Untagged(Untagged { variants })
+    TypeKind::Untagged(Untagged { variants, markers: Vec::new() })
 }
 
 fn primitive_variant_name(ty: &TypeRef) -> String {

@@ -29,18 +29,210 @@ impl EcKey {
     }
 }
 rt::object_impls!(EcKey { x = "x", y = "y", ..additional_properties });
+/// From `#/components/schemas/EncryptionKey`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct EncryptionKey {
+    /// `use`.
+    ///
+    /// See [`EncryptionKeyUse`].
+    pub r#use: Option<EncryptionKeyUse>,
+    /// `kty`.
+    pub kty: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(EncryptionKey { r#use = "use", kty = "kty", ..additional_properties });
+/// From `#/components/schemas/EncryptionKey/properties/use`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionKeyUse {
+    /// `enc`
+    Enc,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(EncryptionKeyUse { Enc = "enc" });
+/// Inline variants, two of the same shape; `passCode` or `answer` tell them apart.
+///
+/// From `#/components/schemas/Factor`.
+///
+/// The properties the object has pick the variant.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Factor {
+    /// A [`FactorVariant0`]: the object has `passCode`.
+    Variant0(FactorVariant0),
+    /// A [`FactorVariant2`]: the object has `answer`.
+    Variant2(FactorVariant2),
+}
+impl ::serde::Serialize for Factor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Variant0(value) => value.serialize(serializer),
+            Self::Variant2(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Factor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0, key1] = raw.probe(["passCode", "answer"]);
+        let decoded = if !key0.is_absent() {
+            raw.decode(Self::Variant0)
+        } else if !key1.is_absent() {
+            raw.decode(Self::Variant2)
+        } else {
+            raw.decode(Self::Variant0)
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// From `#/components/schemas/Factor/oneOf/0`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FactorVariant0 {
+    /// `passCode`.
+    pub pass_code: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(FactorVariant0 { pass_code = "passCode", ..additional_properties });
+/// From `#/components/schemas/Factor/oneOf/2`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactorVariant2 {
+    /// `answer`.
+    ///
+    /// Required by the spec in requests.
+    pub answer: Option<String>,
+    /// `hint`.
+    pub hint: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FactorVariant2 {
+    /// A `FactorVariant2` with its required fields set and everything else unset.
+    ///
+    /// Required: `answer`.
+    pub fn new(answer: impl Into<String>) -> Self {
+        Self {
+            answer: Some(answer.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    FactorVariant2 { answer = "answer", hint = "hint", ..additional_properties }
+);
+/// No discriminator, but each variant fixes `use` to a value of its own.
+///
+/// From `#/components/schemas/JsonWebKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum JsonWebKey {
+    /// `use` is `sig`.
+    SigningKey(SigningKey),
+    /// `use` is `enc`.
+    EncryptionKey(EncryptionKey),
+    /// Anything else: `use` absent, `null` or a value this crate does not know. Kept whole.
+    Unknown(UnknownJsonWebKey),
+}
+impl JsonWebKey {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::SigningKey(_) => "SigningKey",
+            Self::EncryptionKey(_) => "EncryptionKey",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+}
+impl From<SigningKey> for JsonWebKey {
+    fn from(value: SigningKey) -> Self {
+        Self::SigningKey(value)
+    }
+}
+impl From<EncryptionKey> for JsonWebKey {
+    fn from(value: EncryptionKey) -> Self {
+        Self::EncryptionKey(value)
+    }
+}
+impl From<UnknownJsonWebKey> for JsonWebKey {
+    fn from(value: UnknownJsonWebKey) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl ::serde::Serialize for JsonWebKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::SigningKey(value) => value.serialize(serializer),
+            Self::EncryptionKey(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JsonWebKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["use"]);
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                Some("sig") => raw.decode(Self::SigningKey),
+                Some("enc") => raw.decode(Self::EncryptionKey),
+                _ => raw.decode(Self::Unknown),
+            }
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
 /// Nothing tells these apart but their shape.
 ///
 /// From `#/components/schemas/Key`.
 ///
-/// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+/// The properties the object has pick the variant.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Key {
-    /// A [`RsaKey`].
+    /// A [`RsaKey`]: the object has `n`.
     RsaKey(RsaKey),
-    /// A [`EcKey`].
+    /// A [`EcKey`]: the object has `x`.
     EcKey(EcKey),
+}
+impl ::serde::Serialize for Key {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RsaKey(value) => value.serialize(serializer),
+            Self::EcKey(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Key {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0, key1] = raw.probe(["n", "x"]);
+        let decoded = if !key0.is_absent() {
+            raw.decode(Self::RsaKey)
+        } else if !key1.is_absent() {
+            raw.decode(Self::EcKey)
+        } else {
+            raw.decode(Self::RsaKey)
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 /// From `#/components/schemas/RsaKey`.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,3 +274,38 @@ pub enum Scalar {
     /// Array.
     Array(Vec<String>),
 }
+/// From `#/components/schemas/SigningKey`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SigningKey {
+    /// `use`.
+    ///
+    /// See [`SigningKeyUse`].
+    pub r#use: Option<SigningKeyUse>,
+    /// `alg`.
+    pub alg: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(SigningKey { r#use = "use", alg = "alg", ..additional_properties });
+/// From `#/components/schemas/SigningKey/properties/use`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SigningKeyUse {
+    /// `sig`
+    Sig,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(SigningKeyUse { Sig = "sig" });
+/// A `JsonWebKey` of a kind this crate does not know: every field is kept.
+///
+/// From `#/components/schemas/JsonWebKey`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UnknownJsonWebKey {
+    /// The value that picks the variant; unknown here.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub r#use: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(UnknownJsonWebKey { r#use = "use", ..additional_properties });

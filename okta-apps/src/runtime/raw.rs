@@ -140,6 +140,11 @@ impl Probed {
         }
     }
 
+    /// Whether the key is not there at all.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Probed::Absent)
+    }
+
     /// Present but not a string: no variant can be picked by it, so the
     /// object is the union's unknown variant.
     pub fn is_null_or_not_text(&self) -> bool {
