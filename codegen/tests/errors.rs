@@ -58,6 +58,15 @@ fn path_parameters_without_required_are_warned_and_required() {
 }
 
 #[test]
+fn a_child_of_two_parents_sets_its_discriminator_once() {
+    let spec = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Policy:\n      type: object\n      properties:\n        type: {{type: string}}\n      discriminator:\n        propertyName: type\n        mapping: {{ACCESS: '#/components/schemas/Access'}}\n    Special:\n      allOf: [{{$ref: '#/components/schemas/Policy'}}]\n      discriminator:\n        propertyName: type\n        mapping: {{ACCESS: '#/components/schemas/Access'}}\n    Access:\n      allOf: [{{$ref: '#/components/schemas/Special'}}]\n"
+    );
+    let generated = generate(&spec).expect("generates");
+    assert!(generated.models.contains("/// Sets `type` = `ACCESS`.\n"), "{}", generated.models);
+}
+
+#[test]
 fn generation_is_deterministic() {
     let spec =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/applications.yaml")).expect("spec");

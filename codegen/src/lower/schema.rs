@@ -30,8 +30,12 @@ pub(super) fn plan_presets(cx: &mut Lower<'_>) {
             let defined = defined_as(cx, &child);
             let value = discriminator_values(disc, &child, defined.is_some()).into_iter().next();
             let entry = cx.presets.entry(child).or_default();
-            entry.extend(defined);
-            entry.extend(value.map(|v| (disc.property_name.clone(), v)));
+            // A child of two parents on one property gets its value once.
+            for (property, value) in defined.into_iter().chain(value.map(|v| (disc.property_name.clone(), v))) {
+                if !entry.iter().any(|(p, _)| *p == property) {
+                    entry.push((property, value));
+                }
+            }
         }
     }
 }
