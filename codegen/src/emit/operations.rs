@@ -123,6 +123,7 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
     let (variants, arms) = responses(cx, op, response);
     let response_doc = format!(" The documented responses of `{id}`.");
 
+    let impl_new = constructor.map(|constructor| quote!(impl #name { #constructor }));
     quote! {
         #docs
         #[derive(#clone, #debug, #partial_eq, #default)]
@@ -130,28 +131,21 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
             #(#fields)*
         }
 
-        impl #name {
-            /// The operationId.
-            pub const OPERATION_ID: &'static str = #id;
-            /// The HTTP method.
-            pub const METHOD: #rt::Method = #rt::Method::#method;
-            /// The path template.
-            pub const PATH: &'static str = #template;
+        #impl_new
 
-            #constructor
+        impl #rt::Operation for #name {
+            const OPERATION_ID: &'static str = #id;
+            const METHOD: #rt::Method = #rt::Method::#method;
+            const PATH: &'static str = #template;
+            type Response = #response_name;
 
-            /// Builds the request: the path with each parameter as one
-            /// percent-encoded segment, query pairs, checked headers and the body.
-            pub fn to_request(&self) -> #result<#rt::Request, #rt::RequestError> {
-                let mut r = #rt::RequestBuilder::new(Self::OPERATION_ID, Self::METHOD, Self::PATH);
+            fn to_request(&self) -> #result<#rt::Request, #rt::RequestError> {
+                let mut r = #rt::RequestBuilder::of::<Self>();
                 #(#steps)*
                 #ok(r.build())
             }
 
-            /// Decodes a response by its status. A success body that does not
-            /// decode is an error naming the JSON path; an error body that does
-            /// not decode is kept raw as `Other`.
-            pub fn decode_response(status: u16, body: &[u8]) -> #result<#response_name, #rt::DecodeError> {
+            fn decode_response(status: u16, body: &[u8]) -> #result<#response_name, #rt::DecodeError> {
                 #arms
             }
         }
@@ -161,20 +155,8 @@ fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenSt
         #[allow(clippy::large_enum_variant)]
         pub enum #response_name {
             #(#variants)*
-            /// A status the spec does not document (or an error body that did not decode).
-            Other {
-                /// The HTTP status.
-                status: u16,
-                /// The body as received.
-                body: #vec<u8>,
-            },
-        }
-
-        impl #response_name {
-            /// A response the spec does not document, kept raw.
-            pub fn other(status: u16, body: &[u8]) -> Self {
-                Self::Other { status, body: body.to_vec() }
-            }
+            /// A status the spec does not document, or an error body that did not decode.
+            Other(#rt::RawResponse),
         }
     }
 }
@@ -245,7 +227,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
                 let t = cx.ty(ty);
                 (
                     quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },),
-                    quote!(#rt::from_slice(body).map_or_else(|_| R::other(status, body), |value| R::#variant { status, value })),
+                    quote!(#rt::error_body(status, body, |value| R::#variant { status, value }, R::Other)),
                 )
             }
             (None, "default") => (
@@ -257,7 +239,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
                 let value = if r.status.starts_with('2') {
                     quote!(R::#variant(#rt::from_slice(body)?))
                 } else {
-                    quote!(#rt::from_slice(body).map_or_else(|_| R::other(status, body), R::#variant))
+                    quote!(#rt::error_body(status, body, R::#variant, R::Other))
                 };
                 (quote!(#[doc = #doc] #variant(#t),), value)
             }
@@ -271,7 +253,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
         }
     }
     let uses_body = default_arm.is_none() || op.responses.iter().any(|r| r.ty.is_some());
-    let fallback = default_arm.unwrap_or_else(|| quote!(_ => R::other(status, body),));
+    let fallback = default_arm.unwrap_or_else(|| quote!(_ => R::Other(#rt::RawResponse::new(status, body)),));
     let ignore_body = (!uses_body).then(|| quote!(let _ = body;));
     let enum_name = ident(response);
     // Exact statuses first: `404` wins over `4XX`.

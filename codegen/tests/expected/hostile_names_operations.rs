@@ -10,29 +10,18 @@ pub struct StringType {
     /// Query parameter `some`.
     pub some: Option<String>,
 }
-impl StringType {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "string";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Get;
-    /// The path template.
-    pub const PATH: &'static str = "/string";
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+impl rt::Operation for StringType {
+    const OPERATION_ID: &'static str = "string";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/string";
+    type Response = StringTypeResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/string");
         r.query("some", self.some.as_ref());
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<StringTypeResponse, rt::DecodeError> {
@@ -40,7 +29,7 @@ impl StringType {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                _ => R::other(status, body),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -51,22 +40,8 @@ impl StringType {
 pub enum StringTypeResponse {
     /// `200`: ok
     Ok(super::models::StringType),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl StringTypeResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// `POST /ok` (`ok`).
 #[derive(Clone, Debug, PartialEq)]
@@ -75,32 +50,23 @@ pub struct OkType {
     pub body: super::models::Default,
 }
 impl OkType {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "ok";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Post;
-    /// The path template.
-    pub const PATH: &'static str = "/ok";
     /// A `OkType` request with its required parameters; the optional ones unset.
     pub fn new(body: super::models::Default) -> Self {
         Self { body }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for OkType {
+    const OPERATION_ID: &'static str = "ok";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/ok";
+    type Response = OkTypeResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/ok");
         r.json(Some(&self.body))?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<OkTypeResponse, rt::DecodeError> {
@@ -108,7 +74,7 @@ impl OkType {
         Ok(
             match status {
                 204 => R::NoContent,
-                _ => R::other(status, body),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -119,20 +85,6 @@ impl OkType {
 pub enum OkTypeResponse {
     /// `204`: done
     NoContent,
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl OkTypeResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }

@@ -23,12 +23,6 @@ pub struct GetPart {
     pub x_required: String,
 }
 impl GetPart {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "getPart";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Get;
-    /// The path template.
-    pub const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     /// A `GetPart` request with its required parameters; the optional ones unset.
     pub fn new(
         thing_id: impl Into<String>,
@@ -45,14 +39,14 @@ impl GetPart {
             x_required: x_required.into(),
         }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for GetPart {
+    const OPERATION_ID: &'static str = "getPart";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/things/{thingId}/parts/{partId}";
+    type Response = GetPartResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/things/");
         r.segment("thingId", &self.thing_id)?;
         r.path("/parts/");
@@ -64,10 +58,7 @@ impl GetPart {
         r.header("X-Required", Some(&self.x_required))?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<GetPartResponse, rt::DecodeError> {
@@ -75,14 +66,8 @@ impl GetPart {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                404 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::NotFound)
-                }
-                400..=499 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::ClientError)
-                }
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                400..=499 => rt::error_body(status, body, R::ClientError, R::Other),
                 _ => R::Default { status },
             },
         )
@@ -103,22 +88,8 @@ pub enum GetPartResponse {
         /// The HTTP status.
         status: u16,
     },
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl GetPartResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// `PUT /things/{thingId}/parts/{partId}` (`replacePart`).
 #[derive(Clone, Debug, PartialEq)]
@@ -131,12 +102,6 @@ pub struct ReplacePart {
     pub body: super::models::Part,
 }
 impl ReplacePart {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "replacePart";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Put;
-    /// The path template.
-    pub const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     /// A `ReplacePart` request with its required parameters; the optional ones unset.
     pub fn new(
         thing_id: impl Into<String>,
@@ -149,14 +114,14 @@ impl ReplacePart {
             body,
         }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for ReplacePart {
+    const OPERATION_ID: &'static str = "replacePart";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/things/{thingId}/parts/{partId}";
+    type Response = ReplacePartResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/things/");
         r.segment("thingId", &self.thing_id)?;
         r.path("/parts/");
@@ -164,10 +129,7 @@ impl ReplacePart {
         r.json(Some(&self.body))?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<ReplacePartResponse, rt::DecodeError> {
@@ -175,7 +137,7 @@ impl ReplacePart {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                _ => R::other(status, body),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -186,22 +148,8 @@ impl ReplacePart {
 pub enum ReplacePartResponse {
     /// `200`: The replaced part.
     Ok(super::models::Part),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl ReplacePartResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// `DELETE /things/{thingId}/parts/{partId}` (`deletePart`).
 #[derive(Clone, Debug, PartialEq)]
@@ -212,12 +160,6 @@ pub struct DeletePart {
     pub part_id: i64,
 }
 impl DeletePart {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "deletePart";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Delete;
-    /// The path template.
-    pub const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     /// A `DeletePart` request with its required parameters; the optional ones unset.
     pub fn new(thing_id: impl Into<String>, part_id: i64) -> Self {
         Self {
@@ -225,24 +167,21 @@ impl DeletePart {
             part_id,
         }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for DeletePart {
+    const OPERATION_ID: &'static str = "deletePart";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/things/{thingId}/parts/{partId}";
+    type Response = DeletePartResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/things/");
         r.segment("thingId", &self.thing_id)?;
         r.path("/parts/");
         r.segment("partId", &self.part_id)?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<DeletePartResponse, rt::DecodeError> {
@@ -250,7 +189,7 @@ impl DeletePart {
         Ok(
             match status {
                 204 => R::NoContent,
-                _ => R::other(status, body),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -261,22 +200,8 @@ impl DeletePart {
 pub enum DeletePartResponse {
     /// `204`: Deleted.
     NoContent,
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl DeletePartResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// `POST /things` (`createThing`).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -288,31 +213,20 @@ pub struct CreateThing {
     /// The request body (`application/json`).
     pub body: Option<super::models::CreateThingBody>,
 }
-impl CreateThing {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "createThing";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Post;
-    /// The path template.
-    pub const PATH: &'static str = "/things";
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+impl rt::Operation for CreateThing {
+    const OPERATION_ID: &'static str = "createThing";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/things";
+    type Response = CreateThingResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/things");
         r.query("dryRun", self.dry_run.as_ref());
         r.query("mode", self.mode.as_ref());
         r.json(self.body.as_ref())?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<CreateThingResponse, rt::DecodeError> {
@@ -320,7 +234,7 @@ impl CreateThing {
         Ok(
             match status {
                 201 => R::Created(rt::from_slice(body)?),
-                _ => R::other(status, body),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -331,20 +245,6 @@ impl CreateThing {
 pub enum CreateThingResponse {
     /// `201`: Created.
     Created(Vec<super::models::Part>),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl CreateThingResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }

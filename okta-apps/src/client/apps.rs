@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use super::{Client, Error, RateLimit, Raw, Response, link};
 use crate::models::Application;
 use crate::operations as ops;
-use crate::runtime::{self, RequestError};
+use crate::runtime::{self, Operation, RequestError};
 
 impl Client {
     /// `GET /api/v1/apps`: one page with [`ListApplications::send`], every
@@ -327,15 +327,10 @@ impl CreateApplication {
     /// Creates the app; returns it as Okta stored it.
     pub async fn send(self) -> Result<Response<Application>, Error> {
         self.client
-            .call_for_app(
-                ops::CreateApplication::OPERATION_ID,
-                self.op.to_request(),
-                ops::CreateApplication::decode_response,
-                |r| match r {
-                    ops::CreateApplicationResponse::Ok(app) => Some(app),
-                    _ => None,
-                },
-            )
+            .call_for_app(&self.op, |r| match r {
+                ops::CreateApplicationResponse::Ok(app) => Some(app),
+                _ => None,
+            })
             .await
     }
 }
@@ -358,15 +353,10 @@ impl GetApplication {
     /// Reads the app.
     pub async fn send(self) -> Result<Response<Application>, Error> {
         self.client
-            .call_for_app(
-                ops::GetApplication::OPERATION_ID,
-                self.op.to_request(),
-                ops::GetApplication::decode_response,
-                |r| match r {
-                    ops::GetApplicationResponse::Ok(app) => Some(app),
-                    _ => None,
-                },
-            )
+            .call_for_app(&self.op, |r| match r {
+                ops::GetApplicationResponse::Ok(app) => Some(app),
+                _ => None,
+            })
             .await
     }
 }
@@ -383,15 +373,10 @@ impl ReplaceApplication {
     /// Replaces the app; returns it as Okta stored it.
     pub async fn send(self) -> Result<Response<Application>, Error> {
         self.client
-            .call_for_app(
-                ops::ReplaceApplication::OPERATION_ID,
-                self.op.to_request(),
-                ops::ReplaceApplication::decode_response,
-                |r| match r {
-                    ops::ReplaceApplicationResponse::Ok(app) => Some(app),
-                    _ => None,
-                },
-            )
+            .call_for_app(&self.op, |r| match r {
+                ops::ReplaceApplicationResponse::Ok(app) => Some(app),
+                _ => None,
+            })
             .await
     }
 }
@@ -399,14 +384,13 @@ impl ReplaceApplication {
 impl Client {
     /// `call` for the operations that answer with one app: the generated
     /// decoder reads the body, `ok` picks the app out of its success variant.
-    async fn call_for_app<R>(
+    async fn call_for_app<O: Operation>(
         &self,
-        operation: &'static str,
-        request: Result<runtime::Request, RequestError>,
-        decode: fn(u16, &[u8]) -> Result<R, runtime::DecodeError>,
-        ok: fn(R) -> Option<Application>,
+        op: &O,
+        ok: fn(O::Response) -> Option<Application>,
     ) -> Result<Response<Application>, Error> {
-        self.call(operation, request, |raw| match decode(raw.status, &raw.body) {
+        let operation = O::OPERATION_ID;
+        self.call(operation, op.to_request(), |raw| match O::decode_response(raw.status, &raw.body) {
             Ok(response) => ok(response).ok_or_else(|| unexpected(operation, raw)),
             Err(e) => Err(decode_error(operation, raw, e)),
         })

@@ -42,21 +42,13 @@ pub struct ListApplications {
     /// Query parameter `includeNonDeleted`.
     pub include_non_deleted: Option<bool>,
 }
-impl ListApplications {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "listApplications";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Get;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps";
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+impl rt::Operation for ListApplications {
+    const OPERATION_ID: &'static str = "listApplications";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps";
+    type Response = ListApplicationsResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps");
         r.query("q", self.q.as_ref());
         r.query("after", self.after.as_ref());
@@ -68,10 +60,7 @@ impl ListApplications {
         r.query("includeNonDeleted", self.include_non_deleted.as_ref());
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<ListApplicationsResponse, rt::DecodeError> {
@@ -79,23 +68,11 @@ impl ListApplications {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                400 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::BadRequest)
-                }
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -114,22 +91,8 @@ pub enum ListApplicationsResponse {
     Forbidden(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl ListApplicationsResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// Create an application
 ///
@@ -150,12 +113,6 @@ pub struct CreateApplication {
     pub body: super::models::Application,
 }
 impl CreateApplication {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "createApplication";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Post;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps";
     /// A `CreateApplication` request with its required parameters; the optional ones unset.
     pub fn new(body: super::models::Application) -> Self {
         Self {
@@ -164,24 +121,21 @@ impl CreateApplication {
             body,
         }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for CreateApplication {
+    const OPERATION_ID: &'static str = "createApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps";
+    type Response = CreateApplicationResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps");
         r.query("activate", self.activate.as_ref());
         r.header("OktaAccessGateway-Agent", self.okta_access_gateway_agent.as_ref())?;
         r.json(Some(&self.body))?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<CreateApplicationResponse, rt::DecodeError> {
@@ -189,23 +143,11 @@ impl CreateApplication {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                400 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::BadRequest)
-                }
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -224,22 +166,8 @@ pub enum CreateApplicationResponse {
     Forbidden(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl CreateApplicationResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// Retrieve an application
 ///
@@ -258,12 +186,6 @@ pub struct GetApplication {
     pub expand: Option<String>,
 }
 impl GetApplication {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "getApplication";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Get;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps/{appId}";
     /// A `GetApplication` request with its required parameters; the optional ones unset.
     pub fn new(app_id: impl Into<String>) -> Self {
         Self {
@@ -271,23 +193,20 @@ impl GetApplication {
             expand: None,
         }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for GetApplication {
+    const OPERATION_ID: &'static str = "getApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}";
+    type Response = GetApplicationResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         r.query("expand", self.expand.as_ref());
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<GetApplicationResponse, rt::DecodeError> {
@@ -295,23 +214,11 @@ impl GetApplication {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                404 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::NotFound)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -330,22 +237,8 @@ pub enum GetApplicationResponse {
     NotFound(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl GetApplicationResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// Replace an application
 ///
@@ -362,12 +255,6 @@ pub struct ReplaceApplication {
     pub body: super::models::Application,
 }
 impl ReplaceApplication {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "replaceApplication";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Put;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps/{appId}";
     /// A `ReplaceApplication` request with its required parameters; the optional ones unset.
     pub fn new(app_id: impl Into<String>, body: super::models::Application) -> Self {
         Self {
@@ -375,23 +262,20 @@ impl ReplaceApplication {
             body,
         }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for ReplaceApplication {
+    const OPERATION_ID: &'static str = "replaceApplication";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/api/v1/apps/{appId}";
+    type Response = ReplaceApplicationResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         r.json(Some(&self.body))?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<ReplaceApplicationResponse, rt::DecodeError> {
@@ -399,27 +283,12 @@ impl ReplaceApplication {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
-                400 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::BadRequest)
-                }
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                404 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::NotFound)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -440,22 +309,8 @@ pub enum ReplaceApplicationResponse {
     NotFound(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl ReplaceApplicationResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// Delete an application
 ///
@@ -470,32 +325,23 @@ pub struct DeleteApplication {
     pub app_id: String,
 }
 impl DeleteApplication {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "deleteApplication";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Delete;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps/{appId}";
     /// A `DeleteApplication` request with its required parameters; the optional ones unset.
     pub fn new(app_id: impl Into<String>) -> Self {
         Self { app_id: app_id.into() }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for DeleteApplication {
+    const OPERATION_ID: &'static str = "deleteApplication";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}";
+    type Response = DeleteApplicationResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<DeleteApplicationResponse, rt::DecodeError> {
@@ -503,23 +349,11 @@ impl DeleteApplication {
         Ok(
             match status {
                 204 => R::NoContent,
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                404 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::NotFound)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -538,22 +372,8 @@ pub enum DeleteApplicationResponse {
     NotFound(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl DeleteApplicationResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// Activate an application
 ///
@@ -568,33 +388,24 @@ pub struct ActivateApplication {
     pub app_id: String,
 }
 impl ActivateApplication {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "activateApplication";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Post;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/activate";
     /// A `ActivateApplication` request with its required parameters; the optional ones unset.
     pub fn new(app_id: impl Into<String>) -> Self {
         Self { app_id: app_id.into() }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for ActivateApplication {
+    const OPERATION_ID: &'static str = "activateApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/activate";
+    type Response = ActivateApplicationResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         r.path("/lifecycle/activate");
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<ActivateApplicationResponse, rt::DecodeError> {
@@ -602,23 +413,11 @@ impl ActivateApplication {
         Ok(
             match status {
                 200 => R::Ok,
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                404 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::NotFound)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -637,22 +436,8 @@ pub enum ActivateApplicationResponse {
     NotFound(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl ActivateApplicationResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }
 /// Deactivate an application
 ///
@@ -667,33 +452,24 @@ pub struct DeactivateApplication {
     pub app_id: String,
 }
 impl DeactivateApplication {
-    /// The operationId.
-    pub const OPERATION_ID: &'static str = "deactivateApplication";
-    /// The HTTP method.
-    pub const METHOD: rt::Method = rt::Method::Post;
-    /// The path template.
-    pub const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/deactivate";
     /// A `DeactivateApplication` request with its required parameters; the optional ones unset.
     pub fn new(app_id: impl Into<String>) -> Self {
         Self { app_id: app_id.into() }
     }
-    /// Builds the request: the path with each parameter as one
-    /// percent-encoded segment, query pairs, checked headers and the body.
-    pub fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
-        let mut r = rt::RequestBuilder::new(
-            Self::OPERATION_ID,
-            Self::METHOD,
-            Self::PATH,
-        );
+}
+impl rt::Operation for DeactivateApplication {
+    const OPERATION_ID: &'static str = "deactivateApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/deactivate";
+    type Response = DeactivateApplicationResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
         r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         r.path("/lifecycle/deactivate");
         Ok(r.build())
     }
-    /// Decodes a response by its status. A success body that does not
-    /// decode is an error naming the JSON path; an error body that does
-    /// not decode is kept raw as `Other`.
-    pub fn decode_response(
+    fn decode_response(
         status: u16,
         body: &[u8],
     ) -> Result<DeactivateApplicationResponse, rt::DecodeError> {
@@ -701,23 +477,11 @@ impl DeactivateApplication {
         Ok(
             match status {
                 200 => R::Ok,
-                401 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Unauthorized)
-                }
-                403 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::Forbidden)
-                }
-                404 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::NotFound)
-                }
-                429 => {
-                    rt::from_slice(body)
-                        .map_or_else(|_| R::other(status, body), R::TooManyRequests)
-                }
-                _ => R::other(status, body),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
@@ -736,20 +500,6 @@ pub enum DeactivateApplicationResponse {
     NotFound(super::models::Error),
     /// `429`: Too Many Requests
     TooManyRequests(super::models::Error),
-    /// A status the spec does not document (or an error body that did not decode).
-    Other {
-        /// The HTTP status.
-        status: u16,
-        /// The body as received.
-        body: Vec<u8>,
-    },
-}
-impl DeactivateApplicationResponse {
-    /// A response the spec does not document, kept raw.
-    pub fn other(status: u16, body: &[u8]) -> Self {
-        Self::Other {
-            status,
-            body: body.to_vec(),
-        }
-    }
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
 }

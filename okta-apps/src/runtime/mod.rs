@@ -6,6 +6,7 @@
 mod decode;
 mod nullable;
 pub mod object;
+mod operation;
 mod raw;
 mod request;
 mod secret;
@@ -16,6 +17,7 @@ mod timestamp;
 pub use crate::{object_impls, string_enum_impls};
 pub use decode::{DecodeError, from_slice, from_str, from_value};
 pub use nullable::Nullable;
+pub use operation::{Operation, RawResponse, error_body};
 pub use raw::{Probed, RawObject, UnionError};
 #[cfg(feature = "fake")]
 pub(crate) use request::encode_unreserved;

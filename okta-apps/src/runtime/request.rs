@@ -134,6 +134,11 @@ impl RequestBuilder {
         })
     }
 
+    /// An empty request for the operation `O`.
+    pub fn of<O: super::Operation>() -> Self {
+        Self::new(O::OPERATION_ID, O::METHOD, O::PATH)
+    }
+
     /// Appends literal path text.
     pub fn path(&mut self, literal: &str) -> &mut Self {
         self.0.path.push_str(literal);

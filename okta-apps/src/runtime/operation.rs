@@ -1,0 +1,94 @@
+//! What every generated operation is: a typed request that builds an HTTP
+//! request without doing I/O, and the decoding of its documented responses.
+
+use serde::de::DeserializeOwned;
+
+use super::{DecodeError, Method, Request, RequestError};
+
+/// A generated operation. The request struct holds the parameters and the
+/// body; `Response` is the enum of its documented responses.
+///
+/// ```
+/// use okta_apps::operations::{ListApplications, ListApplicationsResponse};
+/// use okta_apps::runtime::{Method, Operation};
+///
+/// let op = ListApplications { limit: Some(20), ..Default::default() };
+/// let request = op.to_request()?;
+/// assert_eq!((request.method, request.path.as_str()), (Method::Get, "/api/v1/apps"));
+/// assert_eq!(request.query, [("limit", "20".to_owned())]);
+///
+/// let response = ListApplications::decode_response(429, br#"{"errorCode":"E0000047"}"#)?;
+/// assert!(matches!(response, ListApplicationsResponse::TooManyRequests(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Operation {
+    /// The operationId.
+    const OPERATION_ID: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path template (`/api/v1/apps/{appId}`).
+    const PATH: &'static str;
+    /// The documented responses.
+    type Response;
+
+    /// Builds the request: the path with each parameter as one
+    /// percent-encoded segment, the query pairs, checked headers and the body.
+    fn to_request(&self) -> Result<Request, RequestError>;
+
+    /// Decodes a response by its status. A success body that does not decode
+    /// is an error naming the JSON path; an error body that does not decode
+    /// is kept raw, as is a status the spec does not document.
+    fn decode_response(status: u16, body: &[u8]) -> Result<Self::Response, DecodeError>;
+}
+
+/// A response kept as received: a status the spec does not document for the
+/// operation, or an error body that did not decode as documented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body as received.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// A copy of `body` with its status.
+    pub fn new(status: u16, body: &[u8]) -> Self {
+        Self { status, body: body.to_vec() }
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+/// Decodes a documented error body as `variant`; one that does not decode is
+/// kept raw as `other`, since an error must not be lost to a decoding error.
+pub fn error_body<T: DeserializeOwned, R>(
+    status: u16,
+    body: &[u8],
+    variant: impl FnOnce(T) -> R,
+    other: impl FnOnce(RawResponse) -> R,
+) -> R {
+    super::from_slice(body).map_or_else(|_| other(RawResponse::new(status, body)), variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum R {
+        Error(serde_json::Value),
+        Other(RawResponse),
+    }
+
+    #[test]
+    fn an_error_body_decodes_or_is_kept_raw() {
+        assert_eq!(error_body(400, br#"{"a":1}"#, R::Error, R::Other), R::Error(serde_json::json!({"a": 1})));
+        let raw = error_body(502, b"<html>bad gateway", R::Error, R::Other);
+        let R::Other(raw) = raw else { panic!("kept raw: {raw:?}") };
+        assert_eq!((raw.status, raw.text().as_ref()), (502, "<html>bad gateway"));
+    }
+}
