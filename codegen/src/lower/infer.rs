@@ -10,9 +10,8 @@
 use std::collections::BTreeMap;
 
 use super::Lower;
-use super::schema::EXTRA_FIELD;
 use crate::ir::{Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged, Variant};
-use crate::names::{self, Scope};
+use crate::names::Scope;
 
 /// Turns every untagged union that has a telling property into a union on it.
 pub(super) fn tag_untagged(cx: &mut Lower<'_>) {
@@ -37,26 +36,8 @@ pub(super) fn tag_untagged(cx: &mut Lower<'_>) {
             })
             .collect();
         let unknown = cx.scope.claim(&format!("Unknown{name}"));
-        let field = Field {
-            name: Scope::with_reserved(&[EXTRA_FIELD]).claim(&names::field_name(&property)),
-            wire: property.clone(),
-            ty: TypeRef::String,
-            required: false,
-            nullable: true,
-            read_only: false,
-            write_only: false,
-            docs: Some("The value that picks the variant; unknown here.".to_owned()),
-            origin: origin.clone(),
-        };
-        cx.types.insert(
-            unknown.clone(),
-            TypeDef {
-                name: unknown.clone(),
-                origin: origin.clone(),
-                docs: Some(format!("A `{name}` of a kind this crate does not know: every field is kept.")),
-                kind: TypeKind::Struct(Struct { fields: vec![field], extra: Extra::Keep, presets: Vec::new() }),
-            },
-        );
+        let own = Struct { fields: Vec::new(), extra: Extra::Keep, presets: Vec::new() };
+        super::schema::insert_unknown(cx, &name, &unknown, own, &property, &origin, origin.clone());
         if let Some(def) = cx.types.get_mut(&name) {
             def.kind = TypeKind::Union(Union { property, variants, unknown, accessors: Vec::new() });
         }

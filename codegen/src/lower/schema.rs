@@ -476,8 +476,24 @@ fn lower_union<'a>(
     // The unknown variant: the parent's own fields, with a discriminator
     // that may be absent, null or new.
     let unknown = cx.scope.claim(&format!("Unknown{name}"));
-    let mut own = lower_struct(cx, &unknown, &view, at);
-    match own.fields.iter_mut().find(|f| f.wire == disc.property_name) {
+    let own = lower_struct(cx, &unknown, &view, at);
+    insert_unknown(cx, name, &unknown, own, &disc.property_name, at, at.join("discriminator"));
+    TypeKind::Union(Union { property: disc.property_name.clone(), variants, unknown, accessors: Vec::new() })
+}
+
+/// Adds the struct of union `union`'s unknown variant, named `unknown`: `own`
+/// fields (the parent's, if any) with the picking `property` as a nullable
+/// string, keeping every other property.
+pub(super) fn insert_unknown(
+    cx: &mut Lower<'_>,
+    union: &str,
+    unknown: &str,
+    mut own: Struct,
+    property: &str,
+    at: &Pointer,
+    property_origin: Pointer,
+) {
+    match own.fields.iter_mut().find(|f| f.wire == property) {
         Some(f) => f.nullable = true,
         None => {
             let mut scope = Scope::with_reserved(&[EXTRA_FIELD]);
@@ -485,29 +501,28 @@ fn lower_union<'a>(
                 scope.claim(&f.name);
             }
             own.fields.push(Field {
-                name: scope.claim(&names::field_name(&disc.property_name)),
-                wire: disc.property_name.clone(),
+                name: scope.claim(&names::field_name(property)),
+                wire: property.to_owned(),
                 ty: TypeRef::String,
                 required: false,
                 nullable: true,
                 read_only: false,
                 write_only: false,
                 docs: Some("The value that picks the variant; unknown here.".to_owned()),
-                origin: at.join("discriminator"),
+                origin: property_origin,
             });
         }
     }
     own.extra = Extra::Keep;
     cx.types.insert(
-        unknown.clone(),
+        unknown.to_owned(),
         TypeDef {
-            name: unknown.clone(),
+            name: unknown.to_owned(),
             origin: at.clone(),
-            docs: Some(format!("A `{name}` of a kind this crate does not know: every field is kept.")),
+            docs: Some(format!("A `{union}` of a kind this crate does not know: every field is kept.")),
             kind: TypeKind::Struct(own),
         },
     );
-    TypeKind::Union(Union { property: disc.property_name.clone(), variants, unknown, accessors: Vec::new() })
 }
 
 /// Gives each union member's struct its fixed values, typed by their fields,
