@@ -21,7 +21,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A generated model of a JSON object. Implemented by the generator, used by
 /// [`deserialize_object`]; not meant to be implemented by hand.
@@ -184,31 +184,54 @@ impl<V: DeserializeOwned> OtherProperties for std::collections::BTreeMap<String,
     }
 }
 
-/// Writes a declared property, unless it is `None`.
-pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, field: &Option<T>) -> Result<(), M::Error> {
-    match field {
-        Some(value) => map.serialize_entry(key, value),
-        None => Ok(()),
-    }
+/// Writes a model as a JSON object: declared properties, then the kept ones.
+/// The first error is kept and ends the writing, so each property is one
+/// plain call in the generated code.
+pub struct Writer<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
 }
 
-/// Writes the kept undeclared properties, leaving out any that has the name of
-/// a declared one (`declared`).
-pub fn write_other<'a, M, V>(
-    map: &mut M,
-    other: impl IntoIterator<Item = (&'a String, &'a V)>,
-    declared: &[&str],
-) -> Result<(), M::Error>
-where
-    M: SerializeMap,
-    V: Serialize + 'a,
-{
-    for (key, value) in other {
-        if !declared.contains(&key.as_str()) {
-            map.serialize_entry(key, value)?;
+impl<M: SerializeMap> Writer<M> {
+    /// Starts the object.
+    pub fn new<S>(serializer: S) -> Result<Self, S::Error>
+    where
+        S: Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>,
+    {
+        Ok(Self { map: serializer.serialize_map(None)?, error: None })
+    }
+
+    /// Writes a declared property, unless it is `None`.
+    pub fn field<T: Serialize>(&mut self, key: &'static str, field: &Option<T>) {
+        if let (None, Some(value)) = (&self.error, field) {
+            self.error = self.map.serialize_entry(key, value).err();
         }
     }
-    Ok(())
+
+    /// Writes the kept undeclared properties, leaving out any that has the
+    /// name of a declared one (`declared`).
+    pub fn other<'a, V: Serialize + 'a>(
+        &mut self,
+        other: impl IntoIterator<Item = (&'a String, &'a V)>,
+        declared: &[&str],
+    ) {
+        for (key, value) in other {
+            if self.error.is_some() {
+                return;
+            }
+            if !declared.contains(&key.as_str()) {
+                self.error = self.map.serialize_entry(key, value).err();
+            }
+        }
+    }
+
+    /// Ends the object, or gives the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
 }
 
 /// Implements [`Object`], `Deserialize` and `Serialize` for a generated
@@ -286,16 +309,10 @@ macro_rules! object_impls {
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
-                $($crate::runtime::object::write(&mut map, $wire, &self.$field)?;)*
-                $(
-                    $crate::runtime::object::write_other(
-                        &mut map,
-                        &self.$other,
-                        <Self as $crate::runtime::object::Object>::FIELDS,
-                    )?;
-                )?
-                ::serde::ser::SerializeMap::end(map)
+                let mut object = $crate::runtime::object::Writer::new(serializer)?;
+                $(object.field($wire, &self.$field);)*
+                $(object.other(&self.$other, <Self as $crate::runtime::object::Object>::FIELDS);)?
+                object.end()
             }
         }
     };
@@ -416,6 +433,22 @@ mod tests {
         assert_eq!(counts.more.len(), 2);
         assert_eq!(serde_json::to_string(&counts).expect("encodes"), r#"{"a":1,"b":2}"#);
         assert!(serde_json::from_str::<Counts>(r#"{"a":"one"}"#).is_err());
+    }
+
+    #[test]
+    fn the_first_write_error_is_the_result() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let s = decode(r#"{"a":"x","bee":1,"z":true}"#).expect("decodes");
+        let err = serde_json::to_writer(Full, &s).expect_err("cannot write");
+        assert!(err.to_string().contains("disk full"), "{err}");
     }
 
     #[test]
