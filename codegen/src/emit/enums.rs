@@ -9,16 +9,17 @@ use crate::ir::{Enum, TypeDef};
 
 pub(super) fn emit_enum(cx: &Cx<'_>, def: &TypeDef, e: &Enum, docs: TokenStream) -> TokenStream {
     let rt = &cx.rt;
-    let super::Prelude { clone, debug, partial_eq, eq, hash, partial_ord, ord, string, .. } = &cx.std;
+    let super::Prelude { clone, debug, string, .. } = &cx.std;
     let name = ident(&def.name);
     let variants: Vec<_> = e.values.iter().map(|(v, _)| ident(v)).collect();
     let wires: Vec<&String> = e.values.iter().map(|(_, w)| w).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
-    // The impls (as_str, From, Display, serde with unknown values kept) are
-    // the same for every enum: the runtime's macro writes them.
+    // The impls (as_str, From, Display, comparisons by wire value, serde with
+    // unknown values kept) are the same for every enum: the runtime's macro
+    // writes them.
     quote! {
         #docs
-        #[derive(#clone, #debug, #partial_eq, #eq, #hash, #partial_ord, #ord)]
+        #[derive(#clone, #debug)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]

@@ -145,13 +145,8 @@ pub(crate) struct Prelude {
     pub from: TokenStream,
     pub into: TokenStream,
     pub partial_eq: TokenStream,
-    pub eq: TokenStream,
-    pub partial_ord: TokenStream,
-    pub ord: TokenStream,
     /// The derive macro (the trait is not in the prelude).
     pub debug: TokenStream,
-    /// The derive macro (the trait is not in the prelude).
-    pub hash: TokenStream,
 }
 
 impl Prelude {
@@ -173,11 +168,7 @@ impl Prelude {
             from: pick("From", quote!(::std::convert::From)),
             into: pick("Into", quote!(::std::convert::Into)),
             partial_eq: pick("PartialEq", quote!(::std::cmp::PartialEq)),
-            eq: pick("Eq", quote!(::std::cmp::Eq)),
-            partial_ord: pick("PartialOrd", quote!(::std::cmp::PartialOrd)),
-            ord: pick("Ord", quote!(::std::cmp::Ord)),
             debug: pick("Debug", quote!(::std::fmt::Debug)),
-            hash: pick("Hash", quote!(::std::hash::Hash)),
         }
     }
 }

@@ -190,7 +190,7 @@ rt::object_impls!(
     ..additional_properties }
 );
 /// From `#/components/schemas/Mode`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum Mode {
     /// `LINK`
     Link,

@@ -133,7 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 /// From `#/components/schemas/ShapeType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ShapeType {
     /// `Circle`
     Circle,

@@ -5,7 +5,7 @@ use ::okta_apps::runtime as rt;
 /// The spec lists a value twice; it is kept once, with a warning.
 ///
 /// From `#/components/schemas/Duplicated`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum Duplicated {
     /// `GROUP_PUSH`
     GroupPush,
@@ -40,7 +40,7 @@ rt::object_impls!(
     ..additional_properties }
 );
 /// From `#/components/schemas/Holder/properties/maybe`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum HolderMaybe {
     /// `on`
     On,
@@ -53,7 +53,7 @@ rt::string_enum_impls!(HolderMaybe { On = "on", Off = "off" });
 /// A lifecycle status.
 ///
 /// From `#/components/schemas/Status`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum Status {
     /// `ACTIVE`
     Active,

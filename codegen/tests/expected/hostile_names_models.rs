@@ -37,7 +37,7 @@ rt::object_impls!(
     "vec", string = "string", ..additional_properties }
 );
 /// From `#/components/schemas/Option`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OptionType {
     /// ``
     Empty,
@@ -123,7 +123,7 @@ rt::object_impls!(
     "additional_properties", field = "", ..additional_properties }
 );
 /// From `#/components/schemas/Some`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SomeType {
     /// `a`
     A,

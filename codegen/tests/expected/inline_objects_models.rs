@@ -66,7 +66,7 @@ pub struct OuterSettings2App {
 }
 rt::object_impls!(OuterSettings2App { url = "url", ..additional_properties });
 /// From `#/components/schemas/Outer/properties/settings/properties/mode`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OuterSettings2Mode {
     /// `fast`
     Fast,

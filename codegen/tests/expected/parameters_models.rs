@@ -12,7 +12,7 @@ pub struct CreateThingBody {
 }
 rt::object_impls!(CreateThingBody { name = "name", ..additional_properties });
 /// From `#/paths/~1things/post/parameters/1/schema`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum CreateThingMode {
     /// `fast`
     Fast,

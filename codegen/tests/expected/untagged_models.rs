@@ -43,7 +43,7 @@ pub struct EncryptionKey {
 }
 rt::object_impls!(EncryptionKey { r#use = "use", kty = "kty", ..additional_properties });
 /// From `#/components/schemas/EncryptionKey/properties/use`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum EncryptionKeyUse {
     /// `enc`
     Enc,
@@ -288,7 +288,7 @@ pub struct SigningKey {
 }
 rt::object_impls!(SigningKey { r#use = "use", alg = "alg", ..additional_properties });
 /// From `#/components/schemas/SigningKey/properties/use`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SigningKeyUse {
     /// `sig`
     Sig,

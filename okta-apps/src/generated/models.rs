@@ -715,7 +715,7 @@ rt::object_impls!(
 /// An Express Configuration capability.
 ///
 /// From `#/components/schemas/ApplicationCapability`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationCapability {
     /// `PROVISIONING`
     Provisioning,
@@ -780,7 +780,7 @@ rt::object_impls!(
 /// Who sets the username and password of an app whose credentials Okta stores.
 ///
 /// From `#/components/schemas/ApplicationCredentialsScheme`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationCredentialsScheme {
     /// `ADMIN_SETS_CREDENTIALS`
     AdminSetsCredentials,
@@ -835,7 +835,7 @@ rt::object_impls!(
 /// What the key is for.
 ///
 /// From `#/components/schemas/ApplicationCredentialsSigningUse`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationCredentialsSigningUse {
     /// `sig`
     Sig,
@@ -876,7 +876,7 @@ rt::object_impls!(
 /// Whether username changes are pushed to the app (CUSTOM templates).
 ///
 /// From `#/components/schemas/ApplicationCredentialsUsernameTemplate/properties/pushStatus`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationCredentialsUsernameTemplatePushStatus {
     /// `PUSH`
     Push,
@@ -894,7 +894,7 @@ rt::string_enum_impls!(
 /// Kind of expression in `template`.
 ///
 /// From `#/components/schemas/ApplicationCredentialsUsernameTemplate/properties/type`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationCredentialsUsernameTemplateType {
     /// `NONE`
     None,
@@ -932,7 +932,7 @@ rt::object_impls!(
 /// A feature an app can have turned on.
 ///
 /// From `#/components/schemas/ApplicationFeature`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationFeature {
     /// `GROUP_PUSH`
     GroupPush,
@@ -1065,7 +1065,7 @@ rt::object_impls!(
 /// Lifecycle status of the app.
 ///
 /// From `#/components/schemas/ApplicationLifecycleStatus`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationLifecycleStatus {
     /// `ACTIVE`
     Active,
@@ -1137,7 +1137,7 @@ rt::object_impls!(
 /// Entitlement management status of the app.
 ///
 /// From `#/components/schemas/ApplicationSettings/properties/emOptInStatus`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationSettingsEmOptInStatus {
     /// `DISABLED`
     Disabled,
@@ -1249,7 +1249,7 @@ rt::object_impls!(
 /// When the VPN message is shown.
 ///
 /// From `#/components/schemas/ApplicationSettingsNotificationsVpnNetwork/properties/connection`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationSettingsNotificationsVpnNetworkConnection {
     /// `DISABLED`
     Disabled,
@@ -1272,7 +1272,7 @@ rt::string_enum_impls!(
 /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
 ///
 /// From `#/components/schemas/ApplicationSignOnMode`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationSignOnMode {
     /// `AUTO_LOGIN`
     AutoLogin,
@@ -1332,7 +1332,7 @@ rt::object_impls!(
 /// Whether the app shares an identity stack with other apps of the same vendor (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/identityStack`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationUniversalLogoutIdentityStack {
     /// `SHARED`
     Shared,
@@ -1348,7 +1348,7 @@ rt::string_enum_impls!(
 /// How Universal Logout is carried out (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/protocol`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationUniversalLogoutProtocol {
     /// `PROPRIETARY`
     Proprietary,
@@ -1364,7 +1364,7 @@ rt::string_enum_impls!(
 /// Whether Universal Logout is on for this app.
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/status`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationUniversalLogoutStatus {
     /// `ENABLED`
     Enabled,
@@ -1382,7 +1382,7 @@ rt::string_enum_impls!(
 /// Whether the app supports Universal Logout fully or partly (`null` when unsupported).
 ///
 /// From `#/components/schemas/ApplicationUniversalLogout/properties/supportType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum ApplicationUniversalLogoutSupportType {
     /// `FULL`
     Full,
@@ -2090,7 +2090,7 @@ rt::object_impls!(
 /// PBKDF2 digest algorithm.
 ///
 /// From `#/components/schemas/DigestAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum DigestAlgorithm {
     /// `SHA256_HMAC`
     Sha256Hmac,
@@ -2351,7 +2351,7 @@ rt::object_impls!(
 /// An OAuth 2.0 grant type.
 ///
 /// From `#/components/schemas/GrantType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum GrantType {
     /// `authorization_code`
     AuthorizationCode,
@@ -2720,7 +2720,7 @@ rt::object_impls!(
 /// An HTTP method.
 ///
 /// From `#/components/schemas/HttpMethod`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum HttpMethod {
     /// `DELETE`
     Delete,
@@ -2739,7 +2739,7 @@ rt::string_enum_impls!(
 /// Key management algorithm used to encrypt ID tokens for the client.
 ///
 /// From `#/components/schemas/IdTokenKeyEncryptionAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum IdTokenKeyEncryptionAlgorithm {
     /// `RSA-OAEP-256`
     RsaOaep256,
@@ -2849,7 +2849,7 @@ rt::object_impls!(
 /// Key type.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyResponse/properties/kty`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OAuth2ClientJsonEncryptionKeyResponseKty {
     /// `RSA`
     Rsa,
@@ -2860,7 +2860,7 @@ rt::string_enum_impls!(OAuth2ClientJsonEncryptionKeyResponseKty { Rsa = "RSA" })
 /// Key use.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyResponse/properties/use`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OAuth2ClientJsonEncryptionKeyResponseUse {
     /// `enc`
     Enc,
@@ -3005,7 +3005,7 @@ rt::object_impls!(
 /// Key type.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyECResponse/properties/kty`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OAuth2ClientJsonWebKeyEcResponseKty {
     /// `EC`
     Ec,
@@ -3016,7 +3016,7 @@ rt::string_enum_impls!(OAuth2ClientJsonWebKeyEcResponseKty { Ec = "EC" });
 /// Whether the key is in use.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase/properties/status`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OAuth2ClientJsonWebKeyRequestBaseStatus {
     /// `ACTIVE`
     Active,
@@ -3140,7 +3140,7 @@ rt::object_impls!(
 /// How the client authenticates to the token endpoint.
 ///
 /// From `#/components/schemas/OAuthEndpointAuthenticationMethod`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OAuthEndpointAuthenticationMethod {
     /// `client_secret_basic`
     ClientSecretBasic,
@@ -3163,7 +3163,7 @@ rt::string_enum_impls!(
 /// An OAuth 2.0 response type.
 ///
 /// From `#/components/schemas/OAuthResponseType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OAuthResponseType {
     /// `code`
     Code,
@@ -3559,7 +3559,7 @@ rt::object_impls!(
 /// Whether users must consent to the client or it is trusted.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationConsentMethod`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationConsentMethod {
     /// `REQUIRED`
     Required,
@@ -3603,7 +3603,7 @@ rt::object_impls!(
 /// Which IdP-initiated sign-in flow is used.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationIdpInitiatedLogin/properties/mode`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationIdpInitiatedLoginMode {
     /// `DISABLED`
     Disabled,
@@ -3621,7 +3621,7 @@ rt::string_enum_impls!(
 /// Which domain appears as the issuer of the client's ID tokens.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationIssuerMode`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationIssuerMode {
     /// `CUSTOM_URL`
     CustomUrl,
@@ -3670,7 +3670,7 @@ rt::object_impls!(
 /// Whether the client works from anywhere or only from chosen zones.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationNetwork/properties/connection`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationNetworkConnection {
     /// `ANYWHERE`
     Anywhere,
@@ -3853,7 +3853,7 @@ rt::object_impls!(
 /// Algorithm that signs CIBA authentication requests.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/backchannel_authentication_request_signing_alg`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationSettingsClientBackchannelAuthenticationRequestSigningAlg {
     /// `HS256`
     Hs256,
@@ -3884,7 +3884,7 @@ rt::string_enum_impls!(
 /// How CIBA tokens are delivered.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/backchannel_token_delivery_mode`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationSettingsClientBackchannelTokenDeliveryMode {
     /// `poll`
     Poll,
@@ -3928,7 +3928,7 @@ pub enum OpenIdConnectApplicationSettingsClientKeysKeysItem {
 /// Subject identifier type.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/subject_type`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationSettingsClientSubjectType {
     /// `public`
     Public,
@@ -3944,7 +3944,7 @@ rt::string_enum_impls!(
 /// Whether redirect URIs may contain a subdomain wildcard.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/wildcard_redirect`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationSettingsClientWildcardRedirect {
     /// `DISABLED`
     Disabled,
@@ -3989,7 +3989,7 @@ rt::object_impls!(
 /// Kind of OAuth 2.0 client.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectApplicationType {
     /// `browser`
     Browser,
@@ -4009,7 +4009,7 @@ rt::string_enum_impls!(
 /// Whether refresh tokens rotate on use.
 ///
 /// From `#/components/schemas/OpenIdConnectRefreshTokenRotationType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum OpenIdConnectRefreshTokenRotationType {
     /// `ROTATE`
     Rotate,
@@ -4090,7 +4090,7 @@ rt::object_impls!(
 /// Hash function that produced the imported hash.
 ///
 /// From `#/components/schemas/PasswordCredentialHashAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum PasswordCredentialHashAlgorithm {
     /// `BCRYPT`
     Bcrypt,
@@ -4339,7 +4339,7 @@ rt::object_impls!(
 /// Which kind of Salesforce instance to connect to.
 ///
 /// From `#/components/schemas/SalesforceApplicationSettingsApplication/properties/instanceType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SalesforceApplicationSettingsApplicationInstanceType {
     /// `SANDBOX`
     Sandbox,
@@ -4357,7 +4357,7 @@ rt::string_enum_impls!(
 /// Kind of Salesforce integration.
 ///
 /// From `#/components/schemas/SalesforceApplicationSettingsApplication/properties/integrationType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SalesforceApplicationSettingsApplicationIntegrationType {
     /// `STANDARD`
     Standard,
@@ -4843,7 +4843,7 @@ rt::object_impls!(
 /// Authentication context class of the assertion.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/authnContextClassRef`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlApplicationSettingsSignOnAuthnContextClassRef {
     /// `urn:federation:authentication:windows`
     UrnFederationAuthenticationWindows,
@@ -4879,7 +4879,7 @@ rt::string_enum_impls!(
 /// Digest algorithm of the signatures.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/digestAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlApplicationSettingsSignOnDigestAlgorithm {
     /// `SHA1`
     Sha1,
@@ -4894,7 +4894,7 @@ rt::string_enum_impls!(
 /// Signature algorithm of the response and assertion.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/signatureAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlApplicationSettingsSignOnSignatureAlgorithm {
     /// `RSA_SHA1`
     RsaSha1,
@@ -4910,7 +4910,7 @@ rt::string_enum_impls!(
 /// Format of the subject's NameID.
 ///
 /// From `#/components/schemas/SamlApplicationSettingsSignOn/properties/subjectNameIdFormat`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlApplicationSettingsSignOnSubjectNameIdFormat {
     /// `urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress`
     UrnOasisNamesTcSaml11NameidFormatEmailAddress,
@@ -4966,7 +4966,7 @@ rt::object_impls!(
 /// Algorithm that encrypts the assertion.
 ///
 /// From `#/components/schemas/SamlAssertionEncryption/properties/encryptionAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlAssertionEncryptionEncryptionAlgorithm {
     /// `AES128_CBC`
     Aes128Cbc,
@@ -4984,7 +4984,7 @@ rt::string_enum_impls!(
 /// Algorithm that transports the encryption key.
 ///
 /// From `#/components/schemas/SamlAssertionEncryption/properties/keyTransportAlgorithm`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlAssertionEncryptionKeyTransportAlgorithm {
     /// `RSA_OAEP`
     RsaOaep,
@@ -5106,7 +5106,7 @@ rt::object_impls!(
 /// Name format of the attribute.
 ///
 /// From `#/components/schemas/SamlAttributeStatementExpression/properties/namespace`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlAttributeStatementExpressionNamespace {
     /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
     UrnOasisNamesTcSaml20AttrnameFormatBasic,
@@ -5173,7 +5173,7 @@ rt::object_impls!(
 /// How `filterValue` is matched against group names.
 ///
 /// From `#/components/schemas/SamlAttributeStatementGroup/properties/filterType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SamlAttributeStatementGroupFilterType {
     /// `STARTS_WITH`
     StartsWith,
@@ -5719,7 +5719,7 @@ rt::object_impls!(
 /// Binding of the logout request.
 ///
 /// From `#/components/schemas/SloParticipate/properties/bindingType`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum SloParticipateBindingType {
     /// `POST`
     Post,
@@ -6151,7 +6151,7 @@ rt::object_impls!(
 /// Kind of attribute statement.
 ///
 /// From `#/components/schemas/SamlAttributeStatement/properties/type`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum UnknownSamlAttributeStatementType {
     /// `EXPRESSION`
     Expression,
@@ -6453,7 +6453,7 @@ rt::object_impls!(
 /// Format of the group values (Active Directory groups only).
 ///
 /// From `#/components/schemas/WsFederationApplicationSettingsApplication/properties/groupValueFormat`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum WsFederationApplicationSettingsApplicationGroupValueFormat {
     /// `windowsDomainQualifiedName`
     WindowsDomainQualifiedName,
@@ -6472,7 +6472,7 @@ rt::string_enum_impls!(
 /// Extra username attribute statements added to the assertion.
 ///
 /// From `#/components/schemas/WsFederationApplicationSettingsApplication/properties/usernameAttribute`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 pub enum WsFederationApplicationSettingsApplicationUsernameAttribute {
     /// `username`
     Username,

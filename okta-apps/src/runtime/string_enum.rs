@@ -4,7 +4,9 @@
 
 /// Implements, for a string enum with an `Unknown(String)` variant: `as_str`,
 /// `From<&str>`, `From<String>`, `Display`, `Serialize` and `Deserialize`,
-/// keeping values the spec does not list as sent.
+/// keeping values the spec does not list as sent; and equality, hashing and
+/// ordering by the value as written on the wire, so a value built as
+/// `Unknown("ACTIVE")` is the same as `Active`, and values sort by their text.
 #[macro_export]
 macro_rules! string_enum_impls {
     ($name:ident { $( $variant:ident = $wire:literal ),* $(,)? }) => {
@@ -37,6 +39,32 @@ macro_rules! string_enum_impls {
             }
         }
 
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::Eq for $name {}
+
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.as_str(), state)
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -55,4 +83,42 @@ macro_rules! string_enum_impls {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    /// What the generator writes for a string enum.
+    #[derive(Clone, Debug)]
+    enum Status {
+        Active,
+        Inactive,
+        Unknown(String),
+    }
+
+    crate::string_enum_impls!(Status { Active = "ACTIVE", Inactive = "INACTIVE" });
+
+    #[test]
+    fn values_compare_hash_and_sort_by_their_wire_text() {
+        use std::collections::{BTreeSet, HashSet};
+
+        assert_eq!(Status::Unknown("ACTIVE".to_owned()), Status::Active);
+        assert_ne!(Status::Active, Status::Inactive);
+        let set: HashSet<Status> = [Status::Active, Status::Unknown("ACTIVE".to_owned())].into_iter().collect();
+        assert_eq!(set.len(), 1);
+        let sorted: Vec<String> = [Status::Inactive, Status::Unknown("DELETED".to_owned()), Status::Active]
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(sorted, ["ACTIVE", "DELETED", "INACTIVE"]);
+    }
+
+    #[test]
+    fn unknown_values_are_kept_as_sent() {
+        let status: Status = serde_json::from_str(r#""SUSPENDED""#).expect("decodes");
+        assert!(matches!(&status, Status::Unknown(s) if s == "SUSPENDED"));
+        assert_eq!(serde_json::to_string(&status).expect("encodes"), r#""SUSPENDED""#);
+        assert!(matches!(Status::from("INACTIVE"), Status::Inactive));
+    }
 }
