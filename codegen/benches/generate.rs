@@ -7,6 +7,10 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+// The allocator `cargo xtask codegen` runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn generate(c: &mut Criterion) {
     let mut specs = vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/applications.yaml"))];
     specs.extend(std::env::var_os("CODEGEN_BENCH_SPEC").map(PathBuf::from));
