@@ -41,6 +41,14 @@ fn unions_without_a_discriminator_pick_by_what_the_object_has() {
     let err = okta_apps::from_str::<Factor>(r#"{"answer":7}"#).expect_err("wrong type");
     assert_eq!(err.path(), "answer", "{err}");
 
+    // A variant that is a union itself: its own fixed `use` picks it, then
+    // its discriminator picks its kind.
+    use expected::untagged::models::{AddKeyBody, SigningKeys};
+    let signing: AddKeyBody = okta_apps::from_str(r#"{"use":"sig","kty":"EC","x":"1"}"#).expect("decodes");
+    assert!(matches!(&signing, AddKeyBody::SigningKeys(SigningKeys::EcSigningKey(_))), "{signing:?}");
+    let encryption: AddKeyBody = okta_apps::from_str(r#"{"use":"enc","kty":"RSA"}"#).expect("decodes");
+    assert_eq!(encryption.variant_name(), "EncryptionKey");
+
     // Values of different JSON types are still tried in order.
     let scalar: Scalar = okta_apps::from_str("5").expect("decodes");
     assert!(matches!(scalar, Scalar::Integer(5)), "{scalar:?}");

@@ -1,6 +1,7 @@
 //! Unions the spec gives no discriminator, but whose variants still say who
-//! they are: every variant is an object that fixes one property to a value of
-//! its own (a one-value enum, as `use: sig` and `use: enc` for JSON web keys).
+//! they are: every variant is an object (or a union of objects) that fixes
+//! one property to a value of its own (a one-value enum, as `use: sig` and
+//! `use: enc` for JSON web keys).
 //! Such a union is decoded like a discriminated one, by reading that property
 //! first, with an `Unknown` variant for any other value. Of the rest, a union
 //! of objects that each declare a property no other declares is decoded by
@@ -47,7 +48,7 @@ pub(super) fn tag_untagged(cx: &mut Lower<'_>) {
 /// A property every variant fixes to a value no other variant has: its wire
 /// name and each variant's value, in variant order.
 fn telling_property(types: &Types, variants: &[(String, TypeRef)]) -> Option<(String, Vec<String>)> {
-    let structs = object_variants(types, variants)?;
+    let structs = object_variants(types, variants, true)?;
     let first = structs.first()?;
     first.fields.iter().find_map(|candidate| {
         let values: Vec<String> = structs
@@ -71,12 +72,18 @@ fn fixed_value(types: &Types, field: &Field) -> Option<String> {
 type Types = BTreeMap<String, TypeDef>;
 
 /// The structs of a union's variants, when there are two or more and every
-/// one is a struct.
-fn object_variants<'t>(types: &'t Types, variants: &[(String, TypeRef)]) -> Option<Vec<&'t Struct>> {
+/// one is a struct. With `own_fields`, a variant that is itself a union counts
+/// by the fields its schema declares next to its `oneOf` (those of its unknown
+/// variant), which hold for every one of its variants.
+fn object_variants<'t>(types: &'t Types, variants: &[(String, TypeRef)], own_fields: bool) -> Option<Vec<&'t Struct>> {
     let structs: Vec<&Struct> = variants
         .iter()
         .map(|(_, ty)| match &types.get(ty.named()?)?.kind {
             TypeKind::Struct(s) => Some(s),
+            TypeKind::Union(u) if own_fields => match &types.get(&u.unknown)?.kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            },
             _ => None,
         })
         .collect::<Option<_>>()?;
@@ -102,7 +109,9 @@ pub(super) fn mark_untagged(types: &mut Types) {
 }
 
 fn markers(types: &Types, u: &Untagged) -> Option<Vec<Option<String>>> {
-    let structs = object_variants(types, &u.variants)?;
+    // A nested union's own fields do not list its variants' properties, so
+    // they cannot show that a property is declared by nothing else.
+    let structs = object_variants(types, &u.variants, false)?;
     let declared_elsewhere = |i: usize, wire: &str| {
         structs.iter().enumerate().any(|(j, s)| j != i && s.fields.iter().any(|f| f.wire == wire))
     };

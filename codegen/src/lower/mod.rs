@@ -27,9 +27,10 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     let mut cx = Lower::new(spec);
     cx.lower_components();
     schema::resolve_presets(&mut cx);
+    let operations = ops::lower_operations(&mut cx);
+    // Once every type is lowered, inline ones in operations included.
     infer::tag_untagged(&mut cx);
     schema::fill_accessors(&mut cx);
-    let operations = ops::lower_operations(&mut cx);
     let mut api = Api { types: std::mem::take(&mut cx.types), operations };
     let inline: std::collections::BTreeSet<String> = cx.inline.values().cloned().collect();
     prune::merge_inline_duplicates(&mut api, &inline);

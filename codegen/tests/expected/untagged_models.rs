@@ -2,6 +2,100 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// Inline, and one variant is a union itself, fixing `use` for all its kinds.
+///
+/// From `#/paths/~1keys/post/requestBody/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AddKeyBody {
+    /// `use` is `sig`.
+    SigningKeys(SigningKeys),
+    /// `use` is `enc`.
+    EncryptionKey(EncryptionKey),
+    /// Anything else: `use` absent, `null` or a value this crate does not know. Kept whole.
+    Unknown(UnknownAddKeyBody),
+}
+impl AddKeyBody {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::SigningKeys(_) => "SigningKeys",
+            Self::EncryptionKey(_) => "EncryptionKey",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+}
+impl From<SigningKeys> for AddKeyBody {
+    fn from(value: SigningKeys) -> Self {
+        Self::SigningKeys(value)
+    }
+}
+impl From<EncryptionKey> for AddKeyBody {
+    fn from(value: EncryptionKey) -> Self {
+        Self::EncryptionKey(value)
+    }
+}
+impl From<UnknownAddKeyBody> for AddKeyBody {
+    fn from(value: UnknownAddKeyBody) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl ::serde::Serialize for AddKeyBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::SigningKeys(value) => value.serialize(serializer),
+            Self::EncryptionKey(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddKeyBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["use"]);
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                Some("sig") => raw.decode(Self::SigningKeys),
+                Some("enc") => raw.decode(Self::EncryptionKey),
+                _ => raw.decode(Self::Unknown),
+            }
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// From `#/paths/~1keys/post/responses/200/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AddKeyResponseT200 {
+    /// `key`.
+    ///
+    /// See [`Key`].
+    pub key: Option<Key>,
+    /// `scalar`.
+    ///
+    /// See [`Scalar`].
+    pub scalar: Option<Scalar>,
+    /// `jwk`.
+    ///
+    /// See [`JsonWebKey`].
+    pub jwk: Option<JsonWebKey>,
+    /// `factor`.
+    ///
+    /// See [`Factor`].
+    pub factor: Option<Factor>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AddKeyResponseT200 { key = "key", scalar = "scalar", jwk = "jwk", factor = "factor",
+    ..additional_properties }
+);
 /// From `#/components/schemas/EcKey`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EcKey {
@@ -29,6 +123,33 @@ impl EcKey {
     }
 }
 rt::object_impls!(EcKey { x = "x", y = "y", ..additional_properties });
+/// From `#/components/schemas/EcSigningKey`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EcSigningKey {
+    /// `kty`.
+    pub kty: Option<String>,
+    /// `x`.
+    pub x: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl EcSigningKey {
+    /// A `EcSigningKey` with its required fields set and everything else unset.
+    ///
+    /// Sets `kty` = `EC`.
+    pub fn new() -> Self {
+        Self {
+            kty: Some(String::from("EC")),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+impl Default for EcSigningKey {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+rt::object_impls!(EcSigningKey { kty = "kty", x = "x", ..additional_properties });
 /// From `#/components/schemas/EncryptionKey`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EncryptionKey {
@@ -261,6 +382,33 @@ impl RsaKey {
     }
 }
 rt::object_impls!(RsaKey { n = "n", e = "e", ..additional_properties });
+/// From `#/components/schemas/RsaSigningKey`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RsaSigningKey {
+    /// `kty`.
+    pub kty: Option<String>,
+    /// `n`.
+    pub n: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl RsaSigningKey {
+    /// A `RsaSigningKey` with its required fields set and everything else unset.
+    ///
+    /// Sets `kty` = `RSA`.
+    pub fn new() -> Self {
+        Self {
+            kty: Some(String::from("RSA")),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+impl Default for RsaSigningKey {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+rt::object_impls!(RsaSigningKey { kty = "kty", n = "n", ..additional_properties });
 /// From `#/components/schemas/Scalar`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
@@ -296,6 +444,97 @@ pub enum SigningKeyUse {
     Unknown(String),
 }
 rt::string_enum_impls!(SigningKeyUse { Sig = "sig" });
+/// From `#/components/schemas/SigningKeys`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum SigningKeys {
+    /// `kty` is `RSA`.
+    RsaSigningKey(RsaSigningKey),
+    /// `kty` is `EC`.
+    EcSigningKey(EcSigningKey),
+    /// Anything else: `kty` absent, `null` or a value this crate does not know. Kept whole.
+    Unknown(UnknownSigningKeys),
+}
+impl SigningKeys {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::RsaSigningKey(_) => "RsaSigningKey",
+            Self::EcSigningKey(_) => "EcSigningKey",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+    /// The value that picks the variant; unknown here.
+    ///
+    /// `None` when absent or `null`.
+    pub fn kty(&self) -> Option<&str> {
+        match self {
+            Self::RsaSigningKey(v) => v.kty.as_deref(),
+            Self::EcSigningKey(v) => v.kty.as_deref(),
+            Self::Unknown(v) => {
+                v.kty.as_ref().and_then(rt::Nullable::as_value).map(String::as_str)
+            }
+        }
+    }
+}
+impl From<RsaSigningKey> for SigningKeys {
+    fn from(value: RsaSigningKey) -> Self {
+        Self::RsaSigningKey(value)
+    }
+}
+impl From<EcSigningKey> for SigningKeys {
+    fn from(value: EcSigningKey) -> Self {
+        Self::EcSigningKey(value)
+    }
+}
+impl From<UnknownSigningKeys> for SigningKeys {
+    fn from(value: UnknownSigningKeys) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl ::serde::Serialize for SigningKeys {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::RsaSigningKey(value) => value.serialize(serializer),
+            Self::EcSigningKey(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SigningKeys {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["kty"]);
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                Some("RSA") => raw.decode(Self::RsaSigningKey),
+                Some("EC") => raw.decode(Self::EcSigningKey),
+                _ => raw.decode(Self::Unknown),
+            }
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// A `AddKeyBody` of a kind this crate does not know: every field is kept.
+///
+/// From `#/paths/~1keys/post/requestBody/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UnknownAddKeyBody {
+    /// The value that picks the variant; unknown here.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub r#use: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(UnknownAddKeyBody { r#use = "use", ..additional_properties });
 /// A `JsonWebKey` of a kind this crate does not know: every field is kept.
 ///
 /// From `#/components/schemas/JsonWebKey`.
@@ -309,3 +548,22 @@ pub struct UnknownJsonWebKey {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(UnknownJsonWebKey { r#use = "use", ..additional_properties });
+/// A `SigningKeys` of a kind this crate does not know: every field is kept.
+///
+/// From `#/components/schemas/SigningKeys`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UnknownSigningKeys {
+    /// `use`.
+    ///
+    /// See [`SigningKeyUse`].
+    pub r#use: Option<SigningKeyUse>,
+    /// The value that picks the variant; unknown here.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub kty: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    UnknownSigningKeys { r#use = "use", kty = "kty", ..additional_properties }
+);

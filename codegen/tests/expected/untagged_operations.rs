@@ -2,3 +2,48 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// `POST /keys` (`addKey`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddKey {
+    /// The request body (`application/json`).
+    pub body: super::models::AddKeyBody,
+}
+impl AddKey {
+    /// A `AddKey` request with its required parameters; the optional ones unset.
+    pub fn new(body: super::models::AddKeyBody) -> Self {
+        Self { body }
+    }
+}
+impl rt::Operation for AddKey {
+    const OPERATION_ID: &'static str = "addKey";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/keys";
+    type Response = AddKeyResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.path("/keys");
+        r.json(Some(&self.body))?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<AddKeyResponse, rt::DecodeError> {
+        use AddKeyResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+}
+/// The documented responses of `addKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AddKeyResponse {
+    /// `200`: Everything else in this file.
+    Ok(super::models::AddKeyResponseT200),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
