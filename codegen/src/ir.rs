@@ -267,8 +267,10 @@ impl Method {
 /// An operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    /// Rust name: the snake_case operationId.
-    pub name: String,
+    /// The request struct's name (`ListApplications`), unique among operations.
+    pub type_name: String,
+    /// The response enum's name (`ListApplicationsResponse`).
+    pub response_name: String,
     /// The operationId as written.
     pub id: String,
     /// The HTTP method.

@@ -36,16 +36,6 @@ pub enum Part {
     Operations(Range<usize>),
 }
 
-/// The models module: one item per named type, in name order.
-pub fn models(api: &Api, options: &EmitOptions) -> TokenStream {
-    part(api, &Part::Models(0..api.types.len()), options)
-}
-
-/// The operations module, a sibling of the models module.
-pub fn operations(api: &Api, options: &EmitOptions) -> TokenStream {
-    part(api, &Part::Operations(0..api.operations.len()), options)
-}
-
 /// One part; the first part of a file starts with the file's imports.
 pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
     match part {
@@ -56,11 +46,10 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
             quote! { #preamble #(#items)* }
         }
         Part::Operations(range) => {
-            let names = operations::names(api);
-            let taken = names.iter().flat_map(|(base, response)| [base.as_str(), response.as_str()]);
+            let taken = api.operations.iter().flat_map(|op| [op.type_name.as_str(), op.response_name.as_str()]);
             let cx = Cx::new(api, options, taken, quote!(super::models::));
             let preamble = (range.start == 0).then(|| cx.preamble(options));
-            let items = operations::emit(&cx, &names, range.clone());
+            let items = operations::emit(&cx, range.clone());
             quote! { #preamble #items }
         }
     }

@@ -8,33 +8,13 @@ use quote::{format_ident, quote};
 use std::ops::Range;
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{Api, Method, Operation, Param, ParamIn, TypeRef};
-use crate::names::{self, Scope};
-
-/// The type names of each operation: its request struct and its response enum.
-pub(super) fn names(api: &Api) -> Vec<(String, String)> {
-    let mut scope = Scope::default();
-    api.operations
-        .iter()
-        .map(|op| {
-            let base = scope.claim(&names::type_name(&op.id));
-            let response = scope.claim(&format!("{base}Response"));
-            (base, response)
-        })
-        .collect()
-}
+use crate::ir::{Method, Operation, Param, ParamIn, TypeRef};
+use crate::names;
 
 /// Operations `range` of the module: one request struct and one response
-/// enum each; `names` as [`names`] gave them.
-pub(super) fn emit(cx: &Cx<'_>, names: &[(String, String)], range: Range<usize>) -> TokenStream {
-    let items = cx
-        .api
-        .operations
-        .iter()
-        .zip(names)
-        .skip(range.start)
-        .take(range.len())
-        .map(|(op, (base, response))| operation(cx, op, base, response));
+/// enum each.
+pub(super) fn emit(cx: &Cx<'_>, range: Range<usize>) -> TokenStream {
+    let items = cx.api.operations[range].iter().map(|op| operation(cx, op));
     quote! { #(#items)* }
 }
 
@@ -49,7 +29,8 @@ fn param_ty(cx: &Cx<'_>, p: &Param) -> TokenStream {
     if p.required { ty } else { quote!(#option<#ty>) }
 }
 
-fn operation(cx: &Cx<'_>, op: &Operation, base: &str, response: &str) -> TokenStream {
+fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let (base, response) = (op.type_name.as_str(), op.response_name.as_str());
     let rt = &cx.rt;
     let Prelude { option, none, string, vec, into, default, clone, debug, partial_eq, result, ok, .. } = &cx.std;
     let name = ident(base);

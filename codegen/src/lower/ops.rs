@@ -35,8 +35,11 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                     made
                 }
             };
-            let name = scope.claim(&names::field_name(&id));
             let type_base = names::type_name(&id);
+            // The operations module's own names: one request struct and one
+            // response enum each.
+            let type_name = scope.claim(&type_base);
+            let response_name = scope.claim(&format!("{type_name}Response"));
             let params = lower_params(cx, &item.parameters, &op.parameters, &type_base, &here, path);
             let body = op.request_body.as_ref().and_then(|b| lower_body(cx, b, &type_base, &here.join("requestBody")));
             let responses = lower_responses(cx, &op.responses, &type_base, &here.join("responses"));
@@ -45,7 +48,18 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 (Some(s), None) => Some(s.clone()),
                 (None, d) => d.clone(),
             };
-            out.push(Operation { name, id, method, path: path.clone(), docs, params, body, responses, origin: here });
+            out.push(Operation {
+                type_name,
+                response_name,
+                id,
+                method,
+                path: path.clone(),
+                docs,
+                params,
+                body,
+                responses,
+                origin: here,
+            });
         }
     }
     out
