@@ -174,13 +174,26 @@ pub struct DefinedAs {
 /// A union without a discriminator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Untagged {
-    /// Variants as (Rust variant name, type), tried in order.
+    /// Variants as (Rust variant name, type).
     pub variants: Vec<(String, TypeRef)>,
-    /// Where every variant is an object: per variant, a property only it
-    /// declares, whose presence picks it (looked for in order); the variant
-    /// without one, else the first, takes the rest. Empty where the variants
-    /// are tried in order.
-    pub markers: Vec<Option<String>>,
+    /// How a payload picks its variant.
+    pub pick: Pick,
+}
+
+/// How an untagged union picks its variant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    /// Each variant is tried in order; the first that decodes wins.
+    InOrder,
+    /// Every variant is an object: the first of `markers` (variant index, a
+    /// property only that variant declares) that the object has picks its
+    /// variant; `fallback` takes an object that has none.
+    ByMarker {
+        /// (variant index, property), in variant order.
+        markers: Vec<(usize, String)>,
+        /// The variant without a marker, else the first.
+        fallback: usize,
+    },
 }
 
 /// A reference to a type, as a field or item sees it.

@@ -6,11 +6,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{TypeDef, TypeRef, Union, Untagged};
+use crate::ir::{Pick, TypeDef, TypeRef, Union, Untagged};
 
 pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStream) -> TokenStream {
     let rt = &cx.rt;
-    let Prelude { some, option, string, clone, debug, partial_eq, from, result, .. } = &cx.std;
+    let Prelude { some, option, string, clone, debug, partial_eq, from, .. } = &cx.std;
     let name = ident(&def.name);
     let unknown_ty = ident(&u.unknown);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
@@ -77,6 +77,8 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
             #dispatch
         }
     };
+    let all: Vec<_> = variants.iter().cloned().chain([format_ident!("Unknown")]).collect();
+    let serde = probing_serde(cx, &name, &all, &keys, &properties, &dispatch);
 
     let accessors = u.accessors.iter().map(|a| {
         let method = ident(&a.name);
@@ -146,44 +148,30 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(value) => value.serialize(serializer),)*
-                    Self::Unknown(value) => value.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let raw = #rt::RawObject::deserialize(deserializer)?;
-                let [#(#keys),*] = raw.probe([#(#properties),*]);
-                let decoded = #dispatch;
-                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
+        #serde
     }
 }
 
 pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
     let Prelude { clone, debug, partial_eq, .. } = &cx.std;
     let name = ident(&def.name);
-    let variants = u.variants.iter().zip(marker_list(u)).map(|((v, ty), marker)| {
+    let variants = u.variants.iter().enumerate().map(|(i, (v, ty))| {
         let mut doc = match ty.named() {
             Some(n) => format!(" A [`{}`]", crate::names::unraw(n)),
             None => format!(" {v}"),
         };
-        match marker {
-            Some(m) => doc.push_str(&format!(": the object has `{m}`.")),
-            None if !u.markers.is_empty() => doc.push_str(": an object that has none of the others' properties."),
-            None => doc.push('.'),
+        match &u.pick {
+            Pick::InOrder => doc.push('.'),
+            Pick::ByMarker { markers, .. } => match markers.iter().find(|(at, _)| *at == i) {
+                Some((_, m)) => doc.push_str(&format!(": the object has `{m}`.")),
+                None => doc.push_str(": an object that has none of the others' properties."),
+            },
         }
         let v = ident(v);
         let ty = cx.ty(ty);
         quote!(#[doc = #doc] #v(#ty),)
     });
-    if u.markers.is_empty() {
+    let Pick::ByMarker { markers, fallback } = &u.pick else {
         return quote! {
             #docs
             ///
@@ -194,8 +182,19 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
                 #(#variants)*
             }
         };
-    }
-    let serde = marked_serde(cx, &name, u);
+    };
+    // The object is read once as raw JSON, the markers are looked up, and it
+    // is decoded once as the variant the first present one names.
+    let names: Vec<_> = u.variants.iter().map(|(v, _)| ident(v)).collect();
+    let keys: Vec<_> = (0..markers.len()).map(|i| format_ident!("key{}", i)).collect();
+    let properties: Vec<&str> = markers.iter().map(|(_, p)| p.as_str()).collect();
+    let checks = markers.iter().zip(&keys).map(|((i, _), key)| {
+        let variant = &names[*i];
+        quote!(if !#key.is_absent() { raw.decode(Self::#variant) } else)
+    });
+    let fallback = &names[*fallback];
+    let dispatch = quote!(#(#checks)* { raw.decode(Self::#fallback) });
+    let serde = probing_serde(cx, &name, &names, &keys, &properties, &dispatch);
     quote! {
         #docs
         ///
@@ -209,33 +208,18 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
     }
 }
 
-/// Each variant's marker, or `None` for all when there are none.
-fn marker_list(u: &Untagged) -> impl Iterator<Item = Option<&str>> {
-    (0..u.variants.len()).map(|i| u.markers.get(i).and_then(|m| m.as_deref()))
-}
-
-/// Decoding by marker: the object is read once as raw JSON, the markers are
-/// looked up, and it is decoded once as the variant the first present one
-/// names (else the variant without a marker, else the first).
-fn marked_serde(cx: &Cx<'_>, name: &syn::Ident, u: &Untagged) -> TokenStream {
-    let rt = &cx.rt;
-    let result = &cx.std.result;
-    let variants: Vec<_> = u.variants.iter().map(|(v, _)| ident(v)).collect();
-    let mut keys = Vec::new();
-    let mut properties = Vec::new();
-    let mut checks = Vec::new();
-    let mut fallback = variants.first().cloned();
-    for (variant, marker) in variants.iter().zip(marker_list(u)) {
-        match marker {
-            Some(m) => {
-                let key = format_ident!("key{}", keys.len());
-                checks.push(quote!(if !#key.is_absent() { raw.decode(Self::#variant) } else));
-                properties.push(m);
-                keys.push(key);
-            }
-            None => fallback = Some(variant.clone()),
-        }
-    }
+/// `Serialize` as the variant's value, and `Deserialize` that captures the
+/// object once, reads `properties` into `keys`, and decodes it as `dispatch`
+/// picks.
+fn probing_serde(
+    cx: &Cx<'_>,
+    name: &syn::Ident,
+    variants: &[syn::Ident],
+    keys: &[syn::Ident],
+    properties: &[&str],
+    dispatch: &TokenStream,
+) -> TokenStream {
+    let (rt, result) = (&cx.rt, &cx.std.result);
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
@@ -249,7 +233,7 @@ fn marked_serde(cx: &Cx<'_>, name: &syn::Ident, u: &Untagged) -> TokenStream {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 let raw = #rt::RawObject::deserialize(deserializer)?;
                 let [#(#keys),*] = raw.probe([#(#properties),*]);
-                let decoded = #(#checks)* { raw.decode(Self::#fallback) };
+                let decoded = #dispatch;
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::Lower;
-use crate::ir::{Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged, Variant};
+use crate::ir::{Extra, Field, Pick, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged, Variant};
 use crate::names::Scope;
 
 /// Turns every untagged union that has a telling property into a union on it.
@@ -94,34 +94,39 @@ fn object_variants<'t>(types: &'t Types, variants: &[(String, TypeRef)], own_fie
 /// variant but at most one has a property no other variant declares (a
 /// required one preferred).
 pub(super) fn mark_untagged(types: &mut Types) {
-    let marked: Vec<(String, Vec<Option<String>>)> = types
+    let marked: Vec<(String, Pick)> = types
         .iter()
         .filter_map(|(name, def)| match &def.kind {
-            TypeKind::Untagged(u) => Some((name.clone(), markers(types, u)?)),
+            TypeKind::Untagged(u) => Some((name.clone(), by_marker(types, u)?)),
             _ => None,
         })
         .collect();
-    for (name, markers) in marked {
+    for (name, pick) in marked {
         if let Some(TypeDef { kind: TypeKind::Untagged(u), .. }) = types.get_mut(&name) {
-            u.markers = markers;
+            u.pick = pick;
         }
     }
 }
 
-fn markers(types: &Types, u: &Untagged) -> Option<Vec<Option<String>>> {
+fn by_marker(types: &Types, u: &Untagged) -> Option<Pick> {
     // A nested union's own fields do not list its variants' properties, so
     // they cannot show that a property is declared by nothing else.
     let structs = object_variants(types, &u.variants, false)?;
     let declared_elsewhere = |i: usize, wire: &str| {
         structs.iter().enumerate().any(|(j, s)| j != i && s.fields.iter().any(|f| f.wire == wire))
     };
-    let markers: Vec<Option<String>> = structs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let unique = || s.fields.iter().filter(|f| !declared_elsewhere(i, &f.wire));
-            unique().find(|f| f.required).or_else(|| unique().next()).map(|f| f.wire.clone())
-        })
-        .collect();
-    (markers.iter().filter(|m| m.is_none()).count() <= 1).then_some(markers)
+    let mut markers = Vec::new();
+    let mut unmarked = Vec::new();
+    for (i, s) in structs.iter().enumerate() {
+        let unique = || s.fields.iter().filter(|f| !declared_elsewhere(i, &f.wire));
+        match unique().find(|f| f.required).or_else(|| unique().next()) {
+            Some(f) => markers.push((i, f.wire.clone())),
+            None => unmarked.push(i),
+        }
+    }
+    match unmarked[..] {
+        [] => Some(Pick::ByMarker { markers, fallback: 0 }),
+        [fallback] => Some(Pick::ByMarker { markers, fallback }),
+        _ => None,
+    }
 }

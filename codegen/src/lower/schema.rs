@@ -9,8 +9,8 @@ use super::view::{Kind, View};
 use super::{Lower, SchemaRef};
 use crate::diag::Pointer;
 use crate::ir::{
-    Accessor, DefinedAs, Enum, Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeKind, TypeRef, Union, Untagged,
-    Variant,
+    Accessor, DefinedAs, Enum, Extra, Field, Pick, Preset, PresetKind, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Untagged, Variant,
 };
 use crate::names::{self, Scope};
 
@@ -167,7 +167,7 @@ fn lower_untagged<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Poin
         };
         variants.push((scope.claim(&base), ty));
     }
-    TypeKind::Untagged(Untagged { variants, markers: Vec::new() })
+    TypeKind::Untagged(Untagged { variants, pick: Pick::InOrder })
 }
 
 fn primitive_variant_name(ty: &TypeRef) -> String {
