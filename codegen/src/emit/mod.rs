@@ -41,14 +41,14 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
     match part {
         Part::Models(range) => {
             let cx = Cx::new(api, options, api.types.keys().map(String::as_str), quote!());
-            let preamble = (range.start == 0).then(|| cx.preamble(options));
+            let preamble = (range.start == 0).then_some(&cx.preamble);
             let items = api.types.values().skip(range.start).take(range.len()).map(|def| cx.type_def(def));
             quote! { #preamble #(#items)* }
         }
         Part::Operations(range) => {
             let taken = api.operations.iter().flat_map(|op| [op.type_name.as_str(), op.response_name.as_str()]);
             let cx = Cx::new(api, options, taken, quote!(super::models::));
-            let preamble = (range.start == 0).then(|| cx.preamble(options));
+            let preamble = (range.start == 0).then_some(&cx.preamble);
             let items = operations::emit(&cx, range.clone());
             quote! { #preamble #items }
         }
@@ -112,6 +112,9 @@ pub(crate) struct Cx<'a> {
     pub api: &'a Api,
     /// The runtime, by its alias (or full path where the alias is taken).
     pub rt: TokenStream,
+    /// What the first part of a file starts with: the runtime's import
+    /// under its alias, if it has one.
+    pub preamble: TokenStream,
     /// Std items by their prelude names where the module leaves them free.
     pub std: Prelude,
     /// The path to the models from where the code is emitted (empty inside them).
@@ -170,26 +173,18 @@ impl<'a> Cx<'a> {
         models: TokenStream,
     ) -> Self {
         let taken: BTreeSet<&str> = defined.map(crate::names::unraw).collect();
-        let rt = if taken.contains(RUNTIME_ALIAS) {
-            runtime_path(options).into_token_stream()
-        } else {
-            ident(RUNTIME_ALIAS).into_token_stream()
-        };
-        Self { api, rt, std: Prelude::new(&taken), models }
-    }
-
-    /// The file's imports: the runtime under its alias.
-    fn preamble(&self, options: &EmitOptions) -> TokenStream {
         let path = runtime_path(options);
-        let rt = &self.rt;
-        if rt.to_string() == RUNTIME_ALIAS {
-            quote! {
-                #[allow(unused_imports)]
-                use #path as #rt;
-            }
+        let (rt, preamble) = if taken.contains(RUNTIME_ALIAS) {
+            (path.into_token_stream(), TokenStream::new())
         } else {
-            quote!()
-        }
+            let alias = ident(RUNTIME_ALIAS);
+            let import = quote! {
+                #[allow(unused_imports)]
+                use #path as #alias;
+            };
+            (alias.into_token_stream(), import)
+        };
+        Self { api, rt, preamble, std: Prelude::new(&taken), models }
     }
 }
 
