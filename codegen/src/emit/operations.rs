@@ -142,39 +142,16 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// The builder calls that make the request: literal path pieces and
-/// segments, query pairs, headers, then the body.
+/// The builder calls that make the request: path parameters (the runtime
+/// puts them into the template), query pairs, headers, then the body.
 fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
     let some = &cx.std.some;
     let mut steps = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        let literal = &rest[..open];
-        if !literal.is_empty() {
-            steps.push(quote!(r.path(#literal);));
-        }
-        let wire = &rest[open + 1..open + close];
-        match op.params.iter().find(|p| p.location == ParamIn::Path && p.wire == wire) {
-            Some(p) => {
-                let field = ident(&p.name);
-                steps.push(quote!(r.segment(#wire, &self.#field)?;));
-            }
-            None => {
-                let literal = &rest[open..=open + close];
-                steps.push(quote!(r.path(#literal);));
-            }
-        }
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        steps.push(quote!(r.path(#rest);));
-    }
-    for p in op.params.iter().filter(|p| p.location != ParamIn::Path) {
-        let field = ident(&p.name);
-        let wire = &p.wire;
+    for p in &op.params {
+        let (field, wire) = (ident(&p.name), &p.wire);
         let value = if p.required { quote!(#some(&self.#field)) } else { quote!(self.#field.as_ref()) };
         steps.push(match (p.location, &p.ty) {
+            (ParamIn::Path, _) => quote!(r.segment(#wire, &self.#field)?;),
             (ParamIn::Header, _) => quote!(r.header(#wire, #value)?;),
             (_, TypeRef::Vec(_)) => quote!(r.query_each(#wire, #value);),
             _ => quote!(r.query(#wire, #value);),

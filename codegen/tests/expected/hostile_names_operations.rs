@@ -17,7 +17,6 @@ impl rt::Operation for StringType {
     type Response = StringTypeResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/string");
         r.query("some", self.some.as_ref());
         Ok(r.build())
     }
@@ -62,7 +61,6 @@ impl rt::Operation for OkType {
     type Response = OkTypeResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/ok");
         r.json(Some(&self.body))?;
         Ok(r.build())
     }

@@ -47,9 +47,7 @@ impl rt::Operation for GetPart {
     type Response = GetPartResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/things/");
         r.segment("thingId", &self.thing_id)?;
-        r.path("/parts/");
         r.segment("partId", &self.part_id)?;
         r.query("expand", self.expand.as_ref());
         r.query_each("tags", self.tags.as_ref());
@@ -122,9 +120,7 @@ impl rt::Operation for ReplacePart {
     type Response = ReplacePartResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/things/");
         r.segment("thingId", &self.thing_id)?;
-        r.path("/parts/");
         r.segment("partId", &self.part_id)?;
         r.json(Some(&self.body))?;
         Ok(r.build())
@@ -175,9 +171,7 @@ impl rt::Operation for DeletePart {
     type Response = DeletePartResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/things/");
         r.segment("thingId", &self.thing_id)?;
-        r.path("/parts/");
         r.segment("partId", &self.part_id)?;
         Ok(r.build())
     }
@@ -220,7 +214,6 @@ impl rt::Operation for CreateThing {
     type Response = CreateThingResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/things");
         r.query("dryRun", self.dry_run.as_ref());
         r.query("mode", self.mode.as_ref());
         r.json(self.body.as_ref())?;

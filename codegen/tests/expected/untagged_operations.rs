@@ -21,7 +21,6 @@ impl rt::Operation for AddKey {
     type Response = AddKeyResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/keys");
         r.json(Some(&self.body))?;
         Ok(r.build())
     }

@@ -49,7 +49,6 @@ impl rt::Operation for ListApplications {
     type Response = ListApplicationsResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps");
         r.query("q", self.q.as_ref());
         r.query("after", self.after.as_ref());
         r.query("useOptimization", self.use_optimization.as_ref());
@@ -129,7 +128,6 @@ impl rt::Operation for CreateApplication {
     type Response = CreateApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps");
         r.query("activate", self.activate.as_ref());
         r.header("OktaAccessGateway-Agent", self.okta_access_gateway_agent.as_ref())?;
         r.json(Some(&self.body))?;
@@ -201,7 +199,6 @@ impl rt::Operation for GetApplication {
     type Response = GetApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         r.query("expand", self.expand.as_ref());
         Ok(r.build())
@@ -270,7 +267,6 @@ impl rt::Operation for ReplaceApplication {
     type Response = ReplaceApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         r.json(Some(&self.body))?;
         Ok(r.build())
@@ -337,7 +333,6 @@ impl rt::Operation for DeleteApplication {
     type Response = DeleteApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
         Ok(r.build())
     }
@@ -400,9 +395,7 @@ impl rt::Operation for ActivateApplication {
     type Response = ActivateApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
-        r.path("/lifecycle/activate");
         Ok(r.build())
     }
     fn decode_response(
@@ -464,9 +457,7 @@ impl rt::Operation for DeactivateApplication {
     type Response = DeactivateApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.path("/api/v1/apps/");
         r.segment("appId", &self.app_id)?;
-        r.path("/lifecycle/deactivate");
         Ok(r.build())
     }
     fn decode_response(

@@ -118,20 +118,27 @@ pub fn header_value(name: &'static str, value: String) -> Result<(&'static str, 
 /// Builds a [`Request`] step by step: what generated operations call, so each
 /// of them is a list of its parameters rather than code of its own.
 #[derive(Debug)]
-pub struct RequestBuilder(Request);
+pub struct RequestBuilder {
+    request: Request,
+    /// Path parameters, each already encoded as one segment.
+    segments: Vec<(&'static str, String)>,
+}
 
 impl RequestBuilder {
     /// An empty request for an operation.
     pub fn new(operation: &'static str, method: Method, template: &'static str) -> Self {
-        Self(Request {
-            operation,
-            method,
-            template,
-            path: String::new(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        })
+        Self {
+            request: Request {
+                operation,
+                method,
+                template,
+                path: String::new(),
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: None,
+            },
+            segments: Vec::new(),
+        }
     }
 
     /// An empty request for the operation `O`.
@@ -139,26 +146,23 @@ impl RequestBuilder {
         Self::new(O::OPERATION_ID, O::METHOD, O::PATH)
     }
 
-    /// Appends literal path text.
-    pub fn path(&mut self, literal: &str) -> &mut Self {
-        self.0.path.push_str(literal);
-        self
-    }
-
-    /// Appends a path parameter as one percent-encoded segment.
+    /// Sets the path parameter `name` (`{name}` in the template) to one
+    /// percent-encoded segment.
     pub fn segment<T: serde::Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
     ) -> Result<&mut Self, RequestError> {
-        push_segment(&mut self.0.path, name, &param_text(value))?;
+        let mut segment = String::new();
+        push_segment(&mut segment, name, &param_text(value))?;
+        self.segments.push((name, segment));
         Ok(self)
     }
 
     /// Adds a query pair when the value is set.
     pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) -> &mut Self {
         if let Some(value) = value {
-            self.0.query.push((name, param_text(value)));
+            self.request.query.push((name, param_text(value)));
         }
         self
     }
@@ -166,7 +170,7 @@ impl RequestBuilder {
     /// Adds one query pair per item (`tags=a&tags=b`) when the list is set.
     pub fn query_each<T: serde::Serialize>(&mut self, name: &'static str, values: Option<&Vec<T>>) -> &mut Self {
         for value in values.into_iter().flatten() {
-            self.0.query.push((name, param_text(value)));
+            self.request.query.push((name, param_text(value)));
         }
         self
     }
@@ -179,7 +183,7 @@ impl RequestBuilder {
     ) -> Result<&mut Self, RequestError> {
         if let Some(value) = value {
             let header = header_value(name, param_text(value))?;
-            self.0.headers.push(header);
+            self.request.headers.push(header);
         }
         Ok(self)
     }
@@ -187,22 +191,43 @@ impl RequestBuilder {
     /// Sets a JSON body when there is one.
     pub fn json<T: serde::Serialize>(&mut self, body: Option<&T>) -> Result<&mut Self, RequestError> {
         if let Some(body) = body {
-            self.0.body = Some(json_body(body)?);
+            self.request.body = Some(json_body(body)?);
         }
         Ok(self)
     }
 
     /// Sets a body of raw bytes when there is one.
     pub fn bytes(&mut self, body: Option<&Vec<u8>>) -> &mut Self {
-        self.0.body = body.cloned();
+        self.request.body = body.cloned();
         self
     }
 
-    /// The request; the builder is left empty.
+    /// The request, its path the template with each parameter set; a
+    /// placeholder with no parameter stays as written. The builder is left empty.
     pub fn build(&mut self) -> Request {
-        let empty = Self::new(self.0.operation, self.0.method, self.0.template);
-        std::mem::replace(self, empty).0
+        let empty = Self::new(self.request.operation, self.request.method, self.request.template);
+        let Self { mut request, segments } = std::mem::replace(self, empty);
+        request.path = expand(request.template, &segments);
+        request
     }
+}
+
+/// The path template with each `{name}` replaced by its segment.
+fn expand(template: &str, segments: &[(&'static str, String)]) -> String {
+    let mut path = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|i| open + i) else { break };
+        let name = &rest[open + 1..close];
+        path.push_str(&rest[..open]);
+        match segments.iter().find(|(n, _)| *n == name) {
+            Some((_, segment)) => path.push_str(segment),
+            None => path.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    path
 }
 
 /// The text of a parameter value of a structured type: a JSON string as its
@@ -249,6 +274,17 @@ mod tests {
         assert_eq!(push_segment(&mut path, "appId", ""), Err(RequestError::EmptyPathParameter("appId")));
         assert_eq!(push_segment(&mut path, "appId", ".."), Err(RequestError::DotSegment("appId")));
         assert_eq!(push_segment(&mut path, "appId", "."), Err(RequestError::DotSegment("appId")));
+    }
+
+    #[test]
+    fn the_path_is_the_template_with_its_parameters_set() {
+        let mut r = RequestBuilder::new("op", Method::Get, "/a/{second}/b/{first}/{unknown}");
+        r.segment("first", "1 1").expect("valid");
+        r.segment("second", &2).expect("valid");
+        assert_eq!(r.build().path, "/a/2/b/1%201/{unknown}");
+        // Built again, the builder has forgotten the parameters.
+        assert_eq!(r.build().path, "/a/{second}/b/{first}/{unknown}");
+        assert_eq!(RequestBuilder::new("op", Method::Get, "/plain").build().path, "/plain");
     }
 
     #[test]
