@@ -104,42 +104,29 @@ pub fn generate_spec(openapi: &openapiv3::OpenAPI, options: &Options) -> Result<
 /// Emits and prints the parts of both files on every core, and returns them
 /// in file order: the result does not depend on the number of threads.
 fn emit_parts(api: &ir::Api, options: &EmitOptions) -> Result<Vec<(emit::Part, String)>, print::PrintError> {
-    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     // Several parts per worker, so that no worker is left with a long tail.
     let parts = emit::parts(api, 4 * workers);
     let next = AtomicUsize::new(0);
-    let printed: Mutex<Vec<Option<Result<String, print::PrintError>>>> =
-        Mutex::new((0..parts.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers.min(parts.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(part) = parts.get(i) else { break };
-                    let what = match part {
-                        emit::Part::Models(_) => "models",
-                        emit::Part::Operations(_) => "operations",
-                    };
-                    let text = print::print_items(emit::part(api, part, options), what);
-                    if let Ok(mut printed) = printed.lock() {
-                        printed[i] = Some(text);
-                    }
-                }
-            });
+    // Each worker takes the next part until none is left, and returns what it
+    // printed with the parts' positions.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = parts.get(i) else { return done };
+            done.push((i, print::print_items(emit::part(api, part, options), part.file())));
         }
+    };
+    let mut printed: Vec<(usize, Result<String, print::PrintError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(parts.len())).map(|_| scope.spawn(work)).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
-    let printed = printed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    parts
-        .into_iter()
-        .zip(printed)
-        .map(|(part, text)| {
-            let text = text.unwrap_or_else(|| {
-                Err(print::PrintError { what: format!("{part:?}"), message: "its thread panicked".to_owned() })
-            })?;
-            Ok((part, text))
-        })
-        .collect()
+    if printed.len() != parts.len() {
+        return Err(print::PrintError { what: "a part".to_owned(), message: "its thread panicked".to_owned() });
+    }
+    printed.sort_by_key(|(i, _)| *i);
+    parts.into_iter().zip(printed).map(|(part, (_, text))| Ok((part, text?))).collect()
 }

@@ -36,6 +36,16 @@ pub enum Part {
     Operations(Range<usize>),
 }
 
+impl Part {
+    /// The file the part belongs to.
+    pub fn file(&self) -> &'static str {
+        match self {
+            Part::Models(_) => "models",
+            Part::Operations(_) => "operations",
+        }
+    }
+}
+
 /// One part; the first part of a file starts with the file's imports.
 pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
     match part {
