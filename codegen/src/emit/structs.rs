@@ -142,11 +142,12 @@ fn constructor(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             None => continue,
         });
     }
-    // Properties the spec does not declare but a fixed value names.
+    // Properties the spec does not declare but a fixed value names (lowering
+    // makes these only for a struct that keeps undeclared properties).
     let map_inserts: Vec<TokenStream> = s
         .presets
         .iter()
-        .filter(|p| p.kind == PresetKind::Extra && matches!(s.extra, Extra::Keep))
+        .filter(|p| p.kind == PresetKind::Extra)
         .map(|Preset { wire, value, .. }| quote!((#wire.to_owned(), ::serde_json::Value::String(#value.to_owned()))))
         .collect();
     let extra = (!map_inserts.is_empty()).then(|| {
