@@ -53,3 +53,61 @@ fn unions_without_a_discriminator_pick_by_what_the_object_has() {
     let scalar: Scalar = okta_apps::from_str("5").expect("decodes");
     assert!(matches!(scalar, Scalar::Integer(5)), "{scalar:?}");
 }
+
+/// Decodes `text` as `T`, checks it re-encodes to the same JSON value, and
+/// gives the value.
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> T {
+    let value: T = okta_apps::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let again = serde_json::to_value(&value).expect("encodes");
+    assert_eq!(again, serde_json::from_str::<serde_json::Value>(text).expect("json"), "{text}");
+    value
+}
+
+#[test]
+fn a_null_anywhere_in_a_generated_object_is_read_and_given_back() {
+    use expected::additional_properties::models::{Closed, Holder, Open, TypedExtra};
+    use expected::discriminator_mapping::models::{Cat, Pet};
+    use expected::nullable_optional::models::Thing;
+
+    // Keeping, typed and closed structs alike; required, nested and secret fields too.
+    let open: Open = round_trip(r#"{"a":null,"b":null}"#);
+    assert_eq!(open.a, None);
+    let closed: Closed = round_trip(r#"{"a":null}"#);
+    assert_eq!(closed.a, None);
+    let typed: TypedExtra = round_trip(r#"{"a":null,"n":1,"m":null}"#);
+    assert_eq!((typed.a, typed.additional_properties.len()), (None, 1));
+    let holder: Holder = round_trip(r#"{"flags":null,"nested":{"k":{"x":null}},"anything":null}"#);
+    assert!(holder.flags.is_none() && holder.anything.is_none());
+    // Members of typed maps too: absent from the map, written back.
+    let holder: Holder = round_trip(r#"{"flags":{"on":true,"off":null},"nested":{"k":null}}"#);
+    assert_eq!(holder.flags.as_ref().map(|f| f.len()), Some(1));
+    let thing: Thing =
+        round_trip(r#"{"id":null,"name":null,"count":null,"note":null,"plain":{"value":null},"secret":null}"#);
+    assert_eq!(thing.note, Some(okta_apps::Nullable::Null), "nullable fields keep their own null");
+    assert!(thing.plain.is_some_and(|c| c.value.is_none()));
+
+    // Union members too; a null discriminator is the unknown variant, whole.
+    let pet: Pet = round_trip(r#"{"kind":"kitten","name":null,"lives":null}"#);
+    assert!(matches!(pet, Pet::Cat(Cat { lives: None, .. })), "{pet:?}");
+    let pet: Pet = round_trip(r#"{"kind":null,"name":null,"lives":3}"#);
+    assert_eq!(pet.variant_name(), "Unknown");
+
+    // What the caller sets is written instead of the null.
+    let mut open: Open = okta_apps::from_str(r#"{"a":null}"#).expect("decodes");
+    open.a = Some("set".to_owned());
+    assert_eq!(serde_json::to_string(&open).expect("encodes"), r#"{"a":"set"}"#);
+
+    // A null item of a typed array, or a wrong type, stays a located error.
+    let err = okta_apps::from_str::<Holder>(r#"{"flags":{"on":"yes"}}"#).expect_err("wrong type in a typed map");
+    assert_eq!(err.path(), "flags.on", "{err}");
+    let err = okta_apps::from_str::<expected::recursive::models::Node>(r#"{"children":[{},null]}"#)
+        .expect_err("null item of a typed array");
+    assert_eq!(err.path(), "children[1]", "{err}");
+    let err = okta_apps::from_str::<Thing>(r#"{"plain":{"value":7}}"#).expect_err("wrong type");
+    assert_eq!(err.path(), "plain.value", "{err}");
+
+    // The report names each null the spec does not allow.
+    let thing = serde_json::json!({"id": null, "note": null, "plain": {"value": null}});
+    let paths = okta_apps::runtime::nulls_outside_spec::<Thing>(&thing).expect("decodes");
+    assert_eq!(paths, ["id", "plain.value"]);
+}

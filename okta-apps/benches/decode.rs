@@ -9,14 +9,26 @@ use serde_json::Value;
 
 #[path = "../tests/common/fixtures.rs"]
 mod fixtures;
+#[path = "../tests/common/nulls.rs"]
+mod nulls;
 
-/// A page of 200 apps, cycling through the fixture payloads with unique ids.
+/// A page of 200 apps, cycling through the fixture payloads with unique ids,
+/// each with three members set to `null` as real orgs send them (most where
+/// the spec does not allow one).
 fn page() -> Vec<u8> {
     let apps = fixtures::apps();
     let page: Vec<Value> = (0..200)
         .map(|i| {
             let mut app = apps[i % apps.len()].clone();
             app["id"] = Value::from(format!("0oa{i:017}"));
+            let members = nulls::members(&app);
+            for k in 1..=3 {
+                // Members past the first few, so the variant stays the same.
+                let pointer = &members[(i * 7 + k * 13) % members.len()];
+                if !matches!(pointer.as_str(), "/id" | "/name" | "/signOnMode") {
+                    app = nulls::with_null(&app, pointer);
+                }
+            }
             app
         })
         .collect();

@@ -1,8 +1,12 @@
 //! Checks every Application in the examples of an OpenAPI file: each decodes
 //! to the variant its `name` and `signOnMode` call for and re-encodes to the
-//! same JSON. `cargo xtask roundtrip SPEC` runs it;
+//! same JSON, and so does each copy of it with one object member set to
+//! `null`, as real servers send them. It lists where the examples themselves
+//! have a `null` the spec does not mark nullable, so the spec can say so.
+//! `cargo xtask roundtrip SPEC` runs it;
 //! `cargo run -p okta-apps --example roundtrip -- SPEC` does too.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -75,6 +79,25 @@ fn check_app(app: &Value) -> Result<&'static str> {
     Ok(expected)
 }
 
+#[path = "../tests/common/nulls.rs"]
+mod nulls;
+
+/// Checks each copy of `app` with one member set to `null`; gives how many
+/// were checked, and the failures.
+fn check_nulled(app: &Value) -> (usize, Vec<String>) {
+    let mut failures = Vec::new();
+    let pointers = nulls::members(app);
+    for pointer in &pointers {
+        let changed = nulls::with_null(app, pointer);
+        match okta_apps::from_value::<Application>(&changed) {
+            Ok(decoded) if serde_json::to_value(&decoded).ok().as_ref() == Some(&changed) => {}
+            Ok(_) => failures.push(format!("{pointer} set to null: re-encoding changed the payload")),
+            Err(e) => failures.push(format!("{pointer} set to null: {e}")),
+        }
+    }
+    (pointers.len(), failures)
+}
+
 /// Runs the check over `components/examples` of the spec at `path`; returns
 /// how many apps were checked.
 fn run(path: &Path) -> Result<usize> {
@@ -86,7 +109,9 @@ fn run(path: &Path) -> Result<usize> {
         .and_then(Value::as_object)
         .context("the spec has no components/examples")?;
     let mut checked = 0;
+    let mut nulled = 0;
     let mut failures = Vec::new();
+    let mut outside_spec = BTreeSet::new();
     for (name, example) in examples {
         let Some(value) = example.get("value") else { continue };
         let apps: Vec<(String, &Value)> = match value {
@@ -107,6 +132,12 @@ fn run(path: &Path) -> Result<usize> {
                 }
                 Err(e) => failures.push(format!("{label}: {e:#}")),
             }
+            let (count, nulled_failures) = check_nulled(app);
+            nulled += count;
+            failures.extend(nulled_failures.into_iter().map(|f| format!("{label}: {f}")));
+            if let Ok(paths) = okta_apps::runtime::nulls_outside_spec::<Application>(app) {
+                outside_spec.extend(paths);
+            }
         }
     }
     if !failures.is_empty() {
@@ -116,6 +147,15 @@ fn run(path: &Path) -> Result<usize> {
         bail!("no Application examples found in {}", path.display());
     }
     println!("{checked} apps decoded to the right variant and re-encoded exactly");
+    println!("{nulled} copies of them, each with one object member set to null, re-encoded exactly");
+    if outside_spec.is_empty() {
+        println!("every null in the examples is where the spec allows one");
+    } else {
+        println!("nulls where the spec does not mark the property nullable (kept all the same):");
+        for path in &outside_spec {
+            println!("  {path}");
+        }
+    }
     Ok(checked)
 }
 

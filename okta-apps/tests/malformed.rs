@@ -54,10 +54,11 @@ fn trailing_garbage_is_an_error() {
 }
 
 #[test]
-fn null_where_the_spec_does_not_allow_it_is_an_error_not_a_loss() {
-    let app = r#"{"name":"bookmark","label":"a","signOnMode":"BOOKMARK","settings":{"app":{"url":null}}}"#;
-    let err = okta_apps::from_str::<Application>(app).expect_err("null url");
-    assert_eq!(err.path(), "settings.app.url", "{err}");
+fn a_null_item_of_a_typed_array_is_an_error_naming_it() {
+    let app = r#"{"name":"oidc_client","label":"a","signOnMode":"OPENID_CONNECT",
+                  "settings":{"oauthClient":{"redirect_uris":["https://a.example.com/cb",null]}}}"#;
+    let err = okta_apps::from_str::<Application>(app).expect_err("null item");
+    assert_eq!(err.path(), "settings.oauthClient.redirect_uris[1]", "{err}");
     assert!(err.message().contains("null"), "{err}");
 }
 

@@ -240,7 +240,7 @@ impl Cx<'_> {
             }
             TypeRef::Map(inner) => {
                 let inner = self.ty(inner);
-                quote!(::std::collections::BTreeMap<#string, #inner>)
+                quote!(#rt::Map<#inner>)
             }
         }
     }

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeRef};
-use crate::lower::EXTRA_FIELD;
+use crate::lower::{EXTRA_FIELD, NULLS_FIELD};
 
 /// Constructors with more arguments than this get clippy's lint allowed.
 const CLIPPY_MAX_ARGS: usize = 7;
@@ -27,12 +27,21 @@ pub(super) fn emit(cx: &Cx<'_>, def: &TypeDef, s: &Struct, docs: TokenStream) ->
         Extra::Typed(ty) => {
             let extra = ident(EXTRA_FIELD);
             let ty = cx.ty(ty);
+            let rt = &cx.rt;
             quote! {
                 /// Further properties, each of the type the spec gives.
-                pub #extra: ::std::collections::BTreeMap<#string, #ty>,
+                pub #extra: #rt::Map<#ty>,
             }
         }
-        Extra::Deny => quote!(),
+        Extra::Deny => {
+            let nulls = ident(NULLS_FIELD);
+            let rt = &cx.rt;
+            quote! {
+                /// The `null`s sent where a field's type takes none, by wire name:
+                /// written back in their place unless the field is set.
+                pub #nulls: #rt::object::Nulls,
+            }
+        }
     };
     let needs_new = s.fields.iter().any(|f| f.required && !f.read_only) || !s.presets.is_empty();
     let default = if needs_new { quote!() } else { quote!(#default,) };
@@ -91,21 +100,23 @@ fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
 }
 
 /// `Serialize` and `Deserialize`, written by the runtime's macro from the
-/// fields and their wire names: a `null` is accepted only by a `Nullable`
-/// field, never silently turned into "absent".
+/// fields and their wire names and where the struct keeps what they do not
+/// hold: undeclared properties, and the `null`s the runtime reads for any
+/// field whose type takes none (never turned into "absent").
 fn serde_impls(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| {
         let (field, wire) = (ident(&f.name), &f.wire);
-        quote!(#field = #wire,)
+        quote!(#field = #wire)
     });
-    let other = (!matches!(s.extra, Extra::Deny)).then(|| {
-        let extra = ident(EXTRA_FIELD);
-        quote!(..#extra)
-    });
+    let (extra, nulls) = (ident(EXTRA_FIELD), ident(NULLS_FIELD));
+    let body = match s.extra {
+        Extra::Keep | Extra::Typed(_) => quote!(#(#fields,)* ..#extra),
+        Extra::Deny => quote!(#(#fields),*; nulls = #nulls),
+    };
     quote! {
-        #rt::object_impls!(#name { #(#fields)* #other });
+        #rt::object_impls!(#name { #body });
     }
 }
 

@@ -20,7 +20,7 @@ use crate::names::Scope;
 
 use view::View;
 
-pub use schema::EXTRA_FIELD;
+pub use schema::{EXTRA_FIELD, NULLS_FIELD};
 
 /// Lowers a document; the diagnostics say what was tolerated or is wrong.
 pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {

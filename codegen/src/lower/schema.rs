@@ -17,6 +17,10 @@ use crate::names::{self, Scope};
 /// The catch-all field every keeping struct has.
 pub const EXTRA_FIELD: &str = "additional_properties";
 
+/// Where a struct whose undeclared properties are typed or forbidden keeps
+/// the `null`s its other fields cannot hold.
+pub const NULLS_FIELD: &str = "nulls";
+
 /// Decides, before any struct is lowered, which fixed values each union
 /// member's constructor sets.
 pub(super) fn plan_presets(cx: &mut Lower<'_>) {
@@ -253,7 +257,7 @@ fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Pointe
             cx.diags.warn(at, "required-unknown", format!("`{r}` is required but not a property; ignored"));
         }
     }
-    let mut scope = Scope::with_reserved(&[EXTRA_FIELD]);
+    let mut scope = Scope::with_reserved(&[EXTRA_FIELD, NULLS_FIELD]);
     let mut fields = Vec::new();
     for (wire, raw) in parts.fields {
         let hint = format!("{name}{}", names::type_name(&wire));
@@ -496,7 +500,7 @@ pub(super) fn insert_unknown(
     match own.fields.iter_mut().find(|f| f.wire == property) {
         Some(f) => f.nullable = true,
         None => {
-            let mut scope = Scope::with_reserved(&[EXTRA_FIELD]);
+            let mut scope = Scope::with_reserved(&[EXTRA_FIELD, NULLS_FIELD]);
             for f in &own.fields {
                 scope.claim(&f.name);
             }

@@ -9,8 +9,11 @@ use ::okta_apps::runtime as rt;
 pub struct Closed {
     /// `a`.
     pub a: Option<String>,
+    /// The `null`s sent where a field's type takes none, by wire name:
+    /// written back in their place unless the field is set.
+    pub nulls: rt::object::Nulls,
 }
-rt::object_impls!(Closed { a = "a", });
+rt::object_impls!(Closed { a = "a"; nulls = nulls });
 /// From `#/components/schemas/Holder`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Holder {
@@ -19,11 +22,11 @@ pub struct Holder {
     /// `freeForm`.
     pub free_form: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// `flags`.
-    pub flags: Option<::std::collections::BTreeMap<String, bool>>,
+    pub flags: Option<rt::Map<bool>>,
     /// `nested`.
     ///
     /// See [`HolderNestedValue`].
-    pub nested: Option<::std::collections::BTreeMap<String, HolderNestedValue>>,
+    pub nested: Option<rt::Map<HolderNestedValue>>,
     /// `emptySchema`.
     pub empty_schema: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties the spec does not list, kept as sent.
@@ -61,6 +64,6 @@ pub struct TypedExtra {
     /// `a`.
     pub a: Option<String>,
     /// Further properties, each of the type the spec gives.
-    pub additional_properties: ::std::collections::BTreeMap<String, i64>,
+    pub additional_properties: rt::Map<i64>,
 }
 rt::object_impls!(TypedExtra { a = "a", ..additional_properties });

@@ -23,7 +23,7 @@ pub struct B {
     /// `byName`.
     ///
     /// See [`B`].
-    pub by_name: Option<::std::collections::BTreeMap<String, B>>,
+    pub by_name: Option<rt::Map<B>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

@@ -1402,7 +1402,7 @@ pub struct ApplicationVisibility {
     /// Map from app link name to whether that link is shown on the End-User Dashboard.
     ///
     /// Sent as `appLinks`.
-    pub app_links: Option<::std::collections::BTreeMap<String, bool>>,
+    pub app_links: Option<rt::Map<bool>>,
     /// Sign the user in to the app automatically after Okta sign-in.
     ///
     /// Sent as `autoLaunch`.

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use super::object::strict;
 use super::raw::strip_position;
 
 /// A payload that does not decode: where (`[3].settings.app.url`, `.` for the
@@ -89,4 +90,104 @@ pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, D
         return Ok(decoded);
     }
     serde_path_to_error::deserialize(value).map_err(|e| DecodeError::new(e.path(), e.inner()))
+}
+
+/// The JSON paths (as [`DecodeError::path`] writes them) where `value` has a
+/// `null` that decoding as `T` accepts only by the lenient rule: properties
+/// the spec does not mark nullable. Each one is a place where the spec could
+/// say `nullable: true`; decoding keeps them either way.
+///
+/// ```
+/// use okta_apps::models::Application;
+/// let app = serde_json::json!({"name": "bookmark", "signOnMode": "BOOKMARK", "label": null,
+///     "settings": {"app": {"url": "https://wiki.example.com"}, "notes": null}});
+/// let paths = okta_apps::runtime::nulls_outside_spec::<Application>(&app)?;
+/// assert_eq!(paths, ["label", "settings.notes"]);
+/// # Ok::<(), okta_apps::DecodeError>(())
+/// ```
+///
+/// Fails, as [`from_value`] does, when `value` does not decode at all.
+pub fn nulls_outside_spec<T: DeserializeOwned>(value: &serde_json::Value) -> Result<Vec<String>, DecodeError> {
+    let mut nulls = Vec::new();
+    null_members(value, &mut String::new(), &mut Vec::new(), &mut nulls);
+    let mut work = value.clone();
+    let mut found = Vec::new();
+    loop {
+        // Strict decoding stops at the first such `null` and names its path;
+        // it is removed (absent is always allowed) and decoding goes on.
+        let err = match strict::with(|| from_value::<T>(&work)) {
+            Ok(_) => return Ok(found),
+            Err(err) => err,
+        };
+        let at = nulls.iter().position(|(path, _)| *path == err.path);
+        match at {
+            Some(at) if err.message.contains(strict::NOT_NULLABLE) => {
+                let (path, location) = nulls.swap_remove(at);
+                remove(&mut work, &location);
+                found.push(path);
+            }
+            // Not a `null` of the payload: a real decode error, or a union
+            // that tried its variants in turn and hid which `null` it met.
+            _ => return from_value::<T>(value).map(|_| found),
+        }
+    }
+}
+
+/// One step into a JSON value.
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Every object member of `value` that is `null`, with its path.
+fn null_members(value: &serde_json::Value, path: &mut String, at: &mut Vec<Step>, out: &mut Vec<(String, Vec<Step>)>) {
+    let len = path.len();
+    match value {
+        serde_json::Value::Object(members) => {
+            for (key, member) in members {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                at.push(Step::Key(key.clone()));
+                if member.is_null() {
+                    out.push((path.clone(), at.clone()));
+                } else {
+                    null_members(member, path, at, out);
+                }
+                at.pop();
+                path.truncate(len);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                at.push(Step::Index(i));
+                null_members(item, path, at, out);
+                at.pop();
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Removes the object member at `location`.
+fn remove(value: &mut serde_json::Value, location: &[Step]) {
+    let Some((last, parents)) = location.split_last() else { return };
+    let mut node = value;
+    for step in parents {
+        let next = match step {
+            Step::Key(k) => node.get_mut(k.as_str()),
+            Step::Index(i) => node.get_mut(*i),
+        };
+        match next {
+            Some(next) => node = next,
+            None => return,
+        }
+    }
+    if let (Step::Key(k), Some(members)) = (last, node.as_object_mut()) {
+        members.remove(k);
+    }
 }

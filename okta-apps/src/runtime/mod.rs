@@ -4,6 +4,7 @@
 //! path of a bad value.
 
 mod decode;
+mod map;
 mod nullable;
 pub mod object;
 mod operation;
@@ -15,7 +16,8 @@ mod timestamp;
 
 #[doc(inline)]
 pub use crate::{object_impls, string_enum_impls};
-pub use decode::{DecodeError, from_slice, from_str, from_value};
+pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec};
+pub use map::Map;
 pub use nullable::Nullable;
 pub use operation::{Operation, RawResponse, error_body};
 pub use raw::{Probed, RawObject, UnionError};

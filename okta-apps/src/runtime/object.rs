@@ -10,11 +10,16 @@
 //! The rules, for every model:
 //! - every declared property is optional on the wire: absent stays `None`;
 //! - a declared property present twice is an error;
-//! - a `null` is read by the field's type, so only `Nullable` fields accept it;
+//! - any property may be `null`, whatever the spec says, because real servers
+//!   send `null` for settings they have no value for: a type that takes `null`
+//!   (`Nullable`, any JSON) reads it; for any other the field stays `None` and
+//!   the `null` is kept beside the fields ([`KeepNulls`]), to be written back
+//!   in its place unless the caller sets the field;
 //! - an undeclared property is kept (or, where the spec forbids any, an error);
-//! - on encode, `None` fields are left out, declared ones come first in
-//!   declaration order, then the kept ones; a kept property that has the name
-//!   of a declared one is left out, since the field is where that value lives.
+//! - on encode, `None` fields are left out (or written as the `null` that was
+//!   sent), declared ones come first in declaration order, then the kept ones;
+//!   a kept property that has the name of a declared one is left out, since
+//!   the field is where that value lives.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -130,11 +135,59 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
-/// Reads a declared property: present means `Some`, and the value must be a
-/// `T` (a `null` only where `T` is `Nullable`).
-pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(field: &mut Option<T>, map: &mut A) -> Result<(), A::Error> {
-    *field = Some(map.next_value()?);
+/// Reads a declared property: a value must be a `T`; a `null` is read by `T`
+/// where it takes one, and kept in `nulls` (the field staying `None`) where
+/// it does not.
+pub fn read<'de, A, T, K>(field: &mut Option<T>, key: &'static str, nulls: &mut K, map: &mut A) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+    K: KeepNulls + ?Sized,
+{
+    *field = match map.next_value_seed(NullOr(PhantomData))? {
+        Some(value) => Some(value),
+        None => {
+            nulls.keep_null(key);
+            None
+        }
+    };
     Ok(())
+}
+
+/// Reads a value of `T`, or a `null` that `T` does not take as `None`. The
+/// check of strict decoding runs here, inside the value, so that its error
+/// names the property.
+pub(crate) struct NullOr<T>(pub(crate) PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for NullOr<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for NullOr<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        match T::deserialize(NullDeserializer) {
+            Ok(value) => Ok(Some(value)),
+            Err(NotNull) => strict::check().map(|()| None),
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
+    }
 }
 
 /// Skips a value: what `read_field` does with an index it does not have,
@@ -143,15 +196,18 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
 }
 
-/// Reads an undeclared property into the map that keeps them (any JSON
-/// value, or the type the spec gives to further properties).
-pub fn read_other<'de, A: MapAccess<'de>, M: OtherProperties>(
-    other: &mut M,
-    key: String,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    other.insert(key, value);
+/// Reads an undeclared property into the map that keeps them (as JSON, or
+/// of the type the spec gives to further properties); a `null` that type does
+/// not take is kept there as a `null`.
+pub fn read_other<'de, A, M>(other: &mut M, key: String, map: &mut A) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    M: OtherProperties,
+{
+    match map.next_value_seed(NullOr::<M::Value>(PhantomData))? {
+        Some(value) => other.insert(key, value),
+        None => other.keep_null(&key),
+    }
     Ok(())
 }
 
@@ -160,12 +216,16 @@ pub fn deny_other<'de, A: MapAccess<'de>, T: Object>(key: String, _: &mut A) -> 
     Err(de::Error::unknown_field(&key, T::FIELDS))
 }
 
-/// Where a model keeps the properties it does not declare.
-pub trait OtherProperties {
+/// Where a model keeps the properties it does not declare, and the `null`s
+/// sent where a type takes none (for its declared properties too: a
+/// [`KeepNulls`]).
+pub trait OtherProperties: KeepNulls {
     /// The type of each value.
-    type Value: DeserializeOwned;
+    type Value: DeserializeOwned + Serialize;
     /// Keeps one (the last of a repeated name wins).
     fn insert(&mut self, key: String, value: Self::Value);
+    /// What it keeps, in order: a value, or `None` for a kept `null`.
+    fn entries(&self) -> impl Iterator<Item = (&str, Option<&Self::Value>)>;
 }
 
 impl OtherProperties for serde_json::Map<String, serde_json::Value> {
@@ -174,14 +234,162 @@ impl OtherProperties for serde_json::Map<String, serde_json::Value> {
     fn insert(&mut self, key: String, value: serde_json::Value) {
         serde_json::Map::insert(self, key, value);
     }
+
+    fn entries(&self) -> impl Iterator<Item = (&str, Option<&serde_json::Value>)> {
+        self.iter().map(|(k, v)| (k.as_str(), Some(v)))
+    }
 }
 
-impl<V: DeserializeOwned> OtherProperties for std::collections::BTreeMap<String, V> {
-    type Value = V;
+/// Where a model keeps the `null`s sent for properties whose type does not
+/// take `null`, so that they go back as they came.
+pub trait KeepNulls {
+    /// Keeps a `null` sent for `key`.
+    fn keep_null(&mut self, key: &str);
+    /// Whether a `null` was kept for `key`.
+    fn is_null(&self, key: &str) -> bool;
+}
 
-    fn insert(&mut self, key: String, value: V) {
-        std::collections::BTreeMap::insert(self, key, value);
+/// A model that keeps its undeclared properties as JSON keeps these `null`s
+/// among them: the map holds what the typed fields do not.
+impl KeepNulls for serde_json::Map<String, serde_json::Value> {
+    fn keep_null(&mut self, key: &str) {
+        self.insert(key.to_owned(), serde_json::Value::Null);
     }
+
+    fn is_null(&self, key: &str) -> bool {
+        !self.is_empty() && matches!(self.get(key), Some(serde_json::Value::Null))
+    }
+}
+
+/// The `null`s kept by a model that allows no undeclared property (and so
+/// has no map to keep them in), or by a typed [`Map`](super::Map), by name.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Nulls(Vec<String>);
+
+impl Nulls {
+    /// The wire names, in the order they were read.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    /// Forgets the `null` kept for `key`, so nothing is written for an unset field.
+    pub fn remove(&mut self, key: &str) {
+        self.0.retain(|k| k != key);
+    }
+}
+
+impl KeepNulls for Nulls {
+    fn keep_null(&mut self, key: &str) {
+        if !self.is_null(key) {
+            self.0.push(key.to_owned());
+        }
+    }
+
+    fn is_null(&self, key: &str) -> bool {
+        self.0.iter().any(|k| k == key)
+    }
+}
+
+impl fmt::Debug for Nulls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(&self.0).finish()
+    }
+}
+
+/// Whether `null` is a value of `T`: probed without a JSON parser, by
+/// offering `T` a `null` and seeing whether it takes it.
+struct NullDeserializer;
+
+/// `T` does not take `null`. Carries nothing, so probing allocates nothing.
+#[derive(Debug)]
+struct NotNull;
+
+impl fmt::Display for NotNull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not null")
+    }
+}
+
+impl std::error::Error for NotNull {}
+
+impl de::Error for NotNull {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        NotNull
+    }
+}
+
+impl<'de> Deserializer<'de> for NullDeserializer {
+    type Error = NotNull;
+
+    /// A type that takes any JSON (`serde_json::Value`) takes `null`.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotNull> {
+        visitor.visit_unit()
+    }
+
+    /// So does an optional one (`Nullable`).
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotNull> {
+        visitor.visit_none()
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotNull> {
+        visitor.visit_unit()
+    }
+
+    // Any other type is refused, whatever its visitor would make of a unit:
+    // a JSON map's makes it empty, which would turn `null` into `{}`.
+    refuse! {
+        deserialize_bool() deserialize_i8() deserialize_i16() deserialize_i32() deserialize_i64()
+        deserialize_i128() deserialize_u8() deserialize_u16() deserialize_u32() deserialize_u64()
+        deserialize_u128() deserialize_f32() deserialize_f64() deserialize_char() deserialize_str()
+        deserialize_string() deserialize_bytes() deserialize_byte_buf() deserialize_seq()
+        deserialize_map() deserialize_identifier() deserialize_ignored_any()
+        deserialize_unit_struct(&'static str) deserialize_newtype_struct(&'static str)
+        deserialize_tuple(usize) deserialize_tuple_struct(&'static str, usize)
+        deserialize_struct(&'static str, &'static [&'static str])
+        deserialize_enum(&'static str, &'static [&'static str])
+    }
+}
+
+/// `Deserializer` methods of [`NullDeserializer`] that refuse.
+macro_rules! refuse {
+    ($($method:ident($($arg:ty),*))*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $(_: $arg,)* _: V) -> Result<V::Value, NotNull> {
+                Err(NotNull)
+            }
+        )*
+    };
+}
+use refuse;
+
+/// Strict decoding, where a `null` the spec does not allow is an error again:
+/// how [`super::nulls_outside_spec`] finds where a payload has them.
+pub(crate) mod strict {
+    use std::cell::Cell;
+
+    thread_local! {
+        static STRICT: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `f` with strict decoding on this thread.
+    pub(crate) fn with<R>(f: impl FnOnce() -> R) -> R {
+        struct Reset(bool);
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                STRICT.with(|s| s.set(self.0));
+            }
+        }
+        let _reset = Reset(STRICT.with(|s| s.replace(true)));
+        f()
+    }
+
+    /// The error strict decoding gives for a `null` the spec does not allow.
+    pub(super) fn check<E: serde::de::Error>() -> Result<(), E> {
+        if STRICT.with(Cell::get) { Err(E::invalid_type(serde::de::Unexpected::Unit, &NOT_NULLABLE)) } else { Ok(()) }
+    }
+
+    /// What strict decoding expected instead of `null`.
+    pub(crate) const NOT_NULLABLE: &str = "a value (the spec does not mark this property nullable)";
 }
 
 /// Writes a model as a JSON object: declared properties, then the kept ones.
@@ -201,26 +409,32 @@ impl<M: SerializeMap> Writer<M> {
         Ok(Self { map: serializer.serialize_map(None)?, error: None })
     }
 
-    /// Writes a declared property, unless it is `None`.
-    pub fn field<T: Serialize>(&mut self, key: &'static str, field: &Option<T>) {
-        if let (None, Some(value)) = (&self.error, field) {
-            self.error = self.map.serialize_entry(key, value).err();
+    /// Writes a declared property: its value, or the `null` that was sent
+    /// for it, or nothing.
+    pub fn field<T: Serialize, K: KeepNulls + ?Sized>(&mut self, key: &'static str, field: &Option<T>, nulls: &K) {
+        if self.error.is_some() {
+            return;
+        }
+        match field {
+            Some(value) => self.error = self.map.serialize_entry(key, value).err(),
+            None if nulls.is_null(key) => self.error = self.map.serialize_entry(key, &()).err(),
+            None => {}
         }
     }
 
-    /// Writes the kept undeclared properties, leaving out any that has the
-    /// name of a declared one (`declared`).
-    pub fn other<'a, V: Serialize + 'a>(
-        &mut self,
-        other: impl IntoIterator<Item = (&'a String, &'a V)>,
-        declared: &[&str],
-    ) {
-        for (key, value) in other {
+    /// Writes the kept undeclared properties (and `null`s), leaving out any
+    /// that has the name of a declared one (`declared`): the field is where
+    /// that value lives, and a kept `null` of a field is written in its place.
+    pub fn other<O: OtherProperties>(&mut self, other: &O, declared: &[&str]) {
+        for (key, value) in other.entries() {
             if self.error.is_some() {
                 return;
             }
-            if !declared.contains(&key.as_str()) {
-                self.error = self.map.serialize_entry(key, value).err();
+            if !declared.contains(&key) {
+                self.error = match value {
+                    Some(value) => self.map.serialize_entry(key, value).err(),
+                    None => self.map.serialize_entry(key, &()).err(),
+                };
             }
         }
     }
@@ -235,9 +449,13 @@ impl<M: SerializeMap> Writer<M> {
 }
 
 /// Implements [`Object`], `Deserialize` and `Serialize` for a generated
-/// model: its fields with their wire names, in declaration order, and the
-/// field that keeps undeclared properties (`..other`; left out where the spec
-/// allows none).
+/// model: its fields with their wire names, in declaration order, and where
+/// it keeps what they do not hold:
+///
+/// - `..other`: a map of undeclared properties ([`OtherProperties`]: a
+///   `serde_json::Map`, or a [`Map`](super::Map) of the type the spec
+///   gives), which also keeps the `null`s sent for declared properties;
+/// - `; nulls = field`: no undeclared property allowed; the `null`s in a [`Nulls`].
 ///
 /// ```
 /// # use okta_apps::runtime::Nullable;
@@ -249,21 +467,24 @@ impl<M: SerializeMap> Writer<M> {
 /// }
 /// okta_apps::object_impls!(Link { href = "href", hints = "x-hints", ..other });
 ///
-/// let text = r#"{"href":"https://a.example","x-hints":null,"title":"A"}"#;
+/// // `hints` may be null by the spec; `href` is null anyway, and kept.
+/// let text = r#"{"href":null,"x-hints":null,"title":"A"}"#;
 /// let link: Link = serde_json::from_str(text)?;
-/// assert_eq!(link.hints, Some(Nullable::Null));
+/// assert_eq!((link.href.as_deref(), &link.hints), (None, &Some(Nullable::Null)));
 /// assert_eq!(serde_json::to_string(&link)?, text);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[macro_export]
 macro_rules! object_impls {
-    ($name:ident { $($field:ident = $wire:literal),* $(,)? }) => {
-        $crate::object_impls!(@impl $name { $($field = $wire),* });
-    };
     ($name:ident { $($field:ident = $wire:literal,)* ..$other:ident $(,)? }) => {
-        $crate::object_impls!(@impl $name { $($field = $wire),* } $other);
+        $crate::object_impls!(@impl $name { $($field = $wire),* } $other [$other] []);
     };
-    (@impl $name:ident { $($field:ident = $wire:literal),* } $($other:ident)?) => {
+    ($name:ident { $($field:ident = $wire:literal),* $(,)? ; nulls = $nulls:ident $(,)? }) => {
+        $crate::object_impls!(@impl $name { $($field = $wire),* } $nulls [] [$nulls]);
+    };
+    // `store` keeps the nulls of declared properties: the map of others, or
+    // a `Nulls` of its own.
+    (@impl $name:ident { $($field:ident = $wire:literal),* } $store:ident [$($other:ident)?] [$($nulls:ident)?]) => {
         impl $crate::runtime::object::Object for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];
@@ -271,7 +492,7 @@ macro_rules! object_impls {
             fn empty() -> Self {
                 Self {
                     $($field: ::std::option::Option::None,)*
-                    $($other: ::std::default::Default::default(),)?
+                    $store: ::std::default::Default::default(),
                 }
             }
 
@@ -285,7 +506,7 @@ macro_rules! object_impls {
                 enum Field { $($field),* }
                 $(
                     if index == Field::$field as usize {
-                        return $crate::runtime::object::read(&mut self.$field, map);
+                        return $crate::runtime::object::read(&mut self.$field, $wire, &mut self.$store, map);
                     }
                 )*
                 let _ = index;
@@ -297,7 +518,11 @@ macro_rules! object_impls {
                 key: ::std::string::String,
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
-                $crate::object_impls!(@read_other self key map $($other)?)
+                $(return $crate::runtime::object::read_other(&mut self.$other, key, map);)?
+                $(
+                    let _ = &self.$nulls;
+                    $crate::runtime::object::deny_other::<A, Self>(key, map)
+                )?
             }
         }
 
@@ -310,17 +535,11 @@ macro_rules! object_impls {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut object = $crate::runtime::object::Writer::new(serializer)?;
-                $(object.field($wire, &self.$field);)*
+                $(object.field($wire, &self.$field, &self.$store);)*
                 $(object.other(&self.$other, <Self as $crate::runtime::object::Object>::FIELDS);)?
                 object.end()
             }
         }
-    };
-    (@read_other $self:ident $key:ident $map:ident) => {
-        $crate::runtime::object::deny_other::<A, Self>($key, $map)
-    };
-    (@read_other $self:ident $key:ident $map:ident $other:ident) => {
-        $crate::runtime::object::read_other(&mut $self.$other, $key, $map)
     };
 }
 
@@ -344,17 +563,19 @@ mod tests {
     #[derive(Debug, Default, PartialEq)]
     struct Closed {
         a: Option<String>,
+        nulls: Nulls,
     }
 
-    crate::object_impls!(Closed { a = "a" });
+    crate::object_impls!(Closed { a = "a"; nulls = nulls });
 
-    /// No declared property; further ones of one type.
+    /// One declared property; further ones of one type.
     #[derive(Debug, Default, PartialEq)]
     struct Counts {
-        more: std::collections::BTreeMap<String, u32>,
+        total: Option<u32>,
+        more: crate::runtime::Map<u32>,
     }
 
-    crate::object_impls!(Counts { ..more });
+    crate::object_impls!(Counts { total = "total", ..more });
 
     fn decode(text: &str) -> Result<S, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
@@ -388,9 +609,68 @@ mod tests {
     }
 
     #[test]
-    fn null_where_not_nullable_is_an_error() {
-        let err = decode(r#"{"bee":null}"#).expect_err("null");
-        assert!(err.contains("null"), "{err}");
+    fn null_where_not_nullable_reads_as_unset_and_goes_back_in_its_place() {
+        let text = r#"{"a":"x","bee":null,"z":1}"#;
+        let mut s = decode(text).expect("decodes");
+        assert_eq!(s.b, None);
+        assert_eq!(serde_json::to_string(&s).expect("encodes"), text);
+        // A value the caller sets is written instead.
+        s.b = Some(2);
+        assert_eq!(serde_json::to_string(&s).expect("encodes"), r#"{"a":"x","bee":2,"z":1}"#);
+        // Absent stays absent.
+        assert_eq!(serde_json::to_string(&decode(r#"{"a":"x"}"#).expect("decodes")).expect("encodes"), r#"{"a":"x"}"#);
+    }
+
+    #[test]
+    fn strict_decoding_rejects_a_null_the_spec_does_not_allow() {
+        let err = strict::with(|| decode(r#"{"a":null,"bee":null}"#)).expect_err("strict");
+        assert!(err.contains(strict::NOT_NULLABLE), "{err}");
+        // Only on this call: the next one is lenient again.
+        assert!(decode(r#"{"bee":null}"#).is_ok());
+    }
+
+    #[test]
+    fn closed_and_typed_models_keep_nulls_of_their_own() {
+        let text = r#"{"a":null}"#;
+        let closed: Closed = serde_json::from_str(text).expect("decodes");
+        assert_eq!((closed.a.as_deref(), closed.nulls.iter().collect::<Vec<_>>()), (None, vec!["a"]));
+        assert_eq!(serde_json::to_string(&closed).expect("encodes"), text);
+        assert!(serde_json::from_str::<Closed>(r#"{"b":null}"#).is_err(), "still closed");
+
+        let text = r#"{"total":null,"x":1,"y":null}"#;
+        let mut counts: Counts = serde_json::from_str(text).expect("decodes");
+        assert_eq!((counts.total, counts.more.len()), (None, 1));
+        assert_eq!(serde_json::to_string(&counts).expect("encodes"), text);
+        // Values the caller sets win over the kept nulls.
+        counts.total = Some(3);
+        counts.more.insert("y".to_owned(), 2);
+        assert_eq!(serde_json::to_string(&counts).expect("encodes"), r#"{"total":3,"x":1,"y":2}"#);
+        counts.more.nulls_mut().remove("total");
+        counts.total = None;
+        assert_eq!(serde_json::to_string(&counts).expect("encodes"), r#"{"x":1,"y":2}"#);
+    }
+
+    #[test]
+    fn types_that_take_null_read_it_themselves() {
+        #[derive(Debug, Default, PartialEq)]
+        struct Any {
+            json: Option<serde_json::Value>,
+            other: serde_json::Map<String, serde_json::Value>,
+        }
+        crate::object_impls!(Any { json = "json", ..other });
+        let any: Any = serde_json::from_str(r#"{"json":null}"#).expect("decodes");
+        assert_eq!((any.json, any.other.len()), (Some(serde_json::Value::Null), 0));
+    }
+
+    #[test]
+    fn a_null_item_of_a_typed_array_stays_an_error() {
+        #[derive(Debug, Default, PartialEq)]
+        struct List {
+            items: Option<Vec<String>>,
+            other: serde_json::Map<String, serde_json::Value>,
+        }
+        crate::object_impls!(List { items = "items", ..other });
+        assert!(serde_json::from_str::<List>(r#"{"items":["a",null]}"#).is_err());
     }
 
     #[test]
@@ -431,6 +711,7 @@ mod tests {
     fn typed_other_properties_are_checked_and_kept() {
         let counts: Counts = serde_json::from_str(r#"{"b":2,"a":1}"#).expect("decodes");
         assert_eq!(counts.more.len(), 2);
+        assert_eq!(counts.total, None);
         assert_eq!(serde_json::to_string(&counts).expect("encodes"), r#"{"a":1,"b":2}"#);
         assert!(serde_json::from_str::<Counts>(r#"{"a":"one"}"#).is_err());
     }
