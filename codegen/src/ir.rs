@@ -262,6 +262,11 @@ pub enum Method {
 }
 
 impl Method {
+    /// Whether HTTP defines the method as idempotent (RFC 9110, 9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+
     /// The method as HTTP writes it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -288,6 +293,9 @@ pub struct Operation {
     pub id: String,
     /// The HTTP method.
     pub method: Method,
+    /// Sending it twice has the effect of sending it once (by its method, or
+    /// as the spec says): a client may retry it after a transient failure.
+    pub idempotent: bool,
     /// The path template, `/api/v1/apps/{appId}`.
     pub path: String,
     /// Summary and description.

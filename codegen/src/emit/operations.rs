@@ -37,6 +37,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let response_name = ident(response);
     let id = &op.id;
     let template = &op.path;
+    let idempotent = op.idempotent;
     let method = method(op.method);
     let summary = format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id);
     let docs = doc_attrs(op.docs.as_deref(), Some(&summary));
@@ -118,6 +119,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             const OPERATION_ID: &'static str = #id;
             const METHOD: #rt::Method = #rt::Method::#method;
             const PATH: &'static str = #template;
+            const IDEMPOTENT: bool = #idempotent;
             type Response = #response_name;
 
             fn to_request(&self) -> #result<#rt::Request, #rt::RequestError> {

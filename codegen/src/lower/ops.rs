@@ -48,11 +48,13 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 (Some(s), None) => Some(s.clone()),
                 (None, d) => d.clone(),
             };
+            let idempotent = idempotent(cx, method, op, &here);
             out.push(Operation {
                 type_name,
                 response_name,
                 id,
                 method,
+                idempotent,
                 path: path.clone(),
                 docs,
                 params,
@@ -64,6 +66,33 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
     }
     out
 }
+
+/// Whether sending the operation twice has the effect of sending it once:
+/// by its method (RFC 9110), or by `x-idempotent: true` on a POST or PATCH
+/// that is (Okta's lifecycle calls).
+fn idempotent(cx: &mut Lower<'_>, method: Method, op: &openapiv3::Operation, at: &Pointer) -> bool {
+    let by_method = method.is_idempotent();
+    match op.extensions.get(IDEMPOTENT_EXTENSION) {
+        None => by_method,
+        Some(serde_json::Value::Bool(marked)) => {
+            if !marked && by_method {
+                cx.diags.warn(
+                    &at.join(IDEMPOTENT_EXTENSION),
+                    "idempotent",
+                    format!("{} is idempotent by definition; `false` ignored", method.as_str()),
+                );
+            }
+            *marked || by_method
+        }
+        Some(_) => {
+            cx.diags.warn(&at.join(IDEMPOTENT_EXTENSION), "idempotent", "not a boolean; ignored");
+            by_method
+        }
+    }
+}
+
+/// Marks an operation whose method is not idempotent as one that is.
+const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
 fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation, &'static str)> {
     [

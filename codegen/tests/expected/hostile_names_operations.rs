@@ -14,6 +14,7 @@ impl rt::Operation for StringType {
     const OPERATION_ID: &'static str = "string";
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/string";
+    const IDEMPOTENT: bool = true;
     type Response = StringTypeResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -58,6 +59,7 @@ impl rt::Operation for OkType {
     const OPERATION_ID: &'static str = "ok";
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/ok";
+    const IDEMPOTENT: bool = false;
     type Response = OkTypeResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();

@@ -44,6 +44,7 @@ impl rt::Operation for GetPart {
     const OPERATION_ID: &'static str = "getPart";
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
+    const IDEMPOTENT: bool = true;
     type Response = GetPartResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -117,6 +118,7 @@ impl rt::Operation for ReplacePart {
     const OPERATION_ID: &'static str = "replacePart";
     const METHOD: rt::Method = rt::Method::Put;
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
+    const IDEMPOTENT: bool = true;
     type Response = ReplacePartResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -168,6 +170,7 @@ impl rt::Operation for DeletePart {
     const OPERATION_ID: &'static str = "deletePart";
     const METHOD: rt::Method = rt::Method::Delete;
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
+    const IDEMPOTENT: bool = true;
     type Response = DeletePartResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -211,6 +214,7 @@ impl rt::Operation for CreateThing {
     const OPERATION_ID: &'static str = "createThing";
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/things";
+    const IDEMPOTENT: bool = false;
     type Response = CreateThingResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();

@@ -18,6 +18,7 @@ impl rt::Operation for AddKey {
     const OPERATION_ID: &'static str = "addKey";
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/keys";
+    const IDEMPOTENT: bool = false;
     type Response = AddKeyResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();

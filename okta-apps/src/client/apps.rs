@@ -295,8 +295,14 @@ impl Pager {
         }
         let client = self.client.clone();
         let task = tokio::spawn(async move {
-            const OP: &str = ops::ListApplications::OPERATION_ID;
-            client.send_url(OP, ops::ListApplications::METHOD, ops::ListApplications::PATH, url, Vec::new(), None).await
+            type Op = ops::ListApplications;
+            let target = super::Target {
+                operation: Op::OPERATION_ID,
+                method: Op::METHOD,
+                template: Op::PATH,
+                idempotent: Op::IDEMPOTENT,
+            };
+            client.send_url(target, url, Vec::new(), None).await
         });
         self.next = Some(Fetch::Pending(Prefetch(task)));
         Ok(())

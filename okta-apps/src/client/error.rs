@@ -24,13 +24,31 @@ pub enum Error {
         /// The JSON that did not decode (the whole body, or the one item).
         raw: String,
     },
-    /// The request could not be sent or the response not read.
-    #[error("{operation}: {source}")]
+    /// The request could not be sent or the response not read (after any retries).
+    #[error("{operation}: {source} ({attempts} attempt{s})", s = if *attempts == 1 { "" } else { "s" })]
     Transport {
         /// The operationId.
         operation: &'static str,
-        /// What reqwest said.
+        /// What reqwest said of the last attempt.
         source: reqwest::Error,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// The call ran out of time: the next attempt or wait would end past
+    /// [`RetryPolicy::deadline`](super::RetryPolicy::deadline).
+    #[error("{operation}: gave up after {attempts} attempt{s}: the call's deadline of {deadline:?} would pass{}",
+        last.as_ref().map(|e| format!(" (last failure: {e})")).unwrap_or_default(),
+        s = if *attempts == 1 { "" } else { "s" })]
+    DeadlineExceeded {
+        /// The operationId.
+        operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The deadline of the call.
+        deadline: std::time::Duration,
+        /// What failed last, if an attempt ended before the deadline: the
+        /// 429 or transient failure that would have been retried.
+        last: Option<Box<Error>>,
     },
     /// An argument cannot make a valid request (empty id, line break in a header).
     #[error("{operation}: invalid input: {source}")]
@@ -123,8 +141,11 @@ impl Error {
         }
     }
 
-    /// The HTTP status of an API error.
+    /// The HTTP status of an API error (or of the last failure before a deadline).
     pub fn status(&self) -> Option<u16> {
-        self.api().map(|e| e.status)
+        match self {
+            Error::DeadlineExceeded { last: Some(last), .. } => last.status(),
+            _ => self.api().map(|e| e.status),
+        }
     }
 }

@@ -4,10 +4,11 @@
 mod apps;
 mod error;
 mod link;
+mod retry;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tracing::Instrument;
@@ -19,6 +20,7 @@ pub use apps::{
     Page, ReplaceApplication,
 };
 pub use error::{ApiError, Error};
+pub use retry::RetryPolicy;
 
 /// How the client proves who it is.
 #[derive(Clone, PartialEq, Eq)]
@@ -62,66 +64,6 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// What to do when Okta answers 429 Too Many Requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    max_retries: u32,
-    max_wait: Duration,
-    jitter: Duration,
-}
-
-impl Default for RetryPolicy {
-    /// Two retries, each waiting until `X-Rate-Limit-Reset` plus up to one
-    /// second of jitter, never more than a minute.
-    fn default() -> Self {
-        Self { max_retries: 2, max_wait: Duration::from_secs(60), jitter: Duration::from_secs(1) }
-    }
-}
-
-impl RetryPolicy {
-    /// Never retry: a 429 is returned as an error at once.
-    pub fn none() -> Self {
-        Self { max_retries: 0, ..Self::default() }
-    }
-
-    /// How many times a rate-limited request is sent again.
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
-        self
-    }
-
-    /// The longest wait before one retry, whatever the reset time says.
-    pub fn max_wait(mut self, wait: Duration) -> Self {
-        self.max_wait = wait;
-        self
-    }
-
-    /// The most random time added to each wait, so clients do not retry in step.
-    pub fn jitter(mut self, jitter: Duration) -> Self {
-        self.jitter = jitter;
-        self
-    }
-
-    /// How long to wait after a 429 with these headers.
-    fn wait(&self, headers: &HeaderMap) -> Duration {
-        let now = headers
-            .get(header::DATE)
-            .and_then(|d| d.to_str().ok())
-            .and_then(|d| httpdate::parse_http_date(d).ok())
-            .unwrap_or_else(SystemTime::now);
-        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-        let until_reset = RateLimit::from_headers(headers)
-            .reset
-            .map_or(Duration::from_secs(1), |reset| Duration::from_secs(reset.saturating_sub(now)));
-        let jitter = if self.jitter.is_zero() {
-            Duration::ZERO
-        } else {
-            Duration::from_millis(fastrand::u64(0..=self.jitter.as_millis().try_into().unwrap_or(u64::MAX)))
-        };
-        (until_reset + jitter).min(self.max_wait)
-    }
-}
-
 /// The rate-limit headers of a response.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimit {
@@ -157,7 +99,7 @@ pub struct Response<T> {
     pub rate_limit: RateLimit,
     /// `X-Okta-Request-Id`.
     pub request_id: Option<String>,
-    /// How many times the request was retried after a 429.
+    /// How many times the request was sent again (after a 429 or a transient failure).
     pub retries: u32,
 }
 
@@ -236,7 +178,7 @@ impl ClientBuilder {
         self
     }
 
-    /// What to do on 429 (default: [`RetryPolicy::default`]).
+    /// When to send a request again (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -358,19 +300,24 @@ impl Client {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        self.send_url(request.operation, request.method, request.template, url, request.headers, request.body).await
+        let target = Target {
+            operation: request.operation,
+            method: request.method,
+            template: request.template,
+            idempotent: request.idempotent,
+        };
+        self.send_url(target, url, request.headers, request.body).await
     }
 
-    /// Sends to a full URL (a `next` link), retrying on 429.
+    /// Sends to a full URL (a `next` link), retrying as the policy says.
     async fn send_url(
         &self,
-        operation: &'static str,
-        method: crate::runtime::Method,
-        template: &'static str,
+        target: Target,
         url: reqwest::Url,
         headers: Vec<(&'static str, String)>,
         body: Option<Vec<u8>>,
     ) -> Result<Raw, Error> {
+        let Target { operation, method, template, idempotent } = target;
         let span = tracing::info_span!(
             "okta.request",
             operation,
@@ -381,9 +328,11 @@ impl Client {
             retries = tracing::field::Empty,
         );
         async move {
+            let policy = self.inner.retry;
             let method = reqwest::Method::from_bytes(method.as_str().as_bytes())
                 .map_err(|_| Error::Config(format!("unsupported method {method}")))?;
             let auth = self.inner.auth.header()?;
+            let started = Instant::now();
             let mut retry_for: Option<String> = None;
             let mut attempt: u32 = 0;
             loop {
@@ -405,25 +354,72 @@ impl Client {
                     }
                     builder = builder.header("X-Okta-Retry-Count", attempt.to_string());
                 }
-                let response = builder.send().await.map_err(|source| Error::Transport { operation, source })?;
-                let status = response.status().as_u16();
-                let headers = response.headers().clone();
-                let body = response.bytes().await.map_err(|source| Error::Transport { operation, source })?.to_vec();
-                let raw = Raw { status, headers, body, retries: attempt };
                 let span = tracing::Span::current();
-                span.record("status", status);
                 span.record("retries", attempt);
-                if let Some(id) = raw.request_id() {
-                    span.record("request_id", id.as_str());
+                let outcome = match policy.call_deadline() {
+                    Some(deadline) => {
+                        let left = deadline.saturating_sub(started.elapsed());
+                        match tokio::time::timeout(left, exchange(builder, attempt)).await {
+                            Ok(outcome) => outcome,
+                            Err(_) => {
+                                return Err(Error::DeadlineExceeded {
+                                    operation,
+                                    attempts: attempt + 1,
+                                    deadline,
+                                    last: None,
+                                });
+                            }
+                        }
+                    }
+                    None => exchange(builder, attempt).await,
+                };
+                // What failed, and how long to wait before sending again; or the result.
+                let (failure, wait) = match outcome {
+                    Ok(raw) => {
+                        span.record("status", raw.status);
+                        if let Some(id) = raw.request_id() {
+                            span.record("request_id", id.as_str());
+                        }
+                        let wait = if attempt >= policy.max() {
+                            None
+                        } else if raw.status == 429 {
+                            Some(policy.rate_limit_wait(&raw.headers))
+                        } else if retry::is_transient_status(raw.status) && policy.retries_transient(idempotent) {
+                            Some(policy.transient_wait(attempt, Some(&raw.headers)))
+                        } else {
+                            None
+                        };
+                        let Some(wait) = wait else { return Ok(raw) };
+                        if retry_for.is_none() {
+                            retry_for = raw.request_id();
+                        }
+                        (raw.api_error(operation), wait)
+                    }
+                    Err(source) => {
+                        let retryable = retry::is_transient_error(&source) && policy.retries_transient(idempotent);
+                        let error = Error::Transport { operation, source, attempts: attempt + 1 };
+                        if attempt >= policy.max() || !retryable {
+                            return Err(error);
+                        }
+                        (error, policy.transient_wait(attempt, None))
+                    }
+                };
+                if let Some(deadline) = policy.call_deadline() {
+                    if started.elapsed() + wait > deadline {
+                        return Err(Error::DeadlineExceeded {
+                            operation,
+                            attempts: attempt + 1,
+                            deadline,
+                            last: Some(Box::new(failure)),
+                        });
+                    }
                 }
-                if status != 429 || attempt >= self.inner.retry.max_retries {
-                    return Ok(raw);
-                }
-                let wait = self.inner.retry.wait(&raw.headers);
-                tracing::warn!(wait_ms = wait.as_millis() as u64, attempt, "rate limited; waiting for the reset");
-                if retry_for.is_none() {
-                    retry_for = raw.request_id();
-                }
+                tracing::warn!(
+                    attempt = attempt + 1,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    status = failure.status(),
+                    "request failed; sending it again"
+                );
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
@@ -433,48 +429,28 @@ impl Client {
     }
 }
 
+/// Which operation a request is, for the span, errors and retries.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    operation: &'static str,
+    method: crate::runtime::Method,
+    template: &'static str,
+    idempotent: bool,
+}
+
+/// Sends one attempt and reads the whole body: an error either way is a
+/// transport failure (no response, or one cut off).
+async fn exchange(builder: reqwest::RequestBuilder, attempt: u32) -> Result<Raw, reqwest::Error> {
+    let response = builder.send().await?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?.to_vec();
+    Ok(Raw { status, headers, body, retries: attempt })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (k, v) in pairs {
-            map.append(*k, HeaderValue::from_str(v).expect("valid"));
-        }
-        map
-    }
-
-    #[test]
-    fn waits_until_the_reset_measured_against_the_date_header() {
-        // Date: 1,700,000,000 s; reset 5 s later; the local clock plays no part.
-        let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1700000005")]);
-        let policy = RetryPolicy::default().jitter(Duration::ZERO);
-        assert_eq!(policy.wait(&h), Duration::from_secs(5));
-        let jittered = RetryPolicy::default().jitter(Duration::from_millis(300)).wait(&h);
-        assert!(jittered >= Duration::from_secs(5) && jittered <= Duration::from_millis(5300), "{jittered:?}");
-    }
-
-    #[test]
-    fn the_smallest_reset_counts_and_the_wait_is_capped() {
-        let h = headers(&[
-            ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
-            ("x-rate-limit-reset", "1700000090"),
-            ("x-rate-limit-reset", "1700000030"),
-        ]);
-        let policy = RetryPolicy::default().jitter(Duration::ZERO);
-        assert_eq!(RateLimit::from_headers(&h).reset, Some(1_700_000_030));
-        assert_eq!(policy.wait(&h), Duration::from_secs(30));
-        assert_eq!(policy.max_wait(Duration::from_secs(10)).wait(&h), Duration::from_secs(10));
-    }
-
-    #[test]
-    fn a_reset_in_the_past_or_missing_waits_briefly() {
-        let policy = RetryPolicy::default().jitter(Duration::ZERO);
-        let past = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1600000000")]);
-        assert_eq!(policy.wait(&past), Duration::ZERO);
-        assert_eq!(policy.wait(&HeaderMap::new()), Duration::from_secs(1));
-    }
 
     #[test]
     fn auth_headers_are_sensitive_and_never_printed() {

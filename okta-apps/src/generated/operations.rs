@@ -46,6 +46,7 @@ impl rt::Operation for ListApplications {
     const OPERATION_ID: &'static str = "listApplications";
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/api/v1/apps";
+    const IDEMPOTENT: bool = true;
     type Response = ListApplicationsResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -125,6 +126,7 @@ impl rt::Operation for CreateApplication {
     const OPERATION_ID: &'static str = "createApplication";
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/api/v1/apps";
+    const IDEMPOTENT: bool = false;
     type Response = CreateApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -196,6 +198,7 @@ impl rt::Operation for GetApplication {
     const OPERATION_ID: &'static str = "getApplication";
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/api/v1/apps/{appId}";
+    const IDEMPOTENT: bool = true;
     type Response = GetApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -264,6 +267,7 @@ impl rt::Operation for ReplaceApplication {
     const OPERATION_ID: &'static str = "replaceApplication";
     const METHOD: rt::Method = rt::Method::Put;
     const PATH: &'static str = "/api/v1/apps/{appId}";
+    const IDEMPOTENT: bool = true;
     type Response = ReplaceApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -330,6 +334,7 @@ impl rt::Operation for DeleteApplication {
     const OPERATION_ID: &'static str = "deleteApplication";
     const METHOD: rt::Method = rt::Method::Delete;
     const PATH: &'static str = "/api/v1/apps/{appId}";
+    const IDEMPOTENT: bool = true;
     type Response = DeleteApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -392,6 +397,7 @@ impl rt::Operation for ActivateApplication {
     const OPERATION_ID: &'static str = "activateApplication";
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/activate";
+    const IDEMPOTENT: bool = true;
     type Response = ActivateApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
@@ -454,6 +460,7 @@ impl rt::Operation for DeactivateApplication {
     const OPERATION_ID: &'static str = "deactivateApplication";
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/deactivate";
+    const IDEMPOTENT: bool = true;
     type Response = DeactivateApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();

@@ -28,6 +28,10 @@ pub trait Operation {
     const METHOD: Method;
     /// The path template (`/api/v1/apps/{appId}`).
     const PATH: &'static str;
+    /// Whether sending it twice has the effect of sending it once: its
+    /// method is idempotent, or the spec marks it `x-idempotent: true`
+    /// (Okta's lifecycle POSTs). Only these are retried after a transient failure.
+    const IDEMPOTENT: bool;
     /// The documented responses.
     type Response;
 

@@ -40,6 +40,14 @@ impl Method {
     }
 }
 
+impl Method {
+    /// Whether HTTP defines the method as idempotent (RFC 9110, 9.2.2): GET,
+    /// HEAD, OPTIONS, TRACE, PUT and DELETE.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -63,6 +71,9 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body, if any.
     pub body: Option<Vec<u8>>,
+    /// Whether sending it twice has the effect of sending it once, so a
+    /// client may send it again after a transient failure.
+    pub idempotent: bool,
 }
 
 /// A request that cannot be built from the values given.
@@ -136,6 +147,7 @@ impl RequestBuilder {
                 query: Vec::new(),
                 headers: Vec::new(),
                 body: None,
+                idempotent: method.is_idempotent(),
             },
             segments: Vec::new(),
         }
@@ -143,7 +155,9 @@ impl RequestBuilder {
 
     /// An empty request for the operation `O`.
     pub fn of<O: super::Operation>() -> Self {
-        Self::new(O::OPERATION_ID, O::METHOD, O::PATH)
+        let mut builder = Self::new(O::OPERATION_ID, O::METHOD, O::PATH);
+        builder.request.idempotent = O::IDEMPOTENT;
+        builder
     }
 
     /// Sets the path parameter `name` (`{name}` in the template) to one
