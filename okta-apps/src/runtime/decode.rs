@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use super::object::strict;
+use super::nulls::strict;
 use super::raw::strip_position;
 
 /// A payload that does not decode: where (`[3].settings.app.url`, `.` for the

@@ -10,7 +10,8 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::object::{KeepNulls, NullOr, Nulls, OtherProperties};
+use super::nulls::{KeepNulls, NullOr, Nulls};
+use super::object::OtherProperties;
 
 /// A map from names to values of one type, as the spec gives it: used as a
 /// `BTreeMap` (it dereferences to one). A member the server sent as `null`

@@ -6,6 +6,7 @@
 mod decode;
 mod map;
 mod nullable;
+mod nulls;
 pub mod object;
 mod operation;
 mod raw;

@@ -25,6 +25,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+
+use super::nulls::NullOr;
+pub use super::nulls::{KeepNulls, Nulls};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -154,42 +157,6 @@ where
     Ok(())
 }
 
-/// Reads a value of `T`, or a `null` that `T` does not take as `None`. The
-/// check of strict decoding runs here, inside the value, so that its error
-/// names the property.
-pub(crate) struct NullOr<T>(pub(crate) PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for NullOr<T> {
-    type Value = Option<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        deserializer.deserialize_option(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for NullOr<T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a value or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        match T::deserialize(NullDeserializer) {
-            Ok(value) => Ok(Some(value)),
-            Err(NotNull) => strict::check().map(|()| None),
-        }
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        self.visit_none()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        T::deserialize(deserializer).map(Some)
-    }
-}
-
 /// Skips a value: what `read_field` does with an index it does not have,
 /// which the map walk never passes.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
@@ -238,158 +205,6 @@ impl OtherProperties for serde_json::Map<String, serde_json::Value> {
     fn entries(&self) -> impl Iterator<Item = (&str, Option<&serde_json::Value>)> {
         self.iter().map(|(k, v)| (k.as_str(), Some(v)))
     }
-}
-
-/// Where a model keeps the `null`s sent for properties whose type does not
-/// take `null`, so that they go back as they came.
-pub trait KeepNulls {
-    /// Keeps a `null` sent for `key`.
-    fn keep_null(&mut self, key: &str);
-    /// Whether a `null` was kept for `key`.
-    fn is_null(&self, key: &str) -> bool;
-}
-
-/// A model that keeps its undeclared properties as JSON keeps these `null`s
-/// among them: the map holds what the typed fields do not.
-impl KeepNulls for serde_json::Map<String, serde_json::Value> {
-    fn keep_null(&mut self, key: &str) {
-        self.insert(key.to_owned(), serde_json::Value::Null);
-    }
-
-    fn is_null(&self, key: &str) -> bool {
-        !self.is_empty() && matches!(self.get(key), Some(serde_json::Value::Null))
-    }
-}
-
-/// The `null`s kept by a model that allows no undeclared property (and so
-/// has no map to keep them in), or by a typed [`Map`](super::Map), by name.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Nulls(Vec<String>);
-
-impl Nulls {
-    /// The wire names, in the order they were read.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
-    }
-
-    /// Forgets the `null` kept for `key`, so nothing is written for an unset field.
-    pub fn remove(&mut self, key: &str) {
-        self.0.retain(|k| k != key);
-    }
-}
-
-impl KeepNulls for Nulls {
-    fn keep_null(&mut self, key: &str) {
-        if !self.is_null(key) {
-            self.0.push(key.to_owned());
-        }
-    }
-
-    fn is_null(&self, key: &str) -> bool {
-        self.0.iter().any(|k| k == key)
-    }
-}
-
-impl fmt::Debug for Nulls {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(&self.0).finish()
-    }
-}
-
-/// Whether `null` is a value of `T`: probed without a JSON parser, by
-/// offering `T` a `null` and seeing whether it takes it.
-struct NullDeserializer;
-
-/// `T` does not take `null`. Carries nothing, so probing allocates nothing.
-#[derive(Debug)]
-struct NotNull;
-
-impl fmt::Display for NotNull {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not null")
-    }
-}
-
-impl std::error::Error for NotNull {}
-
-impl de::Error for NotNull {
-    fn custom<T: fmt::Display>(_: T) -> Self {
-        NotNull
-    }
-}
-
-impl<'de> Deserializer<'de> for NullDeserializer {
-    type Error = NotNull;
-
-    /// A type that takes any JSON (`serde_json::Value`) takes `null`.
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotNull> {
-        visitor.visit_unit()
-    }
-
-    /// So does an optional one (`Nullable`).
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotNull> {
-        visitor.visit_none()
-    }
-
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotNull> {
-        visitor.visit_unit()
-    }
-
-    // Any other type is refused, whatever its visitor would make of a unit:
-    // a JSON map's makes it empty, which would turn `null` into `{}`.
-    refuse! {
-        deserialize_bool() deserialize_i8() deserialize_i16() deserialize_i32() deserialize_i64()
-        deserialize_i128() deserialize_u8() deserialize_u16() deserialize_u32() deserialize_u64()
-        deserialize_u128() deserialize_f32() deserialize_f64() deserialize_char() deserialize_str()
-        deserialize_string() deserialize_bytes() deserialize_byte_buf() deserialize_seq()
-        deserialize_map() deserialize_identifier() deserialize_ignored_any()
-        deserialize_unit_struct(&'static str) deserialize_newtype_struct(&'static str)
-        deserialize_tuple(usize) deserialize_tuple_struct(&'static str, usize)
-        deserialize_struct(&'static str, &'static [&'static str])
-        deserialize_enum(&'static str, &'static [&'static str])
-    }
-}
-
-/// `Deserializer` methods of [`NullDeserializer`] that refuse.
-macro_rules! refuse {
-    ($($method:ident($($arg:ty),*))*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, $(_: $arg,)* _: V) -> Result<V::Value, NotNull> {
-                Err(NotNull)
-            }
-        )*
-    };
-}
-use refuse;
-
-/// Strict decoding, where a `null` the spec does not allow is an error again:
-/// how [`super::nulls_outside_spec`] finds where a payload has them.
-pub(crate) mod strict {
-    use std::cell::Cell;
-
-    thread_local! {
-        static STRICT: Cell<bool> = const { Cell::new(false) };
-    }
-
-    /// Runs `f` with strict decoding on this thread.
-    pub(crate) fn with<R>(f: impl FnOnce() -> R) -> R {
-        struct Reset(bool);
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                STRICT.with(|s| s.set(self.0));
-            }
-        }
-        let _reset = Reset(STRICT.with(|s| s.replace(true)));
-        f()
-    }
-
-    /// The error strict decoding gives for a `null` the spec does not allow.
-    pub(super) fn check<E: serde::de::Error>() -> Result<(), E> {
-        if STRICT.with(Cell::get) { Err(E::invalid_type(serde::de::Unexpected::Unit, &NOT_NULLABLE)) } else { Ok(()) }
-    }
-
-    /// What strict decoding expected instead of `null`.
-    pub(crate) const NOT_NULLABLE: &str = "a value (the spec does not mark this property nullable)";
 }
 
 /// Writes a model as a JSON object: declared properties, then the kept ones.
@@ -623,8 +438,8 @@ mod tests {
 
     #[test]
     fn strict_decoding_rejects_a_null_the_spec_does_not_allow() {
-        let err = strict::with(|| decode(r#"{"a":null,"bee":null}"#)).expect_err("strict");
-        assert!(err.contains(strict::NOT_NULLABLE), "{err}");
+        let err = crate::runtime::nulls::strict::with(|| decode(r#"{"a":null,"bee":null}"#)).expect_err("strict");
+        assert!(err.contains(crate::runtime::nulls::strict::NOT_NULLABLE), "{err}");
         // Only on this call: the next one is lenient again.
         assert!(decode(r#"{"bee":null}"#).is_ok());
     }
