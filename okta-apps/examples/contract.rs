@@ -29,7 +29,7 @@ async fn run(client: &Client) -> Result<()> {
         ..Default::default()
     };
     let bookmark = client.create_application(BookmarkApplication::new("Contract wiki", settings)).send().await?;
-    let id = bookmark.id().ok_or("created app has no id")?.to_owned();
+    let id = bookmark.value.id().ok_or("created app has no id")?.to_owned();
     check("createApplication (bookmark)", matches!(bookmark.value, Application::Bookmark(_)))?;
 
     let google = GoogleApplication::new(
@@ -38,23 +38,23 @@ async fn run(client: &Client) -> Result<()> {
         GoogleApplicationSettings::new(GoogleApplicationSettingsApplication::new("example.com")),
     );
     let google = client.create_application(google).activate(false).okta_access_gateway_agent("contract").send().await?;
-    let google_id = google.id().ok_or("created app has no id")?.to_owned();
+    let google_id = google.value.id().ok_or("created app has no id")?.to_owned();
     check("createApplication (google, inactive)", matches!(google.value, Application::Google(_)))?;
 
     let page = client.list_applications().limit(1).filter(r#"status eq "ACTIVE""#).send().await?;
-    check("listApplications (one page)", page.items.len() == 1)?;
+    check("listApplications (one page)", page.value.items.len() == 1)?;
     let all: Vec<Application> = client.list_applications().limit(1).q("Contract").stream().try_collect().await?;
     check("listApplications (stream over pages)", all.len() == 2)?;
 
     let got = client.get_application(&id).expand(format!("user/{id}")).send().await?;
-    check("getApplication", got.id() == Some(id.as_str()))?;
+    check("getApplication", got.value.id() == Some(id.as_str()))?;
 
     let mut app = got.into_value();
     if let Application::Bookmark(b) = &mut app {
         b.label = Some("Contract wiki (renamed)".to_owned());
     }
     let replaced = client.replace_application(&id, app).send().await?;
-    check("replaceApplication", replaced.label() == Some("Contract wiki (renamed)"))?;
+    check("replaceApplication", replaced.value.label() == Some("Contract wiki (renamed)"))?;
 
     let missing = client.get_application("0oanotthere000000000").send().await;
     check("getApplication (404)", matches!(&missing, Err(e) if e.status() == Some(404)))?;

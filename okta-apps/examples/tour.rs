@@ -37,7 +37,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         app: Some(BookmarkApplicationSettingsApplication::new("https://wiki.example.com")),
         ..Default::default()
     };
-    let bookmark = client.create_application(BookmarkApplication::new("okta-apps tour: wiki", settings)).send().await?;
+    let bookmark = client
+        .create_application(BookmarkApplication::new("okta-apps tour: wiki", settings))
+        .send()
+        .await?
+        .into_value();
     let bookmark_id = bookmark.id().unwrap_or_default().to_owned();
     println!("createApplication: {} {bookmark_id} ({})", bookmark.label().unwrap_or("?"), status(&bookmark));
 
@@ -46,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ApplicationSignOnMode::Saml20,
         GoogleApplicationSettings::new(GoogleApplicationSettingsApplication::new("example.com")),
     );
-    let google = client.create_application(google).activate(false).send().await?;
+    let google = client.create_application(google).activate(false).send().await?.into_value();
     let google_id = google.id().unwrap_or_default().to_owned();
     println!("createApplication: {} {google_id} ({})", google.label().unwrap_or("?"), status(&google));
 
@@ -57,16 +61,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  - {mode} {}", app.label().unwrap_or("?"));
     }
 
-    let fetched = client.get_application(&bookmark_id).send().await?;
+    let fetched = client.get_application(&bookmark_id).send().await?.into_value();
     println!("getApplication: {bookmark_id} is {}", status(&fetched));
 
     // Read, change one field, write back: everything else travels as it came.
-    let mut app = fetched.into_value();
+    let mut app = fetched;
     if let Application::Bookmark(bookmark) = &mut app {
         bookmark.label = Some("okta-apps tour: team wiki".to_owned());
         bookmark.additional_properties.insert("tourNote".to_owned(), serde_json::json!({"kept": true}));
     }
-    let replaced = client.replace_application(&bookmark_id, app).send().await?;
+    let replaced = client.replace_application(&bookmark_id, app).send().await?.into_value();
     println!("replaceApplication: label is now {}", replaced.label().unwrap_or("?"));
 
     for id in [&bookmark_id, &google_id] {

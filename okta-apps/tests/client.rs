@@ -34,30 +34,32 @@ async fn every_operation_end_to_end() {
     let client = client(&fake);
 
     let created = client.create_application(bookmark("Wiki")).send().await.expect("create");
-    let id = created.id().expect("id").to_owned();
+    let id = created.value.id().expect("id").to_owned();
     assert!(id.starts_with("0oa"));
-    assert_eq!(created.status(), Some(&ApplicationLifecycleStatus::Active));
-    assert!(created.created().is_some() && created.links().is_some());
+    assert_eq!(created.value.status(), Some(&ApplicationLifecycleStatus::Active));
+    assert!(created.value.created().is_some() && created.value.links().is_some());
     assert!(created.request_id.is_some());
     assert_eq!(created.rate_limit.limit, Some(600));
 
     let inactive = client.create_application(bookmark("Docs")).activate(false).send().await.expect("create");
-    assert_eq!(inactive.status(), Some(&ApplicationLifecycleStatus::Inactive));
+    assert_eq!(inactive.value.status(), Some(&ApplicationLifecycleStatus::Inactive));
 
     let page = client.list_applications().send().await.expect("list");
-    assert_eq!(page.apps().count(), 2);
+    assert_eq!(page.value.apps().count(), 2);
+    assert_eq!((page.status, page.rate_limit.limit), (200, Some(600)));
+    assert!(page.request_id.is_some());
     let sent = fake.requests().pop().expect("recorded");
     let agent = sent.headers.iter().find(|(k, _)| k == "user-agent").map(|(_, v)| v.as_str());
     assert_eq!(agent, Some(okta_apps::USER_AGENT));
     assert!(okta_apps::USER_AGENT.starts_with("okta-apps-rust/"));
-    assert!(page.next.is_none());
+    assert!(page.value.next.is_none());
 
     let got = client.get_application(&id).send().await.expect("get");
     assert_eq!(got.value, created.value);
 
     client.deactivate_application(&id).send().await.expect("deactivate");
     let got = client.get_application(&id).send().await.expect("get");
-    assert_eq!(got.status(), Some(&ApplicationLifecycleStatus::Inactive));
+    assert_eq!(got.value.status(), Some(&ApplicationLifecycleStatus::Inactive));
     client.activate_application(&id).send().await.expect("activate");
 
     // An active app cannot be deleted: Okta's error comes back whole.
@@ -89,7 +91,7 @@ async fn replace_keeps_what_the_model_does_not_know() {
     let Application::Bookmark(b) = &mut app else { panic!("bookmark expected") };
     b.label = Some("New".into());
     let replaced = client.replace_application(&id, app).send().await.expect("replace");
-    assert_eq!(replaced.label(), Some("New"));
+    assert_eq!(replaced.value.label(), Some("New"));
     let stored = fake.get(&id).expect("stored");
     assert_eq!(stored["futureTop"], json!({"x": null}));
     assert_eq!(stored["settings"]["futureSetting"], json!([1, 2]));
@@ -117,11 +119,17 @@ async fn streams_every_page() {
         );
     }
     let client = client(&fake);
-    let first = client.list_applications().limit(3).send().await.expect("page");
+    let first = client.list_applications().limit(3).send().await.expect("page").into_value();
     assert_eq!(first.items.len(), 3);
     assert!(first.next_cursor().is_some());
-    let second =
-        client.list_applications().limit(3).after(first.next_cursor().expect("cursor")).send().await.expect("page");
+    let second = client
+        .list_applications()
+        .limit(3)
+        .after(first.next_cursor().expect("cursor"))
+        .send()
+        .await
+        .expect("page")
+        .value;
     assert_eq!(second.apps().next().and_then(Application::label), Some("App 3"));
 
     let apps: Vec<Application> = client.list_applications().limit(3).stream().try_collect().await.expect("stream");
@@ -190,7 +198,8 @@ async fn rate_limits_are_waited_out_and_retried() {
     fake.rate_limit_next(1, Duration::from_secs(1));
     let started = std::time::Instant::now();
     let page = client.list_applications().send().await.expect("retried");
-    assert!(page.items.is_empty());
+    assert!(page.value.items.is_empty());
+    assert_eq!(page.retries, 1);
     assert!(started.elapsed() >= Duration::from_millis(500), "waited for the reset");
     let requests = fake.requests();
     assert_eq!(requests.len(), 2);

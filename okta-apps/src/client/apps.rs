@@ -6,7 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use futures_core::Stream;
 use serde_json::value::RawValue;
 
-use super::{Client, Error, RateLimit, Raw, Response, link};
+use super::{Client, Error, Raw, Response, link};
 use crate::models::Application;
 use crate::operations as ops;
 use crate::runtime::{self, Operation, RequestError};
@@ -71,17 +71,14 @@ fn decode_error(operation: &'static str, raw: &Raw, source: runtime::DecodeError
     Error::Decode { operation, source, raw: String::from_utf8_lossy(&raw.body).into_owned() }
 }
 
-/// One page of apps.
+/// One page of apps; the [`Response`] around it has the status, rate-limit
+/// headers and request id.
 #[derive(Debug)]
 pub struct Page {
     /// The apps, in order; an app that does not decode is an `Err` holding its raw JSON.
     pub items: Vec<Result<Application, Error>>,
     /// The `next` link as Okta sent it, if there are more pages.
     pub next: Option<String>,
-    /// The rate-limit headers of the response.
-    pub rate_limit: RateLimit,
-    /// `X-Okta-Request-Id`.
-    pub request_id: Option<String>,
 }
 
 impl Page {
@@ -103,12 +100,7 @@ impl Page {
 
     /// Decodes a list body item by item.
     fn decode(raw: &Raw) -> Result<Page, Error> {
-        Ok(Page {
-            items: decode_items(raw)?,
-            next: next_link(raw),
-            rate_limit: RateLimit::from_headers(&raw.headers),
-            request_id: raw.request_id(),
-        })
+        Ok(Page { items: decode_items(raw)?, next: next_link(raw) })
     }
 }
 
@@ -196,10 +188,8 @@ impl ListApplications {
     }
 
     /// Fetches one page.
-    pub async fn send(self) -> Result<Page, Error> {
-        let Response { value, .. } =
-            self.client.call(ops::ListApplications::OPERATION_ID, self.op.to_request(), Page::decode).await?;
-        Ok(value)
+    pub async fn send(self) -> Result<Response<Page>, Error> {
+        self.client.call(ops::ListApplications::OPERATION_ID, self.op.to_request(), Page::decode).await
     }
 
     /// Every app of every page, following `Link: <...>; rel="next"` as sent,

@@ -110,14 +110,6 @@ impl<T> Response<T> {
     }
 }
 
-impl<T> std::ops::Deref for Response<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
 /// A client for one Okta org. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
