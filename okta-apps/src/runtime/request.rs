@@ -40,14 +40,6 @@ impl Method {
     }
 }
 
-impl Method {
-    /// Whether HTTP defines the method as idempotent (RFC 9110, 9.2.2): GET,
-    /// HEAD, OPTIONS, TRACE, PUT and DELETE.
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Method::Post | Method::Patch)
-    }
-}
-
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -136,8 +128,9 @@ pub struct RequestBuilder {
 }
 
 impl RequestBuilder {
-    /// An empty request for an operation.
-    pub fn new(operation: &'static str, method: Method, template: &'static str) -> Self {
+    /// An empty request for an operation; `idempotent` as the operation's
+    /// [`Operation::IDEMPOTENT`](super::Operation::IDEMPOTENT) says.
+    pub fn new(operation: &'static str, method: Method, template: &'static str, idempotent: bool) -> Self {
         Self {
             request: Request {
                 operation,
@@ -147,7 +140,7 @@ impl RequestBuilder {
                 query: Vec::new(),
                 headers: Vec::new(),
                 body: None,
-                idempotent: method.is_idempotent(),
+                idempotent,
             },
             segments: Vec::new(),
         }
@@ -155,9 +148,7 @@ impl RequestBuilder {
 
     /// An empty request for the operation `O`.
     pub fn of<O: super::Operation>() -> Self {
-        let mut builder = Self::new(O::OPERATION_ID, O::METHOD, O::PATH);
-        builder.request.idempotent = O::IDEMPOTENT;
-        builder
+        Self::new(O::OPERATION_ID, O::METHOD, O::PATH, O::IDEMPOTENT)
     }
 
     /// Sets the path parameter `name` (`{name}` in the template) to one
@@ -219,7 +210,8 @@ impl RequestBuilder {
     /// The request, its path the template with each parameter set; a
     /// placeholder with no parameter stays as written. The builder is left empty.
     pub fn build(&mut self) -> Request {
-        let empty = Self::new(self.request.operation, self.request.method, self.request.template);
+        let Request { operation, method, template, idempotent, .. } = self.request;
+        let empty = Self::new(operation, method, template, idempotent);
         let Self { mut request, segments } = std::mem::replace(self, empty);
         request.path = expand(request.template, &segments);
         request
@@ -292,13 +284,13 @@ mod tests {
 
     #[test]
     fn the_path_is_the_template_with_its_parameters_set() {
-        let mut r = RequestBuilder::new("op", Method::Get, "/a/{second}/b/{first}/{unknown}");
+        let mut r = RequestBuilder::new("op", Method::Get, "/a/{second}/b/{first}/{unknown}", true);
         r.segment("first", "1 1").expect("valid");
         r.segment("second", &2).expect("valid");
         assert_eq!(r.build().path, "/a/2/b/1%201/{unknown}");
         // Built again, the builder has forgotten the parameters.
         assert_eq!(r.build().path, "/a/{second}/b/{first}/{unknown}");
-        assert_eq!(RequestBuilder::new("op", Method::Get, "/plain").build().path, "/plain");
+        assert_eq!(RequestBuilder::new("op", Method::Get, "/plain", true).build().path, "/plain");
     }
 
     #[test]
