@@ -306,6 +306,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented responses, by status (`default` last).
     pub responses: Vec<Response>,
+    /// What it answers when it succeeds, if the spec documents a 2xx.
+    pub success: Option<Success>,
+    /// How a client pages through it, if it is a paged list.
+    pub paging: Option<Paging>,
     /// The spec node.
     pub origin: Pointer,
 }
@@ -349,11 +353,62 @@ pub struct Body {
     pub required: bool,
 }
 
+/// The status a response is documented for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// One status: `200`.
+    Code(u16),
+    /// A class: `4XX` is `Range(4)`.
+    Range(u16),
+    /// Any status not documented otherwise.
+    Default,
+}
+
+impl Status {
+    /// A 2xx status, or the 2XX class.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// What a call answers when it succeeds: the first documented 2xx response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Success {
+    /// The response enum's variant for it.
+    pub variant: String,
+    /// Its body type; `None` when it has no body.
+    pub ty: Option<TypeRef>,
+}
+
+/// A list operation whose pages a client can follow: its success is an
+/// array, and it takes an `after` cursor or declares a `Link` header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The type of each item of a page.
+    pub item: TypeRef,
+}
+
 /// A documented response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     /// `200`, `4XX`, or `default`.
-    pub status: String,
+    pub status: Status,
+    /// Whether the spec declares a `Link` header on it.
+    pub link_header: bool,
     /// Rust variant name for it.
     pub name: String,
     /// The body type; `None` for no body.

@@ -17,7 +17,7 @@ pub mod print;
 use std::path::Path;
 
 pub use diag::{Diagnostic, Pointer, Severity};
-pub use emit::EmitOptions;
+pub use emit::{EmitOptions, EndpointStyle};
 
 /// How to generate.
 #[derive(Debug, Clone)]
@@ -47,6 +47,8 @@ pub struct Generated {
     pub models: String,
     /// `operations.rs`: a request struct and a response enum per operation.
     pub operations: String,
+    /// `endpoints.rs`: a client method and a builder per operation.
+    pub endpoints: String,
     /// Warnings: what the spec got wrong and what was done instead.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -91,14 +93,16 @@ pub fn generate_spec(openapi: &openapiv3::OpenAPI, options: &Options) -> Result<
     }
     let header = print::header(&options.command, &options.spec_name);
     let printed = emit_parts(&api, &options.emit)?;
-    let (mut models, mut operations) = (format!("{header}\n\n"), format!("{header}\n\n"));
+    let start = format!("{header}\n\n");
+    let (mut models, mut operations, mut endpoints) = (start.clone(), start.clone(), start);
     for (part, text) in printed {
         match part {
             emit::Part::Models(_) => models.push_str(&text),
             emit::Part::Operations(_) => operations.push_str(&text),
+            emit::Part::Endpoints => endpoints.push_str(&text),
         }
     }
-    Ok(Generated { models, operations, diagnostics: diagnostics.into_sorted() })
+    Ok(Generated { models, operations, endpoints, diagnostics: diagnostics.into_sorted() })
 }
 
 /// Emits and prints the parts of both files on every core, and returns them

@@ -67,9 +67,11 @@ pub fn include_modules(header: &str, modules: &[IncludedModule]) -> Result<Strin
     print(quote! { #(#items)* }, header, "module list")
 }
 
-/// The `lib.rs` of a standalone generated crate: its two modules.
+/// The `lib.rs` of a standalone generated crate: its modules, the endpoint
+/// functions behind the `client` feature, with the client itself.
 pub fn crate_root(header: &str, doc: &str) -> Result<String, PrintError> {
-    use quote::quote;
+    use quote::{format_ident, quote};
+    let extension = format_ident!("{}", crate::emit::EXTENSION_TRAIT);
     print(
         quote! {
             #![doc = #doc]
@@ -77,6 +79,14 @@ pub fn crate_root(header: &str, doc: &str) -> Result<String, PrintError> {
 
             pub mod models;
             pub mod operations;
+            /// The endpoint functions: `use` [`endpoints::ClientExt`] and call them on a [`Client`].
+            #[cfg(feature = "client")]
+            pub mod endpoints;
+
+            #[cfg(feature = "client")]
+            pub use endpoints::#extension;
+            #[cfg(feature = "client")]
+            pub use ::okta_apps::client::{Client, ClientBuilder, Error, Page, Response, RetryPolicy};
         },
         header,
         "lib.rs",

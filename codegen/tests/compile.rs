@@ -111,3 +111,52 @@ fn a_null_anywhere_in_a_generated_object_is_read_and_given_back() {
     let paths = okta_apps::runtime::nulls_outside_spec::<Thing>(&thing).expect("decodes");
     assert_eq!(paths, ["id", "plain.value"]);
 }
+
+#[path = "../../okta-apps/tests/common/scripted.rs"]
+mod scripted;
+
+/// The generated endpoint functions of a fixture (outside the client's crate,
+/// so through its `ClientExt` trait) against a server on 127.0.0.1: a paged
+/// list followed through its `Link` header, one item read, errors typed.
+#[tokio::test]
+async fn a_generated_client_pages_a_list_and_reads_an_item() {
+    use expected::paging::endpoints::ClientExt;
+    use expected::paging::models::Widget;
+    use futures_util::TryStreamExt;
+    use scripted::{Reply, serve};
+
+    let (url, requests) = serve(vec![
+        Reply::Full(200, "link: </widgets?after=w2&limit=2>; rel=\"next\"\r\n", r#"[{"id":"w1"},{"id":"w2","x":1}]"#),
+        Reply::Full(200, "", r#"[{"id":"w3","name":null}]"#),
+        Reply::Full(200, "", r#"{"id":"w3","name":"Third"}"#),
+        Reply::Full(404, "", r#"{"message":"no such widget"}"#),
+        Reply::Full(204, "", ""),
+        Reply::Full(200, "", r#"["a",7]"#),
+    ])
+    .await;
+    let client = okta_apps::Client::builder(&url).api_token("00token").build().expect("client");
+
+    let widgets: Vec<Widget> = client.list_widgets().limit(2).stream().try_collect().await.expect("every page");
+    let ids: Vec<_> = widgets.iter().filter_map(|w| w.id.as_deref()).collect();
+    assert_eq!(ids, ["w1", "w2", "w3"]);
+    assert_eq!(serde_json::to_value(&widgets[2]).expect("encodes"), serde_json::json!({"id": "w3", "name": null}));
+
+    let widget = client.get_widget("w3").send().await.expect("get");
+    assert_eq!((widget.status, widget.value.name.as_deref()), (200, Some("Third")));
+
+    let err = client.list_widgets().search("zz").send().await.expect_err("404");
+    assert_eq!(err.status(), Some(404));
+    client.polish_widget("w3").send().await.expect("204 without a body");
+
+    // One item of a page that does not decode is one error; the others stay.
+    let page = client.list_gadgets().send().await.expect("page").into_value();
+    assert_eq!(page.decoded().collect::<Vec<_>>(), ["a"]);
+    assert!(page.items[1].is_err());
+
+    let lines = requests.lines();
+    assert!(lines[0].starts_with("GET /widgets?limit=2 "), "{lines:?}");
+    assert!(lines[1].starts_with("GET /widgets?after=w2&limit=2 "), "{lines:?}");
+    assert!(lines[2].starts_with("GET /widgets/w3 "), "{lines:?}");
+    assert!(lines[3].starts_with("GET /widgets?search=zz "), "{lines:?}");
+    assert!(lines[4].starts_with("POST /widgets/w3/lifecycle/polish "), "{lines:?}");
+}

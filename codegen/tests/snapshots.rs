@@ -12,7 +12,10 @@ fn generate(case: &str) -> String {
     for d in &generated.diagnostics {
         out.push_str(&format!("// {d}\n"));
     }
-    out.push_str(&format!("// ---- models.rs\n{}\n// ---- operations.rs\n{}", generated.models, generated.operations));
+    out.push_str(&format!(
+        "// ---- models.rs\n{}\n// ---- operations.rs\n{}\n// ---- endpoints.rs\n{}",
+        generated.models, generated.operations, generated.endpoints
+    ));
     out
 }
 
@@ -51,6 +54,7 @@ snapshot_cases!(
     hostile_names,
     inline_objects,
     nullable_optional,
+    paging,
     parameters,
     recursive,
     untagged,

@@ -30,17 +30,13 @@
 extern crate self as okta_apps;
 
 #[cfg(feature = "client")]
-mod client;
+pub mod client;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod runtime;
 
 #[cfg(feature = "client")]
-pub use client::{
-    ActivateApplication, ApiError, Auth, Client, ClientBuilder, CreateApplication, DeactivateApplication,
-    DeleteApplication, Error, GetApplication, ListApplications, Page, RateLimit, ReplaceApplication, Response,
-    RetryPolicy, USER_AGENT,
-};
+pub use client::{ApiError, Auth, Client, ClientBuilder, Error, Page, RateLimit, Response, RetryPolicy, USER_AGENT};
 
 /// The API's types, generated from `spec/applications.yaml`.
 #[rustfmt::skip]
@@ -53,6 +49,13 @@ pub mod models;
 #[rustfmt::skip]
 #[path = "generated/operations.rs"]
 pub mod operations;
+
+/// The endpoint functions on [`Client`] and their builders, re-exported by
+/// [`client`].
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+#[path = "generated/endpoints.rs"]
+mod endpoints;
 
 // The README's examples run as doctests.
 #[doc = include_str!("../../README.md")]

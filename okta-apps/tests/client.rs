@@ -45,7 +45,7 @@ async fn every_operation_end_to_end() {
     assert_eq!(inactive.value.status(), Some(&ApplicationLifecycleStatus::Inactive));
 
     let page = client.list_applications().send().await.expect("list");
-    assert_eq!(page.value.apps().count(), 2);
+    assert_eq!(page.value.decoded().count(), 2);
     assert_eq!((page.status, page.rate_limit.limit), (200, Some(600)));
     assert!(page.request_id.is_some());
     let sent = fake.requests().pop().expect("recorded");
@@ -130,7 +130,7 @@ async fn streams_every_page() {
         .await
         .expect("page")
         .value;
-    assert_eq!(second.apps().next().and_then(Application::label), Some("App 3"));
+    assert_eq!(second.decoded().next().and_then(Application::label), Some("App 3"));
 
     let apps: Vec<Application> = client.list_applications().limit(3).stream().try_collect().await.expect("stream");
     let labels: Vec<&str> = apps.iter().filter_map(Application::label).collect();

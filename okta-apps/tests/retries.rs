@@ -1,7 +1,6 @@
 //! Transient failures against a scripted server on 127.0.0.1: what is sent
 //! again, what is not, how long the client waits, and the deadline.
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use okta_apps::models::{BookmarkApplication, BookmarkApplicationSettings, BookmarkApplicationSettingsApplication};
@@ -34,7 +33,7 @@ fn bookmark() -> BookmarkApplication {
 async fn a_503_then_200_succeeds_with_one_retry() {
     let (url, hits) = serve(vec![Reply::Full(503, "", r#"{"errorCode":"E0000009"}"#), Reply::Full(200, "", APP)]).await;
     let app = client(&url, quick()).get_application("0oa1").send().await.expect("retried");
-    assert_eq!((app.retries, hits.load(Ordering::SeqCst)), (1, 2));
+    assert_eq!((app.retries, hits.count()), (1, 2));
     assert_eq!(app.value.label(), Some("Wiki"));
 }
 
@@ -45,7 +44,7 @@ async fn each_transient_status_and_a_lost_connection_are_retried_for_reads() {
     {
         let (url, hits) = serve(vec![first, Reply::Full(200, "", APP)]).await;
         let app = client(&url, quick()).get_application("0oa1").send().await.expect("retried");
-        assert_eq!((app.retries, hits.load(Ordering::SeqCst)), (1, 2));
+        assert_eq!((app.retries, hits.count()), (1, 2));
     }
 }
 
@@ -53,37 +52,37 @@ async fn each_transient_status_and_a_lost_connection_are_retried_for_reads() {
 async fn a_body_cut_off_is_retried_for_get_and_not_for_create() {
     let (url, hits) = serve(vec![Reply::CutMidBody, Reply::Full(200, "", APP)]).await;
     let app = client(&url, quick()).get_application("0oa1").send().await.expect("retried");
-    assert_eq!((app.retries, hits.load(Ordering::SeqCst)), (1, 2));
+    assert_eq!((app.retries, hits.count()), (1, 2));
 
     let (url, hits) = serve(vec![Reply::CutMidBody, Reply::Full(200, "", APP)]).await;
     let err = client(&url, quick()).create_application(bookmark()).send().await.expect_err("not retried");
     assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
     assert!(err.to_string().contains("createApplication") && err.to_string().contains("1 attempt"), "{err}");
-    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert_eq!(hits.count(), 1);
 }
 
 #[tokio::test]
 async fn create_is_retried_on_transient_failures_only_when_the_caller_opts_in() {
     let (url, hits) = serve(vec![Reply::Full(503, "", ""), Reply::Full(200, "", APP)]).await;
     let err = client(&url, quick()).create_application(bookmark()).send().await.expect_err("not retried");
-    assert_eq!((err.status(), hits.load(Ordering::SeqCst)), (Some(503), 1));
+    assert_eq!((err.status(), hits.count()), (Some(503), 1));
 
     let (url, hits) = serve(vec![Reply::Full(503, "", ""), Reply::Full(200, "", APP)]).await;
     let policy = quick().retry_non_idempotent(true);
     let app = client(&url, policy).create_application(bookmark()).send().await.expect("opted in");
-    assert_eq!((app.retries, hits.load(Ordering::SeqCst)), (1, 2));
+    assert_eq!((app.retries, hits.count()), (1, 2));
 
     // A 429 was not acted on: every operation retries it.
     let (url, hits) = serve(vec![Reply::Full(429, "x-rate-limit-reset: 0\r\n", ""), Reply::Full(200, "", APP)]).await;
     let app = client(&url, quick()).create_application(bookmark()).send().await.expect("rate limit");
-    assert_eq!((app.retries, hits.load(Ordering::SeqCst)), (1, 2));
+    assert_eq!((app.retries, hits.count()), (1, 2));
 }
 
 #[tokio::test]
 async fn lifecycle_posts_are_idempotent_and_retried() {
     let (url, hits) = serve(vec![Reply::Full(502, "", ""), Reply::Full(200, "", "")]).await;
     let done = client(&url, quick()).deactivate_application("0oa1").send().await.expect("retried");
-    assert_eq!((done.retries, hits.load(Ordering::SeqCst)), (1, 2));
+    assert_eq!((done.retries, hits.count()), (1, 2));
 }
 
 #[tokio::test]
@@ -91,13 +90,13 @@ async fn retries_stop_at_the_count_and_the_error_says_how_many() {
     let (url, hits) = serve((0..5).map(|_| Reply::Full(503, "x-okta-request-id: r1\r\n", "")).collect()).await;
     let err = client(&url, quick().max_retries(2)).get_application("0oa1").send().await.expect_err("gave up");
     let api = err.api().expect("api error");
-    assert_eq!((api.status, api.retries, hits.load(Ordering::SeqCst)), (503, 2, 3));
+    assert_eq!((api.status, api.retries, hits.count()), (503, 2, 3));
     assert!(err.to_string().contains("after 2 retries"), "{err}");
 
     let (url, hits) = serve((0..5).map(|_| Reply::Close).collect()).await;
     let err = client(&url, quick().max_retries(1)).get_application("0oa1").send().await.expect_err("gave up");
     assert!(matches!(err, Error::Transport { attempts: 2, .. }), "{err:?}");
-    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert_eq!(hits.count(), 2);
 }
 
 #[tokio::test]
@@ -120,7 +119,7 @@ async fn the_deadline_cuts_a_long_rate_limit_wait_short_with_a_clear_error() {
     // Given up at once, not after sleeping into the deadline.
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     assert!(matches!(err, Error::DeadlineExceeded { attempts: 1, .. }), "{err:?}");
-    assert_eq!((err.status(), hits.load(Ordering::SeqCst)), (Some(429), 1));
+    assert_eq!((err.status(), hits.count()), (Some(429), 1));
     let text = err.to_string();
     assert!(text.contains("deadline of 5s") && text.contains("E0000047"), "{text}");
 }

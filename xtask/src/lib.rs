@@ -25,14 +25,19 @@ pub fn cargo() -> String {
 /// Regenerates (or, with [`Mode::Check`], checks) everything generated from
 /// the workspace's spec.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Report> {
-    let options = codegen::Options::default();
+    // The crate defines `Client`: its endpoint functions are inherent methods.
+    let emit = codegen::EmitOptions { endpoints: codegen::EndpointStyle::Inherent, ..Default::default() };
+    let options = codegen::Options { emit, ..codegen::Options::default() };
     let spec = root.join(SPEC);
     let generated = codegen::generate_file(&spec, &options).with_context(|| format!("generating from {SPEC}"))?;
     for d in &generated.diagnostics {
         eprintln!("{d}");
     }
-    let files =
-        vec![(PathBuf::from("models.rs"), generated.models), (PathBuf::from("operations.rs"), generated.operations)];
+    let files = vec![
+        (PathBuf::from("models.rs"), generated.models),
+        (PathBuf::from("operations.rs"), generated.operations),
+        (PathBuf::from("endpoints.rs"), generated.endpoints),
+    ];
     let mut report =
         files::sync(&root.join(GENERATED), &files, "rs", mode).with_context(|| format!("writing {GENERATED}"))?;
     let fixtures = fixture_outputs(root)?;
@@ -68,12 +73,18 @@ fn fixture_outputs(root: &Path) -> Result<Vec<(PathBuf, String)>> {
             codegen::generate_file(&spec, &options).with_context(|| format!("generating from {spec_name}"))?;
         let models = format!("{case}_models.rs");
         let operations = format!("{case}_operations.rs");
+        let endpoints = format!("{case}_endpoints.rs");
         files.push((PathBuf::from(&models), generated.models));
         files.push((PathBuf::from(&operations), generated.operations));
+        files.push((PathBuf::from(&endpoints), generated.endpoints));
         modules.push(codegen::print::IncludedModule {
             name: case.clone(),
             doc: format!(" Generated from `{spec_name}`."),
-            files: vec![("models".to_owned(), models), ("operations".to_owned(), operations)],
+            files: vec![
+                ("models".to_owned(), models),
+                ("operations".to_owned(), operations),
+                ("endpoints".to_owned(), endpoints),
+            ],
         });
     }
     let header = codegen::print::header("cargo xtask codegen", FIXTURES);

@@ -1,5 +1,5 @@
 //! `cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--deny-warnings]`:
-//! a standalone crate (Cargo.toml, models, operations) from any OpenAPI 3.0.x
+//! a standalone crate (Cargo.toml, models, operations, endpoints) from any OpenAPI 3.0.x
 //! file, on the runtime of this workspace's okta-apps crate.
 
 use std::path::{Path, PathBuf};
@@ -64,6 +64,10 @@ pub fn generate(root: &Path, job: &Standalone) -> Result<String> {
          okta-apps = {{ path = {runtime:?}, default-features = false }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\n\
+         [features]\n\
+         # The async client, with an endpoint function per operation.\n\
+         default = [\"client\"]\n\
+         client = [\"okta-apps/client\"]\n\n\
          # A crate of its own, even inside another workspace.\n[workspace]\n"
     );
     let lib = codegen::print::crate_root(&header, &format!(" Generated from `{spec_name}`."))?;
@@ -74,6 +78,7 @@ pub fn generate(root: &Path, job: &Standalone) -> Result<String> {
         (src.join("lib.rs"), lib),
         (src.join("models.rs"), generated.models),
         (src.join("operations.rs"), generated.operations),
+        (src.join("endpoints.rs"), generated.endpoints),
     ] {
         std::fs::write(&path, content).with_context(|| format!("writing {}", path.display()))?;
     }

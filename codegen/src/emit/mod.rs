@@ -1,5 +1,6 @@
 //! Stage 3: the IR to Rust token streams. Reads only the IR, never the spec.
 
+mod endpoints;
 mod enums;
 mod operations;
 mod structs;
@@ -13,16 +14,36 @@ use quote::{ToTokens, format_ident, quote};
 
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 
+pub use endpoints::EXTENSION_TRAIT;
+
 /// What the emitted code refers to outside itself.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
     /// The path of the runtime module (`::okta_apps::runtime`).
     pub runtime: String,
+    /// The path of the module with the async client (`::okta_apps::client`):
+    /// its `Client`, `Response`, `Page`, `Error` and `Stream`.
+    pub client: String,
+    /// How the endpoint functions attach to the client.
+    pub endpoints: EndpointStyle,
+}
+
+/// How the endpoint functions attach to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointStyle {
+    /// Inherent methods: for the crate that defines `Client`.
+    Inherent,
+    /// A trait implemented for `Client` ([`EXTENSION_TRAIT`]): for any other crate.
+    Trait,
 }
 
 impl Default for EmitOptions {
     fn default() -> Self {
-        Self { runtime: "::okta_apps::runtime".to_owned() }
+        Self {
+            runtime: "::okta_apps::runtime".to_owned(),
+            client: "::okta_apps::client".to_owned(),
+            endpoints: EndpointStyle::Trait,
+        }
     }
 }
 
@@ -34,6 +55,9 @@ pub enum Part {
     Models(Range<usize>),
     /// Operations, by position in spec order.
     Operations(Range<usize>),
+    /// The endpoint functions of all operations (one part: in the trait
+    /// style they form one trait).
+    Endpoints,
 }
 
 impl Part {
@@ -42,6 +66,7 @@ impl Part {
         match self {
             Part::Models(_) => "models",
             Part::Operations(_) => "operations",
+            Part::Endpoints => "endpoints",
         }
     }
 }
@@ -62,6 +87,15 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
             let items = operations::emit(&cx, range.clone());
             quote! { #preamble #items }
         }
+        Part::Endpoints => {
+            let taken = api.operations.iter().map(|op| op.type_name.as_str()).chain([endpoints::EXTENSION_TRAIT]);
+            let cx = Cx::new(api, options, taken, quote!(super::models::));
+            let client: TokenStream = syn::parse_str::<syn::Path>(&options.client)
+                .unwrap_or_else(|_| syn::parse_quote!(::okta_apps::client))
+                .into_token_stream();
+            let items = endpoints::emit(&cx, &client, options.endpoints);
+            quote! { #items }
+        }
     }
 }
 
@@ -73,6 +107,7 @@ pub fn parts(api: &Api, per_file: usize) -> Vec<Part> {
     let target = (type_weights.iter().sum::<usize>() / per_file.max(1)).max(1);
     let mut parts: Vec<Part> = split(&type_weights, target).into_iter().map(Part::Models).collect();
     parts.extend(split(&op_weights, target).into_iter().map(Part::Operations));
+    parts.push(Part::Endpoints);
     parts
 }
 

@@ -2,13 +2,13 @@
 //! body, which builds a runtime `Request`, and an enum of its documented
 //! responses with a decoder from status and body bytes.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use std::ops::Range;
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{Method, Operation, Param, ParamIn, TypeRef};
+use crate::ir::{Method, Operation, Param, ParamIn, Status, TypeRef};
 use crate::names;
 
 /// Operations `range` of the module: one request struct and one response
@@ -105,6 +105,15 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let (variants, arms) = responses(cx, op, response);
     let response_doc = format!(" The documented responses of `{id}`.");
 
+    let (success_ty, into_success) = success(cx, op);
+    let paged = op.paging.as_ref().map(|paging| {
+        let item = cx.ty(&paging.item);
+        quote! {
+            impl #rt::Paged for #name {
+                type Item = #item;
+            }
+        }
+    });
     let impl_new = constructor.map(|constructor| quote!(impl #name { #constructor }));
     quote! {
         #docs
@@ -121,6 +130,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             const PATH: &'static str = #template;
             const IDEMPOTENT: bool = #idempotent;
             type Response = #response_name;
+            type Success = #success_ty;
 
             fn to_request(&self) -> #result<#rt::Request, #rt::RequestError> {
                 let mut r = #rt::RequestBuilder::of::<Self>();
@@ -131,7 +141,13 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             fn decode_response(status: u16, body: &[u8]) -> #result<#response_name, #rt::DecodeError> {
                 #arms
             }
+
+            fn into_success(response: #response_name) -> #result<#success_ty, #response_name> {
+                #into_success
+            }
         }
+
+        #paged
 
         #[doc = #response_doc]
         #[derive(#clone, #debug, #partial_eq)]
@@ -141,6 +157,52 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             /// A status the spec does not document, or an error body that did not decode.
             Other(#rt::RawResponse),
         }
+    }
+}
+
+/// The success type, and the body of `into_success`: the success variant's
+/// value, `()` for one without a body, or (with no 2xx documented) any 2xx
+/// the spec leaves undocumented.
+fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
+    let Prelude { ok, .. } = &cx.std;
+    let err = quote!(::std::result::Result::Err);
+    let enum_name = ident(&op.response_name);
+    match &op.success {
+        Some(success) => {
+            let variant = ident(&success.variant);
+            match &success.ty {
+                Some(ty) => {
+                    let ty = cx.ty(ty);
+                    (
+                        ty,
+                        quote! {
+                            match response {
+                                #enum_name::#variant(value) => #ok(value),
+                                other => #err(other),
+                            }
+                        },
+                    )
+                }
+                None => (
+                    quote!(()),
+                    quote! {
+                        match response {
+                            #enum_name::#variant => #ok(()),
+                            other => #err(other),
+                        }
+                    },
+                ),
+            }
+        }
+        None => (
+            quote!(()),
+            quote! {
+                match response {
+                    #enum_name::Other(raw) if (200..300).contains(&raw.status) => #ok(()),
+                    other => #err(other),
+                }
+            },
+        ),
     }
 }
 
@@ -182,21 +244,21 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
             r.docs.as_deref().map(|d| format!(": {}", d.lines().next().unwrap_or(""))).unwrap_or_default()
         );
         // A success body must decode; an error body that does not is kept raw.
-        let (variant_def, value) = match (&r.ty, r.status.as_str()) {
-            (Some(ty), "default") => {
+        let (variant_def, value) = match (&r.ty, r.status) {
+            (Some(ty), Status::Default) => {
                 let t = cx.ty(ty);
                 (
                     quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },),
                     quote!(#rt::error_body(status, body, |value| R::#variant { status, value }, R::Other)),
                 )
             }
-            (None, "default") => (
+            (None, Status::Default) => (
                 quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16 },),
                 quote!(R::#variant { status }),
             ),
             (Some(ty), _) => {
                 let t = cx.ty(ty);
-                let value = if r.status.starts_with('2') {
+                let value = if r.status.is_success() {
                     quote!(R::#variant(#rt::from_slice(body)?))
                 } else {
                     quote!(#rt::error_body(status, body, R::#variant, R::Other))
@@ -206,10 +268,16 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
             (None, _) => (quote!(#[doc = #doc] #variant,), quote!(R::#variant)),
         };
         variants.push(variant_def);
-        match status_pattern(&r.status) {
-            Some(p) if r.status.ends_with("XX") => ranges.push(quote!(#p => #value,)),
-            Some(p) => exact.push(quote!(#p => #value,)),
-            None => default_arm = Some(quote!(_ => #value,)),
+        match r.status {
+            Status::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                exact.push(quote!(#code => #value,));
+            }
+            Status::Range(class) => {
+                let (low, high) = (Literal::u16_unsuffixed(class * 100), Literal::u16_unsuffixed(class * 100 + 99));
+                ranges.push(quote!(#low..=#high => #value,));
+            }
+            Status::Default => default_arm = Some(quote!(_ => #value,)),
         }
     }
     let uses_body = default_arm.is_none() || op.responses.iter().any(|r| r.ty.is_some());
@@ -227,16 +295,4 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
         })
     };
     (variants, arms)
-}
-
-/// A `match` pattern for a status: `200`, `400..=499` for `4XX`; `None` for `default`.
-fn status_pattern(status: &str) -> Option<TokenStream> {
-    use proc_macro2::Literal;
-    if let Ok(code) = status.parse::<u16>() {
-        let code = Literal::u16_unsuffixed(code);
-        return Some(quote!(#code));
-    }
-    let class = status.strip_suffix("XX")?.parse::<u16>().ok()?;
-    let (low, high) = (Literal::u16_unsuffixed(class * 100), Literal::u16_unsuffixed(class * 100 + 99));
-    Some(quote!(#low..=#high))
 }

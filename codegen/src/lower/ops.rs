@@ -6,7 +6,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Requ
 use super::Lower;
 use super::schema::type_of;
 use crate::diag::Pointer;
-use crate::ir::{Body, Method, Operation, Param, ParamIn, Response, TypeRef};
+use crate::ir::{Body, Method, Operation, Paging, Param, ParamIn, Response, Status, Success, TypeRef};
 use crate::names::{self, Scope};
 
 const JSON: &str = "application/json";
@@ -49,6 +49,8 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 (None, d) => d.clone(),
             };
             let idempotent = idempotent(cx, method, op, &here);
+            let success = success(&responses);
+            let paging = paging(&params, &responses, success.as_ref());
             out.push(Operation {
                 type_name,
                 response_name,
@@ -60,6 +62,8 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 params,
                 body,
                 responses,
+                success,
+                paging,
                 origin: here,
             });
         }
@@ -248,27 +252,44 @@ fn lower_responses<'a>(
     let all = responses
         .responses
         .iter()
-        .map(|(code, r)| (status_text(code), r))
-        .chain(responses.default.iter().map(|r| ("default".to_owned(), r)));
+        .map(|(code, r)| (status_of(code), r))
+        .chain(responses.default.iter().map(|r| (Status::Default, r)));
     for (status, r) in all {
-        let here = at.join(&status);
+        let here = at.join(status.to_string());
         let Some(response) = resolve(cx, r, "responses", |c| &c.responses, &here) else { continue };
         let content = response.content.get(JSON).or_else(|| response.content.values().find(|_| true));
         let ty = content.and_then(|c| c.schema.as_ref()).map(|s| {
-            let hint = format!("{type_base}Response{}", names::type_name(&status));
+            let hint = format!("{type_base}Response{}", names::type_name(&status.to_string()));
             type_of(cx, s.into(), &hint, &here.join("content").join(JSON).join("schema"))
         });
-        let name = scope.claim(&status_name(&status));
-        out.push(Response { status, name, ty, docs: Some(response.description.clone()).filter(|d| !d.is_empty()) });
+        let name = scope.claim(&status_name(&status.to_string()));
+        let link_header = response.headers.keys().any(|h| h.eq_ignore_ascii_case("link"));
+        let docs = Some(response.description.clone()).filter(|d| !d.is_empty());
+        out.push(Response { status, link_header, name, ty, docs });
     }
     out
 }
 
-fn status_text(code: &StatusCode) -> String {
+fn status_of(code: &StatusCode) -> Status {
     match code {
-        StatusCode::Code(n) => n.to_string(),
-        StatusCode::Range(n) => format!("{n}XX"),
+        StatusCode::Code(n) => Status::Code(*n),
+        StatusCode::Range(n) => Status::Range(*n),
     }
+}
+
+/// The first documented 2xx response: what a call answers when it succeeds.
+fn success(responses: &[Response]) -> Option<Success> {
+    let r = responses.iter().find(|r| r.status.is_success())?;
+    Some(Success { variant: r.name.clone(), ty: r.ty.clone() })
+}
+
+/// A list is paged when it answers an array and takes Okta's `after`
+/// cursor, or declares the `Link` header its next page comes in.
+fn paging(params: &[Param], responses: &[Response], success: Option<&Success>) -> Option<Paging> {
+    let Some(TypeRef::Vec(item)) = success.and_then(|s| s.ty.as_ref()) else { return None };
+    let cursor = params.iter().any(|p| p.location == ParamIn::Query && p.wire == "after");
+    let link = responses.iter().any(|r| r.status.is_success() && r.link_header);
+    (cursor || link).then(|| Paging { item: (**item).clone() })
 }
 
 /// The variant name of a status: `200` -> `Ok`, `429` -> `TooManyRequests`.

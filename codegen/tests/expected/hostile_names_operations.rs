@@ -16,6 +16,7 @@ impl rt::Operation for StringType {
     const PATH: &'static str = "/string";
     const IDEMPOTENT: bool = true;
     type Response = StringTypeResponse;
+    type Success = super::models::StringType;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.query("some", self.some.as_ref());
@@ -32,6 +33,14 @@ impl rt::Operation for StringType {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: StringTypeResponse,
+    ) -> Result<super::models::StringType, StringTypeResponse> {
+        match response {
+            StringTypeResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `string`.
@@ -61,6 +70,7 @@ impl rt::Operation for OkType {
     const PATH: &'static str = "/ok";
     const IDEMPOTENT: bool = false;
     type Response = OkTypeResponse;
+    type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.json(Some(&self.body))?;
@@ -77,6 +87,12 @@ impl rt::Operation for OkType {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(response: OkTypeResponse) -> Result<(), OkTypeResponse> {
+        match response {
+            OkTypeResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `ok`.

@@ -10,6 +10,10 @@ pub mod additional_properties {
     pub mod operations {
         include!("additional_properties_operations.rs");
     }
+    /// The generated `additional_properties_endpoints.rs`.
+    pub mod endpoints {
+        include!("additional_properties_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/all_of.yaml`.
 pub mod all_of {
@@ -20,6 +24,10 @@ pub mod all_of {
     /// The generated `all_of_operations.rs`.
     pub mod operations {
         include!("all_of_operations.rs");
+    }
+    /// The generated `all_of_endpoints.rs`.
+    pub mod endpoints {
+        include!("all_of_endpoints.rs");
     }
 }
 /// Generated from `codegen/tests/fixtures/defined_as.yaml`.
@@ -32,6 +40,10 @@ pub mod defined_as {
     pub mod operations {
         include!("defined_as_operations.rs");
     }
+    /// The generated `defined_as_endpoints.rs`.
+    pub mod endpoints {
+        include!("defined_as_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/discriminator_implicit.yaml`.
 pub mod discriminator_implicit {
@@ -42,6 +54,10 @@ pub mod discriminator_implicit {
     /// The generated `discriminator_implicit_operations.rs`.
     pub mod operations {
         include!("discriminator_implicit_operations.rs");
+    }
+    /// The generated `discriminator_implicit_endpoints.rs`.
+    pub mod endpoints {
+        include!("discriminator_implicit_endpoints.rs");
     }
 }
 /// Generated from `codegen/tests/fixtures/discriminator_mapping.yaml`.
@@ -54,6 +70,10 @@ pub mod discriminator_mapping {
     pub mod operations {
         include!("discriminator_mapping_operations.rs");
     }
+    /// The generated `discriminator_mapping_endpoints.rs`.
+    pub mod endpoints {
+        include!("discriminator_mapping_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/enums.yaml`.
 pub mod enums {
@@ -64,6 +84,10 @@ pub mod enums {
     /// The generated `enums_operations.rs`.
     pub mod operations {
         include!("enums_operations.rs");
+    }
+    /// The generated `enums_endpoints.rs`.
+    pub mod endpoints {
+        include!("enums_endpoints.rs");
     }
 }
 /// Generated from `codegen/tests/fixtures/formats.yaml`.
@@ -76,6 +100,10 @@ pub mod formats {
     pub mod operations {
         include!("formats_operations.rs");
     }
+    /// The generated `formats_endpoints.rs`.
+    pub mod endpoints {
+        include!("formats_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/hostile_names.yaml`.
 pub mod hostile_names {
@@ -86,6 +114,10 @@ pub mod hostile_names {
     /// The generated `hostile_names_operations.rs`.
     pub mod operations {
         include!("hostile_names_operations.rs");
+    }
+    /// The generated `hostile_names_endpoints.rs`.
+    pub mod endpoints {
+        include!("hostile_names_endpoints.rs");
     }
 }
 /// Generated from `codegen/tests/fixtures/inline_objects.yaml`.
@@ -98,6 +130,10 @@ pub mod inline_objects {
     pub mod operations {
         include!("inline_objects_operations.rs");
     }
+    /// The generated `inline_objects_endpoints.rs`.
+    pub mod endpoints {
+        include!("inline_objects_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/nullable_optional.yaml`.
 pub mod nullable_optional {
@@ -108,6 +144,25 @@ pub mod nullable_optional {
     /// The generated `nullable_optional_operations.rs`.
     pub mod operations {
         include!("nullable_optional_operations.rs");
+    }
+    /// The generated `nullable_optional_endpoints.rs`.
+    pub mod endpoints {
+        include!("nullable_optional_endpoints.rs");
+    }
+}
+/// Generated from `codegen/tests/fixtures/paging.yaml`.
+pub mod paging {
+    /// The generated `paging_models.rs`.
+    pub mod models {
+        include!("paging_models.rs");
+    }
+    /// The generated `paging_operations.rs`.
+    pub mod operations {
+        include!("paging_operations.rs");
+    }
+    /// The generated `paging_endpoints.rs`.
+    pub mod endpoints {
+        include!("paging_endpoints.rs");
     }
 }
 /// Generated from `codegen/tests/fixtures/parameters.yaml`.
@@ -120,6 +175,10 @@ pub mod parameters {
     pub mod operations {
         include!("parameters_operations.rs");
     }
+    /// The generated `parameters_endpoints.rs`.
+    pub mod endpoints {
+        include!("parameters_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/recursive.yaml`.
 pub mod recursive {
@@ -131,6 +190,10 @@ pub mod recursive {
     pub mod operations {
         include!("recursive_operations.rs");
     }
+    /// The generated `recursive_endpoints.rs`.
+    pub mod endpoints {
+        include!("recursive_endpoints.rs");
+    }
 }
 /// Generated from `codegen/tests/fixtures/untagged.yaml`.
 pub mod untagged {
@@ -141,5 +204,9 @@ pub mod untagged {
     /// The generated `untagged_operations.rs`.
     pub mod operations {
         include!("untagged_operations.rs");
+    }
+    /// The generated `untagged_endpoints.rs`.
+    pub mod endpoints {
+        include!("untagged_endpoints.rs");
     }
 }

@@ -46,6 +46,7 @@ impl rt::Operation for GetPart {
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
     type Response = GetPartResponse;
+    type Success = super::models::Part;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("thingId", &self.thing_id)?;
@@ -70,6 +71,14 @@ impl rt::Operation for GetPart {
                 _ => R::Default { status },
             },
         )
+    }
+    fn into_success(
+        response: GetPartResponse,
+    ) -> Result<super::models::Part, GetPartResponse> {
+        match response {
+            GetPartResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `getPart`.
@@ -120,6 +129,7 @@ impl rt::Operation for ReplacePart {
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
     type Response = ReplacePartResponse;
+    type Success = super::models::Part;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("thingId", &self.thing_id)?;
@@ -138,6 +148,14 @@ impl rt::Operation for ReplacePart {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: ReplacePartResponse,
+    ) -> Result<super::models::Part, ReplacePartResponse> {
+        match response {
+            ReplacePartResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `replacePart`.
@@ -172,6 +190,7 @@ impl rt::Operation for DeletePart {
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
     type Response = DeletePartResponse;
+    type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("thingId", &self.thing_id)?;
@@ -189,6 +208,12 @@ impl rt::Operation for DeletePart {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(response: DeletePartResponse) -> Result<(), DeletePartResponse> {
+        match response {
+            DeletePartResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `deletePart`.
@@ -216,6 +241,7 @@ impl rt::Operation for CreateThing {
     const PATH: &'static str = "/things";
     const IDEMPOTENT: bool = false;
     type Response = CreateThingResponse;
+    type Success = Vec<super::models::Part>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.query("dryRun", self.dry_run.as_ref());
@@ -234,6 +260,14 @@ impl rt::Operation for CreateThing {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: CreateThingResponse,
+    ) -> Result<Vec<super::models::Part>, CreateThingResponse> {
+        match response {
+            CreateThingResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `createThing`.

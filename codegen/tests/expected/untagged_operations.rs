@@ -20,6 +20,7 @@ impl rt::Operation for AddKey {
     const PATH: &'static str = "/keys";
     const IDEMPOTENT: bool = false;
     type Response = AddKeyResponse;
+    type Success = super::models::AddKeyResponseT200;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.json(Some(&self.body))?;
@@ -36,6 +37,14 @@ impl rt::Operation for AddKey {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: AddKeyResponse,
+    ) -> Result<super::models::AddKeyResponseT200, AddKeyResponse> {
+        match response {
+            AddKeyResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `addKey`.

@@ -59,8 +59,10 @@ pub enum Error {
         source: RequestError,
     },
     /// A `next` link points outside the org: following it would send the token elsewhere.
-    #[error("listApplications: refusing to follow a next link to another origin: {url}")]
+    #[error("{operation}: refusing to follow a next link to another origin: {url}")]
     ForeignNextLink {
+        /// The operationId.
+        operation: &'static str,
         /// The link as sent.
         url: String,
     },

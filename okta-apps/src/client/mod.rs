@@ -1,7 +1,10 @@
-//! The async client: sends the generated operations with reqwest, follows
-//! pages, survives rate limits, and keeps the token out of every printout.
+//! The async client: sends any generated operation with reqwest
+//! ([`Client::send`]), follows pages, survives rate limits and transient
+//! failures, and keeps the token out of every printout. Each operation also
+//! has an endpoint function on [`Client`] (`client.list_applications()`),
+//! generated, returning the builder of the same name in this module.
 
-mod apps;
+mod call;
 mod error;
 mod link;
 mod retry;
@@ -15,11 +18,12 @@ use tracing::Instrument;
 
 use crate::runtime::{Request, Secret};
 
-pub use apps::{
-    ActivateApplication, CreateApplication, DeactivateApplication, DeleteApplication, GetApplication, ListApplications,
-    Page, ReplaceApplication,
-};
+pub use call::Page;
 pub use error::{ApiError, Error};
+#[doc(hidden)]
+pub use futures_core::Stream;
+
+pub use crate::endpoints::*;
 pub use retry::RetryPolicy;
 
 /// How the client proves who it is.
@@ -286,7 +290,7 @@ impl Client {
     }
 
     /// Sends a request built by an operation to the org.
-    async fn send(&self, request: Request) -> Result<Raw, Error> {
+    async fn send_request(&self, request: Request) -> Result<Raw, Error> {
         let mut url = self.inner.base.clone();
         url.set_path(&request.path);
         if !request.query.is_empty() {

@@ -48,6 +48,7 @@ impl rt::Operation for ListApplications {
     const PATH: &'static str = "/api/v1/apps";
     const IDEMPOTENT: bool = true;
     type Response = ListApplicationsResponse;
+    type Success = Vec<super::models::Application>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.query("q", self.q.as_ref());
@@ -76,6 +77,17 @@ impl rt::Operation for ListApplications {
             },
         )
     }
+    fn into_success(
+        response: ListApplicationsResponse,
+    ) -> Result<Vec<super::models::Application>, ListApplicationsResponse> {
+        match response {
+            ListApplicationsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+impl rt::Paged for ListApplications {
+    type Item = super::models::Application;
 }
 /// The documented responses of `listApplications`.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,6 +140,7 @@ impl rt::Operation for CreateApplication {
     const PATH: &'static str = "/api/v1/apps";
     const IDEMPOTENT: bool = false;
     type Response = CreateApplicationResponse;
+    type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.query("activate", self.activate.as_ref());
@@ -150,6 +163,14 @@ impl rt::Operation for CreateApplication {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: CreateApplicationResponse,
+    ) -> Result<super::models::Application, CreateApplicationResponse> {
+        match response {
+            CreateApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `createApplication`.
@@ -200,6 +221,7 @@ impl rt::Operation for GetApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
     type Response = GetApplicationResponse;
+    type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -221,6 +243,14 @@ impl rt::Operation for GetApplication {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: GetApplicationResponse,
+    ) -> Result<super::models::Application, GetApplicationResponse> {
+        match response {
+            GetApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `getApplication`.
@@ -269,6 +299,7 @@ impl rt::Operation for ReplaceApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
     type Response = ReplaceApplicationResponse;
+    type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -291,6 +322,14 @@ impl rt::Operation for ReplaceApplication {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: ReplaceApplicationResponse,
+    ) -> Result<super::models::Application, ReplaceApplicationResponse> {
+        match response {
+            ReplaceApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `replaceApplication`.
@@ -336,6 +375,7 @@ impl rt::Operation for DeleteApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
     type Response = DeleteApplicationResponse;
+    type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -356,6 +396,14 @@ impl rt::Operation for DeleteApplication {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: DeleteApplicationResponse,
+    ) -> Result<(), DeleteApplicationResponse> {
+        match response {
+            DeleteApplicationResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `deleteApplication`.
@@ -399,6 +447,7 @@ impl rt::Operation for ActivateApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/activate";
     const IDEMPOTENT: bool = true;
     type Response = ActivateApplicationResponse;
+    type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -419,6 +468,14 @@ impl rt::Operation for ActivateApplication {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: ActivateApplicationResponse,
+    ) -> Result<(), ActivateApplicationResponse> {
+        match response {
+            ActivateApplicationResponse::Ok => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `activateApplication`.
@@ -462,6 +519,7 @@ impl rt::Operation for DeactivateApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/deactivate";
     const IDEMPOTENT: bool = true;
     type Response = DeactivateApplicationResponse;
+    type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -482,6 +540,14 @@ impl rt::Operation for DeactivateApplication {
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
+    }
+    fn into_success(
+        response: DeactivateApplicationResponse,
+    ) -> Result<(), DeactivateApplicationResponse> {
+        match response {
+            DeactivateApplicationResponse::Ok => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
     }
 }
 /// The documented responses of `deactivateApplication`.

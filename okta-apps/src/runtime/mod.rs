@@ -20,7 +20,7 @@ pub use crate::{object_impls, string_enum_impls};
 pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec};
 pub use map::Map;
 pub use nullable::Nullable;
-pub use operation::{Operation, RawResponse, error_body};
+pub use operation::{Operation, Paged, RawResponse, error_body};
 pub use raw::{Probed, RawObject, UnionError};
 #[cfg(feature = "fake")]
 pub(crate) use request::encode_unreserved;

@@ -34,6 +34,9 @@ pub trait Operation {
     const IDEMPOTENT: bool;
     /// The documented responses.
     type Response;
+    /// What it answers when it succeeds: the body of its first documented
+    /// 2xx response, `()` when that has none (or none is documented).
+    type Success;
 
     /// Builds the request: the path with each parameter as one
     /// percent-encoded segment, the query pairs, checked headers and the body.
@@ -43,6 +46,17 @@ pub trait Operation {
     /// is an error naming the JSON path; an error body that does not decode
     /// is kept raw, as is a status the spec does not document.
     fn decode_response(status: u16, body: &[u8]) -> Result<Self::Response, DecodeError>;
+
+    /// The success value of a decoded response; any other response back.
+    fn into_success(response: Self::Response) -> Result<Self::Success, Self::Response>;
+}
+
+/// A list operation whose pages a client follows: it answers an array of
+/// `Item`, and takes an `after` cursor or sends its next page in a `Link`
+/// header.
+pub trait Paged: Operation<Success = Vec<Self::Item>> {
+    /// One item of a page.
+    type Item: DeserializeOwned;
 }
 
 /// A response kept as received: a status the spec does not document for the

@@ -2,8 +2,7 @@
 //! client does when a server fails: statuses, lost connections, cut bodies.
 
 #![allow(dead_code)] // Each test file uses the part it needs.
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -21,18 +20,34 @@ pub enum Reply {
     Close,
 }
 
+/// The request lines (`GET /path?query HTTP/1.1`) a server received.
+#[derive(Clone, Default)]
+pub struct Requests(Arc<Mutex<Vec<String>>>);
+
+impl Requests {
+    /// How many arrived.
+    pub fn count(&self) -> usize {
+        self.lines().len()
+    }
+
+    /// Their request lines, in order.
+    pub fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
 /// A server that answers each connection with the next reply of `script`,
-/// then `200 []` once the script is done. Gives its URL and a count of requests.
-pub async fn serve(script: Vec<Reply>) -> (String, Arc<AtomicUsize>) {
+/// then `200 []` once the script is done. Gives its URL and what it received.
+pub async fn serve(script: Vec<Reply>) -> (String, Requests) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let hits = Arc::new(AtomicUsize::new(0));
-    let seen = hits.clone();
+    let requests = Requests::default();
+    let seen = requests.clone();
     tokio::spawn(async move {
         let mut script = script.into_iter();
         while let Ok((mut socket, _)) = listener.accept().await {
-            read_request(&mut socket).await;
-            seen.fetch_add(1, Ordering::SeqCst);
+            let line = read_request(&mut socket).await;
+            seen.0.lock().unwrap_or_else(|e| e.into_inner()).push(line);
             let reply = script.next().unwrap_or(Reply::Full(200, "", "[]"));
             let out = match reply {
                 Reply::Full(status, headers, body) => format!(
@@ -50,17 +65,19 @@ pub async fn serve(script: Vec<Reply>) -> (String, Arc<AtomicUsize>) {
             let _ = socket.shutdown().await;
         }
     });
-    (url, hits)
+    (url, requests)
 }
 
-/// Reads one request: its head, and its body by `content-length`.
-async fn read_request(socket: &mut tokio::net::TcpStream) {
+/// Reads one request: its head, and its body by `content-length`; gives
+/// its request line.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
     let mut data = Vec::new();
     let mut chunk = [0u8; 4096];
+    let line = |data: &[u8]| String::from_utf8_lossy(data).lines().next().unwrap_or_default().to_owned();
     loop {
-        let Ok(n) = socket.read(&mut chunk).await else { return };
+        let Ok(n) = socket.read(&mut chunk).await else { return line(&data) };
         if n == 0 {
-            return;
+            return line(&data);
         }
         data.extend_from_slice(&chunk[..n]);
         let text = String::from_utf8_lossy(&data);
@@ -71,7 +88,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) {
                 .and_then(|v| v.parse::<usize>().ok())
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
-                return;
+                return line(&data);
             }
         }
     }

@@ -1,0 +1,226 @@
+//! Endpoint functions: for each operation, a method on the runtime's
+//! `Client` named after its operationId that takes the path parameters and a
+//! required body, and returns a builder with one setter per optional
+//! parameter, `.send()`, and `.stream()`/`.pages()` for paged lists.
+//!
+//! In the crate that defines `Client` the methods are inherent; anywhere
+//! else they come with a trait (`ClientExt`) implemented for it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Cx, EndpointStyle, Prelude, doc_attrs, ident};
+use crate::ir::{Operation, Param, TypeRef};
+use crate::names;
+
+/// What a builder or the client already has: a setter or endpoint of this
+/// name gets a suffix.
+const BUILDER_METHODS: &[&str] = &["send", "stream", "pages", "operation", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &["send", "page", "pages", "items", "builder", "org_url", "clone", "fmt"];
+
+/// The name of the trait that carries the endpoints outside the client's crate.
+pub const EXTENSION_TRAIT: &str = "ClientExt";
+
+/// The whole endpoints module.
+pub(super) fn emit(cx: &Cx<'_>, client: &TokenStream, style: EndpointStyle) -> TokenStream {
+    let ops = &cx.api.operations;
+    let builders = ops.iter().map(|op| builder(cx, client, op));
+    let functions: Vec<Function> = ops.iter().map(|op| function(cx, op)).collect();
+    let methods = match style {
+        EndpointStyle::Inherent => {
+            let bodies =
+                functions.iter().map(|Function { docs, signature, body }| quote!(#docs pub #signature { #body }));
+            quote! {
+                impl #client::Client {
+                    #(#bodies)*
+                }
+            }
+        }
+        EndpointStyle::Trait => {
+            let name = ident(EXTENSION_TRAIT);
+            let signatures = functions.iter().map(|Function { docs, signature, .. }| quote!(#docs #signature;));
+            let bodies = functions.iter().map(|Function { signature, body, .. }| quote!(#signature { #body }));
+            quote! {
+                /// The endpoint functions of this API, on the client: `use` this trait to call them.
+                pub trait #name {
+                    #(#signatures)*
+                }
+
+                impl #name for #client::Client {
+                    #(#bodies)*
+                }
+            }
+        }
+    };
+    quote! {
+        #methods
+        #(#builders)*
+    }
+}
+
+/// The endpoint function's name: the operation's, in snake case, with a
+/// suffix where the client has a method of that name.
+fn function_name(op: &Operation) -> syn::Ident {
+    let name = names::field_name(&op.type_name);
+    if CLIENT_METHODS.contains(&names::unraw(&name)) { ident(&format!("{name}_operation")) } else { ident(&name) }
+}
+
+/// An argument taking what converts into `ty`, and the conversion.
+fn argument(cx: &Cx<'_>, name: &syn::Ident, ty: &TypeRef) -> (TokenStream, TokenStream) {
+    let Prelude { into, string, .. } = &cx.std;
+    match ty {
+        TypeRef::String => (quote!(impl #into<#string>), quote!(#name.into())),
+        TypeRef::Named(_) | TypeRef::Secret => {
+            let ty = cx.ty(ty);
+            (quote!(impl #into<#ty>), quote!(#name.into()))
+        }
+        other => (cx.ty(other), quote!(#name)),
+    }
+}
+
+/// An endpoint function, in parts: the trait style puts the docs on the
+/// declaration and the body in the impl.
+struct Function {
+    docs: TokenStream,
+    signature: TokenStream,
+    body: TokenStream,
+}
+
+fn function(cx: &Cx<'_>, op: &Operation) -> Function {
+    let Prelude { default, .. } = &cx.std;
+    let (builder, request) = (ident(&op.type_name), ident(&op.type_name));
+    let name = function_name(op);
+    let mut args = Vec::new();
+    let mut values = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let field = ident(&p.name);
+        let (ty, value) = argument(cx, &field, &p.ty);
+        args.push(quote!(#field: #ty));
+        values.push(value);
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let field = ident("body");
+        let (ty, value) = match &body.ty {
+            Some(ty) => argument(cx, &field, ty),
+            None => (quote!(::std::vec::Vec<u8>), quote!(body)),
+        };
+        args.push(quote!(body: #ty));
+        values.push(value);
+    }
+    let summary = format!("`{} {}` (`{}`): see [`{}`].", op.method.as_str(), op.path, op.id, op.type_name);
+    let first = op.docs.as_deref().and_then(|d| d.lines().next());
+    let docs = doc_attrs(first, Some(&summary));
+    let op_path = quote!(super::operations::#request);
+    let new =
+        if values.is_empty() { quote!(<#op_path as #default>::default()) } else { quote!(#op_path::new(#(#values),*)) };
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    Function {
+        docs: quote!(#docs #allow),
+        signature: quote!(fn #name(&self, #(#args),*) -> #builder),
+        body: quote!(#builder { client: ::std::clone::Clone::clone(self), op: #new }),
+    }
+}
+
+/// A setter for an optional parameter or body: `value` is taken as `arg`
+/// and stored as `conversion`.
+fn setter(
+    field: &str,
+    (arg, conversion): (TokenStream, TokenStream),
+    docs: Option<&str>,
+    note: &str,
+    some: &TokenStream,
+) -> TokenStream {
+    let field = ident(field);
+    let bare = names::unraw(field.to_string().as_str()).to_owned();
+    let name = if BUILDER_METHODS.contains(&bare.as_str()) { ident(&format!("set_{bare}")) } else { field.clone() };
+    let docs = doc_attrs(docs, Some(note));
+    quote! {
+        #docs
+        pub fn #name(mut self, value: #arg) -> Self {
+            self.op.#field = #some(#conversion);
+            self
+        }
+    }
+}
+
+fn param_setter(cx: &Cx<'_>, p: &Param) -> TokenStream {
+    let note = format!("Sets `{}`.", p.wire);
+    setter(&p.name, argument(cx, &ident("value"), &p.ty), p.docs.as_deref(), &note, &cx.std.some)
+}
+
+/// The builder: the client, the operation, a setter per optional parameter,
+/// and what sends it.
+fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
+    let Prelude { result, clone, debug, .. } = &cx.std;
+    let name = ident(&op.type_name);
+    let request = quote!(super::operations::#name);
+    let mut setters: Vec<TokenStream> = op.params.iter().filter(|p| !p.required).map(|p| param_setter(cx, p)).collect();
+    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+        let value = ident("value");
+        let argument = match &body.ty {
+            Some(ty) => argument(cx, &value, ty),
+            None => (quote!(::std::vec::Vec<u8>), quote!(value)),
+        };
+        let note = format!("Sets the request body (`{}`).", body.media_type);
+        setters.push(setter("body", argument, None, &note, &cx.std.some));
+    }
+    let doc =
+        format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, function_name(op));
+    let send = match &op.paging {
+        Some(paging) => {
+            let item = cx.ty(&paging.item);
+            quote! {
+                /// Fetches one page (the first, or the one `after` names).
+                pub async fn send(self) -> #result<#client::Response<#client::Page<#item>>, #client::Error> {
+                    self.client.page(&self.op).await
+                }
+
+                /// Every item of every page, following the `next` links.
+                pub fn stream(self) -> impl #client::Stream<Item = #result<#item, #client::Error>> + Send + 'static {
+                    self.client.items(self.op)
+                }
+
+                /// Every page, with its status and rate-limit headers.
+                pub fn pages(
+                    self,
+                ) -> impl #client::Stream<Item = #result<#client::Response<#client::Page<#item>>, #client::Error>> + Send + 'static
+                {
+                    self.client.pages(self.op)
+                }
+            }
+        }
+        None => {
+            let success = match op.success.as_ref().and_then(|s| s.ty.as_ref()) {
+                Some(ty) => cx.ty(ty),
+                None => quote!(()),
+            };
+            quote! {
+                /// Sends it; the success value, or the error.
+                pub async fn send(self) -> #result<#client::Response<#success>, #client::Error> {
+                    self.client.send(&self.op).await
+                }
+            }
+        }
+    };
+    let must_use = if op.paging.is_some() { "call .send(), .stream() or .pages()" } else { "call .send()" };
+    quote! {
+        #[doc = #doc]
+        #[derive(#clone, #debug)]
+        #[must_use = #must_use]
+        pub struct #name {
+            client: #client::Client,
+            op: #request,
+        }
+
+        impl #name {
+            #(#setters)*
+
+            /// The request as built so far.
+            pub fn operation(&self) -> &#request {
+                &self.op
+            }
+
+            #send
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Sending any generated operation: one call decoded through the
+//! operation's own decoder, or every page of a paged list, each item decoded
+//! on its own. The generated endpoint functions are thin builders over these.
+
+use std::collections::HashSet;
+
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt};
+use serde_json::value::RawValue;
+
+use super::{Client, Error, Raw, Response, Target, link};
+use crate::runtime::{self, Operation, Paged};
+
+impl Client {
+    /// Sends any operation and decodes its success value (`()` for one
+    /// without a body). Every non-2xx status, and a 2xx the spec does not
+    /// document for it, is [`Error::Api`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: okta_apps::Client) -> Result<(), okta_apps::Error> {
+    /// use okta_apps::operations::GetApplication;
+    /// let app = client.send(&GetApplication::new("0oa1abcdefghijklmnop")).await?.into_value();
+    /// # let _ = app;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send<O: Operation>(&self, op: &O) -> Result<Response<O::Success>, Error> {
+        let raw = self.send_operation(op).await?;
+        let response = O::decode_response(raw.status, &raw.body).map_err(|source| Error::Decode {
+            operation: O::OPERATION_ID,
+            source,
+            raw: String::from_utf8_lossy(&raw.body).into_owned(),
+        })?;
+        match O::into_success(response) {
+            Ok(value) => Ok(raw.response(value)),
+            // A documented 2xx other than the first, or one not documented.
+            Err(_) => Err(raw.api_error(O::OPERATION_ID)),
+        }
+    }
+
+    /// One page of a paged list: its items, each decoded on its own, and the
+    /// link to the next page.
+    pub async fn page<O: Paged>(&self, op: &O) -> Result<Response<Page<O::Item>>, Error> {
+        let raw = self.send_operation(op).await?;
+        let page = Page::decode::<O>(&raw)?;
+        Ok(raw.response(page))
+    }
+
+    /// Every page of a paged list, from `op` on: [`Client::page`], then each
+    /// `Link: <...>; rel="next"` as sent, only to the org's own origin,
+    /// stopping if a link comes back. The next page is requested while the
+    /// current one is decoded.
+    pub fn pages<O>(&self, op: O) -> impl Stream<Item = Result<Response<Page<O::Item>>, Error>> + Send + use<O>
+    where
+        O: Paged + Send + Sync + 'static,
+        O::Item: Send,
+    {
+        let state = Pager::<O> {
+            client: self.clone(),
+            next: Some(Fetch::First(Box::new(op))),
+            failed: None,
+            seen: HashSet::new(),
+        };
+        futures_util::stream::unfold(state, |mut state| async move {
+            if let Some(error) = state.failed.take() {
+                return Some((Err(error), state));
+            }
+            let fetch = state.next.take()?;
+            let raw = match state.fetch(fetch).await {
+                Ok(raw) => raw,
+                Err(e) => return Some((Err(e), state)),
+            };
+            // Follow before decoding, so decoding overlaps the next round trip.
+            if let Err(e) = state.follow(link::next_link(
+                raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()),
+            )) {
+                state.failed = Some(e);
+            }
+            let page = match Page::decode::<O>(&raw) {
+                Ok(page) => Ok(raw.response(page)),
+                Err(e) => {
+                    state.next = None;
+                    Err(e)
+                }
+            };
+            Some((page, state))
+        })
+    }
+
+    /// Every item of every page of a paged list (see [`Client::pages`]); an
+    /// item that does not decode is one `Err` holding its raw JSON, and the
+    /// stream goes on.
+    pub fn items<O>(&self, op: O) -> impl Stream<Item = Result<O::Item, Error>> + Send + use<O>
+    where
+        O: Paged + Send + Sync + 'static,
+        O::Item: Send,
+    {
+        self.pages(op).map_ok(|page| futures_util::stream::iter(page.value.items)).try_flatten().boxed()
+    }
+
+    /// Builds and sends an operation's request; the raw response, any status.
+    async fn send_operation<O: Operation>(&self, op: &O) -> Result<Raw, Error> {
+        let request = op.to_request().map_err(|source| Error::InvalidInput { operation: O::OPERATION_ID, source })?;
+        let raw = self.send_request(request).await?;
+        if !(200..300).contains(&raw.status) {
+            return Err(raw.api_error(O::OPERATION_ID));
+        }
+        Ok(raw)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The items, in order; one that does not decode is an `Err` holding its raw JSON.
+    pub items: Vec<Result<T, Error>>,
+    /// The `next` link as the server sent it, if there are more pages.
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The `after` cursor of the next page, if any.
+    pub fn next_cursor(&self) -> Option<String> {
+        let url = reqwest::Url::parse(self.next.as_deref()?).ok()?;
+        url.query_pairs().find(|(k, _)| k == "after").map(|(_, v)| v.into_owned())
+    }
+
+    /// The items that decoded.
+    pub fn decoded(&self) -> impl Iterator<Item = &T> {
+        self.items.iter().filter_map(|r| r.as_ref().ok())
+    }
+
+    /// All items, or the first that did not decode.
+    pub fn into_decoded(self) -> Result<Vec<T>, Error> {
+        self.items.into_iter().collect()
+    }
+
+    /// Decodes a list body item by item.
+    fn decode<O: Paged<Item = T>>(raw: &Raw) -> Result<Self, Error>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        let next = link::next_link(raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()));
+        // Almost every page decodes whole; only a page that does not is split.
+        if let Ok(items) = serde_json::from_slice::<Vec<T>>(&raw.body) {
+            return Ok(Page { items: items.into_iter().map(Ok).collect(), next });
+        }
+        let operation = O::OPERATION_ID;
+        let items: Vec<Box<RawValue>> = runtime::from_slice(&raw.body).map_err(|source| Error::Decode {
+            operation,
+            source,
+            raw: String::from_utf8_lossy(&raw.body).into_owned(),
+        })?;
+        let items = items
+            .into_iter()
+            .map(|item| {
+                runtime::from_str::<T>(item.get()).map_err(|source| Error::Decode {
+                    operation,
+                    source,
+                    raw: item.get().to_owned(),
+                })
+            })
+            .collect();
+        Ok(Page { items, next })
+    }
+}
+
+/// What the pager fetches next.
+enum Fetch<O> {
+    First(Box<O>),
+    Pending(Prefetch),
+}
+
+/// A page being fetched in the background; dropping it cancels the request.
+struct Prefetch(tokio::task::JoinHandle<Result<Raw, Error>>);
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+struct Pager<O> {
+    client: Client,
+    next: Option<Fetch<O>>,
+    /// An error found while following a link, given after the page.
+    failed: Option<Error>,
+    seen: HashSet<String>,
+}
+
+impl<O: Paged> Pager<O> {
+    /// The raw response of the next page; an error status is an error.
+    async fn fetch(&self, fetch: Fetch<O>) -> Result<Raw, Error> {
+        let raw = match fetch {
+            Fetch::First(op) => return self.client.send_operation(op.as_ref()).await,
+            Fetch::Pending(mut prefetch) => {
+                (&mut prefetch.0).await.map_err(|e| Error::Config(format!("the page request task ended: {e}")))??
+            }
+        };
+        if !(200..300).contains(&raw.status) {
+            return Err(raw.api_error(O::OPERATION_ID));
+        }
+        Ok(raw)
+    }
+
+    /// Starts fetching the next link, if it is safe and new.
+    fn follow(&mut self, next: Option<String>) -> Result<(), Error> {
+        let Some(next) = next else { return Ok(()) };
+        let url = reqwest::Url::parse(&next)
+            .or_else(|_| self.client.inner.base.join(&next))
+            .map_err(|_| Error::ForeignNextLink { operation: O::OPERATION_ID, url: next.clone() })?;
+        if !self.client.same_origin(&url) {
+            return Err(Error::ForeignNextLink { operation: O::OPERATION_ID, url: next });
+        }
+        if !self.seen.insert(url.as_str().to_owned()) {
+            tracing::warn!(next = %url, "the next link repeats an earlier one; stopping");
+            return Ok(());
+        }
+        let client = self.client.clone();
+        let target =
+            Target { operation: O::OPERATION_ID, method: O::METHOD, template: O::PATH, idempotent: O::IDEMPOTENT };
+        let task = tokio::spawn(async move { client.send_url(target, url, Vec::new(), None).await });
+        self.next = Some(Fetch::Pending(Prefetch(task)));
+        Ok(())
+    }
+}
