@@ -306,12 +306,29 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented responses, by status (`default` last).
     pub responses: Vec<Response>,
-    /// What it answers when it succeeds, if the spec documents a 2xx.
-    pub success: Option<Success>,
-    /// How a client pages through it, if it is a paged list.
-    pub paging: Option<Paging>,
+    /// Which of `responses` it answers when it succeeds: the first
+    /// documented 2xx, if any.
+    pub success: Option<usize>,
+    /// A list a client pages through: its success is an array, and it takes
+    /// an `after` cursor or declares a `Link` header.
+    pub paged: bool,
     /// The spec node.
     pub origin: Pointer,
+}
+
+impl Operation {
+    /// The response it answers when it succeeds.
+    pub fn success_response(&self) -> Option<&Response> {
+        self.responses.get(self.success?)
+    }
+
+    /// The type of each item of a page, for a paged list.
+    pub fn page_item(&self) -> Option<&TypeRef> {
+        match self.success_response()?.ty.as_ref()? {
+            TypeRef::Vec(item) if self.paged => Some(item),
+            _ => None,
+        }
+    }
 }
 
 /// Where a parameter goes.
@@ -383,23 +400,6 @@ impl std::fmt::Display for Status {
             Status::Default => f.write_str("default"),
         }
     }
-}
-
-/// What a call answers when it succeeds: the first documented 2xx response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Success {
-    /// The response enum's variant for it.
-    pub variant: String,
-    /// Its body type; `None` when it has no body.
-    pub ty: Option<TypeRef>,
-}
-
-/// A list operation whose pages a client can follow: its success is an
-/// array, and it takes an `after` cursor or declares a `Link` header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paging {
-    /// The type of each item of a page.
-    pub item: TypeRef,
 }
 
 /// A documented response.

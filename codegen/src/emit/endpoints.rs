@@ -166,9 +166,9 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
     }
     let doc =
         format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, function_name(op));
-    let send = match &op.paging {
-        Some(paging) => {
-            let item = cx.ty(&paging.item);
+    let send = match op.page_item() {
+        Some(item) => {
+            let item = cx.ty(item);
             quote! {
                 /// Fetches one page (the first, or the one `after` names).
                 pub async fn send(self) -> #result<#client::Response<#client::Page<#item>>, #client::Error> {
@@ -190,7 +190,7 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             }
         }
         None => {
-            let success = match op.success.as_ref().and_then(|s| s.ty.as_ref()) {
+            let success = match op.success_response().and_then(|s| s.ty.as_ref()) {
                 Some(ty) => cx.ty(ty),
                 None => quote!(()),
             };
@@ -202,7 +202,7 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             }
         }
     };
-    let must_use = if op.paging.is_some() { "call .send(), .stream() or .pages()" } else { "call .send()" };
+    let must_use = if op.paged { "call .send(), .stream() or .pages()" } else { "call .send()" };
     quote! {
         #[doc = #doc]
         #[derive(#clone, #debug)]

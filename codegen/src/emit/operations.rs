@@ -106,8 +106,8 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let response_doc = format!(" The documented responses of `{id}`.");
 
     let (success_ty, into_success) = success(cx, op);
-    let paged = op.paging.as_ref().map(|paging| {
-        let item = cx.ty(&paging.item);
+    let paged = op.page_item().map(|item| {
+        let item = cx.ty(item);
         quote! {
             impl #rt::Paged for #name {
                 type Item = #item;
@@ -167,9 +167,9 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
     let Prelude { ok, .. } = &cx.std;
     let err = quote!(::std::result::Result::Err);
     let enum_name = ident(&op.response_name);
-    match &op.success {
+    match op.success_response() {
         Some(success) => {
-            let variant = ident(&success.variant);
+            let variant = ident(&success.name);
             match &success.ty {
                 Some(ty) => {
                     let ty = cx.ty(ty);

@@ -6,7 +6,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Requ
 use super::Lower;
 use super::schema::type_of;
 use crate::diag::Pointer;
-use crate::ir::{Body, Method, Operation, Paging, Param, ParamIn, Response, Status, Success, TypeRef};
+use crate::ir::{Body, Method, Operation, Param, ParamIn, Response, Status, TypeRef};
 use crate::names::{self, Scope};
 
 const JSON: &str = "application/json";
@@ -49,8 +49,8 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 (None, d) => d.clone(),
             };
             let idempotent = idempotent(cx, method, op, &here);
-            let success = success(&responses);
-            let paging = paging(&params, &responses, success.as_ref());
+            let success = responses.iter().position(|r| r.status.is_success());
+            let paged = paged(&params, &responses, success);
             out.push(Operation {
                 type_name,
                 response_name,
@@ -63,7 +63,7 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 body,
                 responses,
                 success,
-                paging,
+                paged,
                 origin: here,
             });
         }
@@ -277,19 +277,12 @@ fn status_of(code: &StatusCode) -> Status {
     }
 }
 
-/// The first documented 2xx response: what a call answers when it succeeds.
-fn success(responses: &[Response]) -> Option<Success> {
-    let r = responses.iter().find(|r| r.status.is_success())?;
-    Some(Success { variant: r.name.clone(), ty: r.ty.clone() })
-}
-
-/// A list is paged when it answers an array and takes Okta's `after`
+/// A list is paged when its success is an array and it takes Okta's `after`
 /// cursor, or declares the `Link` header its next page comes in.
-fn paging(params: &[Param], responses: &[Response], success: Option<&Success>) -> Option<Paging> {
-    let Some(TypeRef::Vec(item)) = success.and_then(|s| s.ty.as_ref()) else { return None };
+fn paged(params: &[Param], responses: &[Response], success: Option<usize>) -> bool {
+    let Some(success) = success.and_then(|i| responses.get(i)) else { return false };
     let cursor = params.iter().any(|p| p.location == ParamIn::Query && p.wire == "after");
-    let link = responses.iter().any(|r| r.status.is_success() && r.link_header);
-    (cursor || link).then(|| Paging { item: (**item).clone() })
+    matches!(success.ty, Some(TypeRef::Vec(_))) && (cursor || success.link_header)
 }
 
 /// The variant name of a status: `200` -> `Ok`, `429` -> `TooManyRequests`.
