@@ -362,12 +362,31 @@ pub struct Param {
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// The media type sent.
+    /// The media type sent, as the request's `Content-Type`.
     pub media_type: String,
-    /// Its type; `None` for raw bytes.
-    pub ty: Option<TypeRef>,
+    /// How it is encoded.
+    pub kind: BodyKind,
     /// Whether the spec requires it.
     pub required: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// A value of this type, as JSON.
+    Json(TypeRef),
+    /// Bytes the caller gives, sent as they are (a certificate, a file).
+    Bytes,
+}
+
+impl Body {
+    /// The type of a JSON body.
+    pub fn json_type(&self) -> Option<&TypeRef> {
+        match &self.kind {
+            BodyKind::Json(ty) => Some(ty),
+            BodyKind::Bytes => None,
+        }
+    }
 }
 
 /// The status a response is documented for.

@@ -132,6 +132,7 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
         Reply::Full(404, "", r#"{"message":"no such widget"}"#),
         Reply::Full(204, "", ""),
         Reply::Full(200, "", r#"["a",7]"#),
+        Reply::Full(201, "", ""),
     ])
     .await;
     let client = okta_apps::Client::builder(&url).api_token("00token").build().expect("client");
@@ -152,6 +153,8 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
     let page = client.list_gadgets().send().await.expect("page").into_value();
     assert_eq!(page.decoded().collect::<Vec<_>>(), ["a"]);
     assert!(page.items[1].is_err());
+    let pem = b"-----BEGIN CERTIFICATE-----".to_vec();
+    client.publish_widget_certificate("w3", pem).send().await.expect("201");
 
     let lines = requests.lines();
     assert!(lines[0].starts_with("GET /widgets?limit=2 "), "{lines:?}");
@@ -159,4 +162,5 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
     assert!(lines[2].starts_with("GET /widgets/w3 "), "{lines:?}");
     assert!(lines[3].starts_with("GET /widgets?search=zz "), "{lines:?}");
     assert!(lines[4].starts_with("POST /widgets/w3/lifecycle/polish "), "{lines:?}");
+    assert!(lines[6].starts_with("PUT /widgets/w3/certificate "), "{lines:?}");
 }

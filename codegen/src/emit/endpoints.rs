@@ -100,7 +100,7 @@ fn function(cx: &Cx<'_>, op: &Operation) -> Function {
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let field = ident("body");
-        let (ty, value) = match &body.ty {
+        let (ty, value) = match body.json_type() {
             Some(ty) => argument(cx, &field, ty),
             None => (quote!(::std::vec::Vec<u8>), quote!(body)),
         };
@@ -157,7 +157,7 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
     let mut setters: Vec<TokenStream> = op.params.iter().filter(|p| !p.required).map(|p| param_setter(cx, p)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
         let value = ident("value");
-        let argument = match &body.ty {
+        let argument = match body.json_type() {
             Some(ty) => argument(cx, &value, ty),
             None => (quote!(::std::vec::Vec<u8>), quote!(value)),
         };

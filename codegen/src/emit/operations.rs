@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use std::ops::Range;
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{Method, Operation, Param, ParamIn, Status, TypeRef};
+use crate::ir::{BodyKind, Method, Operation, Param, ParamIn, Status, TypeRef};
 use crate::names;
 
 /// Operations `range` of the module: one request struct and one response
@@ -71,7 +71,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             inits.push(quote!(#field: #none));
         }
     }
-    let body_field = op.body.as_ref().map(|b| match &b.ty {
+    let body_field = op.body.as_ref().map(|b| match b.json_type() {
         Some(ty) => (cx.ty(ty), b.required, &b.media_type),
         None => (quote!(#vec<u8>), b.required, &b.media_type),
     });
@@ -223,8 +223,11 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
     }
     if let Some(body) = &op.body {
         let value = if body.required { quote!(#some(&self.body)) } else { quote!(self.body.as_ref()) };
-        // Lowering types the bodies it sends as JSON; the others are bytes.
-        steps.push(if body.ty.is_some() { quote!(r.json(#value)?;) } else { quote!(r.bytes(#value);) });
+        let media_type = &body.media_type;
+        steps.push(match body.kind {
+            BodyKind::Json(_) => quote!(r.json(#value, #media_type)?;),
+            BodyKind::Bytes => quote!(r.bytes(#value, #media_type);),
+        });
     }
     steps
 }

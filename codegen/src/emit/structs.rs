@@ -39,7 +39,7 @@ pub(super) fn emit(cx: &Cx<'_>, def: &TypeDef, s: &Struct, docs: TokenStream) ->
             quote! {
                 /// The `null`s sent where a field's type takes none, by wire name:
                 /// written back in their place unless the field is set.
-                pub #nulls: #rt::object::Nulls,
+                pub #nulls: #rt::Nulls,
             }
         }
     };

@@ -6,7 +6,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Requ
 use super::Lower;
 use super::schema::type_of;
 use crate::diag::Pointer;
-use crate::ir::{Body, Method, Operation, Param, ParamIn, Response, Status, TypeRef};
+use crate::ir::{Body, BodyKind, Method, Operation, Param, ParamIn, Response, Status, TypeRef};
 use crate::names::{self, Scope};
 
 const JSON: &str = "application/json";
@@ -231,14 +231,17 @@ fn lower_body<'a>(
             first
         }
     };
-    let ty = if media_type.contains("json") && !media_type.contains("merge-patch") {
-        content.schema.as_ref().map(|s| {
-            type_of(cx, s.into(), &format!("{type_base}Body"), &at.join("content").join(media_type).join("schema"))
-        })
-    } else {
-        None
+    let json = media_type.contains("json") && !media_type.contains("merge-patch");
+    let kind = match content.schema.as_ref().filter(|_| json) {
+        Some(s) => BodyKind::Json(type_of(
+            cx,
+            s.into(),
+            &format!("{type_base}Body"),
+            &at.join("content").join(media_type).join("schema"),
+        )),
+        None => BodyKind::Bytes,
     };
-    Some(Body { media_type: media_type.clone(), ty, required: body.required })
+    Some(Body { media_type: media_type.clone(), kind, required: body.required })
 }
 
 fn lower_responses<'a>(

@@ -30,7 +30,7 @@ fn refs(kind: &TypeKind, out: &mut Vec<String>) {
 }
 
 fn operation_refs(op: &Operation, out: &mut Vec<String>) {
-    let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().filter_map(|b| b.ty.as_ref()));
+    let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().filter_map(|b| b.json_type()));
     for t in types.chain(op.responses.iter().filter_map(|r| r.ty.as_ref())) {
         if let Some(n) = t.named() {
             out.push(n.to_owned());
@@ -94,7 +94,7 @@ fn rename_all(api: &mut Api, map: &BTreeMap<String, String>) {
     }
     for op in &mut api.operations {
         op.params.iter_mut().for_each(|p| rename(&mut p.ty, map));
-        if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
+        if let Some(crate::ir::BodyKind::Json(t)) = op.body.as_mut().map(|b| &mut b.kind) {
             rename(t, map);
         }
         op.responses.iter_mut().filter_map(|r| r.ty.as_mut()).for_each(|t| rename(t, map));

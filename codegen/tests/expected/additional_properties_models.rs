@@ -11,7 +11,7 @@ pub struct Closed {
     pub a: Option<String>,
     /// The `null`s sent where a field's type takes none, by wire name:
     /// written back in their place unless the field is set.
-    pub nulls: rt::object::Nulls,
+    pub nulls: rt::Nulls,
 }
 rt::object_impls!(Closed { a = "a"; nulls = nulls });
 /// From `#/components/schemas/Holder`.

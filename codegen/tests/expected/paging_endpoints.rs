@@ -12,6 +12,14 @@ pub trait ClientExt {
     ///
     /// `POST /widgets/{widgetId}/lifecycle/polish` (`polishWidget`): see [`PolishWidget`].
     fn polish_widget(&self, widget_id: impl Into<String>) -> PolishWidget;
+    /// A body that is not JSON is sent as the bytes given, with its media type.
+    ///
+    /// `PUT /widgets/{widgetId}/certificate` (`publishWidgetCertificate`): see [`PublishWidgetCertificate`].
+    fn publish_widget_certificate(
+        &self,
+        widget_id: impl Into<String>,
+        body: ::std::vec::Vec<u8>,
+    ) -> PublishWidgetCertificate;
     /// Paged by the `Link` header alone.
     ///
     /// `GET /gadgets` (`listGadgets`): see [`ListGadgets`].
@@ -38,6 +46,16 @@ impl ClientExt for ::okta_apps::client::Client {
         PolishWidget {
             client: ::std::clone::Clone::clone(self),
             op: super::operations::PolishWidget::new(widget_id.into()),
+        }
+    }
+    fn publish_widget_certificate(
+        &self,
+        widget_id: impl Into<String>,
+        body: ::std::vec::Vec<u8>,
+    ) -> PublishWidgetCertificate {
+        PublishWidgetCertificate {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::PublishWidgetCertificate::new(widget_id.into(), body),
         }
     }
     fn list_gadgets(&self) -> ListGadgets {
@@ -145,6 +163,25 @@ pub struct PolishWidget {
 impl PolishWidget {
     /// The request as built so far.
     pub fn operation(&self) -> &super::operations::PolishWidget {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `publishWidgetCertificate` call, made by the client's `publish_widget_certificate`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct PublishWidgetCertificate {
+    client: ::okta_apps::client::Client,
+    op: super::operations::PublishWidgetCertificate,
+}
+impl PublishWidgetCertificate {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::PublishWidgetCertificate {
         &self.op
     }
     /// Sends it; the success value, or the error.

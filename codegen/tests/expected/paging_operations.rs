@@ -178,6 +178,68 @@ pub enum PolishWidgetResponse {
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }
+/// A body that is not JSON is sent as the bytes given, with its media type.
+///
+/// `PUT /widgets/{widgetId}/certificate` (`publishWidgetCertificate`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishWidgetCertificate {
+    /// Path parameter `widgetId`.
+    pub widget_id: String,
+    /// The request body (`application/x-pem-file`).
+    pub body: Vec<u8>,
+}
+impl PublishWidgetCertificate {
+    /// A `PublishWidgetCertificate` request with its required parameters; the optional ones unset.
+    pub fn new(widget_id: impl Into<String>, body: Vec<u8>) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for PublishWidgetCertificate {
+    const OPERATION_ID: &'static str = "publishWidgetCertificate";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/widgets/{widgetId}/certificate";
+    const IDEMPOTENT: bool = true;
+    type Response = PublishWidgetCertificateResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("widgetId", &self.widget_id)?;
+        r.bytes(Some(&self.body), "application/x-pem-file");
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<PublishWidgetCertificateResponse, rt::DecodeError> {
+        use PublishWidgetCertificateResponse as R;
+        Ok(
+            match status {
+                201 => R::Created,
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: PublishWidgetCertificateResponse,
+    ) -> Result<(), PublishWidgetCertificateResponse> {
+        match response {
+            PublishWidgetCertificateResponse::Created => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `publishWidgetCertificate`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PublishWidgetCertificateResponse {
+    /// `201`: Published.
+    Created,
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
 /// Paged by the `Link` header alone.
 ///
 /// `GET /gadgets` (`listGadgets`).

@@ -134,7 +134,7 @@ impl rt::Operation for ReplacePart {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("thingId", &self.thing_id)?;
         r.segment("partId", &self.part_id)?;
-        r.json(Some(&self.body))?;
+        r.json(Some(&self.body), "application/json")?;
         Ok(r.build())
     }
     fn decode_response(
@@ -246,7 +246,7 @@ impl rt::Operation for CreateThing {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.query("dryRun", self.dry_run.as_ref());
         r.query("mode", self.mode.as_ref());
-        r.json(self.body.as_ref())?;
+        r.json(self.body.as_ref(), "application/json")?;
         Ok(r.build())
     }
     fn decode_response(

@@ -23,7 +23,7 @@ impl rt::Operation for AddKey {
     type Success = super::models::AddKeyResponseT200;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
-        r.json(Some(&self.body))?;
+        r.json(Some(&self.body), "application/json")?;
         Ok(r.build())
     }
     fn decode_response(

@@ -302,7 +302,8 @@ impl Client {
             template: request.template,
             idempotent: request.idempotent,
         };
-        self.send_url(target, url, request.headers, request.body).await
+        let body = request.body.map(|body| (request.content_type.unwrap_or("application/octet-stream"), body));
+        self.send_url(target, url, request.headers, body).await
     }
 
     /// Sends to a full URL (a `next` link), retrying as the policy says.
@@ -311,7 +312,7 @@ impl Client {
         target: Target,
         url: reqwest::Url,
         headers: Vec<(&'static str, String)>,
-        body: Option<Vec<u8>>,
+        body: Option<(&'static str, Vec<u8>)>,
     ) -> Result<Raw, Error> {
         let Target { operation, method, template, idempotent } = target;
         let span = tracing::info_span!(
@@ -341,8 +342,8 @@ impl Client {
                 for (name, value) in &headers {
                     builder = builder.header(*name, value.as_str());
                 }
-                if let Some(body) = &body {
-                    builder = builder.header(header::CONTENT_TYPE, "application/json").body(body.clone());
+                if let Some((content_type, body)) = &body {
+                    builder = builder.header(header::CONTENT_TYPE, *content_type).body(body.clone());
                 }
                 if attempt > 0 {
                     if let Some(id) = &retry_for {

@@ -145,7 +145,7 @@ impl rt::Operation for CreateApplication {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.query("activate", self.activate.as_ref());
         r.header("OktaAccessGateway-Agent", self.okta_access_gateway_agent.as_ref())?;
-        r.json(Some(&self.body))?;
+        r.json(Some(&self.body), "application/json")?;
         Ok(r.build())
     }
     fn decode_response(
@@ -303,7 +303,7 @@ impl rt::Operation for ReplaceApplication {
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
-        r.json(Some(&self.body))?;
+        r.json(Some(&self.body), "application/json")?;
         Ok(r.build())
     }
     fn decode_response(

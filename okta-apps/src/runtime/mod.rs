@@ -7,6 +7,7 @@ mod decode;
 mod map;
 mod nullable;
 mod nulls;
+#[doc(hidden)]
 pub mod object;
 mod operation;
 mod raw;
@@ -15,21 +16,28 @@ mod secret;
 mod string_enum;
 mod timestamp;
 
-#[doc(inline)]
+#[doc(hidden)]
 pub use crate::{object_impls, string_enum_impls};
 pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec};
 pub use map::Map;
 pub use nullable::Nullable;
-pub use operation::{Operation, Paged, RawResponse, error_body};
+pub use nulls::Nulls;
+#[doc(hidden)]
+pub use operation::error_body;
+pub use operation::{Operation, Paged, RawResponse};
+#[doc(hidden)]
 pub use raw::{Probed, RawObject, UnionError};
+#[doc(hidden)]
+pub use request::RequestBuilder;
 #[cfg(feature = "fake")]
 pub(crate) use request::encode_unreserved;
-pub use request::{Method, Request, RequestBuilder, RequestError, header_value, json_body, param_text, push_segment};
+pub use request::{Method, Request, RequestError};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Decodes a string enum with an `Unknown(String)` variant without copying a
 /// known value: generated enums call this from `Deserialize`.
+#[doc(hidden)]
 pub fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,

@@ -290,6 +290,7 @@ impl<M: SerializeMap> Writer<M> {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[macro_export]
+#[doc(hidden)]
 macro_rules! object_impls {
     ($name:ident { $($field:ident = $wire:literal,)* ..$other:ident $(,)? }) => {
         $crate::object_impls!(@impl $name { $($field = $wire),* } $other [$other] []);

@@ -61,8 +61,10 @@ pub struct Request {
     pub query: Vec<(&'static str, String)>,
     /// Header pairs, checked to hold no line breaks.
     pub headers: Vec<(&'static str, String)>,
-    /// The JSON body, if any.
+    /// The body, if any, encoded.
     pub body: Option<Vec<u8>>,
+    /// The body's media type, sent as `Content-Type`.
+    pub content_type: Option<&'static str>,
     /// Whether sending it twice has the effect of sending it once, so a
     /// client may send it again after a transient failure.
     pub idempotent: bool,
@@ -99,7 +101,7 @@ pub(crate) fn encode_unreserved(text: &str) -> String {
 /// unreserved characters is percent-encoded, and `.`/`..` (which URL parsers
 /// resolve even as `%2E%2E`) are refused, so no value can change which
 /// resource the path names.
-pub fn push_segment(path: &mut String, name: &'static str, value: &str) -> Result<(), RequestError> {
+pub(crate) fn push_segment(path: &mut String, name: &'static str, value: &str) -> Result<(), RequestError> {
     if value.is_empty() {
         return Err(RequestError::EmptyPathParameter(name));
     }
@@ -111,7 +113,7 @@ pub fn push_segment(path: &mut String, name: &'static str, value: &str) -> Resul
 }
 
 /// Checks a header value: no CR, LF or other control characters but tab.
-pub fn header_value(name: &'static str, value: String) -> Result<(&'static str, String), RequestError> {
+pub(crate) fn header_value(name: &'static str, value: String) -> Result<(&'static str, String), RequestError> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(RequestError::InvalidHeader(name));
     }
@@ -140,6 +142,7 @@ impl RequestBuilder {
                 query: Vec::new(),
                 headers: Vec::new(),
                 body: None,
+                content_type: None,
                 idempotent,
             },
             segments: Vec::new(),
@@ -193,17 +196,25 @@ impl RequestBuilder {
         Ok(self)
     }
 
-    /// Sets a JSON body when there is one.
-    pub fn json<T: serde::Serialize>(&mut self, body: Option<&T>) -> Result<&mut Self, RequestError> {
+    /// Sets a JSON body of `media_type` when there is one.
+    pub fn json<T: serde::Serialize>(
+        &mut self,
+        body: Option<&T>,
+        media_type: &'static str,
+    ) -> Result<&mut Self, RequestError> {
         if let Some(body) = body {
             self.request.body = Some(json_body(body)?);
+            self.request.content_type = Some(media_type);
         }
         Ok(self)
     }
 
-    /// Sets a body of raw bytes when there is one.
-    pub fn bytes(&mut self, body: Option<&Vec<u8>>) -> &mut Self {
-        self.request.body = body.cloned();
+    /// Sets a body of raw bytes of `media_type` when there is one.
+    pub fn bytes(&mut self, body: Option<&Vec<u8>>, media_type: &'static str) -> &mut Self {
+        if let Some(body) = body {
+            self.request.body = Some(body.clone());
+            self.request.content_type = Some(media_type);
+        }
         self
     }
 
@@ -238,7 +249,7 @@ fn expand(template: &str, segments: &[(&'static str, String)]) -> String {
 
 /// The text of a parameter value of a structured type: a JSON string as its
 /// content (enums), anything else as its JSON text.
-pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
@@ -247,7 +258,7 @@ pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// Encodes a request body as JSON.
-pub fn json_body<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, RequestError> {
+pub(crate) fn json_body<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, RequestError> {
     serde_json::to_vec(body).map_err(|e| RequestError::Body(e.to_string()))
 }
 
@@ -280,6 +291,25 @@ mod tests {
         assert_eq!(push_segment(&mut path, "appId", ""), Err(RequestError::EmptyPathParameter("appId")));
         assert_eq!(push_segment(&mut path, "appId", ".."), Err(RequestError::DotSegment("appId")));
         assert_eq!(push_segment(&mut path, "appId", "."), Err(RequestError::DotSegment("appId")));
+    }
+
+    #[test]
+    fn a_body_carries_its_media_type() {
+        let mut r = RequestBuilder::new("op", Method::Post, "/certs", false);
+        r.bytes(Some(&b"-----BEGIN CERTIFICATE-----".to_vec()), "application/x-pem-file");
+        let request = r.build();
+        assert_eq!(request.content_type, Some("application/x-pem-file"));
+        let mut r = RequestBuilder::new("op", Method::Put, "/things", true);
+        r.json(Some(&serde_json::json!({"a": 1})), "application/json").expect("encodes");
+        let request = r.build();
+        assert_eq!(
+            (request.content_type, request.body.as_deref()),
+            (Some("application/json"), Some(&b"{\"a\":1}"[..]))
+        );
+        assert_eq!(r.build().content_type, None, "the builder is left empty");
+        let mut r = RequestBuilder::new("op", Method::Put, "/things", true);
+        r.json(None::<&()>, "application/json").expect("nothing to encode");
+        assert_eq!(r.build().content_type, None, "no body, no content type");
     }
 
     #[test]

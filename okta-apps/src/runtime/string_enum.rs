@@ -8,6 +8,7 @@
 /// ordering by the value as written on the wire, so a value built as
 /// `Unknown("ACTIVE")` is the same as `Active`, and values sort by their text.
 #[macro_export]
+#[doc(hidden)]
 macro_rules! string_enum_impls {
     ($name:ident { $( $variant:ident = $wire:literal ),* $(,)? }) => {
         impl $name {
