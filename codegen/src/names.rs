@@ -3,6 +3,21 @@
 //! Every identifier the generator emits is made here, so the rules live in one
 //! place and each has a test.
 
+/// Names the generated code spells itself, reserved wherever users' names
+/// are claimed so that a spec cannot take them.
+pub mod reserved {
+    /// The field of a struct that keeps undeclared properties.
+    pub const EXTRA_FIELD: &str = "additional_properties";
+    /// The field of a closed struct that keeps the `null`s its fields cannot hold.
+    pub const NULLS_FIELD: &str = "nulls";
+    /// The variant of a union or string enum that keeps what the spec does not list.
+    pub const UNKNOWN_VARIANT: &str = "Unknown";
+    /// The variant of a response enum for an undocumented status or body.
+    pub const OTHER_VARIANT: &str = "Other";
+    /// The field of an operation that holds its request body.
+    pub const BODY_FIELD: &str = "body";
+}
+
 use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};

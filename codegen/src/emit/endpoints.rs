@@ -12,6 +12,7 @@ use quote::quote;
 use super::{Cx, EndpointStyle, Prelude, doc_attrs, ident};
 use crate::ir::{Operation, Param, TypeRef};
 use crate::names;
+use crate::names::reserved::BODY_FIELD;
 
 /// What a builder or the client already has: a setter or endpoint of this
 /// name gets a suffix.
@@ -99,12 +100,12 @@ fn function(cx: &Cx<'_>, op: &Operation) -> Function {
         values.push(value);
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let field = ident("body");
+        let field = ident(BODY_FIELD);
         let (ty, value) = match body.json_type() {
             Some(ty) => argument(cx, &field, ty),
-            None => (quote!(::std::vec::Vec<u8>), quote!(body)),
+            None => (quote!(::std::vec::Vec<u8>), quote!(#field)),
         };
-        args.push(quote!(body: #ty));
+        args.push(quote!(#field: #ty));
         values.push(value);
     }
     let summary = format!("`{} {}` (`{}`): see [`{}`].", op.method.as_str(), op.path, op.id, op.type_name);
@@ -162,7 +163,7 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             None => (quote!(::std::vec::Vec<u8>), quote!(value)),
         };
         let note = format!("Sets the request body (`{}`).", body.media_type);
-        setters.push(setter("body", argument, None, &note, &cx.std.some));
+        setters.push(setter(BODY_FIELD, argument, None, &note, &cx.std.some));
     }
     let doc =
         format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, function_name(op));

@@ -10,6 +10,7 @@ use std::ops::Range;
 use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{BodyKind, Method, Operation, Param, ParamIn, Status, TypeRef};
 use crate::names;
+use crate::names::reserved::{BODY_FIELD, OTHER_VARIANT};
 
 /// Operations `range` of the module: one request struct and one response
 /// enum each.
@@ -30,6 +31,7 @@ fn param_ty(cx: &Cx<'_>, p: &Param) -> TokenStream {
 }
 
 fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let other = ident(OTHER_VARIANT);
     let (base, response) = (op.type_name.as_str(), op.response_name.as_str());
     let rt = &cx.rt;
     let Prelude { option, none, string, vec, into, default, clone, debug, partial_eq, result, ok, .. } = &cx.std;
@@ -75,16 +77,17 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         Some(ty) => (cx.ty(ty), b.required, &b.media_type),
         None => (quote!(#vec<u8>), b.required, &b.media_type),
     });
+    let body = ident(BODY_FIELD);
     if let Some((ty, required, media)) = &body_field {
         let note = format!("The request body (`{media}`).");
         let bdocs = doc_attrs(Some(&note), None);
         if *required {
-            fields.push(quote! { #bdocs pub body: #ty, });
-            required_args.push(quote!(body: #ty));
-            inits.push(quote!(body));
+            fields.push(quote! { #bdocs pub #body: #ty, });
+            required_args.push(quote!(#body: #ty));
+            inits.push(quote!(#body));
         } else {
-            fields.push(quote! { #bdocs pub body: #option<#ty>, });
-            inits.push(quote!(body: #none));
+            fields.push(quote! { #bdocs pub #body: #option<#ty>, });
+            inits.push(quote!(#body: #none));
         }
     }
     let needs_new = !required_args.is_empty();
@@ -155,7 +158,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         pub enum #response_name {
             #(#variants)*
             /// A status the spec does not document, or an error body that did not decode.
-            Other(#rt::RawResponse),
+            #other(#rt::RawResponse),
         }
     }
 }
@@ -164,6 +167,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
 /// value, `()` for one without a body, or (with no 2xx documented) any 2xx
 /// the spec leaves undocumented.
 fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
+    let other = ident(OTHER_VARIANT);
     let Prelude { ok, .. } = &cx.std;
     let err = quote!(::std::result::Result::Err);
     let enum_name = ident(&op.response_name);
@@ -198,7 +202,7 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
             quote!(()),
             quote! {
                 match response {
-                    #enum_name::Other(raw) if (200..300).contains(&raw.status) => #ok(()),
+                    #enum_name::#other(raw) if (200..300).contains(&raw.status) => #ok(()),
                     other => #err(other),
                 }
             },
@@ -222,7 +226,8 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
         });
     }
     if let Some(body) = &op.body {
-        let value = if body.required { quote!(#some(&self.body)) } else { quote!(self.body.as_ref()) };
+        let field = ident(BODY_FIELD);
+        let value = if body.required { quote!(#some(&self.#field)) } else { quote!(self.#field.as_ref()) };
         let media_type = &body.media_type;
         steps.push(match body.kind {
             BodyKind::Json(_) => quote!(r.json(#value, #media_type)?;),
@@ -234,6 +239,7 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
 
 /// The response enum's variants and the status `match` that fills them.
 fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, TokenStream) {
+    let other = ident(OTHER_VARIANT);
     let (rt, ok) = (&cx.rt, &cx.std.ok);
     let mut variants = Vec::new();
     let mut exact = Vec::new();
@@ -252,7 +258,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
                 let t = cx.ty(ty);
                 (
                     quote!(#[doc = #doc] #variant { /** The HTTP status. */ status: u16, /** The body. */ value: #t },),
-                    quote!(#rt::error_body(status, body, |value| R::#variant { status, value }, R::Other)),
+                    quote!(#rt::error_body(status, body, |value| R::#variant { status, value }, R::#other)),
                 )
             }
             (None, Status::Default) => (
@@ -264,7 +270,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
                 let value = if r.status.is_success() {
                     quote!(R::#variant(#rt::from_slice(body)?))
                 } else {
-                    quote!(#rt::error_body(status, body, R::#variant, R::Other))
+                    quote!(#rt::error_body(status, body, R::#variant, R::#other))
                 };
                 (quote!(#[doc = #doc] #variant(#t),), value)
             }
@@ -284,7 +290,7 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
         }
     }
     let uses_body = default_arm.is_none() || op.responses.iter().any(|r| r.ty.is_some());
-    let fallback = default_arm.unwrap_or_else(|| quote!(_ => R::Other(#rt::RawResponse::new(status, body)),));
+    let fallback = default_arm.unwrap_or_else(|| quote!(_ => R::#other(#rt::RawResponse::new(status, body)),));
     let ignore_body = (!uses_body).then(|| quote!(let _ = body;));
     let enum_name = ident(response);
     // Exact statuses first: `404` wins over `4XX`.

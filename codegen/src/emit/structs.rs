@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeRef};
-use crate::lower::{EXTRA_FIELD, NULLS_FIELD};
+use crate::names::reserved::{EXTRA_FIELD, NULLS_FIELD, UNKNOWN_VARIANT};
 
 /// Constructors with more arguments than this get clippy's lint allowed.
 const CLIPPY_MAX_ARGS: usize = 7;
@@ -217,7 +217,8 @@ fn preset_value(cx: &Cx<'_>, preset: &Preset, field: &TypeRef) -> TokenStream {
         }
         PresetKind::Enum(None) => {
             let ty = cx.ty(field);
-            quote!(#ty::Unknown(#value.to_owned()))
+            let unknown = ident(UNKNOWN_VARIANT);
+            quote!(#ty::#unknown(#value.to_owned()))
         }
     }
 }

@@ -5,10 +5,13 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::names::reserved::UNKNOWN_VARIANT;
+
 use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{Pick, TypeDef, TypeRef, Union, Untagged};
 
 pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStream) -> TokenStream {
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let rt = &cx.rt;
     let Prelude { some, option, string, clone, debug, partial_eq, from, .. } = &cx.std;
     let name = ident(&def.name);
@@ -51,7 +54,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let mut dispatch = quote! {
         match #disc_key.as_str() {
             #(#disc_arms)*
-            _ => raw.decode(Self::Unknown),
+            _ => raw.decode(Self::#unknown),
         }
     };
     for property in properties.iter().rev().filter(|p| **p != u.property) {
@@ -72,12 +75,12 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     // where a key name would: the object is unknown, kept whole.
     let dispatch = quote! {
         if #disc_key.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+            raw.decode(Self::#unknown)
         } else {
             #dispatch
         }
     };
-    let all: Vec<_> = variants.iter().cloned().chain([format_ident!("Unknown")]).collect();
+    let all: Vec<_> = variants.iter().cloned().chain([unknown.clone()]).collect();
     let serde = probing_serde(cx, &name, &all, &keys, &properties, &dispatch);
 
     let accessors = u.accessors.iter().map(|a| {
@@ -119,7 +122,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
                 #variants(#types),
             )*
             #[doc = #unknown_doc]
-            Unknown(#unknown_ty),
+            #unknown(#unknown_ty),
         }
 
         impl #name {
@@ -127,7 +130,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
             pub fn variant_name(&self) -> &'static str {
                 match self {
                     #(Self::#variants(_) => #variant_names,)*
-                    Self::Unknown(_) => "Unknown",
+                    Self::#unknown(_) => #UNKNOWN_VARIANT,
                 }
             }
 
@@ -144,7 +147,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 
         impl #from<#unknown_ty> for #name {
             fn from(value: #unknown_ty) -> Self {
-                Self::Unknown(value)
+                Self::#unknown(value)
             }
         }
 

@@ -22,7 +22,7 @@ pub(super) fn tag_untagged(cx: &mut Lower<'_>) {
         let Some(TypeDef { kind: TypeKind::Untagged(u), origin, .. }) = cx.types.get(&name) else { continue };
         let Some((property, values)) = telling_property(&cx.types, &u.variants) else { continue };
         let origin = origin.clone();
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut scope = Scope::with_reserved(&[crate::names::reserved::UNKNOWN_VARIANT]);
         let variants = u
             .variants
             .iter()

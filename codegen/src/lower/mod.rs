@@ -20,8 +20,6 @@ use crate::names::Scope;
 
 use view::View;
 
-pub use schema::{EXTRA_FIELD, NULLS_FIELD};
-
 /// Lowers a document; the diagnostics say what was tolerated or is wrong.
 pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     let mut cx = Lower::new(spec);

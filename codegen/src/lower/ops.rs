@@ -165,7 +165,7 @@ fn lower_params<'a>(
             found.push((p, here));
         }
     }
-    let mut scope = Scope::with_reserved(&["body"]);
+    let mut scope = Scope::with_reserved(&[crate::names::reserved::BODY_FIELD]);
     let mut out = Vec::new();
     for (p, here) in found {
         let data = p.parameter_data_ref();
@@ -251,7 +251,7 @@ fn lower_responses<'a>(
     at: &Pointer,
 ) -> Vec<Response> {
     let mut out = Vec::new();
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(&[crate::names::reserved::OTHER_VARIANT]);
     let all = responses
         .responses
         .iter()

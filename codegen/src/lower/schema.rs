@@ -14,12 +14,7 @@ use crate::ir::{
 };
 use crate::names::{self, Scope};
 
-/// The catch-all field every keeping struct has.
-pub const EXTRA_FIELD: &str = "additional_properties";
-
-/// Where a struct whose undeclared properties are typed or forbidden keeps
-/// the `null`s its other fields cannot hold.
-pub const NULLS_FIELD: &str = "nulls";
+use crate::names::reserved::{EXTRA_FIELD, NULLS_FIELD, UNKNOWN_VARIANT};
 
 /// Decides, before any struct is lowered, which fixed values each union
 /// member's constructor sets.
@@ -128,7 +123,7 @@ pub(super) fn lower_named<'a>(
 }
 
 fn lower_enum(cx: &mut Lower<'_>, view: &View<'_>, at: &Pointer) -> Enum {
-    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut scope = Scope::with_reserved(&[UNKNOWN_VARIANT]);
     let mut values: Vec<(String, String)> = Vec::new();
     for (i, value) in view.enumeration.iter().enumerate() {
         let Value::String(s) = value else {
@@ -443,7 +438,7 @@ fn lower_union<'a>(
             })
             .collect(),
     };
-    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut scope = Scope::with_reserved(&[UNKNOWN_VARIANT]);
     let mut variants = Vec::new();
     // Variants keyed by `x-okta-defined-as` are checked first; list them first.
     let mut member_names = member_names;
