@@ -33,7 +33,7 @@ fn unions_without_a_discriminator_pick_by_what_the_object_has() {
     let ec: Key = okta_apps::from_str(r#"{"x":"1","y":"2"}"#).expect("decodes");
     assert!(matches!(ec, Key::EcKey(EcKey { x: Some(_), y: Some(_), .. })), "{ec:?}");
     let answer: Factor = okta_apps::from_str(r#"{"answer":"blue","hint":"sky"}"#).expect("decodes");
-    assert!(matches!(answer, Factor::Variant2(_)), "{answer:?}");
+    assert!(matches!(answer, Factor::Variant1(_)), "{answer:?}");
     let neither: Factor = okta_apps::from_str(r#"{"other":true}"#).expect("decodes");
     assert!(matches!(neither, Factor::Variant0(_)), "{neither:?}");
     assert_eq!(serde_json::to_string(&neither).expect("encodes"), r#"{"other":true}"#);

@@ -35,6 +35,7 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     prune::drop_repeated_variants(&mut api);
     infer::mark_untagged(&mut api.types);
     prune::drop_unreachable(&mut api);
+    prune::renumber_variants(&mut api, &inline);
     recursion::box_cycles(&mut api);
     (api, cx.diags)
 }

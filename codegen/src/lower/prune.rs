@@ -158,3 +158,42 @@ pub fn drop_repeated_variants(api: &mut Api) {
         }
     }
 }
+
+/// Numbers the positional variants of each untagged union (`Variant0`,
+/// `Variant1`, ... and their inline types `{Union}Variant0`, ...) again after
+/// merging and dropping, so no gap shows where a variant was left out.
+pub fn renumber_variants(api: &mut Api, inline: &BTreeSet<String>) {
+    let mut types = BTreeMap::new();
+    for (union, def) in api.types.iter_mut() {
+        let TypeKind::Untagged(u) = &mut def.kind else { continue };
+        let mut next = 0;
+        for (variant, ty) in &mut u.variants {
+            let Some(old) = ty.named().map(str::to_owned) else { continue };
+            let positional = old
+                .strip_prefix(union.as_str())
+                .and_then(|rest| rest.strip_prefix("Variant"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if !positional || !inline.contains(&old) || *variant != old[union.len()..] {
+                continue;
+            }
+            let new = format!("{union}Variant{next}");
+            next += 1;
+            if new != old {
+                *variant = new[union.len()..].to_owned();
+                types.insert(old, new);
+            }
+        }
+    }
+    // A new name another type already has stays unused: that variant keeps its old name.
+    types.retain(|_, new| !api.types.contains_key(new.as_str()));
+    if types.is_empty() {
+        return;
+    }
+    for (old, new) in &types {
+        if let Some(mut def) = api.types.remove(old) {
+            def.name = new.clone();
+            api.types.insert(new.clone(), def);
+        }
+    }
+    rename_all(api, &types);
+}

@@ -182,8 +182,8 @@ rt::string_enum_impls!(EncryptionKeyUse { Enc = "enc" });
 pub enum Factor {
     /// A [`FactorVariant0`]: the object has `passCode`.
     Variant0(FactorVariant0),
-    /// A [`FactorVariant2`]: the object has `answer`.
-    Variant2(FactorVariant2),
+    /// A [`FactorVariant1`]: the object has `answer`.
+    Variant1(FactorVariant1),
 }
 impl ::serde::Serialize for Factor {
     fn serialize<S: ::serde::Serializer>(
@@ -192,7 +192,7 @@ impl ::serde::Serialize for Factor {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Variant0(value) => value.serialize(serializer),
-            Self::Variant2(value) => value.serialize(serializer),
+            Self::Variant1(value) => value.serialize(serializer),
         }
     }
 }
@@ -205,7 +205,7 @@ impl<'de> ::serde::Deserialize<'de> for Factor {
         let decoded = if !key0.is_absent() {
             raw.decode(Self::Variant0)
         } else if !key1.is_absent() {
-            raw.decode(Self::Variant2)
+            raw.decode(Self::Variant1)
         } else {
             raw.decode(Self::Variant0)
         };
@@ -223,7 +223,7 @@ pub struct FactorVariant0 {
 rt::object_impls!(FactorVariant0 { pass_code = "passCode", ..additional_properties });
 /// From `#/components/schemas/Factor/oneOf/2`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FactorVariant2 {
+pub struct FactorVariant1 {
     /// `answer`.
     ///
     /// Required by the spec in requests.
@@ -233,8 +233,8 @@ pub struct FactorVariant2 {
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl FactorVariant2 {
-    /// A `FactorVariant2` with its required fields set and everything else unset.
+impl FactorVariant1 {
+    /// A `FactorVariant1` with its required fields set and everything else unset.
     ///
     /// Required: `answer`.
     pub fn new(answer: impl Into<String>) -> Self {
@@ -245,7 +245,7 @@ impl FactorVariant2 {
     }
 }
 rt::object_impls!(
-    FactorVariant2 { answer = "answer", hint = "hint", ..additional_properties }
+    FactorVariant1 { answer = "answer", hint = "hint", ..additional_properties }
 );
 /// No discriminator, but each variant fixes `use` to a value of its own.
 ///
