@@ -38,7 +38,7 @@ pub(super) fn tag_untagged(cx: &mut Lower<'_>) {
             .collect();
         let unknown = cx.scope.claim(&format!("Unknown{name}"));
         let own = Struct { fields: Vec::new(), extra: Extra::Keep, presets: Vec::new() };
-        super::schema::insert_unknown(cx, &name, &unknown, own, &property, &origin, origin.clone());
+        super::unions::insert_unknown(cx, &name, &unknown, own, &property, &origin, origin.clone());
         if let Some(def) = cx.types.get_mut(&name) {
             def.kind = TypeKind::Union(Union { property, variants, unknown, accessors: Vec::new() });
         }

@@ -7,6 +7,7 @@ mod ops;
 mod prune;
 mod recursion;
 mod schema;
+mod unions;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,12 +24,15 @@ use view::View;
 /// Lowers a document; the diagnostics say what was tolerated or is wrong.
 pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     let mut cx = Lower::new(spec);
+    cx.find_parents();
+    cx.name_components();
+    unions::plan_presets(&mut cx);
     cx.lower_components();
-    schema::resolve_presets(&mut cx);
+    unions::resolve_presets(&mut cx);
     let operations = ops::lower_operations(&mut cx);
     // Once every type is lowered, inline ones in operations included.
     infer::tag_untagged(&mut cx);
-    schema::fill_accessors(&mut cx);
+    unions::fill_accessors(&mut cx);
     let mut api = Api { types: std::mem::take(&mut cx.types), operations };
     let inline: std::collections::BTreeSet<String> = cx.inline.values().cloned().collect();
     prune::merge_inline_duplicates(&mut api, &inline);
@@ -162,8 +166,9 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn lower_components(&mut self) {
-        // Parents first: a child's shape depends on knowing its parent.
+    /// The components with a discriminator, and their children (the
+    /// components whose `allOf` names them): a child's shape depends on them.
+    fn find_parents(&mut self) {
         let schemas: Vec<_> = self.schemas().collect();
         for (name, schema) in &schemas {
             if let ReferenceOr::Item(s) = schema {
@@ -184,8 +189,13 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        // Names: components first, so inline types take the suffixes.
-        for (name, schema) in &schemas {
+    }
+
+    /// Claims the Rust names of the components that become named types,
+    /// before any inline type, so those take the suffixes.
+    fn name_components(&mut self) {
+        let schemas: Vec<_> = self.schemas().collect();
+        for (name, schema) in schemas {
             if let ReferenceOr::Item(s) = schema {
                 if self.parents.contains_key(name) || View::of(s).is_composite() {
                     let rust = self.scope.claim(&crate::names::type_name(name));
@@ -193,7 +203,11 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        schema::plan_presets(self);
+    }
+
+    /// Lowers each named component, and the inline types it holds.
+    fn lower_components(&mut self) {
+        let schemas: Vec<_> = self.schemas().collect();
         for (name, schema) in schemas {
             let Some(rust) = self.components.get(name).cloned() else { continue };
             let ReferenceOr::Item(s) = schema else { continue };
