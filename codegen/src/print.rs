@@ -35,8 +35,8 @@ pub fn header(command: &str, spec: &str) -> String {
 pub struct IncludedModule {
     /// The module name.
     pub name: String,
-    /// Its documentation.
-    pub doc: String,
+    /// Its documentation, a line each.
+    pub doc: Vec<String>,
     /// Submodules as (name, file to include).
     pub files: Vec<(String, String)>,
 }
@@ -58,7 +58,7 @@ pub fn include_modules(header: &str, modules: &[IncludedModule]) -> Result<Strin
             }
         });
         quote! {
-            #[doc = #doc]
+            #(#[doc = #doc])*
             pub mod #name {
                 #(#subs)*
             }

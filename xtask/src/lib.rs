@@ -14,7 +14,9 @@ pub const SPEC: &str = "spec/applications.yaml";
 pub const GENERATED: &str = "okta-apps/src/generated";
 /// The generator's fixture specs, relative to the workspace root.
 pub const FIXTURES: &str = "codegen/tests/fixtures";
-/// What the generator makes of them, compiled by `codegen/tests/compile.rs`.
+/// What the generator makes of them, compiled by `codegen/tests/compile.rs`:
+/// the one store of the fixtures' expected output (code and diagnostics),
+/// refreshed by `cargo xtask codegen` and checked by its `--check`.
 pub const EXPECTED: &str = "codegen/tests/expected";
 
 /// The cargo that runs this task (so nested builds use the same toolchain).
@@ -77,9 +79,16 @@ fn fixture_outputs(root: &Path) -> Result<Vec<(PathBuf, String)>> {
         files.push((PathBuf::from(&models), generated.models));
         files.push((PathBuf::from(&operations), generated.operations));
         files.push((PathBuf::from(&endpoints), generated.endpoints));
+        // What the generator said of the fixture is part of its expected output.
+        let mut doc = vec![format!(" Generated from `{spec_name}`.")];
+        if !generated.diagnostics.is_empty() {
+            doc.push(String::new());
+            doc.extend(generated.diagnostics.iter().map(|d| format!(" - {d}")));
+            doc.push(format!(" - {}", codegen::diag::summary(&generated.diagnostics)));
+        }
         modules.push(codegen::print::IncludedModule {
             name: case.clone(),
-            doc: format!(" Generated from `{spec_name}`."),
+            doc,
             files: vec![
                 ("models".to_owned(), models),
                 ("operations".to_owned(), operations),

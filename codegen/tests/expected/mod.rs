@@ -76,6 +76,9 @@ pub mod discriminator_mapping {
     }
 }
 /// Generated from `codegen/tests/fixtures/enums.yaml`.
+///
+/// - warning[duplicate-enum-value]: #/components/schemas/Duplicated/enum/2: `GROUP_PUSH` is listed twice; kept once
+/// - 1 warnings, 0 errors (duplicate-enum-value: 1)
 pub mod enums {
     /// The generated `enums_models.rs`.
     pub mod models {
