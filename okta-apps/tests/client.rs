@@ -75,6 +75,21 @@ async fn every_operation_end_to_end() {
     let err = client.get_application(&id).send().await.expect_err("gone");
     assert_eq!(err.api().and_then(|e| e.code()), Some("E0000007"));
     assert_eq!(err.status(), Some(404));
+    // The operation's own decoder read the error body: its documented variant.
+    use okta_apps::operations::{GetApplicationResponse, ListApplicationsResponse};
+    let decoded = err.api().and_then(|e| e.response::<GetApplicationResponse>());
+    assert!(
+        matches!(decoded, Some(GetApplicationResponse::NotFound(e)) if e.error_code.as_deref() == Some("E0000007")),
+        "{decoded:?}"
+    );
+    assert!(err.api().and_then(|e| e.response::<ListApplicationsResponse>()).is_none(), "another operation's type");
+
+    // Any operation, built by hand, through the same client.
+    let op = okta_apps::operations::ListApplications { limit: Some(1), ..Default::default() };
+    let page = client.send(&op).await.expect("list");
+    assert_eq!(page.value.len(), 1);
+    let missing = client.send(&okta_apps::operations::GetApplication::new(&id)).await.expect_err("gone");
+    assert_eq!(missing.status(), Some(404));
     fake.shutdown().await;
 }
 

@@ -8,6 +8,7 @@ use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::value::RawValue;
 
+use super::error::Decoded;
 use super::{Client, Error, Raw, Response, Target, link};
 use crate::runtime::{self, Operation, Paged};
 
@@ -34,7 +35,7 @@ impl Client {
         match O::into_success(response) {
             Ok(value) => Ok(raw.response(value)),
             // A documented 2xx other than the first, or one not documented.
-            Err(_) => Err(raw.api_error(O::OPERATION_ID)),
+            Err(other) => Err(raw.api_error_with(O::OPERATION_ID, Some(Decoded::new(other)))),
         }
     }
 
@@ -103,10 +104,17 @@ impl Client {
         let request = op.to_request().map_err(|source| Error::InvalidInput { operation: O::OPERATION_ID, source })?;
         let raw = self.send_request(request).await?;
         if !(200..300).contains(&raw.status) {
-            return Err(raw.api_error(O::OPERATION_ID));
+            return Err(operation_error::<O>(raw));
         }
         Ok(raw)
     }
+}
+
+/// The error for an error status, with the body read by the operation's
+/// own decoder (kept only if it decodes).
+fn operation_error<O: Operation>(raw: Raw) -> Error {
+    let decoded = O::decode_response(raw.status, &raw.body).ok().map(Decoded::new);
+    raw.api_error_with(O::OPERATION_ID, decoded)
 }
 
 /// One page of a list.
@@ -198,7 +206,7 @@ impl<O: Paged> Pager<O> {
             }
         };
         if !(200..300).contains(&raw.status) {
-            return Err(raw.api_error(O::OPERATION_ID));
+            return Err(operation_error::<O>(raw));
         }
         Ok(raw)
     }

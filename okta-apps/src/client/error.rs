@@ -1,6 +1,8 @@
 //! The one error type of the client.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::models;
 use crate::runtime::{DecodeError, RequestError};
@@ -81,6 +83,9 @@ pub struct ApiError {
     /// Okta's error object (errorCode, errorSummary, errorLink, errorId,
     /// errorCauses), when the body is one.
     pub error: Option<models::Error>,
+    /// The response as the operation's own decoder read it (its documented
+    /// error variant, or `Other`); see [`ApiError::response`].
+    pub(super) response: Option<Decoded>,
     /// `X-Okta-Request-Id`, for Okta support.
     pub request_id: Option<String>,
     /// The response headers.
@@ -93,7 +98,42 @@ pub struct ApiError {
     pub retries: u32,
 }
 
+/// A decoded response of any operation, kept for [`ApiError::response`].
+#[derive(Clone)]
+pub(super) struct Decoded(Arc<dyn Any + Send + Sync>);
+
+impl Decoded {
+    /// Keeps `response`.
+    pub(super) fn new<R: Any + Send + Sync>(response: R) -> Self {
+        Self(Arc::new(response))
+    }
+}
+
+impl fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Decoded(..)")
+    }
+}
+
 impl ApiError {
+    /// The response as the operation decodes it: its documented error
+    /// variant (`GetApplicationResponse::NotFound(error)`) or `Other`, when
+    /// `R` is that operation's `Response` type.
+    ///
+    /// ```no_run
+    /// # async fn run(client: okta_apps::Client) {
+    /// use okta_apps::operations::GetApplicationResponse;
+    /// if let Err(err) = client.get_application("0oa1").send().await {
+    ///     if let Some(GetApplicationResponse::NotFound(e)) = err.api().and_then(|e| e.response()) {
+    ///         println!("gone: {:?}", e.error_summary);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn response<R: Any>(&self) -> Option<&R> {
+        self.response.as_ref()?.0.downcast_ref()
+    }
+
     /// Okta's error code (`E0000007`), if the body had one.
     pub fn code(&self) -> Option<&str> {
         self.error.as_ref()?.error_code.as_deref()

@@ -251,12 +251,20 @@ impl Raw {
         }
     }
 
+    /// The error for this response, without the operation's own decoding
+    /// (a 429 or transient failure that was to be retried).
     fn api_error(self, operation: &'static str) -> Error {
+        self.api_error_with(operation, None)
+    }
+
+    /// The error for this response, with what the operation's decoder made of it.
+    fn api_error_with(self, operation: &'static str, response: Option<error::Decoded>) -> Error {
         let error = crate::runtime::from_slice::<crate::models::Error>(&self.body).ok();
         Error::Api(Box::new(ApiError {
             operation,
             status: self.status,
             error,
+            response,
             request_id: self.request_id(),
             rate_limit: RateLimit::from_headers(&self.headers),
             body: String::from_utf8_lossy(&self.body).into_owned(),

@@ -33,7 +33,7 @@ pub trait Operation {
     /// (Okta's lifecycle POSTs). Only these are retried after a transient failure.
     const IDEMPOTENT: bool;
     /// The documented responses.
-    type Response;
+    type Response: Send + Sync + 'static;
     /// What it answers when it succeeds: the body of its first documented
     /// 2xx response, `()` when that has none (or none is documented).
     type Success;
