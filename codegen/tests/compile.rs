@@ -49,6 +49,11 @@ fn unions_without_a_discriminator_pick_by_what_the_object_has() {
     let encryption: AddKeyBody = okta_apps::from_str(r#"{"use":"enc","kty":"RSA"}"#).expect("decodes");
     assert_eq!(encryption.variant_name(), "EncryptionKey");
 
+    // A variant merged into another union's type: the rest are numbered on, without gaps.
+    use expected::untagged::models::{Verify, VerifyVariant0};
+    let verify: Verify = okta_apps::from_str(r#"{"signature":"s"}"#).expect("decodes");
+    assert!(matches!(verify, Verify::Variant1(VerifyVariant0 { .. })), "{verify:?}");
+
     // Values of different JSON types are still tried in order.
     let scalar: Scalar = okta_apps::from_str("5").expect("decodes");
     assert!(matches!(scalar, Scalar::Integer(5)), "{scalar:?}");

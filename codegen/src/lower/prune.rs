@@ -159,41 +159,49 @@ pub fn drop_repeated_variants(api: &mut Api) {
     }
 }
 
-/// Numbers the positional variants of each untagged union (`Variant0`,
-/// `Variant1`, ... and their inline types `{Union}Variant0`, ...) again after
-/// merging and dropping, so no gap shows where a variant was left out.
+/// Numbers the positional names of each untagged union again after merging
+/// and dropping, so no gap shows where a variant was left out: its variants
+/// named `Variant0`, `Variant1`, ..., and its own inline types
+/// `{Union}Variant0`, ... (those are renumbered together, or, where a new
+/// name is taken, not at all).
 pub fn renumber_variants(api: &mut Api, inline: &BTreeSet<String>) {
+    let positional = |name: &str, prefix: &str| {
+        name.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
     let mut types = BTreeMap::new();
     for (union, def) in api.types.iter_mut() {
         let TypeKind::Untagged(u) = &mut def.kind else { continue };
         let mut next = 0;
-        for (variant, ty) in &mut u.variants {
-            let Some(old) = ty.named().map(str::to_owned) else { continue };
-            let positional = old
-                .strip_prefix(union.as_str())
-                .and_then(|rest| rest.strip_prefix("Variant"))
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-            if !positional || !inline.contains(&old) || *variant != old[union.len()..] {
-                continue;
-            }
-            let new = format!("{union}Variant{next}");
-            next += 1;
-            if new != old {
-                *variant = new[union.len()..].to_owned();
-                types.insert(old, new);
+        for (variant, _) in &mut u.variants {
+            if positional(variant, "Variant") {
+                *variant = format!("Variant{next}");
+                next += 1;
             }
         }
+        let prefix = format!("{union}Variant");
+        let own: Vec<&str> = u
+            .variants
+            .iter()
+            .filter_map(|(_, ty)| ty.named())
+            .filter(|n| positional(n, &prefix) && inline.contains(*n))
+            .collect();
+        let plan: Vec<(String, String)> =
+            own.iter().enumerate().map(|(i, old)| ((*old).to_owned(), format!("{prefix}{i}"))).collect();
+        types.insert(union.clone(), plan);
     }
-    // A new name another type already has stays unused: that variant keeps its old name.
-    types.retain(|_, new| !api.types.contains_key(new.as_str()));
-    if types.is_empty() {
-        return;
-    }
-    for (old, new) in &types {
-        if let Some(mut def) = api.types.remove(old) {
-            def.name = new.clone();
-            api.types.insert(new.clone(), def);
+    let mut renames = BTreeMap::new();
+    for plan in types.into_values() {
+        let free = plan.iter().all(|(_, new)| plan.iter().any(|(old, _)| old == new) || !api.types.contains_key(new));
+        if free {
+            renames.extend(plan.into_iter().filter(|(old, new)| old != new));
         }
     }
-    rename_all(api, &types);
+    // Take every renamed type out before putting any back: names may swap.
+    let moved: Vec<(String, TypeDef)> =
+        renames.iter().filter_map(|(old, new)| Some((new.clone(), api.types.remove(old)?))).collect();
+    for (new, mut def) in moved {
+        def.name = new.clone();
+        api.types.insert(new, def);
+    }
+    rename_all(api, &renames);
 }

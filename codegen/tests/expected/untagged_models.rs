@@ -89,12 +89,16 @@ pub struct AddKeyResponseT200 {
     ///
     /// See [`Factor`].
     pub factor: Option<Factor>,
+    /// `verify`.
+    ///
+    /// See [`Verify`].
+    pub verify: Option<Verify>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
     AddKeyResponseT200 { key = "key", scalar = "scalar", jwk = "jwk", factor = "factor",
-    ..additional_properties }
+    verify = "verify", ..additional_properties }
 );
 /// From `#/components/schemas/EcKey`.
 #[derive(Clone, Debug, PartialEq)]
@@ -567,3 +571,65 @@ pub struct UnknownSigningKeys {
 rt::object_impls!(
     UnknownSigningKeys { r#use = "use", kty = "kty", ..additional_properties }
 );
+/// Its first variant has the shape of one of `Factor`'s and becomes that type; the rest are numbered on.
+///
+/// From `#/components/schemas/Verify`.
+///
+/// The properties the object has pick the variant.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Verify {
+    /// A [`FactorVariant0`]: the object has `passCode`.
+    Variant0(FactorVariant0),
+    /// A [`VerifyVariant0`]: the object has `signature`.
+    Variant1(VerifyVariant0),
+}
+impl ::serde::Serialize for Verify {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Variant0(value) => value.serialize(serializer),
+            Self::Variant1(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Verify {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0, key1] = raw.probe(["passCode", "signature"]);
+        let decoded = if !key0.is_absent() {
+            raw.decode(Self::Variant0)
+        } else if !key1.is_absent() {
+            raw.decode(Self::Variant1)
+        } else {
+            raw.decode(Self::Variant0)
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// From `#/components/schemas/Verify/oneOf/1`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyVariant0 {
+    /// `signature`.
+    ///
+    /// Required by the spec in requests.
+    pub signature: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl VerifyVariant0 {
+    /// A `VerifyVariant0` with its required fields set and everything else unset.
+    ///
+    /// Required: `signature`.
+    pub fn new(signature: impl Into<String>) -> Self {
+        Self {
+            signature: Some(signature.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(VerifyVariant0 { signature = "signature", ..additional_properties });
