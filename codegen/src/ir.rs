@@ -298,6 +298,10 @@ pub struct Operation {
     pub idempotent: bool,
     /// The path template, `/api/v1/apps/{appId}`.
     pub path: String,
+    /// The OAuth 2.0 scopes an access token needs for it: those of its
+    /// first security requirement that names an OAuth 2.0 or OpenID Connect
+    /// scheme (its own, else the spec's), in spec order.
+    pub scopes: Vec<String>,
     /// Summary and description.
     pub docs: Option<String>,
     /// Parameters: path, then query, then header, each in spec order.

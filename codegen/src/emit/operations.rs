@@ -15,8 +15,32 @@ use crate::names::reserved::{BODY_FIELD, OTHER_VARIANT};
 /// Operations `range` of the module: one request struct and one response
 /// enum each.
 pub(super) fn emit(cx: &Cx<'_>, range: Range<usize>) -> TokenStream {
+    let table = (range.start == 0).then(|| table(cx));
     let items = cx.api.operations[range].iter().map(|op| operation(cx, op));
-    quote! { #(#items)* }
+    quote! { #table #(#items)* }
+}
+
+/// The module's table of every operation (id, method, path, scopes), and
+/// the scopes all of them need together.
+fn table(cx: &Cx<'_>) -> TokenStream {
+    let rt = &cx.rt;
+    let rows = cx.api.operations.iter().map(|op| {
+        let (id, path, scopes) = (&op.id, &op.path, &op.scopes);
+        let method = method(op.method);
+        quote! {
+            #rt::OperationInfo { id: #id, method: #rt::Method::#method, path: #path, scopes: &[#(#scopes),*] },
+        }
+    });
+    let all: std::collections::BTreeSet<&str> =
+        cx.api.operations.iter().flat_map(|op| op.scopes.iter().map(String::as_str)).collect();
+    let all = all.into_iter();
+    quote! {
+        /// Every operation of the spec, in spec order: what routes a request to it.
+        pub const OPERATIONS: &[#rt::OperationInfo] = &[#(#rows)*];
+
+        /// Every OAuth 2.0 scope the operations need, sorted.
+        pub const SCOPES: &[&str] = &[#(#all),*];
+    }
 }
 
 fn method(m: Method) -> TokenStream {
@@ -40,6 +64,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let id = &op.id;
     let template = &op.path;
     let idempotent = op.idempotent;
+    let scopes = &op.scopes;
     let method = method(op.method);
     let summary = format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id);
     let docs = doc_attrs(op.docs.as_deref(), Some(&summary));
@@ -132,6 +157,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             const METHOD: #rt::Method = #rt::Method::#method;
             const PATH: &'static str = #template;
             const IDEMPOTENT: bool = #idempotent;
+            const SCOPES: &'static [&'static str] = &[#(#scopes),*];
             type Response = #response_name;
             type Success = #success_ty;
 

@@ -49,6 +49,7 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 (None, d) => d.clone(),
             };
             let idempotent = idempotent(cx, method, op, &here);
+            let scopes = scopes(cx, op, &here);
             let success = responses.iter().position(|r| r.status.is_success());
             let paged = paged(&params, &responses, success);
             out.push(Operation {
@@ -58,6 +59,7 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 method,
                 idempotent,
                 path: path.clone(),
+                scopes,
                 docs,
                 params,
                 body,
@@ -93,6 +95,37 @@ fn idempotent(cx: &mut Lower<'_>, method: Method, op: &openapiv3::Operation, at:
             by_method
         }
     }
+}
+
+/// The scopes of the first security requirement (the operation's own, else
+/// the spec's) that names an OAuth 2.0 or OpenID Connect scheme. Requirements
+/// are alternatives; the scopes within one are all needed.
+fn scopes(cx: &mut Lower<'_>, op: &openapiv3::Operation, at: &Pointer) -> Vec<String> {
+    let (requirements, at) = match &op.security {
+        Some(own) => (own, at.join("security")),
+        None => match &cx.spec.security {
+            Some(global) => (global, Pointer::root().join("security")),
+            None => return Vec::new(),
+        },
+    };
+    let schemes = cx.spec.components.as_ref().map(|c| &c.security_schemes);
+    for (i, requirement) in requirements.iter().enumerate() {
+        for (name, scopes) in requirement {
+            let scheme = schemes.and_then(|s| s.get(name));
+            match scheme {
+                Some(ReferenceOr::Item(
+                    openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. },
+                )) => return scopes.clone(),
+                Some(_) => {}
+                None => cx.diags.warn(
+                    &at.join(i.to_string()).join(name),
+                    "security",
+                    format!("no security scheme `{name}` in components; its scopes are left out"),
+                ),
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Marks an operation whose method is not idempotent as one that is.

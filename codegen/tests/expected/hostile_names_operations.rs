@@ -2,6 +2,23 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// Every operation of the spec, in spec order: what routes a request to it.
+pub const OPERATIONS: &[rt::OperationInfo] = &[
+    rt::OperationInfo {
+        id: "string",
+        method: rt::Method::Get,
+        path: "/string",
+        scopes: &[],
+    },
+    rt::OperationInfo {
+        id: "ok",
+        method: rt::Method::Post,
+        path: "/ok",
+        scopes: &[],
+    },
+];
+/// Every OAuth 2.0 scope the operations need, sorted.
+pub const SCOPES: &[&str] = &[];
 /// An operation whose request type is named like a std type.
 ///
 /// `GET /string` (`string`).
@@ -15,6 +32,7 @@ impl rt::Operation for StringType {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/string";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = StringTypeResponse;
     type Success = super::models::StringType;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -69,6 +87,7 @@ impl rt::Operation for OkType {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/ok";
     const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = OkTypeResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

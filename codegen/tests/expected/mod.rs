@@ -154,6 +154,9 @@ pub mod nullable_optional {
     }
 }
 /// Generated from `codegen/tests/fixtures/paging.yaml`.
+///
+/// - warning[security]: #/paths/~1widgets~1{widgetId}~1lifecycle~1polish/post/security/0/missing: no security scheme `missing` in components; its scopes are left out
+/// - 1 warnings, 0 errors (security: 1)
 pub mod paging {
     /// The generated `paging_models.rs`.
     pub mod models {

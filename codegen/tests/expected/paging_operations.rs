@@ -2,6 +2,47 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// Every operation of the spec, in spec order: what routes a request to it.
+pub const OPERATIONS: &[rt::OperationInfo] = &[
+    rt::OperationInfo {
+        id: "listWidgets",
+        method: rt::Method::Get,
+        path: "/widgets",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "getWidget",
+        method: rt::Method::Get,
+        path: "/widgets/{widgetId}",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "polishWidget",
+        method: rt::Method::Post,
+        path: "/widgets/{widgetId}/lifecycle/polish",
+        scopes: &["widgets.manage", "widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "publishWidgetCertificate",
+        method: rt::Method::Put,
+        path: "/widgets/{widgetId}/certificate",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "listGadgets",
+        method: rt::Method::Get,
+        path: "/gadgets",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "listTags",
+        method: rt::Method::Get,
+        path: "/tags",
+        scopes: &["widgets.read"],
+    },
+];
+/// Every OAuth 2.0 scope the operations need, sorted.
+pub const SCOPES: &[&str] = &["widgets.manage", "widgets.read"];
 /// Paged by Okta's `after` cursor.
 ///
 /// `GET /widgets` (`listWidgets`).
@@ -21,6 +62,7 @@ impl rt::Operation for ListWidgets {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/widgets";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
     type Response = ListWidgetsResponse;
     type Success = Vec<super::models::Widget>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -85,6 +127,7 @@ impl rt::Operation for GetWidget {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/widgets/{widgetId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
     type Response = GetWidgetResponse;
     type Success = super::models::Widget;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -143,6 +186,7 @@ impl rt::Operation for PolishWidget {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/widgets/{widgetId}/lifecycle/polish";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.manage", "widgets.read"];
     type Response = PolishWidgetResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -202,6 +246,7 @@ impl rt::Operation for PublishWidgetCertificate {
     const METHOD: rt::Method = rt::Method::Put;
     const PATH: &'static str = "/widgets/{widgetId}/certificate";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
     type Response = PublishWidgetCertificateResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -250,6 +295,7 @@ impl rt::Operation for ListGadgets {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/gadgets";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
     type Response = ListGadgetsResponse;
     type Success = Vec<String>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -299,6 +345,7 @@ impl rt::Operation for ListTags {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/tags";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
     type Response = ListTagsResponse;
     type Success = Vec<String>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

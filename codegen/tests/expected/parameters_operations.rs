@@ -2,6 +2,35 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// Every operation of the spec, in spec order: what routes a request to it.
+pub const OPERATIONS: &[rt::OperationInfo] = &[
+    rt::OperationInfo {
+        id: "getPart",
+        method: rt::Method::Get,
+        path: "/things/{thingId}/parts/{partId}",
+        scopes: &[],
+    },
+    rt::OperationInfo {
+        id: "replacePart",
+        method: rt::Method::Put,
+        path: "/things/{thingId}/parts/{partId}",
+        scopes: &[],
+    },
+    rt::OperationInfo {
+        id: "deletePart",
+        method: rt::Method::Delete,
+        path: "/things/{thingId}/parts/{partId}",
+        scopes: &[],
+    },
+    rt::OperationInfo {
+        id: "createThing",
+        method: rt::Method::Post,
+        path: "/things",
+        scopes: &[],
+    },
+];
+/// Every OAuth 2.0 scope the operations need, sorted.
+pub const SCOPES: &[&str] = &[];
 /// Reads a part
 ///
 /// `GET /things/{thingId}/parts/{partId}` (`getPart`).
@@ -45,6 +74,7 @@ impl rt::Operation for GetPart {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = GetPartResponse;
     type Success = super::models::Part;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -128,6 +158,7 @@ impl rt::Operation for ReplacePart {
     const METHOD: rt::Method = rt::Method::Put;
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = ReplacePartResponse;
     type Success = super::models::Part;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -189,6 +220,7 @@ impl rt::Operation for DeletePart {
     const METHOD: rt::Method = rt::Method::Delete;
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = DeletePartResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -240,6 +272,7 @@ impl rt::Operation for CreateThing {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/things";
     const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = CreateThingResponse;
     type Success = Vec<super::models::Part>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

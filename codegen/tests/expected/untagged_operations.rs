@@ -2,6 +2,17 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// Every operation of the spec, in spec order: what routes a request to it.
+pub const OPERATIONS: &[rt::OperationInfo] = &[
+    rt::OperationInfo {
+        id: "addKey",
+        method: rt::Method::Post,
+        path: "/keys",
+        scopes: &[],
+    },
+];
+/// Every OAuth 2.0 scope the operations need, sorted.
+pub const SCOPES: &[&str] = &[];
 /// `POST /keys` (`addKey`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddKey {
@@ -19,6 +30,7 @@ impl rt::Operation for AddKey {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/keys";
     const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &[];
     type Response = AddKeyResponse;
     type Success = super::models::AddKeyResponseT200;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

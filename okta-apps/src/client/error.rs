@@ -68,6 +68,27 @@ pub enum Error {
         /// The link as sent.
         url: String,
     },
+    /// The org's token endpoint refused to issue an access token (OAuth 2.0
+    /// for a service app), after any retries.
+    #[error("{operation}: the token endpoint answered {status}{}{}",
+        error.as_ref().map(|e| format!(" {e}")).unwrap_or_default(),
+        description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Token {
+        /// The operationId of the call that needed the token.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The OAuth `error` code (`invalid_client`, `invalid_scope`,
+        /// `invalid_dpop_proof`, ...), if the body had one.
+        error: Option<String>,
+        /// The OAuth `error_description`, if any.
+        description: Option<String>,
+        /// `X-Okta-Request-Id`.
+        request_id: Option<String>,
+    },
+    /// A private key is unusable, or signing with it failed.
+    #[error(transparent)]
+    Key(#[from] super::jose::KeyError),
     /// The client is configured wrongly (a plain-http org URL, a bad URL).
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -187,6 +208,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::DeadlineExceeded { last: Some(last), .. } => last.status(),
+            Error::Token { status, .. } => Some(*status),
             _ => self.api().map(|e| e.status),
         }
     }

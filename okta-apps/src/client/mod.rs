@@ -6,7 +6,9 @@
 
 mod call;
 mod error;
+mod jose;
 mod link;
+mod oauth;
 mod retry;
 
 use std::fmt;
@@ -20,6 +22,7 @@ use crate::runtime::{Request, Secret};
 
 pub use call::Page;
 pub use error::{ApiError, Error};
+pub use jose::{KeyError, PrivateKey};
 #[doc(hidden)]
 pub use futures_core::Stream;
 
@@ -123,15 +126,24 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base: reqwest::Url,
-    auth: Auth,
+    credentials: Credentials,
     retry: RetryPolicy,
+}
+
+/// What the client authenticates with.
+#[derive(Debug)]
+enum Credentials {
+    /// A token given by the caller.
+    Static(Auth),
+    /// A service app, which gets its own tokens.
+    ServiceApp(oauth::OAuth),
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("org", &self.inner.base.as_str())
-            .field("auth", &self.inner.auth)
+            .field("auth", &self.inner.credentials)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -142,6 +154,11 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     org_url: String,
     auth: Option<Auth>,
+    service_app: Option<(String, PrivateKey)>,
+    scopes: Option<Vec<String>>,
+    refresh_early: Duration,
+    dpop: oauth::DpopMode,
+    dpop_key: Option<PrivateKey>,
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
@@ -162,9 +179,72 @@ impl ClientBuilder {
         self.auth(Auth::bearer(token))
     }
 
-    /// Sets how the client authenticates.
+    /// Sets how the client authenticates (replacing a service app set with
+    /// [`ClientBuilder::private_key`]).
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Some(auth);
+        self.service_app = None;
+        self
+    }
+
+    /// Authenticates as an OAuth 2.0 service app: client credentials with a
+    /// private-key JWT signed by `key` (RS256 or ES256 by its type). The
+    /// client gets its own access tokens from `{org}/oauth2/v1/token`, keeps
+    /// each until shortly before it expires ([`ClientBuilder::refresh_early`]),
+    /// and fetches a new one once for all concurrent calls. A `401` with
+    /// `invalid_token` gets one new token and one more attempt.
+    ///
+    /// DPoP is used when the token endpoint asks for it (or from the start
+    /// with [`ClientBuilder::dpop`]).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), okta_apps::Error> {
+    /// use okta_apps::Client;
+    /// use okta_apps::client::PrivateKey;
+    ///
+    /// let key = PrivateKey::from_file("service-app.pem")?;
+    /// let client = Client::builder("https://example.okta.com")
+    ///     .private_key("0oa1serviceapp", key)
+    ///     .scopes(["okta.apps.read"])
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn private_key(mut self, client_id: impl Into<String>, key: PrivateKey) -> Self {
+        self.service_app = Some((client_id.into(), key));
+        self.auth = None;
+        self
+    }
+
+    /// The scopes a service app asks for (default: every scope this crate's
+    /// operations need, [`crate::operations::SCOPES`]).
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// How long before its expiry a service app's token is replaced (default
+    /// 5 minutes; never sooner than half the token's lifetime).
+    pub fn refresh_early(mut self, early: Duration) -> Self {
+        self.refresh_early = early;
+        self
+    }
+
+    /// Sends DPoP proofs (RFC 9449) from the first request, rather than
+    /// once the token endpoint asks for them.
+    pub fn dpop(mut self, on: bool) -> Self {
+        self.dpop = if on { oauth::DpopMode::On } else { oauth::DpopMode::Auto };
+        self
+    }
+
+    /// The EC P-256 key DPoP proofs are signed with (default: one made in
+    /// memory for this client).
+    ///
+    /// # Errors
+    /// At [`ClientBuilder::build`], when the key is not EC P-256.
+    pub fn dpop_key(mut self, key: PrivateKey) -> Self {
+        self.dpop_key = Some(key);
         self
     }
 
@@ -213,8 +293,29 @@ impl ClientBuilder {
         if base.host().is_none() || base.query().is_some() || base.path() != "/" {
             return Err(Error::Config(format!("org URL `{base}` must be an origin like https://example.okta.com")));
         }
-        let auth = self.auth.ok_or_else(|| Error::Config("no API token or access token given".to_owned()))?;
-        auth.header()?;
+        let credentials = match (self.auth, self.service_app) {
+            (Some(auth), _) => {
+                auth.header()?;
+                Credentials::Static(auth)
+            }
+            (None, Some((client_id, key))) => {
+                if self.dpop_key.as_ref().is_some_and(|k| k.algorithm() != "ES256") {
+                    return Err(Error::Config("the DPoP key must be EC P-256".to_owned()));
+                }
+                let settings = oauth::Settings {
+                    client_id,
+                    key,
+                    scopes: self.scopes,
+                    refresh_early: self.refresh_early,
+                    dpop: self.dpop,
+                    dpop_key: self.dpop_key,
+                };
+                Credentials::ServiceApp(oauth::OAuth::new(settings, &base)?)
+            }
+            (None, None) => {
+                return Err(Error::Config("no API token, access token or service app key given".to_owned()));
+            }
+        };
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -223,7 +324,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Client { inner: Arc::new(Inner { http, base, auth, retry: self.retry }) })
+        Ok(Client { inner: Arc::new(Inner { http, base, credentials, retry: self.retry }) })
     }
 }
 
@@ -280,6 +381,11 @@ impl Client {
         ClientBuilder {
             org_url: org_url.into(),
             auth: None,
+            service_app: None,
+            scopes: None,
+            refresh_early: oauth::DEFAULT_REFRESH_EARLY,
+            dpop: oauth::DpopMode::Auto,
+            dpop_key: None,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             user_agent: USER_AGENT.to_owned(),
@@ -336,47 +442,56 @@ impl Client {
             let policy = self.inner.retry;
             let method = reqwest::Method::from_bytes(method.as_str().as_bytes())
                 .map_err(|_| Error::Config(format!("unsupported method {method}")))?;
-            let auth = self.inner.auth.header()?;
             let started = Instant::now();
             let mut retry_for: Option<String> = None;
             let mut attempt: u32 = 0;
+            // What a service app's 401 may ask for once each: a new DPoP
+            // nonce, a new token (not the one of generation `rejected`).
+            let (mut nonce_resent, mut token_resent, mut resends) = (false, false, 0u32);
+            let mut rejected: Option<u64> = None;
             loop {
+                let (authorization, proof, generation) =
+                    self.authorization(operation, &method, &url, rejected).await?;
                 let mut builder = self
                     .inner
                     .http
                     .request(method.clone(), url.clone())
-                    .header(header::AUTHORIZATION, auth.clone())
+                    .header(header::AUTHORIZATION, authorization)
                     .header(header::ACCEPT, "application/json");
+                if let Some(proof) = proof {
+                    builder = builder.header("DPoP", proof);
+                }
                 for (name, value) in &headers {
                     builder = builder.header(*name, value.as_str());
                 }
                 if let Some((content_type, body)) = &body {
                     builder = builder.header(header::CONTENT_TYPE, *content_type).body(body.clone());
                 }
-                if attempt > 0 {
+                let sent_before = attempt + resends;
+                if sent_before > 0 {
                     if let Some(id) = &retry_for {
                         builder = builder.header("X-Okta-Retry-For", id.as_str());
                     }
-                    builder = builder.header("X-Okta-Retry-Count", attempt.to_string());
+                    builder = builder.header("X-Okta-Retry-Count", sent_before.to_string());
                 }
                 let span = tracing::Span::current();
-                span.record("retries", attempt);
+                span.record("retries", sent_before);
                 let outcome = match policy.call_deadline() {
                     Some(deadline) => {
                         let left = deadline.saturating_sub(started.elapsed());
-                        match tokio::time::timeout(left, exchange(builder, attempt)).await {
+                        match tokio::time::timeout(left, exchange(builder, sent_before)).await {
                             Ok(outcome) => outcome,
                             Err(_) => {
                                 return Err(Error::DeadlineExceeded {
                                     operation,
-                                    attempts: attempt + 1,
+                                    attempts: sent_before + 1,
                                     deadline,
                                     last: None,
                                 });
                             }
                         }
                     }
-                    None => exchange(builder, attempt).await,
+                    None => exchange(builder, sent_before).await,
                 };
                 // What failed, and how long to wait before sending again; or the result.
                 let (failure, wait) = match outcome {
@@ -384,6 +499,24 @@ impl Client {
                         span.record("status", raw.status);
                         if let Some(id) = raw.request_id() {
                             span.record("request_id", id.as_str());
+                        }
+                        if let (401, Credentials::ServiceApp(oauth)) = (raw.status, &self.inner.credentials) {
+                            match oauth.challenge(&url, &raw.headers) {
+                                Some(oauth::Challenge::Nonce) if !nonce_resent => {
+                                    tracing::info!("the API asks for a new DPoP nonce; sending again with it");
+                                    nonce_resent = true;
+                                    resends += 1;
+                                    continue;
+                                }
+                                Some(oauth::Challenge::InvalidToken) if !token_resent => {
+                                    tracing::info!("the API refused the access token; sending again with a new one");
+                                    token_resent = true;
+                                    rejected = generation;
+                                    resends += 1;
+                                    continue;
+                                }
+                                _ => {}
+                            }
                         }
                         let wait = if attempt >= policy.max() {
                             None
@@ -402,7 +535,7 @@ impl Client {
                     }
                     Err(source) => {
                         let retryable = retry::is_transient_error(&source) && policy.retries_transient(idempotent);
-                        let error = Error::Transport { operation, source, attempts: attempt + 1 };
+                        let error = Error::Transport { operation, source, attempts: sent_before + 1 };
                         if attempt >= policy.max() || !retryable {
                             return Err(error);
                         }
@@ -413,14 +546,14 @@ impl Client {
                     if started.elapsed() + wait > deadline {
                         return Err(Error::DeadlineExceeded {
                             operation,
-                            attempts: attempt + 1,
+                            attempts: sent_before + 1,
                             deadline,
                             last: Some(Box::new(failure)),
                         });
                     }
                 }
                 tracing::warn!(
-                    attempt = attempt + 1,
+                    attempt = sent_before + 1,
                     wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                     status = failure.status(),
                     "request failed; sending it again"
@@ -431,6 +564,27 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+}
+
+impl Client {
+    /// The `Authorization` header of one attempt, the DPoP proof if the
+    /// token is DPoP-bound, and the token's generation (for a service app).
+    async fn authorization(
+        &self,
+        operation: &'static str,
+        method: &reqwest::Method,
+        url: &reqwest::Url,
+        rejected: Option<u64>,
+    ) -> Result<(HeaderValue, Option<HeaderValue>, Option<u64>), Error> {
+        match &self.inner.credentials {
+            Credentials::Static(auth) => Ok((auth.header()?, None, None)),
+            Credentials::ServiceApp(oauth) => {
+                let token = oauth.token(&self.inner.http, &self.inner.retry, operation, rejected).await?;
+                let (authorization, proof) = oauth.authorize(&token, method, url)?;
+                Ok((authorization, proof, Some(token.generation)))
+            }
+        }
     }
 }
 

@@ -2,6 +2,53 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// Every operation of the spec, in spec order: what routes a request to it.
+pub const OPERATIONS: &[rt::OperationInfo] = &[
+    rt::OperationInfo {
+        id: "listApplications",
+        method: rt::Method::Get,
+        path: "/api/v1/apps",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "createApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "replaceApplication",
+        method: rt::Method::Put,
+        path: "/api/v1/apps/{appId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "deleteApplication",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "activateApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/lifecycle/activate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "deactivateApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/lifecycle/deactivate",
+        scopes: &["okta.apps.manage"],
+    },
+];
+/// Every OAuth 2.0 scope the operations need, sorted.
+pub const SCOPES: &[&str] = &["okta.apps.manage", "okta.apps.read"];
 /// List all applications
 ///
 /// Lists the org's apps one page at a time; follow the `next` link in the Link header for more.
@@ -47,6 +94,7 @@ impl rt::Operation for ListApplications {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/api/v1/apps";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
     type Response = ListApplicationsResponse;
     type Success = Vec<super::models::Application>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -139,6 +187,7 @@ impl rt::Operation for CreateApplication {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/api/v1/apps";
     const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = CreateApplicationResponse;
     type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -220,6 +269,7 @@ impl rt::Operation for GetApplication {
     const METHOD: rt::Method = rt::Method::Get;
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
     type Response = GetApplicationResponse;
     type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -298,6 +348,7 @@ impl rt::Operation for ReplaceApplication {
     const METHOD: rt::Method = rt::Method::Put;
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = ReplaceApplicationResponse;
     type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -374,6 +425,7 @@ impl rt::Operation for DeleteApplication {
     const METHOD: rt::Method = rt::Method::Delete;
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = DeleteApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -446,6 +498,7 @@ impl rt::Operation for ActivateApplication {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/activate";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = ActivateApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -518,6 +571,7 @@ impl rt::Operation for DeactivateApplication {
     const METHOD: rt::Method = rt::Method::Post;
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/deactivate";
     const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = DeactivateApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

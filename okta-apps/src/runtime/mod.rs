@@ -24,7 +24,7 @@ pub use nullable::Nullable;
 pub use nulls::Nulls;
 #[doc(hidden)]
 pub use operation::error_body;
-pub use operation::{Operation, Paged, RawResponse};
+pub use operation::{Operation, OperationInfo, Paged, RawResponse};
 #[doc(hidden)]
 pub use raw::{Probed, RawObject, UnionError};
 #[doc(hidden)]

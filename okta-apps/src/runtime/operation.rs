@@ -32,6 +32,9 @@ pub trait Operation {
     /// method is idempotent, or the spec marks it `x-idempotent: true`
     /// (Okta's lifecycle POSTs). Only these are retried after a transient failure.
     const IDEMPOTENT: bool;
+    /// The OAuth 2.0 scopes an access token needs for it (`okta.apps.read`),
+    /// as the spec's security requirement lists them; empty when it names none.
+    const SCOPES: &'static [&'static str];
     /// The documented responses.
     type Response: Send + Sync + 'static;
     /// What it answers when it succeeds: the body of its first documented
@@ -49,6 +52,50 @@ pub trait Operation {
 
     /// The success value of a decoded response; any other response back.
     fn into_success(response: Self::Response) -> Result<Self::Success, Self::Response>;
+}
+
+/// What a generated `operations::OPERATIONS` table says of each operation:
+/// enough to route a request to it, as a server (the fake org) or a proxy would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The operationId.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template (`/api/v1/apps/{appId}`).
+    pub path: &'static str,
+    /// The OAuth 2.0 scopes it needs.
+    pub scopes: &'static [&'static str],
+}
+
+impl OperationInfo {
+    /// Whether a request of `method` on `path` (without its query) is this
+    /// operation: each `{param}` of the template takes one non-empty segment.
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        if !self.method.as_str().eq_ignore_ascii_case(method) {
+            return false;
+        }
+        let mut template = self.path.split('/');
+        let mut actual = path.split('/');
+        loop {
+            match (template.next(), actual.next()) {
+                (None, None) => return true,
+                (Some(t), Some(a)) if t.starts_with('{') && t.ends_with('}') => {
+                    if a.is_empty() {
+                        return false;
+                    }
+                }
+                (Some(t), Some(a)) if t == a => {}
+                _ => return false,
+            }
+        }
+    }
+
+    /// The operation of `table` a request is, if any.
+    pub fn find(table: &'static [OperationInfo], method: &str, path: &str) -> Option<&'static OperationInfo> {
+        // A literal segment beats a parameter (`/apps/{id}` vs `/apps/search`).
+        table.iter().filter(|op| op.matches(method, path)).min_by_key(|op| op.path.matches('{').count())
+    }
 }
 
 /// A list operation whose pages a client follows: it answers an array of
@@ -108,5 +155,22 @@ mod tests {
         let raw = error_body(502, b"<html>bad gateway", R::Error, R::Other);
         let R::Other(raw) = raw else { panic!("kept raw: {raw:?}") };
         assert_eq!((raw.status, raw.text().as_ref()), (502, "<html>bad gateway"));
+    }
+
+    const TABLE: &[OperationInfo] = &[
+        OperationInfo { id: "get", method: Method::Get, path: "/api/v1/apps/{appId}", scopes: &["okta.apps.read"] },
+        OperationInfo { id: "search", method: Method::Get, path: "/api/v1/apps/search", scopes: &[] },
+        OperationInfo { id: "list", method: Method::Get, path: "/api/v1/apps", scopes: &[] },
+    ];
+
+    #[test]
+    fn a_request_finds_its_operation_literal_segments_first() {
+        let id = |method, path| OperationInfo::find(TABLE, method, path).map(|op| op.id);
+        assert_eq!(id("GET", "/api/v1/apps/0oa1"), Some("get"));
+        assert_eq!(id("get", "/api/v1/apps/search"), Some("search"));
+        assert_eq!(id("GET", "/api/v1/apps"), Some("list"));
+        assert_eq!(id("GET", "/api/v1/apps/"), None);
+        assert_eq!(id("GET", "/api/v1/apps/0oa1/users"), None);
+        assert_eq!(id("POST", "/api/v1/apps/0oa1"), None);
     }
 }

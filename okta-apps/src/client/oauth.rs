@@ -1,0 +1,460 @@
+//! OAuth 2.0 for service apps: client credentials with a private-key JWT
+//! (RFC 7523), tokens cached and refreshed by one request at a time, and
+//! DPoP (RFC 9449) proofs with nonces kept per server.
+//!
+//! Every attempt signs anew: a client assertion for each token request, a
+//! DPoP proof for each request sent (429 and nonce retries included), since
+//! Okta spends an assertion's or a proof's `jti` even when it refuses the request.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::jose::{self, PrivateKey};
+use super::{Error, RetryPolicy, retry};
+use crate::runtime::Secret;
+
+/// How long a client assertion is valid (Okta takes at most an hour).
+const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
+/// By default a token is refreshed this long before it expires.
+pub(super) const DEFAULT_REFRESH_EARLY: Duration = Duration::from_secs(300);
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// Whether requests carry DPoP proofs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DpopMode {
+    /// Only once the token endpoint says the client needs it.
+    Auto,
+    /// From the first request.
+    On,
+}
+
+/// What the builder collects for a service app.
+pub(super) struct Settings {
+    pub(super) client_id: String,
+    pub(super) key: PrivateKey,
+    pub(super) scopes: Option<Vec<String>>,
+    pub(super) refresh_early: Duration,
+    pub(super) dpop: DpopMode,
+    pub(super) dpop_key: Option<PrivateKey>,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceApp")
+            .field("client_id", &self.client_id)
+            .field("key", &self.key)
+            .field("scopes", &self.scopes)
+            .field("refresh_early", &self.refresh_early)
+            .field("dpop", &self.dpop)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A service app's credentials and its cached token.
+pub(super) struct OAuth {
+    client_id: String,
+    key: PrivateKey,
+    scope: String,
+    token_url: reqwest::Url,
+    refresh_early: Duration,
+    dpop_on: AtomicBool,
+    dpop_key: PrivateKey,
+    /// The latest `DPoP-Nonce` of each server: the token endpoint, and the
+    /// API of each origin.
+    nonces: Mutex<HashMap<String, String>>,
+    /// The token; held across a refresh, so concurrent calls wait for it.
+    token: tokio::sync::Mutex<Option<Arc<Token>>>,
+    generation: AtomicU64,
+}
+
+impl fmt::Debug for OAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceApp")
+            .field("client_id", &self.client_id)
+            .field("key", &self.key)
+            .field("scope", &self.scope)
+            .field("dpop", &self.dpop_on.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// An access token and when to stop using it.
+pub(super) struct Token {
+    value: Secret,
+    dpop: bool,
+    refresh_at: Instant,
+    expires_at: Instant,
+    /// Counts tokens, so a call that saw this one rejected asks for a newer one.
+    pub(super) generation: u64,
+}
+
+/// What the token endpoint answers.
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: Secret,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+/// An OAuth error body.
+#[derive(Deserialize, Default)]
+struct OAuthError {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+/// What a 401 from the API asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Challenge {
+    /// `WWW-Authenticate: DPoP error="use_dpop_nonce"` with a `DPoP-Nonce`: send again with it.
+    Nonce,
+    /// `error="invalid_token"`: the token expired or was revoked; get a new one.
+    InvalidToken,
+}
+
+impl OAuth {
+    pub(super) fn new(settings: Settings, base: &reqwest::Url) -> Result<Self, Error> {
+        let token_url =
+            base.join("/oauth2/v1/token").map_err(|e| Error::Config(format!("token endpoint URL: {e}")))?;
+        let scope = match settings.scopes {
+            Some(scopes) => scopes.join(" "),
+            None => crate::operations::SCOPES.join(" "),
+        };
+        if scope.trim().is_empty() {
+            return Err(Error::Config("a service app needs at least one scope".to_owned()));
+        }
+        if settings.client_id.trim().is_empty() {
+            return Err(Error::Config("the service app's client id is empty".to_owned()));
+        }
+        let dpop_key = match settings.dpop_key {
+            Some(key) => key,
+            None => PrivateKey::generate_es256()?,
+        };
+        Ok(Self {
+            client_id: settings.client_id,
+            key: settings.key,
+            scope,
+            token_url,
+            refresh_early: settings.refresh_early,
+            dpop_on: AtomicBool::new(settings.dpop == DpopMode::On),
+            dpop_key,
+            nonces: Mutex::new(HashMap::new()),
+            token: tokio::sync::Mutex::new(None),
+            generation: AtomicU64::new(0),
+        })
+    }
+
+    /// A token to send: the cached one while it is fresh, and not the one
+    /// of generation `rejected`; else a new one, fetched by one caller while
+    /// the others wait.
+    pub(super) async fn token(
+        &self,
+        http: &reqwest::Client,
+        policy: &RetryPolicy,
+        operation: &'static str,
+        rejected: Option<u64>,
+    ) -> Result<Arc<Token>, Error> {
+        let mut slot = self.token.lock().await;
+        let now = Instant::now();
+        if let Some(token) = slot.as_ref() {
+            if now < token.refresh_at && rejected != Some(token.generation) {
+                return Ok(Arc::clone(token));
+            }
+        }
+        match self.request_token(http, policy, operation).await {
+            Ok(fresh) => {
+                let fresh = Arc::new(fresh);
+                *slot = Some(Arc::clone(&fresh));
+                Ok(fresh)
+            }
+            // A refresh ahead of time that fails leaves the token in use until it expires.
+            Err(error) => match slot.as_ref() {
+                Some(token) if now < token.expires_at && rejected != Some(token.generation) => {
+                    tracing::warn!(error = %error, "refreshing the access token failed; the current one is still valid");
+                    Ok(Arc::clone(token))
+                }
+                _ => Err(error),
+            },
+        }
+    }
+
+    /// The `Authorization` header (and `DPoP` proof) of one API request.
+    pub(super) fn authorize(
+        &self,
+        token: &Token,
+        method: &reqwest::Method,
+        url: &reqwest::Url,
+    ) -> Result<(HeaderValue, Option<HeaderValue>), Error> {
+        let scheme = if token.dpop { "DPoP" } else { "Bearer" };
+        let authorization = sensitive(&format!("{scheme} {}", token.value.expose()))?;
+        let proof = if token.dpop {
+            let ath = jose::sha256_b64(token.value.expose().as_bytes());
+            Some(sensitive(&self.proof(method.as_str(), url, Some(&ath), &api_server(url))?)?)
+        } else {
+            None
+        };
+        Ok((authorization, proof))
+    }
+
+    /// Reads a 401 from the API; a nonce challenge stores the new nonce.
+    pub(super) fn challenge(&self, url: &reqwest::Url, headers: &HeaderMap) -> Option<Challenge> {
+        let www = headers.get_all(header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+        let says = |error: &str| www.iter().any(|v| v.contains(&format!("error=\"{error}\"")));
+        if says("use_dpop_nonce") {
+            let nonce = headers.get("dpop-nonce").and_then(|v| v.to_str().ok())?;
+            self.set_nonce(api_server(url), nonce);
+            return Some(Challenge::Nonce);
+        }
+        says("invalid_token").then_some(Challenge::InvalidToken)
+    }
+
+    fn nonce(&self, server: &str) -> Option<String> {
+        self.nonces.lock().unwrap_or_else(PoisonError::into_inner).get(server).cloned()
+    }
+
+    fn set_nonce(&self, server: String, nonce: &str) {
+        self.nonces.lock().unwrap_or_else(PoisonError::into_inner).insert(server, nonce.to_owned());
+    }
+
+    /// Asks the token endpoint for a token: a fresh assertion (and proof) for
+    /// every attempt; one more attempt when it asks for DPoP, and one for a
+    /// nonce; 429 and transient failures retried as the policy says.
+    async fn request_token(
+        &self,
+        http: &reqwest::Client,
+        policy: &RetryPolicy,
+        operation: &'static str,
+    ) -> Result<Token, Error> {
+        let (mut switched_to_dpop, mut used_nonce, mut attempt) = (false, false, 0u32);
+        loop {
+            let dpop = self.dpop_on.load(Ordering::Relaxed);
+            let assertion = self.assertion()?;
+            let form = [
+                ("grant_type", "client_credentials"),
+                ("scope", self.scope.as_str()),
+                ("client_assertion_type", JWT_BEARER),
+                ("client_assertion", assertion.as_str()),
+            ];
+            let mut request = http
+                .post(self.token_url.clone())
+                .header(header::ACCEPT, "application/json")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish());
+            if dpop {
+                let proof = self.proof("POST", &self.token_url, None, TOKEN_SERVER)?;
+                request = request.header("DPoP", sensitive(&proof)?);
+            }
+            tracing::info!(attempt = attempt + 1, dpop, "requesting an access token");
+            let sent = Instant::now();
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(source) => {
+                    if attempt < policy.max() && retry::is_transient_error(&source) {
+                        tokio::time::sleep(policy.transient_wait(attempt, None)).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(Error::Transport { operation, source, attempts: attempt + 1 });
+                }
+            };
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|source| Error::Transport {
+                operation,
+                source,
+                attempts: attempt + 1,
+            })?;
+            if status == 200 {
+                let answer: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Token {
+                    operation,
+                    status,
+                    error: None,
+                    description: Some(format!("the token response does not decode: {e}")),
+                    request_id: request_id(&headers),
+                })?;
+                if answer.access_token.expose().is_empty() {
+                    return Err(Error::Token {
+                        operation,
+                        status,
+                        error: None,
+                        description: Some("the token response has an empty access_token".to_owned()),
+                        request_id: request_id(&headers),
+                    });
+                }
+                let dpop = answer.token_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("DPoP"));
+                if dpop {
+                    self.dpop_on.store(true, Ordering::Relaxed);
+                }
+                let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
+                // Early enough, but never sooner than half the token's life.
+                let early = self.refresh_early.min(lifetime / 2);
+                tracing::info!(dpop, "access token issued");
+                return Ok(Token {
+                    value: answer.access_token,
+                    dpop,
+                    refresh_at: sent + lifetime - early,
+                    expires_at: sent + lifetime,
+                    generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+                });
+            }
+            if status == 429 || retry::is_transient_status(status) {
+                if attempt < policy.max() {
+                    let wait = if status == 429 {
+                        policy.rate_limit_wait(&headers)
+                    } else {
+                        policy.transient_wait(attempt, Some(&headers))
+                    };
+                    tracing::warn!(status, attempt = attempt + 1, "the token endpoint failed; asking again");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            let error: OAuthError = serde_json::from_slice(&body).unwrap_or_default();
+            match error.error.as_deref() {
+                Some("use_dpop_nonce") if dpop && !used_nonce => {
+                    if let Some(nonce) = headers.get("dpop-nonce").and_then(|v| v.to_str().ok()) {
+                        tracing::info!("the token endpoint asks for a DPoP nonce; asking again with it");
+                        self.set_nonce(TOKEN_SERVER.to_owned(), nonce);
+                        used_nonce = true;
+                        continue;
+                    }
+                }
+                Some("invalid_dpop_proof") if !dpop && !switched_to_dpop => {
+                    tracing::info!("the service app needs DPoP; asking again with a proof");
+                    self.dpop_on.store(true, Ordering::Relaxed);
+                    switched_to_dpop = true;
+                    continue;
+                }
+                _ => {}
+            }
+            return Err(Error::Token {
+                operation,
+                status,
+                error: error.error,
+                description: error.error_description,
+                request_id: request_id(&headers),
+            });
+        }
+    }
+
+    /// A client assertion: signed by the app's key, new `jti`, five minutes.
+    fn assertion(&self) -> Result<String, Error> {
+        let now = unix_now();
+        let claims = json!({
+            "iss": self.client_id,
+            "sub": self.client_id,
+            "aud": self.token_url.as_str(),
+            "iat": now,
+            "exp": now + ASSERTION_LIFETIME.as_secs(),
+            "jti": jose::random_id()?,
+        });
+        Ok(self.key.sign_jwt(json!({ "typ": "JWT" }), &claims, true)?)
+    }
+
+    /// A DPoP proof for one request to `url`, with the server's nonce if known.
+    fn proof(&self, method: &str, url: &reqwest::Url, ath: Option<&str>, server: &str) -> Result<String, Error> {
+        let mut claims = json!({
+            "jti": jose::random_id()?,
+            "htm": method,
+            "htu": htu(url),
+            "iat": unix_now(),
+        });
+        if let Some(object) = claims.as_object_mut() {
+            if let Some(nonce) = self.nonce(server) {
+                object.insert("nonce".to_owned(), nonce.into());
+            }
+            if let Some(ath) = ath {
+                object.insert("ath".to_owned(), ath.into());
+            }
+        }
+        let header = json!({ "typ": "dpop+jwt", "jwk": self.dpop_key.public_members() });
+        Ok(self.dpop_key.sign_jwt(header, &claims, false)?)
+    }
+}
+
+/// The nonce key of the token endpoint (one authorization server per client).
+const TOKEN_SERVER: &str = "token";
+
+/// The nonce key of the API at `url`'s origin.
+fn api_server(url: &reqwest::Url) -> String {
+    format!("api {}", url.origin().ascii_serialization())
+}
+
+/// DPoP's `htu`: the URL without query and fragment, as the url crate
+/// normalises it (lowercase scheme and host, no default port).
+pub(crate) fn htu(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string()
+}
+
+fn sensitive(value: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::Config("a credential holds characters a header cannot carry".to_owned()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get("x-okta-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn htu_drops_query_and_fragment_and_normalises() {
+        let url = reqwest::Url::parse("HTTPS://Example.OKTA.com:443/api/v1/apps?limit=2#x").expect("url");
+        assert_eq!(htu(&url), "https://example.okta.com/api/v1/apps");
+        let base = reqwest::Url::parse("https://example.okta.com/").expect("url");
+        assert_eq!(htu(&base.join("/oauth2/v1/token").expect("join")), "https://example.okta.com/oauth2/v1/token");
+    }
+
+    #[test]
+    fn challenges_are_read_from_www_authenticate() {
+        let settings = Settings {
+            client_id: "0oa1".to_owned(),
+            key: PrivateKey::generate_es256().expect("key"),
+            scopes: None,
+            refresh_early: DEFAULT_REFRESH_EARLY,
+            dpop: DpopMode::Auto,
+            dpop_key: None,
+        };
+        let base = reqwest::Url::parse("https://example.okta.com").expect("url");
+        let oauth = OAuth::new(settings, &base).expect("oauth");
+        assert_eq!(oauth.scope, "okta.apps.manage okta.apps.read");
+        let url = base.join("/api/v1/apps").expect("join");
+        let mut headers = HeaderMap::new();
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"DPoP error="use_dpop_nonce""#));
+        // A nonce challenge without a nonce is no challenge.
+        assert_eq!(oauth.challenge(&url, &headers), None);
+        headers.insert("dpop-nonce", HeaderValue::from_static("n-1"));
+        assert_eq!(oauth.challenge(&url, &headers), Some(Challenge::Nonce));
+        assert_eq!(oauth.nonce(&api_server(&url)).as_deref(), Some("n-1"));
+        assert_eq!(oauth.nonce(TOKEN_SERVER), None);
+        headers.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(r#"Bearer realm="x", error="invalid_token", error_description="expired""#),
+        );
+        assert_eq!(oauth.challenge(&url, &headers), Some(Challenge::InvalidToken));
+        assert!(!format!("{oauth:?}").contains("n-1"));
+    }
+}
