@@ -7,6 +7,8 @@
 //! Okta's error objects, `X-Okta-Request-Id` and rate-limit headers on every response.
 //! Test hooks inject 429s ([`FakeOrg::rate_limit_next`]) and odd `next` links
 //! ([`FakeOrg::set_next_link`]), and every request is recorded ([`FakeOrg::requests`]).
+//! It is also a strict OAuth 2.0 authorization server for service apps, with DPoP
+//! ([`FakeOrg::register_service_app`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -22,7 +24,10 @@
 //! ```
 
 mod http;
+mod oauth;
 mod store;
+
+pub use oauth::FakeServiceApp;
 
 use std::fmt;
 use std::io;
@@ -132,8 +137,9 @@ impl FakeOrg {
         self.url.clone()
     }
 
-    /// An API token the fake accepts (as `SSWS <token>`). Any non-empty `SSWS` or `Bearer`
-    /// token is accepted, though.
+    /// An API token the fake accepts (as `SSWS <token>`). Any non-empty `SSWS` token is
+    /// accepted, though. `Bearer` and `DPoP` tokens must be ones its token endpoint issued
+    /// (see [`FakeOrg::register_service_app`]).
     pub fn api_token(&self) -> &'static str {
         "fake-okta-api-token"
     }
@@ -177,6 +183,51 @@ impl FakeOrg {
     /// real next link (also on the last page); `None` goes back to the real ones.
     pub fn set_next_link(&self, link: Option<String>) {
         lock(&self.shared).next_link = link;
+    }
+
+    /// Registers a service app with the authorization server at `/oauth2/v1/token`, which then
+    /// issues it access tokens for client credentials with a private-key JWT (RS256 or
+    /// ES256) signed by the key of the registered public JWK.
+    ///
+    /// The server is strict: it checks the assertion's signature, `iss` = `sub` = client id,
+    /// `aud` (the token endpoint's URL), an `exp` at most an hour away, and spends its `jti`
+    /// before anything else, so a replayed assertion is refused even after a 429. Requested
+    /// scopes must be granted (`invalid_scope`). A DPoP proof, required with
+    /// [`FakeServiceApp::require_dpop`], must carry the server's nonce (the first proof gets
+    /// `use_dpop_nonce`), a fresh `jti`, `htm`/`htu` of the request and a recent `iat`; the
+    /// token is then bound to the proof's key. The API checks each token's expiry and binding,
+    /// each proof (signature, `htm`, `htu`, `iat`, `jti`, `ath`, its own nonce) and the
+    /// operation's scopes (`403` with `insufficient_scope`; `.manage` covers `.read`).
+    pub fn register_service_app(&self, app: FakeServiceApp) {
+        lock(&self.shared).auth.register(app);
+    }
+
+    /// How long the access tokens issued from now on last (default 1 hour); `expires_in`
+    /// says it in whole seconds, rounded up.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        lock(&self.shared).auth.token_lifetime = lifetime;
+    }
+
+    /// Every access token issued so far stops working (`401 invalid_token`).
+    pub fn revoke_tokens(&self) {
+        lock(&self.shared).auth.revoke_all();
+    }
+
+    /// New DPoP nonces for the token endpoint and the API: the next proof of each gets
+    /// `use_dpop_nonce`.
+    pub fn rotate_dpop_nonces(&self) {
+        lock(&self.shared).auth.rotate_nonces();
+    }
+
+    /// The next `count` API requests with a valid DPoP proof get a `use_dpop_nonce` challenge
+    /// with a new nonce all the same.
+    pub fn challenge_dpop_nonce_next(&self, count: usize) {
+        lock(&self.shared).auth.forced_nonce_challenges = count;
+    }
+
+    /// How many requests reached the token endpoint, refused ones included.
+    pub fn token_requests(&self) -> usize {
+        lock(&self.shared).auth.token_requests
     }
 
     /// Stops accepting connections, lets open requests finish (for a few seconds at most) and

@@ -75,8 +75,8 @@ impl PrivateKey {
     /// When the file cannot be read or holds no usable key; the error names the file.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, KeyError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| KeyError::new(format!("cannot read {}: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| KeyError::new(format!("cannot read {}: {e}", path.display())))?;
         Self::parse(&text).map_err(|KeyError(e)| KeyError::new(format!("{}: {e}", path.display())))
     }
 
@@ -99,9 +99,9 @@ impl PrivateKey {
                 let der = der.secret_pkcs8_der();
                 match RsaKeyPair::from_pkcs8(der) {
                     Ok(rsa) => Pair::Rsa(rsa),
-                    Err(_) => EcdsaKeyPair::from_pkcs8(ES256, der).map(Pair::Ec).map_err(|e| {
-                        KeyError::new(format!("PKCS#8 key is neither RSA nor EC P-256: {e}"))
-                    })?,
+                    Err(_) => EcdsaKeyPair::from_pkcs8(ES256, der)
+                        .map(Pair::Ec)
+                        .map_err(|e| KeyError::new(format!("PKCS#8 key is neither RSA nor EC P-256: {e}")))?,
                 }
             }
             _ => return Err(KeyError::new("unsupported PEM private key kind")),
@@ -226,6 +226,16 @@ impl PrivateKey {
         }
     }
 
+    /// Signs `claims` as a compact JWS (a JWT): `alg`, and `kid` if the key
+    /// has one, are set in `header`. What the client does for each client
+    /// assertion and DPoP proof.
+    ///
+    /// # Errors
+    /// When the crypto library fails to sign.
+    pub fn sign(&self, header: Value, claims: &Value) -> Result<String, KeyError> {
+        self.sign_jwt(header, claims, true)
+    }
+
     /// Signs `header.claims` as a compact JWS; `alg` (and `kid`, if the key
     /// has one and `with_kid` says so) go into the header.
     pub(crate) fn sign_jwt(&self, mut header: Value, claims: &Value, with_kid: bool) -> Result<String, KeyError> {
@@ -295,9 +305,8 @@ pub(crate) fn verify(token: &str, jwk: &Value) -> Result<(Value, Value), String>
         return Err("not a compact JWS".to_owned());
     };
     let decode = |part: &str, what: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| format!("{what} is not base64url"));
-    let json = |bytes: Vec<u8>, what: &str| {
-        serde_json::from_slice::<Value>(&bytes).map_err(|_| format!("{what} is not JSON"))
-    };
+    let json =
+        |bytes: Vec<u8>, what: &str| serde_json::from_slice::<Value>(&bytes).map_err(|_| format!("{what} is not JSON"));
     let header_json = json(decode(header, "header")?, "header")?;
     let claims_json = json(decode(claims, "payload")?, "payload")?;
     let signature = decode(signature, "signature")?;

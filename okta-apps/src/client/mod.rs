@@ -6,7 +6,7 @@
 
 mod call;
 mod error;
-mod jose;
+pub(crate) mod jose;
 mod link;
 mod oauth;
 mod retry;
@@ -22,9 +22,9 @@ use crate::runtime::{Request, Secret};
 
 pub use call::Page;
 pub use error::{ApiError, Error};
-pub use jose::{KeyError, PrivateKey};
 #[doc(hidden)]
 pub use futures_core::Stream;
+pub use jose::{KeyError, PrivateKey};
 
 pub use crate::endpoints::*;
 pub use retry::RetryPolicy;
@@ -136,7 +136,7 @@ enum Credentials {
     /// A token given by the caller.
     Static(Auth),
     /// A service app, which gets its own tokens.
-    ServiceApp(oauth::OAuth),
+    ServiceApp(Box<oauth::OAuth>),
 }
 
 impl fmt::Debug for Client {
@@ -310,7 +310,7 @@ impl ClientBuilder {
                     dpop: self.dpop,
                     dpop_key: self.dpop_key,
                 };
-                Credentials::ServiceApp(oauth::OAuth::new(settings, &base)?)
+                Credentials::ServiceApp(Box::new(oauth::OAuth::new(settings, &base)?))
             }
             (None, None) => {
                 return Err(Error::Config("no API token, access token or service app key given".to_owned()));
@@ -450,8 +450,7 @@ impl Client {
             let (mut nonce_resent, mut token_resent, mut resends) = (false, false, 0u32);
             let mut rejected: Option<u64> = None;
             loop {
-                let (authorization, proof, generation) =
-                    self.authorization(operation, &method, &url, rejected).await?;
+                let (authorization, proof, generation) = self.authorization(operation, &method, &url, rejected).await?;
                 let mut builder = self
                     .inner
                     .http

@@ -24,6 +24,8 @@ use crate::runtime::Secret;
 const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
 /// By default a token is refreshed this long before it expires.
 pub(super) const DEFAULT_REFRESH_EARLY: Duration = Duration::from_secs(300);
+/// The longest a token is kept, whatever its `expires_in` says.
+const MAX_TOKEN_LIFETIME_SECS: u64 = 24 * 3600;
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// Whether requests carry DPoP proofs.
@@ -125,8 +127,7 @@ pub(super) enum Challenge {
 
 impl OAuth {
     pub(super) fn new(settings: Settings, base: &reqwest::Url) -> Result<Self, Error> {
-        let token_url =
-            base.join("/oauth2/v1/token").map_err(|e| Error::Config(format!("token endpoint URL: {e}")))?;
+        let token_url = base.join("/oauth2/v1/token").map_err(|e| Error::Config(format!("token endpoint URL: {e}")))?;
         let scope = match settings.scopes {
             Some(scopes) => scopes.join(" "),
             None => crate::operations::SCOPES.join(" "),
@@ -296,7 +297,8 @@ impl OAuth {
                 if dpop {
                     self.dpop_on.store(true, Ordering::Relaxed);
                 }
-                let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
+                // An hour if unsaid; a day at most, whatever the server says.
+                let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600).min(MAX_TOKEN_LIFETIME_SECS));
                 // Early enough, but never sooner than half the token's life.
                 let early = self.refresh_early.min(lifetime / 2);
                 tracing::info!(dpop, "access token issued");
@@ -308,18 +310,16 @@ impl OAuth {
                     generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
                 });
             }
-            if status == 429 || retry::is_transient_status(status) {
-                if attempt < policy.max() {
-                    let wait = if status == 429 {
-                        policy.rate_limit_wait(&headers)
-                    } else {
-                        policy.transient_wait(attempt, Some(&headers))
-                    };
-                    tracing::warn!(status, attempt = attempt + 1, "the token endpoint failed; asking again");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                    continue;
-                }
+            if (status == 429 || retry::is_transient_status(status)) && attempt < policy.max() {
+                let wait = if status == 429 {
+                    policy.rate_limit_wait(&headers)
+                } else {
+                    policy.transient_wait(attempt, Some(&headers))
+                };
+                tracing::warn!(status, attempt = attempt + 1, "the token endpoint failed; asking again");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
             }
             let error: OAuthError = serde_json::from_slice(&body).unwrap_or_default();
             match error.error.as_deref() {

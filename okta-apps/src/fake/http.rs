@@ -14,7 +14,10 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
-use super::store::{ApiError, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric};
+use super::oauth;
+use super::store::{
+    ApiError, Org, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric,
+};
 
 /// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the
 /// one-id routes with the id `a/b`; handlers decode the segment themselves.
@@ -24,6 +27,7 @@ pub(super) fn router(shared: Shared) -> Router {
         .route("/api/v1/apps/{app_id}", get(get_app).put(replace_app).delete(delete_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unsupported_method))
+        .route(oauth::TOKEN_PATH, post(oauth::token).fallback(unsupported_method))
         .fallback(unknown_endpoint)
         .with_state(shared.clone())
         .layer(middleware::from_fn_with_state(shared, around_every_request))
@@ -35,11 +39,16 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Records the request, answers injected 429s and missing tokens, and adds Okta's request id
-/// and rate-limit headers to every response.
+/// Records the request, answers injected 429s and requests without a valid
+/// token, and adds Okta's request id and rate-limit headers to every
+/// response. The token endpoint answers its own 429s, after spending the
+/// `jti`s it was sent; an API request's DPoP proof is spent here, before a 429.
 async fn around_every_request(State(shared): State<Shared>, request: Request, next: Next) -> Response {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let (request_id, rate_limited, remaining, reset) = {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let token_endpoint = path == oauth::TOKEN_PATH;
+    let (request_id, refused, remaining, reset) = {
         let mut org = lock(&shared);
         org.requests.push(record(&request));
         org.request_count += 1;
@@ -50,26 +59,23 @@ async fn around_every_request(State(shared): State<Shared>, request: Request, ne
             org.window_remaining = RATE_LIMIT;
         }
         org.window_remaining = org.window_remaining.saturating_sub(1);
-        if org.rate_limited > 0 {
-            org.rate_limited -= 1;
-            (request_id, true, 0, ceil_secs(now.saturating_add(org.rate_limited_reset_in)))
+        let (remaining, reset) = (org.window_remaining, org.window_reset);
+        let refused = if token_endpoint {
+            None
         } else {
-            (request_id, false, org.window_remaining, org.window_reset)
-        }
+            let proof_fresh = oauth::spend_api_proof(&mut org, request.headers());
+            match take_injected_429(&mut org) {
+                Some(response) => Some(response),
+                None => {
+                    oauth::authorize_api(&mut org, &method, &path, request.headers(), proof_fresh).err().map(|r| *r)
+                }
+            }
+        };
+        (request_id, refused, remaining, reset)
     };
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let mut response = if rate_limited {
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "E0000047",
-            "API call exceeded rate limit due to too many requests.",
-        )
-        .into_response()
-    } else if !authorized(request.headers()) {
-        ApiError::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided").into_response()
-    } else {
-        next.run(request).await
+    let mut response = match refused {
+        Some(response) => response,
+        None => next.run(request).await,
     };
     tracing::debug!(%method, %path, status = response.status().as_u16(), %request_id, "fake okta org");
     let headers = response.headers_mut();
@@ -77,9 +83,32 @@ async fn around_every_request(State(shared): State<Shared>, request: Request, ne
         headers.insert(HeaderName::from_static("x-okta-request-id"), value);
     }
     headers.insert(HeaderName::from_static("x-rate-limit-limit"), HeaderValue::from(RATE_LIMIT));
-    headers.insert(HeaderName::from_static("x-rate-limit-remaining"), HeaderValue::from(remaining));
-    headers.insert(HeaderName::from_static("x-rate-limit-reset"), HeaderValue::from(reset));
+    // An injected 429 has set its own.
+    if !headers.contains_key("x-rate-limit-remaining") {
+        headers.insert(HeaderName::from_static("x-rate-limit-remaining"), HeaderValue::from(remaining));
+        headers.insert(HeaderName::from_static("x-rate-limit-reset"), HeaderValue::from(reset));
+    }
     response
+}
+
+/// A pending injected 429 (see `FakeOrg::rate_limit_next`), if any.
+pub(super) fn take_injected_429(org: &mut Org) -> Option<Response> {
+    if org.rate_limited == 0 {
+        return None;
+    }
+    org.rate_limited -= 1;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let reset = ceil_secs(now.saturating_add(org.rate_limited_reset_in));
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "E0000047",
+        "API call exceeded rate limit due to too many requests.",
+    )
+    .into_response();
+    let headers = response.headers_mut();
+    headers.insert(HeaderName::from_static("x-rate-limit-remaining"), HeaderValue::from(0));
+    headers.insert(HeaderName::from_static("x-rate-limit-reset"), HeaderValue::from(reset));
+    Some(response)
 }
 
 /// Whole seconds, rounded up.
@@ -92,7 +121,7 @@ fn record(request: &Request) -> RecordedRequest {
         .headers()
         .iter()
         .map(|(name, value)| {
-            let value = if *name == header::AUTHORIZATION {
+            let value = if *name == header::AUTHORIZATION || name.as_str() == "dpop" {
                 "[redacted]".to_owned()
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
@@ -106,16 +135,6 @@ fn record(request: &Request) -> RecordedRequest {
         query: request.uri().query().map(str::to_owned),
         headers,
     }
-}
-
-/// `SSWS <token>` or `Bearer <token>`; any non-empty token will do.
-fn authorized(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()) else {
-        return false;
-    };
-    ["SSWS ", "Bearer "]
-        .into_iter()
-        .any(|scheme| value.strip_prefix(scheme).is_some_and(|token| !token.trim().is_empty()))
 }
 
 async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {

@@ -46,6 +46,8 @@ pub(super) struct Org {
     pub(super) window_remaining: u64,
     /// When the current window ends, in seconds since the epoch (0: no window yet).
     pub(super) window_reset: u64,
+    /// The authorization server: service apps, issued tokens, spent `jti`s, nonces.
+    pub(super) auth: super::oauth::AuthServer,
 }
 
 /// An Okta error response, before it becomes HTTP.
@@ -140,7 +142,13 @@ impl Org {
             request_count: 0,
             window_remaining: RATE_LIMIT,
             window_reset: 0,
+            auth: super::oauth::AuthServer::default(),
         }
+    }
+
+    /// The origin clients reach the org at: the public URL if set, else its own.
+    pub(super) fn public_base(&self) -> &str {
+        self.options.public_url.as_deref().unwrap_or(&self.base_url)
     }
 
     fn position(&self, id: &str) -> Option<usize> {
