@@ -4,9 +4,16 @@
 //!
 //! Runs against a built-in fake org by default:
 //!     cargo run -p okta-apps --example tour
-//! and against a real org when `OKTA_ORG_URL` and `OKTA_API_TOKEN` are set.
+//! and against a real org when `OKTA_ORG_URL` is set, with either
+//! `OKTA_API_TOKEN`, or `OKTA_CLIENT_ID` and `OKTA_PRIVATE_KEY` (the path of
+//! a service app's private key, PEM or JWK; OAuth 2.0 with DPoP when the app
+//! needs it). With `OKTA_CLIENT_ID` and `OKTA_PRIVATE_KEY` but no org URL, the
+//! fake org registers that service app, requires DPoP of it, and the tour
+//! runs on OAuth against it.
 
 use futures_util::TryStreamExt;
+use okta_apps::client::PrivateKey;
+use okta_apps::fake::{FakeOrg, FakeServiceApp};
 use okta_apps::models::{
     Application, ApplicationSignOnMode, BookmarkApplication, BookmarkApplicationSettings,
     BookmarkApplicationSettingsApplication, GoogleApplication, GoogleApplicationSettings,
@@ -20,14 +27,30 @@ fn status(app: &Application) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let real = std::env::var("OKTA_ORG_URL").ok().zip(std::env::var("OKTA_API_TOKEN").ok());
-    let (client, fake) = match real {
-        Some((url, token)) => {
-            println!("using the org at {url}");
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let service_app = var("OKTA_CLIENT_ID").zip(var("OKTA_PRIVATE_KEY"));
+    let (client, fake) = match (var("OKTA_ORG_URL"), var("OKTA_API_TOKEN"), service_app) {
+        (Some(url), Some(token), _) => {
+            println!("using the org at {url}, with an API token");
             (Client::builder(url).api_token(Secret::from(token)).build()?, None)
         }
-        None => {
-            let fake = okta_apps::fake::FakeOrg::start().await?;
+        (Some(url), None, Some((client_id, key))) => {
+            println!("using the org at {url}, as service app {client_id}");
+            (Client::builder(url).private_key(client_id, PrivateKey::from_file(key)?).build()?, None)
+        }
+        (Some(_), None, None) => {
+            return Err("OKTA_ORG_URL needs OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY".into());
+        }
+        (None, _, Some((client_id, key))) => {
+            let fake = FakeOrg::start().await?;
+            let key = PrivateKey::from_file(key)?;
+            let scopes = okta_apps::operations::SCOPES.iter().copied();
+            fake.register_service_app(FakeServiceApp::new(&client_id, key.public_jwk(), scopes).require_dpop());
+            println!("using a fake org at {}, as service app {client_id} with DPoP", fake.url());
+            (Client::builder(fake.url()).private_key(client_id, key).build()?, Some(fake))
+        }
+        (None, _, None) => {
+            let fake = FakeOrg::start().await?;
             println!("using a fake org at {}", fake.url());
             (Client::builder(fake.url()).api_token(fake.api_token()).build()?, Some(fake))
         }
