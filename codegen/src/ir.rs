@@ -217,6 +217,8 @@ pub enum TypeRef {
     F64,
     /// Any JSON value.
     Json,
+    /// Bytes as they are (a non-JSON, non-text response body).
+    Bytes,
     /// A JSON object of anything.
     JsonObject,
     /// A named type.
@@ -379,8 +381,22 @@ pub struct Body {
 pub enum BodyKind {
     /// A value of this type, as JSON.
     Json(TypeRef),
-    /// Bytes the caller gives, sent as they are (a certificate, a file).
-    Bytes,
+    /// Bytes the caller gives, sent as they are (a certificate, a file), in
+    /// one of these media types (the first by default).
+    Bytes(Vec<String>),
+    /// `multipart/form-data` with these parts.
+    Form(Vec<FormPart>),
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormPart {
+    /// The part's name.
+    pub name: String,
+    /// A file (`format: binary`), rather than text.
+    pub file: bool,
+    /// Whether the spec requires it.
+    pub required: bool,
 }
 
 impl Body {
@@ -388,9 +404,20 @@ impl Body {
     pub fn json_type(&self) -> Option<&TypeRef> {
         match &self.kind {
             BodyKind::Json(ty) => Some(ty),
-            BodyKind::Bytes => None,
+            BodyKind::Bytes(_) | BodyKind::Form(_) => None,
         }
     }
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON, into the response's type.
+    Json,
+    /// Text as it is (`text/*`, XML), into a `String`.
+    Text,
+    /// Bytes as they are (`application/pkcs10`, images), into a `Vec<u8>`.
+    Bytes,
 }
 
 /// The status a response is documented for.
@@ -436,6 +463,10 @@ pub struct Response {
     pub name: String,
     /// The body type; `None` for no body.
     pub ty: Option<TypeRef>,
+    /// How the body is read.
+    pub encoding: Encoding,
+    /// The media types the spec documents for it.
+    pub media_types: Vec<String>,
     /// Its description.
     pub docs: Option<String>,
 }

@@ -16,6 +16,9 @@ pub mod reserved {
     pub const OTHER_VARIANT: &str = "Other";
     /// The field of an operation that holds its request body.
     pub const BODY_FIELD: &str = "body";
+    /// The field of an operation that picks its bytes body's media type,
+    /// when the spec offers several.
+    pub const CONTENT_TYPE_FIELD: &str = "content_type";
 }
 
 use std::collections::BTreeSet;

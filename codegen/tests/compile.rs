@@ -138,6 +138,9 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
         Reply::Full(204, "", ""),
         Reply::Full(200, "", r#"["a",7]"#),
         Reply::Full(201, "", ""),
+        Reply::Full(201, "", ""),
+        Reply::Full(200, "", "<md:EntityDescriptor/>"),
+        Reply::Full(200, "", "0\u{82}\u{1}"),
     ])
     .await;
     let client = okta_apps::Client::builder(&url).api_token("00token").build().expect("client");
@@ -160,6 +163,12 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
     assert!(page.items[1].is_err());
     let pem = b"-----BEGIN CERTIFICATE-----".to_vec();
     client.publish_widget_certificate("w3", pem).send().await.expect("201");
+    let logo = okta_apps::runtime::FilePart::new("logo.png", "image/png", vec![0x89, b'P', b'N', b'G']);
+    client.upload_widget_logo("w3", okta_apps::runtime::Form::new().file("file", logo)).send().await.expect("201");
+    let xml = client.get_widget_metadata("w3").send().await.expect("xml").into_value();
+    assert_eq!(xml, "<md:EntityDescriptor/>");
+    let csr = client.get_widget_csr("w3").send().await.expect("bytes").into_value();
+    assert_eq!(csr, "0\u{82}\u{1}".as_bytes());
 
     let lines = requests.lines();
     assert!(lines[0].starts_with("GET /widgets?limit=2 "), "{lines:?}");
@@ -168,4 +177,46 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
     assert!(lines[3].starts_with("GET /widgets?search=zz "), "{lines:?}");
     assert!(lines[4].starts_with("POST /widgets/w3/lifecycle/polish "), "{lines:?}");
     assert!(lines[6].starts_with("PUT /widgets/w3/certificate "), "{lines:?}");
+    assert!(lines[7].starts_with("POST /widgets/w3/logo "), "{lines:?}");
+}
+
+/// Bodies and answers that are not JSON: bytes in a media type chosen among
+/// the documented ones, a multipart form, text and bytes answers with their
+/// `Accept`.
+#[test]
+fn media_types_other_than_json_are_sent_and_read() {
+    use expected::paging::operations::*;
+    use okta_apps::runtime::{FilePart, Form, Operation, RequestError};
+
+    let mut publish = PublishWidgetCertificate::new("w1", b"DER".to_vec());
+    let request = publish.to_request().expect("request");
+    assert_eq!(request.content_type.as_deref(), Some("application/x-pem-file"), "the first by default");
+    publish.content_type = Some("application/pkix-cert".to_owned());
+    assert_eq!(publish.to_request().expect("request").content_type.as_deref(), Some("application/pkix-cert"));
+    publish.content_type = Some("text/plain".to_owned());
+    assert!(matches!(publish.to_request(), Err(RequestError::MediaType { .. })));
+
+    let upload = UploadWidgetLogo::new("w1", Form::new().text("caption", "ours"));
+    assert_eq!(upload.to_request().expect_err("no file"), RequestError::MissingPart("file"));
+    let form = Form::new().file("file", FilePart::new("a.svg", "image/svg+xml", b"<svg/>".to_vec()));
+    let request = UploadWidgetLogo::new("w1", form).to_request().expect("request");
+    let content_type = request.content_type.expect("content type");
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart");
+    let body = String::from_utf8(request.body.expect("body")).expect("utf8");
+    assert!(body.starts_with(&format!("--{boundary}\r\n")) && body.ends_with(&format!("--{boundary}--\r\n")));
+    assert!(body.contains("filename=\"a.svg\"\r\nContent-Type: image/svg+xml\r\n\r\n<svg/>\r\n"), "{body}");
+
+    let metadata = GetWidgetMetadata::new("w1").to_request().expect("request");
+    assert_eq!(metadata.accept, Some("text/xml"));
+    let ok = GetWidgetMetadata::decode_response(200, b"<EntityDescriptor/>").expect("text");
+    assert_eq!(ok, GetWidgetMetadataResponse::Ok("<EntityDescriptor/>".to_owned()));
+    assert!(GetWidgetMetadata::decode_response(200, &[0xff, 0xfe]).is_err(), "not UTF-8");
+    let not_found = GetWidgetMetadata::decode_response(404, br#"{"message":"gone"}"#).expect("json error");
+    assert!(matches!(not_found, GetWidgetMetadataResponse::NotFound(_)));
+
+    assert_eq!(GetWidgetCsr::new("w1").to_request().expect("request").accept, Some("application/pkcs10"));
+    let der = [0x30, 0x82, 0x01, 0xff];
+    assert_eq!(GetWidgetCsr::decode_response(200, &der).expect("bytes"), GetWidgetCsrResponse::Ok(der.to_vec()));
+    assert_eq!(GetWidgetCsr::new("w1").to_request().expect("request").content_type, None);
+    assert_eq!(ListWidgets::default().to_request().expect("request").accept, None, "JSON by default");
 }

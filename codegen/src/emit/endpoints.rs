@@ -12,7 +12,7 @@ use quote::quote;
 use super::{Cx, EndpointStyle, Prelude, doc_attrs, ident};
 use crate::ir::{Operation, Param, TypeRef};
 use crate::names;
-use crate::names::reserved::BODY_FIELD;
+use crate::names::reserved::{BODY_FIELD, CONTENT_TYPE_FIELD};
 
 /// What a builder or the client already has: a setter or endpoint of this
 /// name gets a suffix.
@@ -103,7 +103,7 @@ fn function(cx: &Cx<'_>, op: &Operation) -> Function {
         let field = ident(BODY_FIELD);
         let (ty, value) = match body.json_type() {
             Some(ty) => argument(cx, &field, ty),
-            None => (quote!(::std::vec::Vec<u8>), quote!(#field)),
+            None => (cx.body_ty(body), quote!(#field)),
         };
         args.push(quote!(#field: #ty));
         values.push(value);
@@ -160,10 +160,18 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
         let value = ident("value");
         let argument = match body.json_type() {
             Some(ty) => argument(cx, &value, ty),
-            None => (quote!(::std::vec::Vec<u8>), quote!(value)),
+            None => (cx.body_ty(body), quote!(value)),
         };
         let note = format!("Sets the request body (`{}`).", body.media_type);
         setters.push(setter(BODY_FIELD, argument, None, &note, &cx.std.some));
+    }
+    if let Some(alternatives) = super::operations::content_type_choice(op) {
+        let note = format!(
+            "Sends the body as one of {} (default: the first).",
+            alternatives.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        );
+        let argument = (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()));
+        setters.push(setter(CONTENT_TYPE_FIELD, argument, None, &note, &cx.std.some));
     }
     let doc =
         format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, function_name(op));

@@ -94,7 +94,8 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
                 .unwrap_or_else(|_| syn::parse_quote!(::okta_apps::client))
                 .into_token_stream();
             let items = endpoints::emit(&cx, &client, options.endpoints);
-            quote! { #items }
+            let preamble = &cx.preamble;
+            quote! { #preamble #items }
         }
     }
 }
@@ -244,6 +245,21 @@ impl Cx<'_> {
         }
     }
 
+    /// The Rust type of a request body: its JSON type, the bytes, or a form.
+    pub fn body_ty(&self, body: &crate::ir::Body) -> TokenStream {
+        match &body.kind {
+            crate::ir::BodyKind::Json(ty) => self.ty(ty),
+            crate::ir::BodyKind::Bytes(_) => {
+                let vec = &self.std.vec;
+                quote!(#vec<u8>)
+            }
+            crate::ir::BodyKind::Form(_) => {
+                let rt = &self.rt;
+                quote!(#rt::Form)
+            }
+        }
+    }
+
     /// The Rust type of a field or item.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
         let rt = &self.rt;
@@ -258,6 +274,10 @@ impl Cx<'_> {
             TypeRef::F32 => quote!(f32),
             TypeRef::F64 => quote!(f64),
             TypeRef::Json => quote!(::serde_json::Value),
+            TypeRef::Bytes => {
+                let vec = &self.std.vec;
+                quote!(#vec<u8>)
+            }
             TypeRef::JsonObject => quote!(::serde_json::Map<#string, ::serde_json::Value>),
             TypeRef::Named(n) => {
                 let ident = ident(n);

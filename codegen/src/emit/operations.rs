@@ -8,9 +8,9 @@ use quote::{format_ident, quote};
 use std::ops::Range;
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{BodyKind, Method, Operation, Param, ParamIn, Status, TypeRef};
+use crate::ir::{BodyKind, Encoding, Method, Operation, Param, ParamIn, Status, TypeRef};
 use crate::names;
-use crate::names::reserved::{BODY_FIELD, OTHER_VARIANT};
+use crate::names::reserved::{BODY_FIELD, CONTENT_TYPE_FIELD, OTHER_VARIANT};
 
 /// Operations `range` of the module: one request struct and one response
 /// enum each.
@@ -58,7 +58,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let other = ident(OTHER_VARIANT);
     let (base, response) = (op.type_name.as_str(), op.response_name.as_str());
     let rt = &cx.rt;
-    let Prelude { option, none, string, vec, into, default, clone, debug, partial_eq, result, ok, .. } = &cx.std;
+    let Prelude { option, none, string, into, default, clone, debug, partial_eq, result, ok, .. } = &cx.std;
     let name = ident(base);
     let response_name = ident(response);
     let id = &op.id;
@@ -98,13 +98,26 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             inits.push(quote!(#field: #none));
         }
     }
-    let body_field = op.body.as_ref().map(|b| match b.json_type() {
-        Some(ty) => (cx.ty(ty), b.required, &b.media_type),
-        None => (quote!(#vec<u8>), b.required, &b.media_type),
-    });
+    let body_field = op.body.as_ref().map(|b| (cx.body_ty(b), b.required, b));
     let body = ident(BODY_FIELD);
-    if let Some((ty, required, media)) = &body_field {
-        let note = format!("The request body (`{media}`).");
+    if let Some((ty, required, b)) = &body_field {
+        let note = match &b.kind {
+            BodyKind::Form(parts) => format!(
+                "The request body (`{}`), with the parts {}.",
+                b.media_type,
+                parts
+                    .iter()
+                    .map(|p| format!(
+                        "`{}` ({}{})",
+                        p.name,
+                        if p.file { "a file" } else { "text" },
+                        if p.required { ", required" } else { "" }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => format!("The request body (`{}`).", b.media_type),
+        };
         let bdocs = doc_attrs(Some(&note), None);
         if *required {
             fields.push(quote! { #bdocs pub #body: #ty, });
@@ -113,6 +126,16 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         } else {
             fields.push(quote! { #bdocs pub #body: #option<#ty>, });
             inits.push(quote!(#body: #none));
+        }
+        if let Some(alternatives) = content_type_choice(op) {
+            let field = ident(CONTENT_TYPE_FIELD);
+            let note = format!(
+                "The body's media type: one of {}; `None` sends the first.",
+                alternatives.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            );
+            let cdocs = doc_attrs(Some(&note), None);
+            fields.push(quote! { #cdocs pub #field: #option<#string>, });
+            inits.push(quote!(#field: #none));
         }
     }
     let needs_new = !required_args.is_empty();
@@ -255,12 +278,35 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
         let field = ident(BODY_FIELD);
         let value = if body.required { quote!(#some(&self.#field)) } else { quote!(self.#field.as_ref()) };
         let media_type = &body.media_type;
-        steps.push(match body.kind {
+        steps.push(match &body.kind {
             BodyKind::Json(_) => quote!(r.json(#value, #media_type)?;),
-            BodyKind::Bytes => quote!(r.bytes(#value, #media_type);),
+            BodyKind::Bytes(_) => match content_type_choice(op) {
+                Some(alternatives) => {
+                    let choice = ident(CONTENT_TYPE_FIELD);
+                    quote!(r.bytes_as(#value, self.#choice.as_deref(), &[#(#alternatives),*])?;)
+                }
+                None => quote!(r.bytes(#value, #media_type);),
+            },
+            BodyKind::Form(parts) => {
+                let required = parts.iter().filter(|p| p.required).map(|p| &p.name);
+                quote!(r.form(#value, &[#(#required),*])?;)
+            }
         });
     }
+    // A success read as text or bytes is asked for by its media types.
+    if let Some(success) = op.success_response().filter(|r| r.encoding != Encoding::Json) {
+        let accept = success.media_types.join(", ");
+        steps.push(quote!(r.accept(#accept);));
+    }
     steps
+}
+
+/// The media types a bytes body may be sent in, when there is a choice (and
+/// no parameter has taken the field's name).
+pub(super) fn content_type_choice(op: &Operation) -> Option<&[String]> {
+    let Some(BodyKind::Bytes(alternatives)) = op.body.as_ref().map(|b| &b.kind) else { return None };
+    let taken = op.params.iter().any(|p| p.name == CONTENT_TYPE_FIELD);
+    (alternatives.len() > 1 && !taken).then_some(alternatives.as_slice())
 }
 
 /// The response enum's variants and the status `match` that fills them.
@@ -293,10 +339,11 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
             ),
             (Some(ty), _) => {
                 let t = cx.ty(ty);
-                let value = if r.status.is_success() {
-                    quote!(R::#variant(#rt::from_slice(body)?))
-                } else {
-                    quote!(#rt::error_body(status, body, R::#variant, R::#other))
+                let value = match (r.encoding, r.status.is_success()) {
+                    (Encoding::Text, _) => quote!(R::#variant(#rt::text(body)?)),
+                    (Encoding::Bytes, _) => quote!(R::#variant(body.to_vec())),
+                    (Encoding::Json, true) => quote!(R::#variant(#rt::from_slice(body)?)),
+                    (Encoding::Json, false) => quote!(#rt::error_body(status, body, R::#variant, R::#other)),
                 };
                 (quote!(#[doc = #doc] #variant(#t),), value)
             }

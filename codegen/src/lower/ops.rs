@@ -6,7 +6,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Requ
 use super::Lower;
 use super::schema::type_of;
 use crate::diag::Pointer;
-use crate::ir::{Body, BodyKind, Method, Operation, Param, ParamIn, Response, Status, TypeRef};
+use crate::ir::{Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status, TypeRef};
 use crate::names::{self, Scope};
 
 const JSON: &str = "application/json";
@@ -272,9 +272,45 @@ fn lower_body<'a>(
             &format!("{type_base}Body"),
             &at.join("content").join(media_type).join("schema"),
         )),
-        None => BodyKind::Bytes,
+        None if media_type == FORM => match form_parts(content.schema.as_ref()) {
+            Some(parts) => BodyKind::Form(parts),
+            None => {
+                cx.diags.warn(
+                    &at.join("content").join(media_type),
+                    "form-body",
+                    "a multipart body needs an inline object schema; sent as bytes",
+                );
+                BodyKind::Bytes(vec![media_type.clone()])
+            }
+        },
+        None => BodyKind::Bytes(body.content.keys().cloned().collect()),
     };
     Some(Body { media_type: media_type.clone(), kind, required: body.required })
+}
+
+const FORM: &str = "multipart/form-data";
+
+/// The parts of a `multipart/form-data` body: its object schema's properties,
+/// files where `format: binary`.
+fn form_parts(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<Vec<FormPart>> {
+    let Some(ReferenceOr::Item(schema)) = schema else { return None };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else { return None };
+    let parts = object
+        .properties
+        .iter()
+        .map(|(name, property)| {
+            let file = matches!(
+                property,
+                ReferenceOr::Item(p) if matches!(
+                    &p.schema_kind,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
+                        if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+                )
+            );
+            FormPart { name: name.clone(), file, required: object.required.contains(name) }
+        })
+        .collect();
+    Some(parts)
 }
 
 fn lower_responses<'a>(
@@ -293,17 +329,42 @@ fn lower_responses<'a>(
     for (status, r) in all {
         let here = at.join(status.to_string());
         let Some(response) = resolve(cx, r, "responses", |c| &c.responses, &here) else { continue };
-        let content = response.content.get(JSON).or_else(|| response.content.values().find(|_| true));
-        let ty = content.and_then(|c| c.schema.as_ref()).map(|s| {
-            let hint = format!("{type_base}Response{}", names::type_name(&status.to_string()));
-            type_of(cx, s.into(), &hint, &here.join("content").join(JSON).join("schema"))
+        let media_types: Vec<String> = response.content.keys().cloned().collect();
+        let json = response.content.iter().find(|(m, _)| is_json(m)).or_else(|| {
+            // No media type at all: read as JSON, as Okta's error bodies are.
+            response.content.iter().next().filter(|(m, _)| m.is_empty())
         });
+        let (encoding, ty) = match json {
+            Some((media_type, content)) => {
+                let ty = content.schema.as_ref().map(|s| {
+                    let hint = format!("{type_base}Response{}", names::type_name(&status.to_string()));
+                    type_of(cx, s.into(), &hint, &here.join("content").join(media_type).join("schema"))
+                });
+                (Encoding::Json, ty)
+            }
+            None if media_types.iter().any(|m| is_text(m)) => (Encoding::Text, Some(TypeRef::String)),
+            None if media_types.is_empty() => (Encoding::Json, None),
+            None => (Encoding::Bytes, Some(TypeRef::Bytes)),
+        };
         let name = scope.claim(&status_name(&status.to_string()));
         let link_header = response.headers.keys().any(|h| h.eq_ignore_ascii_case("link"));
         let docs = Some(response.description.clone()).filter(|d| !d.is_empty());
-        out.push(Response { status, link_header, name, ty, docs });
+        out.push(Response { status, link_header, name, ty, encoding, media_types, docs });
     }
     out
+}
+
+/// `application/json` and its relatives (`application/problem+json`), not
+/// JSON merge patch.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    (essence == JSON || essence.ends_with("+json")) && !essence.contains("merge-patch")
+}
+
+/// A media type read as text: `text/*` and XML.
+fn is_text(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml")
 }
 
 fn status_of(code: &StatusCode) -> Status {

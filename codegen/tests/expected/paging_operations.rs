@@ -29,6 +29,24 @@ pub const OPERATIONS: &[rt::OperationInfo] = &[
         scopes: &["widgets.read"],
     },
     rt::OperationInfo {
+        id: "uploadWidgetLogo",
+        method: rt::Method::Post,
+        path: "/widgets/{widgetId}/logo",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "getWidgetMetadata",
+        method: rt::Method::Get,
+        path: "/widgets/{widgetId}/metadata",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
+        id: "getWidgetCsr",
+        method: rt::Method::Get,
+        path: "/widgets/{widgetId}/csr",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
         id: "listGadgets",
         method: rt::Method::Get,
         path: "/gadgets",
@@ -231,6 +249,8 @@ pub struct PublishWidgetCertificate {
     pub widget_id: String,
     /// The request body (`application/x-pem-file`).
     pub body: Vec<u8>,
+    /// The body's media type: one of `application/x-pem-file`, `application/pkix-cert`; `None` sends the first.
+    pub content_type: Option<String>,
 }
 impl PublishWidgetCertificate {
     /// A `PublishWidgetCertificate` request with its required parameters; the optional ones unset.
@@ -238,6 +258,7 @@ impl PublishWidgetCertificate {
         Self {
             widget_id: widget_id.into(),
             body,
+            content_type: None,
         }
     }
 }
@@ -252,7 +273,11 @@ impl rt::Operation for PublishWidgetCertificate {
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("widgetId", &self.widget_id)?;
-        r.bytes(Some(&self.body), "application/x-pem-file");
+        r.bytes_as(
+            Some(&self.body),
+            self.content_type.as_deref(),
+            &["application/x-pem-file", "application/pkix-cert"],
+        )?;
         Ok(r.build())
     }
     fn decode_response(
@@ -282,6 +307,192 @@ impl rt::Operation for PublishWidgetCertificate {
 pub enum PublishWidgetCertificateResponse {
     /// `201`: Published.
     Created,
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// A multipart form with a file part and a text part.
+///
+/// `POST /widgets/{widgetId}/logo` (`uploadWidgetLogo`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadWidgetLogo {
+    /// Path parameter `widgetId`.
+    pub widget_id: String,
+    /// The request body (`multipart/form-data`), with the parts `file` (a file, required), `caption` (text).
+    pub body: rt::Form,
+}
+impl UploadWidgetLogo {
+    /// A `UploadWidgetLogo` request with its required parameters; the optional ones unset.
+    pub fn new(widget_id: impl Into<String>, body: rt::Form) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for UploadWidgetLogo {
+    const OPERATION_ID: &'static str = "uploadWidgetLogo";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/widgets/{widgetId}/logo";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
+    type Response = UploadWidgetLogoResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("widgetId", &self.widget_id)?;
+        r.form(Some(&self.body), &["file"])?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UploadWidgetLogoResponse, rt::DecodeError> {
+        use UploadWidgetLogoResponse as R;
+        Ok(
+            match status {
+                201 => R::Created,
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UploadWidgetLogoResponse,
+    ) -> Result<(), UploadWidgetLogoResponse> {
+        match response {
+            UploadWidgetLogoResponse::Created => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `uploadWidgetLogo`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UploadWidgetLogoResponse {
+    /// `201`: Uploaded.
+    Created,
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Answers XML, read as text.
+///
+/// `GET /widgets/{widgetId}/metadata` (`getWidgetMetadata`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetWidgetMetadata {
+    /// Path parameter `widgetId`.
+    pub widget_id: String,
+}
+impl GetWidgetMetadata {
+    /// A `GetWidgetMetadata` request with its required parameters; the optional ones unset.
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetWidgetMetadata {
+    const OPERATION_ID: &'static str = "getWidgetMetadata";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/widgets/{widgetId}/metadata";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
+    type Response = GetWidgetMetadataResponse;
+    type Success = String;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("widgetId", &self.widget_id)?;
+        r.accept("text/xml");
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetWidgetMetadataResponse, rt::DecodeError> {
+        use GetWidgetMetadataResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::text(body)?),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetWidgetMetadataResponse,
+    ) -> Result<String, GetWidgetMetadataResponse> {
+        match response {
+            GetWidgetMetadataResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getWidgetMetadata`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetWidgetMetadataResponse {
+    /// `200`: The metadata.
+    Ok(String),
+    /// `404`: Not found.
+    NotFound(super::models::Problem),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Answers bytes of a media type that is neither JSON nor text.
+///
+/// `GET /widgets/{widgetId}/csr` (`getWidgetCsr`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetWidgetCsr {
+    /// Path parameter `widgetId`.
+    pub widget_id: String,
+}
+impl GetWidgetCsr {
+    /// A `GetWidgetCsr` request with its required parameters; the optional ones unset.
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetWidgetCsr {
+    const OPERATION_ID: &'static str = "getWidgetCsr";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/widgets/{widgetId}/csr";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
+    type Response = GetWidgetCsrResponse;
+    type Success = Vec<u8>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("widgetId", &self.widget_id)?;
+        r.accept("application/pkcs10");
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetWidgetCsrResponse, rt::DecodeError> {
+        use GetWidgetCsrResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(body.to_vec()),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetWidgetCsrResponse,
+    ) -> Result<Vec<u8>, GetWidgetCsrResponse> {
+        match response {
+            GetWidgetCsrResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getWidgetCsr`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetWidgetCsrResponse {
+    /// `200`: The CSR, DER-encoded.
+    Ok(Vec<u8>),
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }

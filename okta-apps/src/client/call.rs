@@ -227,7 +227,7 @@ impl<O: Paged> Pager<O> {
         let client = self.client.clone();
         let target =
             Target { operation: O::OPERATION_ID, method: O::METHOD, template: O::PATH, idempotent: O::IDEMPOTENT };
-        let task = tokio::spawn(async move { client.send_url(target, url, Vec::new(), None).await });
+        let task = tokio::spawn(async move { client.send_url(target, url, Vec::new(), None, None).await });
         self.next = Some(Fetch::Pending(Prefetch(task)));
         Ok(())
     }

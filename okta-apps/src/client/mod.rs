@@ -416,8 +416,9 @@ impl Client {
             template: request.template,
             idempotent: request.idempotent,
         };
-        let body = request.body.map(|body| (request.content_type.unwrap_or("application/octet-stream"), body));
-        self.send_url(target, url, request.headers, body).await
+        let content_type = request.content_type.unwrap_or_else(|| "application/octet-stream".to_owned());
+        let body = request.body.map(|body| (content_type, body));
+        self.send_url(target, url, request.headers, body, request.accept).await
     }
 
     /// Sends to a full URL (a `next` link), retrying as the policy says.
@@ -426,7 +427,8 @@ impl Client {
         target: Target,
         url: reqwest::Url,
         headers: Vec<(&'static str, String)>,
-        body: Option<(&'static str, Vec<u8>)>,
+        body: Option<(String, Vec<u8>)>,
+        accept: Option<&'static str>,
     ) -> Result<Raw, Error> {
         let Target { operation, method, template, idempotent } = target;
         let span = tracing::info_span!(
@@ -456,7 +458,7 @@ impl Client {
                     .http
                     .request(method.clone(), url.clone())
                     .header(header::AUTHORIZATION, authorization)
-                    .header(header::ACCEPT, "application/json");
+                    .header(header::ACCEPT, accept.unwrap_or("application/json"));
                 if let Some(proof) = proof {
                     builder = builder.header("DPoP", proof);
                 }
@@ -464,7 +466,7 @@ impl Client {
                     builder = builder.header(*name, value.as_str());
                 }
                 if let Some((content_type, body)) = &body {
-                    builder = builder.header(header::CONTENT_TYPE, *content_type).body(body.clone());
+                    builder = builder.header(header::CONTENT_TYPE, content_type.as_str()).body(body.clone());
                 }
                 let sent_before = attempt + resends;
                 if sent_before > 0 {

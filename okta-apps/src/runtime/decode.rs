@@ -61,6 +61,16 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// A text response body (XML, plain text) as a `String`; not UTF-8 is an error.
+pub fn text(bytes: &[u8]) -> Result<String, DecodeError> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| DecodeError {
+        path: ".".to_owned(),
+        message: format!("the text body is not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        line: 0,
+        column: 0,
+    })
+}
+
 /// Decodes JSON bytes as `T`.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Path tracking allocates per key: decode plainly, and again only to

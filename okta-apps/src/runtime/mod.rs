@@ -4,6 +4,7 @@
 //! path of a bad value.
 
 mod decode;
+mod form;
 mod map;
 mod nullable;
 mod nulls;
@@ -18,7 +19,8 @@ mod timestamp;
 
 #[doc(hidden)]
 pub use crate::{object_impls, string_enum_impls};
-pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec};
+pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec, text};
+pub use form::{FilePart, Form};
 pub use map::Map;
 pub use nullable::Nullable;
 pub use nulls::Nulls;

@@ -63,8 +63,12 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     /// The body, if any, encoded.
     pub body: Option<Vec<u8>>,
-    /// The body's media type, sent as `Content-Type`.
-    pub content_type: Option<&'static str>,
+    /// The body's media type, sent as `Content-Type` (with its boundary,
+    /// for a multipart form).
+    pub content_type: Option<String>,
+    /// The media types the success response is read in, sent as `Accept`
+    /// (`None`: JSON).
+    pub accept: Option<&'static str>,
     /// Whether sending it twice has the effect of sending it once, so a
     /// client may send it again after a transient failure.
     pub idempotent: bool,
@@ -86,6 +90,17 @@ pub enum RequestError {
     /// The body could not be encoded.
     #[error("request body cannot be encoded: {0}")]
     Body(String),
+    /// The body's media type is not one the operation takes.
+    #[error("media type `{given}` is not one of {allowed:?}")]
+    MediaType {
+        /// The media type given.
+        given: String,
+        /// Those the spec documents.
+        allowed: &'static [&'static str],
+    },
+    /// A multipart form lacks a part the spec requires.
+    #[error("form part `{0}` is required")]
+    MissingPart(&'static str),
 }
 
 /// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
@@ -143,6 +158,7 @@ impl RequestBuilder {
                 headers: Vec::new(),
                 body: None,
                 content_type: None,
+                accept: None,
                 idempotent,
             },
             segments: Vec::new(),
@@ -204,7 +220,7 @@ impl RequestBuilder {
     ) -> Result<&mut Self, RequestError> {
         if let Some(body) = body {
             self.request.body = Some(json_body(body)?);
-            self.request.content_type = Some(media_type);
+            self.request.content_type = Some(media_type.to_owned());
         }
         Ok(self)
     }
@@ -213,8 +229,49 @@ impl RequestBuilder {
     pub fn bytes(&mut self, body: Option<&Vec<u8>>, media_type: &'static str) -> &mut Self {
         if let Some(body) = body {
             self.request.body = Some(body.clone());
-            self.request.content_type = Some(media_type);
+            self.request.content_type = Some(media_type.to_owned());
         }
+        self
+    }
+
+    /// Sets a body of raw bytes in `media_type`, which must be one of
+    /// `allowed` (the first when `None`).
+    pub fn bytes_as(
+        &mut self,
+        body: Option<&Vec<u8>>,
+        media_type: Option<&str>,
+        allowed: &'static [&'static str],
+    ) -> Result<&mut Self, RequestError> {
+        let Some(body) = body else { return Ok(self) };
+        let media_type = match media_type {
+            None => allowed.first().copied().unwrap_or("application/octet-stream"),
+            Some(given) => allowed
+                .iter()
+                .copied()
+                .find(|m| m.eq_ignore_ascii_case(given))
+                .ok_or_else(|| RequestError::MediaType { given: given.to_owned(), allowed })?,
+        };
+        self.request.body = Some(body.clone());
+        self.request.content_type = Some(media_type.to_owned());
+        Ok(self)
+    }
+
+    /// Sets a `multipart/form-data` body when there is one; each of
+    /// `required` must be among its parts.
+    pub fn form(&mut self, form: Option<&super::Form>, required: &[&'static str]) -> Result<&mut Self, RequestError> {
+        let Some(form) = form else { return Ok(self) };
+        if let Some(missing) = required.iter().find(|name| !form.has(name)) {
+            return Err(RequestError::MissingPart(missing));
+        }
+        let (content_type, body) = form.encode();
+        self.request.body = Some(body);
+        self.request.content_type = Some(content_type);
+        Ok(self)
+    }
+
+    /// Asks for the success response in these media types (`Accept`).
+    pub fn accept(&mut self, media_types: &'static str) -> &mut Self {
+        self.request.accept = Some(media_types);
         self
     }
 
@@ -298,12 +355,12 @@ mod tests {
         let mut r = RequestBuilder::new("op", Method::Post, "/certs", false);
         r.bytes(Some(&b"-----BEGIN CERTIFICATE-----".to_vec()), "application/x-pem-file");
         let request = r.build();
-        assert_eq!(request.content_type, Some("application/x-pem-file"));
+        assert_eq!(request.content_type.as_deref(), Some("application/x-pem-file"));
         let mut r = RequestBuilder::new("op", Method::Put, "/things", true);
         r.json(Some(&serde_json::json!({"a": 1})), "application/json").expect("encodes");
         let request = r.build();
         assert_eq!(
-            (request.content_type, request.body.as_deref()),
+            (request.content_type.as_deref(), request.body.as_deref()),
             (Some("application/json"), Some(&b"{\"a\":1}"[..]))
         );
         assert_eq!(r.build().content_type, None, "the builder is left empty");
