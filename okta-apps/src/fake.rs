@@ -23,6 +23,7 @@
 //! # }
 //! ```
 
+mod family;
 mod http;
 mod oauth;
 mod store;
@@ -223,6 +224,23 @@ impl FakeOrg {
     /// with a new nonce all the same.
     pub fn challenge_dpop_nonce_next(&self, count: usize) {
         lock(&self.shared).auth.forced_nonce_challenges = count;
+    }
+
+    /// Gives a user of app `app_id` a refresh token (as if they had signed in to it), which
+    /// listOAuth2TokensForApplication then lists; returns its id, or `None` for an unknown app.
+    pub fn issue_app_token(&self, app_id: &str, user_id: &str, scopes: &[&str]) -> Option<String> {
+        let mut org = lock(&self.shared);
+        let app = org.get(app_id)?;
+        let client_id = app.pointer("/credentials/oauthClient/client_id").and_then(Value::as_str).map(str::to_owned);
+        let token = family::token(org.public_base(), app_id, client_id.as_deref(), user_id, scopes);
+        let id = token.get("id").and_then(Value::as_str).map(str::to_owned);
+        org.family.entry(app_id.to_owned()).or_default().tokens.push(token);
+        id
+    }
+
+    /// The logo last uploaded for app `app_id`: its media type and bytes.
+    pub fn logo(&self, app_id: &str) -> Option<(String, Vec<u8>)> {
+        lock(&self.shared).family.get(app_id).and_then(|f| f.logo.clone())
     }
 
     /// How many requests reached the token endpoint, refused ones included.

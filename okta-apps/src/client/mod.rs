@@ -217,8 +217,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The scopes a service app asks for (default: every scope this crate's
-    /// operations need, [`crate::operations::SCOPES`]).
+    /// The scopes a service app asks for (default: `okta.apps.read
+    /// okta.apps.manage`, what the app calls need). Each operation says what
+    /// it needs in `Operation::SCOPES`; [`crate::operations::SCOPES`] lists
+    /// them all.
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes = Some(scopes.into_iter().map(Into::into).collect());
         self

@@ -24,6 +24,10 @@ use crate::runtime::Secret;
 const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
 /// By default a token is refreshed this long before it expires.
 pub(super) const DEFAULT_REFRESH_EARLY: Duration = Duration::from_secs(300);
+/// The scopes a service app asks for unless told: those of the app calls
+/// themselves. Assignments, grants and the rest need more (see each
+/// operation's `SCOPES`, and `operations::SCOPES` for all of them).
+pub(super) const DEFAULT_SCOPES: &[&str] = &["okta.apps.read", "okta.apps.manage"];
 /// The longest a token is kept, whatever its `expires_in` says.
 const MAX_TOKEN_LIFETIME_SECS: u64 = 24 * 3600;
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -130,7 +134,7 @@ impl OAuth {
         let token_url = base.join("/oauth2/v1/token").map_err(|e| Error::Config(format!("token endpoint URL: {e}")))?;
         let scope = match settings.scopes {
             Some(scopes) => scopes.join(" "),
-            None => crate::operations::SCOPES.join(" "),
+            None => DEFAULT_SCOPES.join(" "),
         };
         if scope.trim().is_empty() {
             return Err(Error::Config("a service app needs at least one scope".to_owned()));
@@ -440,7 +444,7 @@ mod tests {
         };
         let base = reqwest::Url::parse("https://example.okta.com").expect("url");
         let oauth = OAuth::new(settings, &base).expect("oauth");
-        assert_eq!(oauth.scope, "okta.apps.manage okta.apps.read");
+        assert_eq!(oauth.scope, "okta.apps.read okta.apps.manage");
         let url = base.join("/api/v1/apps").expect("join");
         let mut headers = HeaderMap::new();
         headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"DPoP error="use_dpop_nonce""#));

@@ -9,15 +9,15 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
-use super::oauth;
 use super::store::{
     ApiError, Org, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric,
 };
+use super::{family, oauth};
 
 /// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the
 /// one-id routes with the id `a/b`; handlers decode the segment themselves.
@@ -28,6 +28,7 @@ pub(super) fn router(shared: Shared) -> Router {
         .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unsupported_method))
         .route(oauth::TOKEN_PATH, post(oauth::token).fallback(unsupported_method))
+        .route("/api/v1/apps/{app_id}/{*rest}", any(family::handle))
         .fallback(unknown_endpoint)
         .with_state(shared.clone())
         .layer(middleware::from_fn_with_state(shared, around_every_request))
@@ -174,7 +175,7 @@ async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -
 }
 
 /// A `limit` value: 1..=max, the default for 0 or less, an E0000001 for anything else.
-fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+pub(super) fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize, ApiError> {
     let raw = raw.trim();
     let (negative, digits) = match raw.strip_prefix('-') {
         Some(digits) => (true, digits),
@@ -210,7 +211,7 @@ fn list_url(base: &str, after: Option<&str>, limit: usize, params: &[(String, St
     format!("{base}/api/v1/apps?{}", query.join("&"))
 }
 
-fn append_link(headers: &mut HeaderMap, url: &str, rel: &str) {
+pub(super) fn append_link(headers: &mut HeaderMap, url: &str, rel: &str) {
     match HeaderValue::from_str(&format!("<{url}>; rel=\"{rel}\"")) {
         Ok(value) => {
             headers.append(header::LINK, value);
@@ -330,12 +331,12 @@ fn app_id(uri: &Uri) -> String {
 }
 
 /// The first value of the query parameter `name`.
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
 }
 
 /// `application/x-www-form-urlencoded` pairs, decoded.
-fn parse_query(query: &str) -> Vec<(String, String)> {
+pub(super) fn parse_query(query: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 

@@ -48,6 +48,8 @@ pub(super) struct Org {
     pub(super) window_reset: u64,
     /// The authorization server: service apps, issued tokens, spent `jti`s, nonces.
     pub(super) auth: super::oauth::AuthServer,
+    /// What hangs off each app: assignments, keys, secrets, ...
+    pub(super) family: std::collections::BTreeMap<String, super::family::AppFamily>,
 }
 
 /// An Okta error response, before it becomes HTTP.
@@ -143,6 +145,7 @@ impl Org {
             window_remaining: RATE_LIMIT,
             window_reset: 0,
             auth: super::oauth::AuthServer::default(),
+            family: std::collections::BTreeMap::new(),
         }
     }
 
@@ -262,7 +265,19 @@ impl Org {
                 .with_causes(vec!["Application must be deactivated before deletion.".to_owned()]));
         }
         self.apps.remove(index);
+        self.family.remove(id);
         Ok(())
+    }
+
+    /// Sets the link `rel` of app `id` (its access policy, its logo).
+    pub(super) fn update_app_link(&mut self, id: &str, rel: &str, link: Value) {
+        if let Some(app) = self.apps.iter_mut().find(|app| str_field(app, "id") == Some(id)) {
+            if let Some(Value::Object(links)) = app.get_mut("_links") {
+                links.insert(rel.to_owned(), link);
+            }
+            let last_updated = later_than(app.get("lastUpdated"));
+            app.insert("lastUpdated".to_owned(), Value::String(last_updated));
+        }
     }
 
     /// activateApplication / deactivateApplication.
@@ -411,6 +426,11 @@ fn str_field<'a>(app: &'a App, key: &str) -> Option<&'a str> {
 /// `len` random ASCII letters and digits.
 pub(super) fn random_alphanumeric(len: usize) -> String {
     std::iter::repeat_with(fastrand::alphanumeric).take(len).collect()
+}
+
+/// Now, as Okta writes timestamps.
+pub(super) fn now() -> String {
+    format_millis(now_millis())
 }
 
 /// Milliseconds since the Unix epoch.

@@ -79,6 +79,1036 @@ impl ::okta_apps::client::Client {
             op: super::operations::DeactivateApplication::new(app_id.into()),
         }
     }
+    /// List all application users
+    ///
+    /// `GET /api/v1/apps/{appId}/users` (`listApplicationUsers`): see [`ListApplicationUsers`].
+    pub fn list_application_users(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListApplicationUsers {
+        ListApplicationUsers {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListApplicationUsers::new(app_id.into()),
+        }
+    }
+    /// Assign an application user
+    ///
+    /// `POST /api/v1/apps/{appId}/users` (`assignUserToApplication`): see [`AssignUserToApplication`].
+    pub fn assign_user_to_application(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::AppUserAssignRequest>,
+    ) -> AssignUserToApplication {
+        AssignUserToApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::AssignUserToApplication::new(
+                app_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Retrieve an application user
+    ///
+    /// `GET /api/v1/apps/{appId}/users/{userId}` (`getApplicationUser`): see [`GetApplicationUser`].
+    pub fn get_application_user(
+        &self,
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> GetApplicationUser {
+        GetApplicationUser {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetApplicationUser::new(app_id.into(), user_id.into()),
+        }
+    }
+    /// Update an application user
+    ///
+    /// `POST /api/v1/apps/{appId}/users/{userId}` (`updateApplicationUser`): see [`UpdateApplicationUser`].
+    pub fn update_application_user(
+        &self,
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+        body: impl Into<super::models::AppUserUpdateRequest>,
+    ) -> UpdateApplicationUser {
+        UpdateApplicationUser {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UpdateApplicationUser::new(
+                app_id.into(),
+                user_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Unassign an application user
+    ///
+    /// `DELETE /api/v1/apps/{appId}/users/{userId}` (`unassignUserFromApplication`): see [`UnassignUserFromApplication`].
+    pub fn unassign_user_from_application(
+        &self,
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> UnassignUserFromApplication {
+        UnassignUserFromApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UnassignUserFromApplication::new(
+                app_id.into(),
+                user_id.into(),
+            ),
+        }
+    }
+    /// List all application groups
+    ///
+    /// `GET /api/v1/apps/{appId}/groups` (`listApplicationGroupAssignments`): see [`ListApplicationGroupAssignments`].
+    pub fn list_application_group_assignments(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListApplicationGroupAssignments {
+        ListApplicationGroupAssignments {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListApplicationGroupAssignments::new(app_id.into()),
+        }
+    }
+    /// Retrieve an application group
+    ///
+    /// `GET /api/v1/apps/{appId}/groups/{groupId}` (`getApplicationGroupAssignment`): see [`GetApplicationGroupAssignment`].
+    pub fn get_application_group_assignment(
+        &self,
+        app_id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> GetApplicationGroupAssignment {
+        GetApplicationGroupAssignment {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetApplicationGroupAssignment::new(
+                app_id.into(),
+                group_id.into(),
+            ),
+        }
+    }
+    /// Assign an application group
+    ///
+    /// `PUT /api/v1/apps/{appId}/groups/{groupId}` (`assignGroupToApplication`): see [`AssignGroupToApplication`].
+    pub fn assign_group_to_application(
+        &self,
+        app_id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> AssignGroupToApplication {
+        AssignGroupToApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::AssignGroupToApplication::new(
+                app_id.into(),
+                group_id.into(),
+            ),
+        }
+    }
+    /// Unassign an application group
+    ///
+    /// `DELETE /api/v1/apps/{appId}/groups/{groupId}` (`unassignApplicationFromGroup`): see [`UnassignApplicationFromGroup`].
+    pub fn unassign_application_from_group(
+        &self,
+        app_id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> UnassignApplicationFromGroup {
+        UnassignApplicationFromGroup {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UnassignApplicationFromGroup::new(
+                app_id.into(),
+                group_id.into(),
+            ),
+        }
+    }
+    /// Update an application group
+    ///
+    /// `PATCH /api/v1/apps/{appId}/groups/{groupId}` (`updateGroupAssignmentToApplication`): see [`UpdateGroupAssignmentToApplication`].
+    pub fn update_group_assignment_to_application(
+        &self,
+        app_id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> UpdateGroupAssignmentToApplication {
+        UpdateGroupAssignmentToApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UpdateGroupAssignmentToApplication::new(
+                app_id.into(),
+                group_id.into(),
+            ),
+        }
+    }
+    /// List all features
+    ///
+    /// `GET /api/v1/apps/{appId}/features` (`listFeaturesForApplication`): see [`ListFeaturesForApplication`].
+    pub fn list_features_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListFeaturesForApplication {
+        ListFeaturesForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListFeaturesForApplication::new(app_id.into()),
+        }
+    }
+    /// Retrieve a feature
+    ///
+    /// `GET /api/v1/apps/{appId}/features/{featureName}` (`getFeatureForApplication`): see [`GetFeatureForApplication`].
+    pub fn get_feature_for_application(
+        &self,
+        app_id: impl Into<String>,
+        feature_name: impl Into<super::models::ApplicationFeatureType>,
+    ) -> GetFeatureForApplication {
+        GetFeatureForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetFeatureForApplication::new(
+                app_id.into(),
+                feature_name.into(),
+            ),
+        }
+    }
+    /// Update a feature
+    ///
+    /// `PUT /api/v1/apps/{appId}/features/{featureName}` (`updateFeatureForApplication`): see [`UpdateFeatureForApplication`].
+    pub fn update_feature_for_application(
+        &self,
+        app_id: impl Into<String>,
+        feature_name: impl Into<super::models::ApplicationFeatureType>,
+        body: impl Into<super::models::UpdateFeatureForApplicationBody>,
+    ) -> UpdateFeatureForApplication {
+        UpdateFeatureForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UpdateFeatureForApplication::new(
+                app_id.into(),
+                feature_name.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Assign an app sign-in policy
+    ///
+    /// `PUT /api/v1/apps/{appId}/policies/{policyId}` (`assignApplicationPolicy`): see [`AssignApplicationPolicy`].
+    pub fn assign_application_policy(
+        &self,
+        app_id: impl Into<String>,
+        policy_id: impl Into<String>,
+    ) -> AssignApplicationPolicy {
+        AssignApplicationPolicy {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::AssignApplicationPolicy::new(
+                app_id.into(),
+                policy_id.into(),
+            ),
+        }
+    }
+    /// Upload an application logo
+    ///
+    /// `POST /api/v1/apps/{appId}/logo` (`uploadApplicationLogo`): see [`UploadApplicationLogo`].
+    pub fn upload_application_logo(
+        &self,
+        app_id: impl Into<String>,
+        body: rt::Form,
+    ) -> UploadApplicationLogo {
+        UploadApplicationLogo {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UploadApplicationLogo::new(app_id.into(), body),
+        }
+    }
+    /// Preview the application SAML metadata
+    ///
+    /// `GET /api/v1/apps/{appId}/sso/saml/metadata` (`previewSamlMetadataForApplication`): see [`PreviewSamlMetadataForApplication`].
+    pub fn preview_saml_metadata_for_application(
+        &self,
+        app_id: impl Into<String>,
+        kid: impl Into<String>,
+    ) -> PreviewSamlMetadataForApplication {
+        PreviewSamlMetadataForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::PreviewSamlMetadataForApplication::new(
+                app_id.into(),
+                kid.into(),
+            ),
+        }
+    }
+    /// List all group push mappings
+    ///
+    /// `GET /api/v1/apps/{appId}/group-push/mappings` (`listGroupPushMappings`): see [`ListGroupPushMappings`].
+    pub fn list_group_push_mappings(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListGroupPushMappings {
+        ListGroupPushMappings {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListGroupPushMappings::new(app_id.into()),
+        }
+    }
+    /// Create a group push mapping
+    ///
+    /// `POST /api/v1/apps/{appId}/group-push/mappings` (`createGroupPushMapping`): see [`CreateGroupPushMapping`].
+    pub fn create_group_push_mapping(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::CreateGroupPushMappingRequest>,
+    ) -> CreateGroupPushMapping {
+        CreateGroupPushMapping {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::CreateGroupPushMapping::new(
+                app_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Retrieve a group push mapping
+    ///
+    /// `GET /api/v1/apps/{appId}/group-push/mappings/{mappingId}` (`getGroupPushMapping`): see [`GetGroupPushMapping`].
+    pub fn get_group_push_mapping(
+        &self,
+        app_id: impl Into<String>,
+        mapping_id: impl Into<String>,
+    ) -> GetGroupPushMapping {
+        GetGroupPushMapping {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetGroupPushMapping::new(
+                app_id.into(),
+                mapping_id.into(),
+            ),
+        }
+    }
+    /// Delete a group push mapping
+    ///
+    /// `DELETE /api/v1/apps/{appId}/group-push/mappings/{mappingId}` (`deleteGroupPushMapping`): see [`DeleteGroupPushMapping`].
+    pub fn delete_group_push_mapping(
+        &self,
+        app_id: impl Into<String>,
+        mapping_id: impl Into<String>,
+        delete_target_group: bool,
+    ) -> DeleteGroupPushMapping {
+        DeleteGroupPushMapping {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeleteGroupPushMapping::new(
+                app_id.into(),
+                mapping_id.into(),
+                delete_target_group,
+            ),
+        }
+    }
+    /// Update a group push mapping
+    ///
+    /// `PATCH /api/v1/apps/{appId}/group-push/mappings/{mappingId}` (`updateGroupPushMapping`): see [`UpdateGroupPushMapping`].
+    pub fn update_group_push_mapping(
+        &self,
+        app_id: impl Into<String>,
+        mapping_id: impl Into<String>,
+        body: impl Into<super::models::UpdateGroupPushMappingRequest>,
+    ) -> UpdateGroupPushMapping {
+        UpdateGroupPushMapping {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UpdateGroupPushMapping::new(
+                app_id.into(),
+                mapping_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// List all certificate signing requests
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/csrs` (`listCsrsForApplication`): see [`ListCsrsForApplication`].
+    pub fn list_csrs_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListCsrsForApplication {
+        ListCsrsForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListCsrsForApplication::new(app_id.into()),
+        }
+    }
+    /// Generate a certificate signing request
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/csrs` (`generateCsrForApplication`): see [`GenerateCsrForApplication`].
+    pub fn generate_csr_for_application(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::CsrMetadata>,
+    ) -> GenerateCsrForApplication {
+        GenerateCsrForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GenerateCsrForApplication::new(
+                app_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Retrieve a certificate signing request
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/csrs/{csrId}` (`getCsrForApplication`): see [`GetCsrForApplication`].
+    pub fn get_csr_for_application(
+        &self,
+        app_id: impl Into<String>,
+        csr_id: impl Into<String>,
+    ) -> GetCsrForApplication {
+        GetCsrForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetCsrForApplication::new(
+                app_id.into(),
+                csr_id.into(),
+            ),
+        }
+    }
+    /// Revoke a certificate signing request
+    ///
+    /// `DELETE /api/v1/apps/{appId}/credentials/csrs/{csrId}` (`revokeCsrFromApplication`): see [`RevokeCsrFromApplication`].
+    pub fn revoke_csr_from_application(
+        &self,
+        app_id: impl Into<String>,
+        csr_id: impl Into<String>,
+    ) -> RevokeCsrFromApplication {
+        RevokeCsrFromApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::RevokeCsrFromApplication::new(
+                app_id.into(),
+                csr_id.into(),
+            ),
+        }
+    }
+    /// Publish a certificate signing request
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish` (`publishCsrFromApplication`): see [`PublishCsrFromApplication`].
+    pub fn publish_csr_from_application(
+        &self,
+        app_id: impl Into<String>,
+        csr_id: impl Into<String>,
+        body: Vec<u8>,
+    ) -> PublishCsrFromApplication {
+        PublishCsrFromApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::PublishCsrFromApplication::new(
+                app_id.into(),
+                csr_id.into(),
+                body,
+            ),
+        }
+    }
+    /// List all key credentials
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/keys` (`listApplicationKeys`): see [`ListApplicationKeys`].
+    pub fn list_application_keys(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListApplicationKeys {
+        ListApplicationKeys {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListApplicationKeys::new(app_id.into()),
+        }
+    }
+    /// Generate a key credential
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/keys/generate` (`generateApplicationKey`): see [`GenerateApplicationKey`].
+    pub fn generate_application_key(
+        &self,
+        app_id: impl Into<String>,
+        validity_years: i64,
+    ) -> GenerateApplicationKey {
+        GenerateApplicationKey {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GenerateApplicationKey::new(
+                app_id.into(),
+                validity_years,
+            ),
+        }
+    }
+    /// Retrieve a key credential
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/keys/{keyId}` (`getApplicationKey`): see [`GetApplicationKey`].
+    pub fn get_application_key(
+        &self,
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+    ) -> GetApplicationKey {
+        GetApplicationKey {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetApplicationKey::new(app_id.into(), key_id.into()),
+        }
+    }
+    /// Clone a key credential
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/keys/{keyId}/clone` (`cloneApplicationKey`): see [`CloneApplicationKey`].
+    pub fn clone_application_key(
+        &self,
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+        target_aid: impl Into<String>,
+    ) -> CloneApplicationKey {
+        CloneApplicationKey {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::CloneApplicationKey::new(
+                app_id.into(),
+                key_id.into(),
+                target_aid.into(),
+            ),
+        }
+    }
+    /// List all the OAuth 2.0 client JSON Web Keys
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/jwks` (`listJwk`): see [`ListJwk`].
+    pub fn list_jwk(&self, app_id: impl Into<String>) -> ListJwk {
+        ListJwk {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListJwk::new(app_id.into()),
+        }
+    }
+    /// Add a JSON Web Key
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/jwks` (`addJwk`): see [`AddJwk`].
+    pub fn add_jwk(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::AddJwkBody>,
+    ) -> AddJwk {
+        AddJwk {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::AddJwk::new(app_id.into(), body.into()),
+        }
+    }
+    /// Retrieve an OAuth 2.0 client JSON Web Key
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/jwks/{keyId}` (`getJwk`): see [`GetJwk`].
+    pub fn get_jwk(
+        &self,
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+    ) -> GetJwk {
+        GetJwk {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetJwk::new(app_id.into(), key_id.into()),
+        }
+    }
+    /// Delete an OAuth 2.0 client JSON Web Key
+    ///
+    /// `DELETE /api/v1/apps/{appId}/credentials/jwks/{keyId}` (`deleteJwk`): see [`DeleteJwk`].
+    pub fn delete_jwk(
+        &self,
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+    ) -> DeleteJwk {
+        DeleteJwk {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeleteJwk::new(app_id.into(), key_id.into()),
+        }
+    }
+    /// Activate an OAuth 2.0 client JSON Web Key
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate` (`activateOAuth2ClientJsonWebKey`): see [`ActivateOAuth2ClientJsonWebKey`].
+    pub fn activate_o_auth2_client_json_web_key(
+        &self,
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+    ) -> ActivateOAuth2ClientJsonWebKey {
+        ActivateOAuth2ClientJsonWebKey {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ActivateOAuth2ClientJsonWebKey::new(
+                app_id.into(),
+                key_id.into(),
+            ),
+        }
+    }
+    /// Deactivate an OAuth 2.0 client JSON Web Key
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate` (`deactivateOAuth2ClientJsonWebKey`): see [`DeactivateOAuth2ClientJsonWebKey`].
+    pub fn deactivate_o_auth2_client_json_web_key(
+        &self,
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+    ) -> DeactivateOAuth2ClientJsonWebKey {
+        DeactivateOAuth2ClientJsonWebKey {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeactivateOAuth2ClientJsonWebKey::new(
+                app_id.into(),
+                key_id.into(),
+            ),
+        }
+    }
+    /// List all OAuth 2.0 client secrets
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/secrets` (`listOAuth2ClientSecrets`): see [`ListOAuth2ClientSecrets`].
+    pub fn list_o_auth2_client_secrets(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListOAuth2ClientSecrets {
+        ListOAuth2ClientSecrets {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListOAuth2ClientSecrets::new(app_id.into()),
+        }
+    }
+    /// Create an OAuth 2.0 client secret
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/secrets` (`createOAuth2ClientSecret`): see [`CreateOAuth2ClientSecret`].
+    pub fn create_o_auth2_client_secret(
+        &self,
+        app_id: impl Into<String>,
+    ) -> CreateOAuth2ClientSecret {
+        CreateOAuth2ClientSecret {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::CreateOAuth2ClientSecret::new(app_id.into()),
+        }
+    }
+    /// Retrieve an OAuth 2.0 client secret
+    ///
+    /// `GET /api/v1/apps/{appId}/credentials/secrets/{secretId}` (`getOAuth2ClientSecret`): see [`GetOAuth2ClientSecret`].
+    pub fn get_o_auth2_client_secret(
+        &self,
+        app_id: impl Into<String>,
+        secret_id: impl Into<String>,
+    ) -> GetOAuth2ClientSecret {
+        GetOAuth2ClientSecret {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetOAuth2ClientSecret::new(
+                app_id.into(),
+                secret_id.into(),
+            ),
+        }
+    }
+    /// Delete an OAuth 2.0 client secret
+    ///
+    /// `DELETE /api/v1/apps/{appId}/credentials/secrets/{secretId}` (`deleteOAuth2ClientSecret`): see [`DeleteOAuth2ClientSecret`].
+    pub fn delete_o_auth2_client_secret(
+        &self,
+        app_id: impl Into<String>,
+        secret_id: impl Into<String>,
+    ) -> DeleteOAuth2ClientSecret {
+        DeleteOAuth2ClientSecret {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeleteOAuth2ClientSecret::new(
+                app_id.into(),
+                secret_id.into(),
+            ),
+        }
+    }
+    /// Activate an OAuth 2.0 client secret
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate` (`activateOAuth2ClientSecret`): see [`ActivateOAuth2ClientSecret`].
+    pub fn activate_o_auth2_client_secret(
+        &self,
+        app_id: impl Into<String>,
+        secret_id: impl Into<String>,
+    ) -> ActivateOAuth2ClientSecret {
+        ActivateOAuth2ClientSecret {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ActivateOAuth2ClientSecret::new(
+                app_id.into(),
+                secret_id.into(),
+            ),
+        }
+    }
+    /// Deactivate an OAuth 2.0 client secret
+    ///
+    /// `POST /api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate` (`deactivateOAuth2ClientSecret`): see [`DeactivateOAuth2ClientSecret`].
+    pub fn deactivate_o_auth2_client_secret(
+        &self,
+        app_id: impl Into<String>,
+        secret_id: impl Into<String>,
+    ) -> DeactivateOAuth2ClientSecret {
+        DeactivateOAuth2ClientSecret {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeactivateOAuth2ClientSecret::new(
+                app_id.into(),
+                secret_id.into(),
+            ),
+        }
+    }
+    /// Retrieve the default provisioning connection
+    ///
+    /// `GET /api/v1/apps/{appId}/connections/default` (`getDefaultProvisioningConnectionForApplication`): see [`GetDefaultProvisioningConnectionForApplication`].
+    pub fn get_default_provisioning_connection_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> GetDefaultProvisioningConnectionForApplication {
+        GetDefaultProvisioningConnectionForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetDefaultProvisioningConnectionForApplication::new(
+                app_id.into(),
+            ),
+        }
+    }
+    /// Update the default provisioning connection
+    ///
+    /// `POST /api/v1/apps/{appId}/connections/default` (`updateDefaultProvisioningConnectionForApplication`): see [`UpdateDefaultProvisioningConnectionForApplication`].
+    pub fn update_default_provisioning_connection_for_application(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::ProvisioningConnectionRequest>,
+    ) -> UpdateDefaultProvisioningConnectionForApplication {
+        UpdateDefaultProvisioningConnectionForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UpdateDefaultProvisioningConnectionForApplication::new(
+                app_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Retrieve the JWKS of the default provisioning connection
+    ///
+    /// `GET /api/v1/apps/{appId}/connections/default/jwks` (`getUserProvisioningConnectionJwks`): see [`GetUserProvisioningConnectionJwks`].
+    pub fn get_user_provisioning_connection_jwks(
+        &self,
+        app_id: impl Into<String>,
+    ) -> GetUserProvisioningConnectionJwks {
+        GetUserProvisioningConnectionJwks {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetUserProvisioningConnectionJwks::new(app_id.into()),
+        }
+    }
+    /// Activate the default provisioning connection
+    ///
+    /// `POST /api/v1/apps/{appId}/connections/default/lifecycle/activate` (`activateDefaultProvisioningConnectionForApplication`): see [`ActivateDefaultProvisioningConnectionForApplication`].
+    pub fn activate_default_provisioning_connection_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ActivateDefaultProvisioningConnectionForApplication {
+        ActivateDefaultProvisioningConnectionForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ActivateDefaultProvisioningConnectionForApplication::new(
+                app_id.into(),
+            ),
+        }
+    }
+    /// Deactivate the default provisioning connection
+    ///
+    /// `POST /api/v1/apps/{appId}/connections/default/lifecycle/deactivate` (`deactivateDefaultProvisioningConnectionForApplication`): see [`DeactivateDefaultProvisioningConnectionForApplication`].
+    pub fn deactivate_default_provisioning_connection_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> DeactivateDefaultProvisioningConnectionForApplication {
+        DeactivateDefaultProvisioningConnectionForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeactivateDefaultProvisioningConnectionForApplication::new(
+                app_id.into(),
+            ),
+        }
+    }
+    /// Verify the provisioning connection
+    ///
+    /// `POST /api/v1/apps/{appName}/{appId}/oauth2/callback` (`verifyProvisioningConnectionForApplication`): see [`VerifyProvisioningConnectionForApplication`].
+    pub fn verify_provisioning_connection_for_application(
+        &self,
+        app_name: impl Into<super::models::OAuthProvisioningEnabledApp>,
+        app_id: impl Into<String>,
+    ) -> VerifyProvisioningConnectionForApplication {
+        VerifyProvisioningConnectionForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::VerifyProvisioningConnectionForApplication::new(
+                app_name.into(),
+                app_id.into(),
+            ),
+        }
+    }
+    /// List all app grants
+    ///
+    /// `GET /api/v1/apps/{appId}/grants` (`listScopeConsentGrants`): see [`ListScopeConsentGrants`].
+    pub fn list_scope_consent_grants(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListScopeConsentGrants {
+        ListScopeConsentGrants {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListScopeConsentGrants::new(app_id.into()),
+        }
+    }
+    /// Grant consent to scope
+    ///
+    /// `POST /api/v1/apps/{appId}/grants` (`grantConsentToScope`): see [`GrantConsentToScope`].
+    pub fn grant_consent_to_scope(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::OAuth2ScopeConsentGrant>,
+    ) -> GrantConsentToScope {
+        GrantConsentToScope {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GrantConsentToScope::new(app_id.into(), body.into()),
+        }
+    }
+    /// Retrieve an app grant
+    ///
+    /// `GET /api/v1/apps/{appId}/grants/{grantId}` (`getScopeConsentGrant`): see [`GetScopeConsentGrant`].
+    pub fn get_scope_consent_grant(
+        &self,
+        app_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> GetScopeConsentGrant {
+        GetScopeConsentGrant {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetScopeConsentGrant::new(
+                app_id.into(),
+                grant_id.into(),
+            ),
+        }
+    }
+    /// Revoke an app grant
+    ///
+    /// `DELETE /api/v1/apps/{appId}/grants/{grantId}` (`revokeScopeConsentGrant`): see [`RevokeScopeConsentGrant`].
+    pub fn revoke_scope_consent_grant(
+        &self,
+        app_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> RevokeScopeConsentGrant {
+        RevokeScopeConsentGrant {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::RevokeScopeConsentGrant::new(
+                app_id.into(),
+                grant_id.into(),
+            ),
+        }
+    }
+    /// List all application refresh tokens
+    ///
+    /// `GET /api/v1/apps/{appId}/tokens` (`listOAuth2TokensForApplication`): see [`ListOAuth2TokensForApplication`].
+    pub fn list_o_auth2_tokens_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListOAuth2TokensForApplication {
+        ListOAuth2TokensForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListOAuth2TokensForApplication::new(app_id.into()),
+        }
+    }
+    /// Revoke all application tokens
+    ///
+    /// `DELETE /api/v1/apps/{appId}/tokens` (`revokeOAuth2TokensForApplication`): see [`RevokeOAuth2TokensForApplication`].
+    pub fn revoke_o_auth2_tokens_for_application(
+        &self,
+        app_id: impl Into<String>,
+    ) -> RevokeOAuth2TokensForApplication {
+        RevokeOAuth2TokensForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::RevokeOAuth2TokensForApplication::new(app_id.into()),
+        }
+    }
+    /// Retrieve an application token
+    ///
+    /// `GET /api/v1/apps/{appId}/tokens/{tokenId}` (`getOAuth2TokenForApplication`): see [`GetOAuth2TokenForApplication`].
+    pub fn get_o_auth2_token_for_application(
+        &self,
+        app_id: impl Into<String>,
+        token_id: impl Into<String>,
+    ) -> GetOAuth2TokenForApplication {
+        GetOAuth2TokenForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetOAuth2TokenForApplication::new(
+                app_id.into(),
+                token_id.into(),
+            ),
+        }
+    }
+    /// Revoke an application token
+    ///
+    /// `DELETE /api/v1/apps/{appId}/tokens/{tokenId}` (`revokeOAuth2TokenForApplication`): see [`RevokeOAuth2TokenForApplication`].
+    pub fn revoke_o_auth2_token_for_application(
+        &self,
+        app_id: impl Into<String>,
+        token_id: impl Into<String>,
+    ) -> RevokeOAuth2TokenForApplication {
+        RevokeOAuth2TokenForApplication {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::RevokeOAuth2TokenForApplication::new(
+                app_id.into(),
+                token_id.into(),
+            ),
+        }
+    }
+    /// List all configured federated claims
+    ///
+    /// `GET /api/v1/apps/{appId}/federated-claims` (`listFederatedClaims`): see [`ListFederatedClaims`].
+    pub fn list_federated_claims(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListFederatedClaims {
+        ListFederatedClaims {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListFederatedClaims::new(app_id.into()),
+        }
+    }
+    /// Create a federated claim
+    ///
+    /// `POST /api/v1/apps/{appId}/federated-claims` (`createFederatedClaim`): see [`CreateFederatedClaim`].
+    pub fn create_federated_claim(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::FederatedClaimRequestBody>,
+    ) -> CreateFederatedClaim {
+        CreateFederatedClaim {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::CreateFederatedClaim::new(app_id.into(), body.into()),
+        }
+    }
+    /// Retrieve a federated claim
+    ///
+    /// `GET /api/v1/apps/{appId}/federated-claims/{claimId}` (`getFederatedClaim`): see [`GetFederatedClaim`].
+    pub fn get_federated_claim(
+        &self,
+        app_id: impl Into<String>,
+        claim_id: impl Into<String>,
+    ) -> GetFederatedClaim {
+        GetFederatedClaim {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetFederatedClaim::new(app_id.into(), claim_id.into()),
+        }
+    }
+    /// Replace a federated claim
+    ///
+    /// `PUT /api/v1/apps/{appId}/federated-claims/{claimId}` (`replaceFederatedClaim`): see [`ReplaceFederatedClaim`].
+    pub fn replace_federated_claim(
+        &self,
+        app_id: impl Into<String>,
+        claim_id: impl Into<String>,
+    ) -> ReplaceFederatedClaim {
+        ReplaceFederatedClaim {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ReplaceFederatedClaim::new(
+                app_id.into(),
+                claim_id.into(),
+            ),
+        }
+    }
+    /// Delete a federated claim
+    ///
+    /// `DELETE /api/v1/apps/{appId}/federated-claims/{claimId}` (`deleteFederatedClaim`): see [`DeleteFederatedClaim`].
+    pub fn delete_federated_claim(
+        &self,
+        app_id: impl Into<String>,
+        claim_id: impl Into<String>,
+    ) -> DeleteFederatedClaim {
+        DeleteFederatedClaim {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeleteFederatedClaim::new(
+                app_id.into(),
+                claim_id.into(),
+            ),
+        }
+    }
+    /// List all Cross App Access connections
+    ///
+    /// `GET /api/v1/apps/{appId}/cwo/connections` (`listCrossAppAccessConnections`): see [`ListCrossAppAccessConnections`].
+    pub fn list_cross_app_access_connections(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListCrossAppAccessConnections {
+        ListCrossAppAccessConnections {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListCrossAppAccessConnections::new(app_id.into()),
+        }
+    }
+    /// Create a Cross App Access connection
+    ///
+    /// `POST /api/v1/apps/{appId}/cwo/connections` (`createCrossAppAccessConnection`): see [`CreateCrossAppAccessConnection`].
+    pub fn create_cross_app_access_connection(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::OrgCrossAppAccessConnection>,
+    ) -> CreateCrossAppAccessConnection {
+        CreateCrossAppAccessConnection {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::CreateCrossAppAccessConnection::new(
+                app_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Retrieve a Cross App Access connection
+    ///
+    /// `GET /api/v1/apps/{appId}/cwo/connections/{connectionId}` (`getCrossAppAccessConnection`): see [`GetCrossAppAccessConnection`].
+    pub fn get_cross_app_access_connection(
+        &self,
+        app_id: impl Into<String>,
+        connection_id: impl Into<String>,
+    ) -> GetCrossAppAccessConnection {
+        GetCrossAppAccessConnection {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetCrossAppAccessConnection::new(
+                app_id.into(),
+                connection_id.into(),
+            ),
+        }
+    }
+    /// Delete a Cross App Access connection
+    ///
+    /// `DELETE /api/v1/apps/{appId}/cwo/connections/{connectionId}` (`deleteCrossAppAccessConnection`): see [`DeleteCrossAppAccessConnection`].
+    pub fn delete_cross_app_access_connection(
+        &self,
+        app_id: impl Into<String>,
+        connection_id: impl Into<String>,
+    ) -> DeleteCrossAppAccessConnection {
+        DeleteCrossAppAccessConnection {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeleteCrossAppAccessConnection::new(
+                app_id.into(),
+                connection_id.into(),
+            ),
+        }
+    }
+    /// Update a Cross App Access connection
+    ///
+    /// `PATCH /api/v1/apps/{appId}/cwo/connections/{connectionId}` (`updateCrossAppAccessConnection`): see [`UpdateCrossAppAccessConnection`].
+    pub fn update_cross_app_access_connection(
+        &self,
+        app_id: impl Into<String>,
+        connection_id: impl Into<String>,
+        body: impl Into<super::models::OrgCrossAppAccessConnectionPatchRequest>,
+    ) -> UpdateCrossAppAccessConnection {
+        UpdateCrossAppAccessConnection {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::UpdateCrossAppAccessConnection::new(
+                app_id.into(),
+                connection_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// List all allowed apps for a target app
+    ///
+    /// `GET /api/v1/apps/{appId}/interclient-allowed-apps` (`listInterclientAllowedApplications`): see [`ListInterclientAllowedApplications`].
+    pub fn list_interclient_allowed_applications(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListInterclientAllowedApplications {
+        ListInterclientAllowedApplications {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListInterclientAllowedApplications::new(app_id.into()),
+        }
+    }
+    /// Create an allowed app mapping for a target app
+    ///
+    /// `POST /api/v1/apps/{appId}/interclient-allowed-apps` (`createInterclientTrustMapping`): see [`CreateInterclientTrustMapping`].
+    pub fn create_interclient_trust_mapping(
+        &self,
+        app_id: impl Into<String>,
+        body: impl Into<super::models::InterclientTrustMappingRequestBody>,
+    ) -> CreateInterclientTrustMapping {
+        CreateInterclientTrustMapping {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::CreateInterclientTrustMapping::new(
+                app_id.into(),
+                body.into(),
+            ),
+        }
+    }
+    /// Delete an interclient trust mapping
+    ///
+    /// `DELETE /api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}` (`deleteInterclientTrustMapping`): see [`DeleteInterclientTrustMapping`].
+    pub fn delete_interclient_trust_mapping(
+        &self,
+        app_id: impl Into<String>,
+        allowed_app_id: impl Into<String>,
+    ) -> DeleteInterclientTrustMapping {
+        DeleteInterclientTrustMapping {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::DeleteInterclientTrustMapping::new(
+                app_id.into(),
+                allowed_app_id.into(),
+            ),
+        }
+    }
+    /// List all target apps for an allowed app
+    ///
+    /// `GET /api/v1/apps/{appId}/interclient-target-apps` (`listInterclientTargetApplications`): see [`ListInterclientTargetApplications`].
+    pub fn list_interclient_target_applications(
+        &self,
+        app_id: impl Into<String>,
+    ) -> ListInterclientTargetApplications {
+        ListInterclientTargetApplications {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::ListInterclientTargetApplications::new(app_id.into()),
+        }
+    }
 }
 /// A `listApplications` call, made by the client's `list_applications`: set what it needs, then send it.
 #[derive(Clone, Debug)]
@@ -322,6 +1352,1896 @@ impl DeactivateApplication {
     pub async fn send(
         self,
     ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listApplicationUsers` call, made by the client's `list_application_users`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send(), .stream() or .pages()"]
+pub struct ListApplicationUsers {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListApplicationUsers,
+}
+impl ListApplicationUsers {
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Sets `after`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.op.after = Some(value.into());
+        self
+    }
+    /// Maximum number of app users on one page.
+    ///
+    /// Sets `limit`.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.op.limit = Some(value);
+        self
+    }
+    /// Returns app users whose `userName`, `firstName`, `lastName` or `email` starts with this value (OIDC apps match `userName` and `email` only).
+    ///
+    /// Sets `q`.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.op.q = Some(value.into());
+        self
+    }
+    /// Use `user` to embed each assigned Okta user in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListApplicationUsers {
+        &self.op
+    }
+    /// Fetches one page (the first, or the one `after` names).
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<::okta_apps::client::Page<super::models::AppUser>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.page(&self.op).await
+    }
+    /// Every item of every page, following the `next` links.
+    pub fn stream(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<super::models::AppUser, ::okta_apps::client::Error>,
+    > + Send + 'static {
+        self.client.items(self.op)
+    }
+    /// Every page, with its status and rate-limit headers.
+    pub fn pages(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            ::okta_apps::client::Response<
+                ::okta_apps::client::Page<super::models::AppUser>,
+            >,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.pages(self.op)
+    }
+}
+/// A `assignUserToApplication` call, made by the client's `assign_user_to_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct AssignUserToApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::AssignUserToApplication,
+}
+impl AssignUserToApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::AssignUserToApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::AppUser>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getApplicationUser` call, made by the client's `get_application_user`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetApplicationUser {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetApplicationUser,
+}
+impl GetApplicationUser {
+    /// Use `user` to embed the assigned Okta user in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetApplicationUser {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::AppUser>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `updateApplicationUser` call, made by the client's `update_application_user`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UpdateApplicationUser {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UpdateApplicationUser,
+}
+impl UpdateApplicationUser {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UpdateApplicationUser {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::AppUser>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `unassignUserFromApplication` call, made by the client's `unassign_user_from_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UnassignUserFromApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UnassignUserFromApplication,
+}
+impl UnassignUserFromApplication {
+    /// When true, the administrator gets an email about the deactivation.
+    ///
+    /// Sets `sendEmail`.
+    pub fn send_email(mut self, value: bool) -> Self {
+        self.op.send_email = Some(value);
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UnassignUserFromApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listApplicationGroupAssignments` call, made by the client's `list_application_group_assignments`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send(), .stream() or .pages()"]
+pub struct ListApplicationGroupAssignments {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListApplicationGroupAssignments,
+}
+impl ListApplicationGroupAssignments {
+    /// Returns assignments whose group name starts with this value.
+    ///
+    /// Sets `q`.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.op.q = Some(value.into());
+        self
+    }
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Sets `after`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.op.after = Some(value.into());
+        self
+    }
+    /// Maximum number of group assignments on one page.
+    ///
+    /// Sets `limit`.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.op.limit = Some(value);
+        self
+    }
+    /// Use `group` to embed each assigned group, or `metadata` to embed the assignment metadata, in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListApplicationGroupAssignments {
+        &self.op
+    }
+    /// Fetches one page (the first, or the one `after` names).
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            ::okta_apps::client::Page<super::models::ApplicationGroupAssignment>,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.page(&self.op).await
+    }
+    /// Every item of every page, following the `next` links.
+    pub fn stream(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            super::models::ApplicationGroupAssignment,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.items(self.op)
+    }
+    /// Every page, with its status and rate-limit headers.
+    pub fn pages(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            ::okta_apps::client::Response<
+                ::okta_apps::client::Page<super::models::ApplicationGroupAssignment>,
+            >,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.pages(self.op)
+    }
+}
+/// A `getApplicationGroupAssignment` call, made by the client's `get_application_group_assignment`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetApplicationGroupAssignment {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetApplicationGroupAssignment,
+}
+impl GetApplicationGroupAssignment {
+    /// Use `group` to embed the assigned group, or `metadata` to embed the assignment metadata, in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetApplicationGroupAssignment {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ApplicationGroupAssignment>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `assignGroupToApplication` call, made by the client's `assign_group_to_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct AssignGroupToApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::AssignGroupToApplication,
+}
+impl AssignGroupToApplication {
+    /// Sets the request body (`application/json`).
+    pub fn body(
+        mut self,
+        value: impl Into<super::models::ApplicationGroupAssignment>,
+    ) -> Self {
+        self.op.body = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::AssignGroupToApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ApplicationGroupAssignment>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `unassignApplicationFromGroup` call, made by the client's `unassign_application_from_group`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UnassignApplicationFromGroup {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UnassignApplicationFromGroup,
+}
+impl UnassignApplicationFromGroup {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UnassignApplicationFromGroup {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `updateGroupAssignmentToApplication` call, made by the client's `update_group_assignment_to_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UpdateGroupAssignmentToApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UpdateGroupAssignmentToApplication,
+}
+impl UpdateGroupAssignmentToApplication {
+    /// Sets the request body (`application/json`).
+    pub fn body(mut self, value: Vec<super::models::JsonPatchOperation>) -> Self {
+        self.op.body = Some(value);
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UpdateGroupAssignmentToApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ApplicationGroupAssignment>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listFeaturesForApplication` call, made by the client's `list_features_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListFeaturesForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListFeaturesForApplication,
+}
+impl ListFeaturesForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListFeaturesForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<Vec<super::models::ApplicationFeatureObject>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getFeatureForApplication` call, made by the client's `get_feature_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetFeatureForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetFeatureForApplication,
+}
+impl GetFeatureForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetFeatureForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ApplicationFeatureObject>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `updateFeatureForApplication` call, made by the client's `update_feature_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UpdateFeatureForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UpdateFeatureForApplication,
+}
+impl UpdateFeatureForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UpdateFeatureForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ApplicationFeatureObject>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `assignApplicationPolicy` call, made by the client's `assign_application_policy`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct AssignApplicationPolicy {
+    client: ::okta_apps::client::Client,
+    op: super::operations::AssignApplicationPolicy,
+}
+impl AssignApplicationPolicy {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::AssignApplicationPolicy {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `uploadApplicationLogo` call, made by the client's `upload_application_logo`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UploadApplicationLogo {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UploadApplicationLogo,
+}
+impl UploadApplicationLogo {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UploadApplicationLogo {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `previewSamlMetadataForApplication` call, made by the client's `preview_saml_metadata_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct PreviewSamlMetadataForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::PreviewSamlMetadataForApplication,
+}
+impl PreviewSamlMetadataForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::PreviewSamlMetadataForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<String>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listGroupPushMappings` call, made by the client's `list_group_push_mappings`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send(), .stream() or .pages()"]
+pub struct ListGroupPushMappings {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListGroupPushMappings,
+}
+impl ListGroupPushMappings {
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Sets `after`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.op.after = Some(value.into());
+        self
+    }
+    /// Maximum number of mappings on one page.
+    ///
+    /// Sets `limit`.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.op.limit = Some(value);
+        self
+    }
+    /// Returns only mappings changed at or after this UTC time, written `YYYY-MM-DDTHH:mm:ssZ`.
+    ///
+    /// Sets `lastUpdated`.
+    pub fn last_updated(mut self, value: impl Into<String>) -> Self {
+        self.op.last_updated = Some(value.into());
+        self
+    }
+    /// Returns only mappings whose source is this Okta group.
+    ///
+    /// Sets `sourceGroupId`.
+    pub fn source_group_id(mut self, value: impl Into<String>) -> Self {
+        self.op.source_group_id = Some(value.into());
+        self
+    }
+    /// Returns only mappings with this status.
+    ///
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<super::models::GroupPushMappingStatus>,
+    ) -> Self {
+        self.op.status = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListGroupPushMappings {
+        &self.op
+    }
+    /// Fetches one page (the first, or the one `after` names).
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            ::okta_apps::client::Page<super::models::GroupPushMapping>,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.page(&self.op).await
+    }
+    /// Every item of every page, following the `next` links.
+    pub fn stream(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<super::models::GroupPushMapping, ::okta_apps::client::Error>,
+    > + Send + 'static {
+        self.client.items(self.op)
+    }
+    /// Every page, with its status and rate-limit headers.
+    pub fn pages(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            ::okta_apps::client::Response<
+                ::okta_apps::client::Page<super::models::GroupPushMapping>,
+            >,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.pages(self.op)
+    }
+}
+/// A `createGroupPushMapping` call, made by the client's `create_group_push_mapping`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct CreateGroupPushMapping {
+    client: ::okta_apps::client::Client,
+    op: super::operations::CreateGroupPushMapping,
+}
+impl CreateGroupPushMapping {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::CreateGroupPushMapping {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::GroupPushMapping>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getGroupPushMapping` call, made by the client's `get_group_push_mapping`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetGroupPushMapping {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetGroupPushMapping,
+}
+impl GetGroupPushMapping {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetGroupPushMapping {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::GroupPushMapping>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deleteGroupPushMapping` call, made by the client's `delete_group_push_mapping`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeleteGroupPushMapping {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeleteGroupPushMapping,
+}
+impl DeleteGroupPushMapping {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeleteGroupPushMapping {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `updateGroupPushMapping` call, made by the client's `update_group_push_mapping`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UpdateGroupPushMapping {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UpdateGroupPushMapping,
+}
+impl UpdateGroupPushMapping {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UpdateGroupPushMapping {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::GroupPushMapping>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listCsrsForApplication` call, made by the client's `list_csrs_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListCsrsForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListCsrsForApplication,
+}
+impl ListCsrsForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListCsrsForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<Vec<super::models::Csr>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `generateCsrForApplication` call, made by the client's `generate_csr_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GenerateCsrForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GenerateCsrForApplication,
+}
+impl GenerateCsrForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GenerateCsrForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::Csr>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getCsrForApplication` call, made by the client's `get_csr_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetCsrForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetCsrForApplication,
+}
+impl GetCsrForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetCsrForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::Csr>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `revokeCsrFromApplication` call, made by the client's `revoke_csr_from_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct RevokeCsrFromApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::RevokeCsrFromApplication,
+}
+impl RevokeCsrFromApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::RevokeCsrFromApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `publishCsrFromApplication` call, made by the client's `publish_csr_from_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct PublishCsrFromApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::PublishCsrFromApplication,
+}
+impl PublishCsrFromApplication {
+    /// Sends the body as one of `application/x-x509-ca-cert`, `application/pkix-cert`, `application/x-pem-file` (default: the first).
+    pub fn content_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.op.content_type = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::PublishCsrFromApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::JsonWebKey>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listApplicationKeys` call, made by the client's `list_application_keys`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListApplicationKeys {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListApplicationKeys,
+}
+impl ListApplicationKeys {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListApplicationKeys {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<Vec<super::models::JsonWebKey>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `generateApplicationKey` call, made by the client's `generate_application_key`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GenerateApplicationKey {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GenerateApplicationKey,
+}
+impl GenerateApplicationKey {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GenerateApplicationKey {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::JsonWebKey>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getApplicationKey` call, made by the client's `get_application_key`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetApplicationKey {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetApplicationKey,
+}
+impl GetApplicationKey {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetApplicationKey {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::JsonWebKey>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `cloneApplicationKey` call, made by the client's `clone_application_key`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct CloneApplicationKey {
+    client: ::okta_apps::client::Client,
+    op: super::operations::CloneApplicationKey,
+}
+impl CloneApplicationKey {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::CloneApplicationKey {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::JsonWebKey>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listJwk` call, made by the client's `list_jwk`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListJwk {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListJwk,
+}
+impl ListJwk {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListJwk {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `addJwk` call, made by the client's `add_jwk`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct AddJwk {
+    client: ::okta_apps::client::Client,
+    op: super::operations::AddJwk,
+}
+impl AddJwk {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::AddJwk {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getJwk` call, made by the client's `get_jwk`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetJwk {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetJwk,
+}
+impl GetJwk {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetJwk {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deleteJwk` call, made by the client's `delete_jwk`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeleteJwk {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeleteJwk,
+}
+impl DeleteJwk {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeleteJwk {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `activateOAuth2ClientJsonWebKey` call, made by the client's `activate_o_auth2_client_json_web_key`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ActivateOAuth2ClientJsonWebKey {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ActivateOAuth2ClientJsonWebKey,
+}
+impl ActivateOAuth2ClientJsonWebKey {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ActivateOAuth2ClientJsonWebKey {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deactivateOAuth2ClientJsonWebKey` call, made by the client's `deactivate_o_auth2_client_json_web_key`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeactivateOAuth2ClientJsonWebKey {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeactivateOAuth2ClientJsonWebKey,
+}
+impl DeactivateOAuth2ClientJsonWebKey {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeactivateOAuth2ClientJsonWebKey {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ClientJsonSigningKeyResponse>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listOAuth2ClientSecrets` call, made by the client's `list_o_auth2_client_secrets`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListOAuth2ClientSecrets {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListOAuth2ClientSecrets,
+}
+impl ListOAuth2ClientSecrets {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListOAuth2ClientSecrets {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<Vec<super::models::OAuth2ClientSecret>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `createOAuth2ClientSecret` call, made by the client's `create_o_auth2_client_secret`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct CreateOAuth2ClientSecret {
+    client: ::okta_apps::client::Client,
+    op: super::operations::CreateOAuth2ClientSecret,
+}
+impl CreateOAuth2ClientSecret {
+    /// Sets the request body (`application/json`).
+    pub fn body(
+        mut self,
+        value: impl Into<super::models::OAuth2ClientSecretRequestBody>,
+    ) -> Self {
+        self.op.body = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::CreateOAuth2ClientSecret {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ClientSecret>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getOAuth2ClientSecret` call, made by the client's `get_o_auth2_client_secret`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetOAuth2ClientSecret {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetOAuth2ClientSecret,
+}
+impl GetOAuth2ClientSecret {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetOAuth2ClientSecret {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ClientSecret>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deleteOAuth2ClientSecret` call, made by the client's `delete_o_auth2_client_secret`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeleteOAuth2ClientSecret {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeleteOAuth2ClientSecret,
+}
+impl DeleteOAuth2ClientSecret {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeleteOAuth2ClientSecret {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `activateOAuth2ClientSecret` call, made by the client's `activate_o_auth2_client_secret`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ActivateOAuth2ClientSecret {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ActivateOAuth2ClientSecret,
+}
+impl ActivateOAuth2ClientSecret {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ActivateOAuth2ClientSecret {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ClientSecret>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deactivateOAuth2ClientSecret` call, made by the client's `deactivate_o_auth2_client_secret`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeactivateOAuth2ClientSecret {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeactivateOAuth2ClientSecret,
+}
+impl DeactivateOAuth2ClientSecret {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeactivateOAuth2ClientSecret {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ClientSecret>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getDefaultProvisioningConnectionForApplication` call, made by the client's `get_default_provisioning_connection_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetDefaultProvisioningConnectionForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetDefaultProvisioningConnectionForApplication,
+}
+impl GetDefaultProvisioningConnectionForApplication {
+    /// The request as built so far.
+    pub fn operation(
+        &self,
+    ) -> &super::operations::GetDefaultProvisioningConnectionForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ProvisioningConnectionResponse>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `updateDefaultProvisioningConnectionForApplication` call, made by the client's `update_default_provisioning_connection_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UpdateDefaultProvisioningConnectionForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UpdateDefaultProvisioningConnectionForApplication,
+}
+impl UpdateDefaultProvisioningConnectionForApplication {
+    /// When true, the connection is also activated.
+    ///
+    /// Sets `activate`.
+    pub fn activate(mut self, value: bool) -> Self {
+        self.op.activate = Some(value);
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(
+        &self,
+    ) -> &super::operations::UpdateDefaultProvisioningConnectionForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::ProvisioningConnectionResponse>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getUserProvisioningConnectionJwks` call, made by the client's `get_user_provisioning_connection_jwks`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetUserProvisioningConnectionJwks {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetUserProvisioningConnectionJwks,
+}
+impl GetUserProvisioningConnectionJwks {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetUserProvisioningConnectionJwks {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            super::models::AppConnectionUserProvisionJwkResponse,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `activateDefaultProvisioningConnectionForApplication` call, made by the client's `activate_default_provisioning_connection_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ActivateDefaultProvisioningConnectionForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ActivateDefaultProvisioningConnectionForApplication,
+}
+impl ActivateDefaultProvisioningConnectionForApplication {
+    /// The request as built so far.
+    pub fn operation(
+        &self,
+    ) -> &super::operations::ActivateDefaultProvisioningConnectionForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deactivateDefaultProvisioningConnectionForApplication` call, made by the client's `deactivate_default_provisioning_connection_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeactivateDefaultProvisioningConnectionForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeactivateDefaultProvisioningConnectionForApplication,
+}
+impl DeactivateDefaultProvisioningConnectionForApplication {
+    /// The request as built so far.
+    pub fn operation(
+        &self,
+    ) -> &super::operations::DeactivateDefaultProvisioningConnectionForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `verifyProvisioningConnectionForApplication` call, made by the client's `verify_provisioning_connection_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct VerifyProvisioningConnectionForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::VerifyProvisioningConnectionForApplication,
+}
+impl VerifyProvisioningConnectionForApplication {
+    /// The authorization code returned by the consent flow.
+    ///
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.op.code = Some(value.into());
+        self
+    }
+    /// The state value that ties the callback to the consent request.
+    ///
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.op.state = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(
+        &self,
+    ) -> &super::operations::VerifyProvisioningConnectionForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listScopeConsentGrants` call, made by the client's `list_scope_consent_grants`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListScopeConsentGrants {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListScopeConsentGrants,
+}
+impl ListScopeConsentGrants {
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListScopeConsentGrants {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<Vec<super::models::OAuth2ScopeConsentGrant>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `grantConsentToScope` call, made by the client's `grant_consent_to_scope`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GrantConsentToScope {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GrantConsentToScope,
+}
+impl GrantConsentToScope {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GrantConsentToScope {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ScopeConsentGrant>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getScopeConsentGrant` call, made by the client's `get_scope_consent_grant`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetScopeConsentGrant {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetScopeConsentGrant,
+}
+impl GetScopeConsentGrant {
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetScopeConsentGrant {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2ScopeConsentGrant>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `revokeScopeConsentGrant` call, made by the client's `revoke_scope_consent_grant`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct RevokeScopeConsentGrant {
+    client: ::okta_apps::client::Client,
+    op: super::operations::RevokeScopeConsentGrant,
+}
+impl RevokeScopeConsentGrant {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::RevokeScopeConsentGrant {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listOAuth2TokensForApplication` call, made by the client's `list_o_auth2_tokens_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send(), .stream() or .pages()"]
+pub struct ListOAuth2TokensForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListOAuth2TokensForApplication,
+}
+impl ListOAuth2TokensForApplication {
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Sets `after`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.op.after = Some(value.into());
+        self
+    }
+    /// Maximum number of tokens on one page.
+    ///
+    /// Sets `limit`.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.op.limit = Some(value);
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListOAuth2TokensForApplication {
+        &self.op
+    }
+    /// Fetches one page (the first, or the one `after` names).
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            ::okta_apps::client::Page<super::models::OAuth2RefreshToken>,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.page(&self.op).await
+    }
+    /// Every item of every page, following the `next` links.
+    pub fn stream(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<super::models::OAuth2RefreshToken, ::okta_apps::client::Error>,
+    > + Send + 'static {
+        self.client.items(self.op)
+    }
+    /// Every page, with its status and rate-limit headers.
+    pub fn pages(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            ::okta_apps::client::Response<
+                ::okta_apps::client::Page<super::models::OAuth2RefreshToken>,
+            >,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.pages(self.op)
+    }
+}
+/// A `revokeOAuth2TokensForApplication` call, made by the client's `revoke_o_auth2_tokens_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct RevokeOAuth2TokensForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::RevokeOAuth2TokensForApplication,
+}
+impl RevokeOAuth2TokensForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::RevokeOAuth2TokensForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getOAuth2TokenForApplication` call, made by the client's `get_o_auth2_token_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetOAuth2TokenForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetOAuth2TokenForApplication,
+}
+impl GetOAuth2TokenForApplication {
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.op.expand = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetOAuth2TokenForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OAuth2RefreshToken>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `revokeOAuth2TokenForApplication` call, made by the client's `revoke_o_auth2_token_for_application`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct RevokeOAuth2TokenForApplication {
+    client: ::okta_apps::client::Client,
+    op: super::operations::RevokeOAuth2TokenForApplication,
+}
+impl RevokeOAuth2TokenForApplication {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::RevokeOAuth2TokenForApplication {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listFederatedClaims` call, made by the client's `list_federated_claims`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListFederatedClaims {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListFederatedClaims,
+}
+impl ListFederatedClaims {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListFederatedClaims {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<Vec<super::models::FederatedClaim>>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `createFederatedClaim` call, made by the client's `create_federated_claim`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct CreateFederatedClaim {
+    client: ::okta_apps::client::Client,
+    op: super::operations::CreateFederatedClaim,
+}
+impl CreateFederatedClaim {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::CreateFederatedClaim {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::FederatedClaim>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getFederatedClaim` call, made by the client's `get_federated_claim`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetFederatedClaim {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetFederatedClaim,
+}
+impl GetFederatedClaim {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetFederatedClaim {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::FederatedClaim>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `replaceFederatedClaim` call, made by the client's `replace_federated_claim`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ReplaceFederatedClaim {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ReplaceFederatedClaim,
+}
+impl ReplaceFederatedClaim {
+    /// Sets the request body (`application/json`).
+    pub fn body(mut self, value: impl Into<super::models::FederatedClaim>) -> Self {
+        self.op.body = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ReplaceFederatedClaim {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::FederatedClaim>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deleteFederatedClaim` call, made by the client's `delete_federated_claim`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeleteFederatedClaim {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeleteFederatedClaim,
+}
+impl DeleteFederatedClaim {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeleteFederatedClaim {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listCrossAppAccessConnections` call, made by the client's `list_cross_app_access_connections`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send(), .stream() or .pages()"]
+pub struct ListCrossAppAccessConnections {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListCrossAppAccessConnections,
+}
+impl ListCrossAppAccessConnections {
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Sets `after`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.op.after = Some(value.into());
+        self
+    }
+    /// Maximum number of connections on one page; -1 asks for as many as the server allows, 0 for none.
+    ///
+    /// Sets `limit`.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.op.limit = Some(value);
+        self
+    }
+    /// Returns only connections with this status.
+    ///
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<super::models::ListCrossAppAccessConnectionsStatus>,
+    ) -> Self {
+        self.op.status = Some(value.into());
+        self
+    }
+    /// Returns only connections whose requesting app has this ID.
+    ///
+    /// Sets `requestingAppId`.
+    pub fn requesting_app_id(mut self, value: impl Into<String>) -> Self {
+        self.op.requesting_app_id = Some(value.into());
+        self
+    }
+    /// Returns only connections whose resource app has this ID.
+    ///
+    /// Sets `resourceAppId`.
+    pub fn resource_app_id(mut self, value: impl Into<String>) -> Self {
+        self.op.resource_app_id = Some(value.into());
+        self
+    }
+    /// When true, returns only connections whose requesting and resource apps are both ACTIVE.
+    ///
+    /// Sets `activeAppsOnly`.
+    pub fn active_apps_only(mut self, value: bool) -> Self {
+        self.op.active_apps_only = Some(value);
+        self
+    }
+    /// Returns only connections whose requesting app's name matches this search string.
+    ///
+    /// Sets `requestingAppName`.
+    pub fn requesting_app_name(mut self, value: impl Into<String>) -> Self {
+        self.op.requesting_app_name = Some(value.into());
+        self
+    }
+    /// Returns only connections whose resource app's name matches this search string.
+    ///
+    /// Sets `resourceAppName`.
+    pub fn resource_app_name(mut self, value: impl Into<String>) -> Self {
+        self.op.resource_app_name = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListCrossAppAccessConnections {
+        &self.op
+    }
+    /// Fetches one page (the first, or the one `after` names).
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<
+            ::okta_apps::client::Page<super::models::OrgCrossAppAccessConnection>,
+        >,
+        ::okta_apps::client::Error,
+    > {
+        self.client.page(&self.op).await
+    }
+    /// Every item of every page, following the `next` links.
+    pub fn stream(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            super::models::OrgCrossAppAccessConnection,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.items(self.op)
+    }
+    /// Every page, with its status and rate-limit headers.
+    pub fn pages(
+        self,
+    ) -> impl ::okta_apps::client::Stream<
+        Item = Result<
+            ::okta_apps::client::Response<
+                ::okta_apps::client::Page<super::models::OrgCrossAppAccessConnection>,
+            >,
+            ::okta_apps::client::Error,
+        >,
+    > + Send + 'static {
+        self.client.pages(self.op)
+    }
+}
+/// A `createCrossAppAccessConnection` call, made by the client's `create_cross_app_access_connection`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct CreateCrossAppAccessConnection {
+    client: ::okta_apps::client::Client,
+    op: super::operations::CreateCrossAppAccessConnection,
+}
+impl CreateCrossAppAccessConnection {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::CreateCrossAppAccessConnection {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OrgCrossAppAccessConnection>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getCrossAppAccessConnection` call, made by the client's `get_cross_app_access_connection`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetCrossAppAccessConnection {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetCrossAppAccessConnection,
+}
+impl GetCrossAppAccessConnection {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetCrossAppAccessConnection {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OrgCrossAppAccessConnection>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deleteCrossAppAccessConnection` call, made by the client's `delete_cross_app_access_connection`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeleteCrossAppAccessConnection {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeleteCrossAppAccessConnection,
+}
+impl DeleteCrossAppAccessConnection {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeleteCrossAppAccessConnection {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `updateCrossAppAccessConnection` call, made by the client's `update_cross_app_access_connection`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct UpdateCrossAppAccessConnection {
+    client: ::okta_apps::client::Client,
+    op: super::operations::UpdateCrossAppAccessConnection,
+}
+impl UpdateCrossAppAccessConnection {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::UpdateCrossAppAccessConnection {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::OrgCrossAppAccessConnection>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listInterclientAllowedApplications` call, made by the client's `list_interclient_allowed_applications`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListInterclientAllowedApplications {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListInterclientAllowedApplications,
+}
+impl ListInterclientAllowedApplications {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListInterclientAllowedApplications {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<Vec<String>>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `createInterclientTrustMapping` call, made by the client's `create_interclient_trust_mapping`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct CreateInterclientTrustMapping {
+    client: ::okta_apps::client::Client,
+    op: super::operations::CreateInterclientTrustMapping,
+}
+impl CreateInterclientTrustMapping {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::CreateInterclientTrustMapping {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::models::InterclientTrustMapping>,
+        ::okta_apps::client::Error,
+    > {
+        self.client.send(&self.op).await
+    }
+}
+/// A `deleteInterclientTrustMapping` call, made by the client's `delete_interclient_trust_mapping`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct DeleteInterclientTrustMapping {
+    client: ::okta_apps::client::Client,
+    op: super::operations::DeleteInterclientTrustMapping,
+}
+impl DeleteInterclientTrustMapping {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::DeleteInterclientTrustMapping {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<()>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `listInterclientTargetApplications` call, made by the client's `list_interclient_target_applications`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ListInterclientTargetApplications {
+    client: ::okta_apps::client::Client,
+    op: super::operations::ListInterclientTargetApplications,
+}
+impl ListInterclientTargetApplications {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::ListInterclientTargetApplications {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_apps::client::Response<Vec<String>>, ::okta_apps::client::Error> {
         self.client.send(&self.op).await
     }
 }

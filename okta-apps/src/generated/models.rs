@@ -74,6 +74,585 @@ impl AcsEndpoint {
     }
 }
 rt::object_impls!(AcsEndpoint { index = "index", url = "url", ..additional_properties });
+/// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks~1{keyId}~1lifecycle~1activate/post/responses/200/content/application~1json/schema`.
+///
+/// Nothing in the payload names the variant: each is tried in order.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum ActivateOAuth2ClientJsonWebKeyResponseT200 {
+    /// A [`OAuth2ClientJsonSigningKeyResponse`].
+    OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
+    /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
+    OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
+}
+/// Scope of an Active Directory group.
+///
+/// From `#/components/schemas/ActiveDirectoryGroupScope`.
+#[derive(Clone, Debug)]
+pub enum ActiveDirectoryGroupScope {
+    /// `DOMAIN_LOCAL`
+    DomainLocal,
+    /// `GLOBAL`
+    Global,
+    /// `UNIVERSAL`
+    Universal,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ActiveDirectoryGroupScope { DomainLocal = "DOMAIN_LOCAL", Global = "GLOBAL",
+    Universal = "UNIVERSAL" }
+);
+/// Kind of Active Directory group.
+///
+/// From `#/components/schemas/ActiveDirectoryGroupType`.
+#[derive(Clone, Debug)]
+pub enum ActiveDirectoryGroupType {
+    /// `DISTRIBUTION`
+    Distribution,
+    /// `SECURITY`
+    Security,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ActiveDirectoryGroupType { Distribution = "DISTRIBUTION", Security = "SECURITY" }
+);
+/// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks/post/requestBody/content/application~1json/schema`.
+///
+/// Nothing in the payload names the variant: each is tried in order.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum AddJwkBody {
+    /// A [`OAuth2ClientJsonSigningKeyRequest`].
+    OAuth2ClientJsonSigningKeyRequest(OAuth2ClientJsonSigningKeyRequest),
+    /// A [`OAuth2ClientJsonEncryptionKeyRequest`].
+    OAuth2ClientJsonEncryptionKeyRequest(OAuth2ClientJsonEncryptionKeyRequest),
+}
+/// App-specific settings of a group push mapping; only Active Directory needs them.
+///
+/// From `#/components/schemas/AppConfig`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AppConfig {
+    /// `type` is `ACTIVE_DIRECTORY`.
+    ActiveDirectory(AppConfigActiveDirectory),
+    /// Anything else: `type` absent, `null` or a value this crate does not know. Kept whole.
+    Unknown(UnknownAppConfig),
+}
+impl AppConfig {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::ActiveDirectory(_) => "ActiveDirectory",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+    /// `None` when absent or `null`.
+    pub fn r#type(&self) -> Option<&AppConfigType> {
+        match self {
+            Self::ActiveDirectory(v) => v.r#type.as_ref(),
+            Self::Unknown(v) => v.r#type.as_ref().and_then(rt::Nullable::as_value),
+        }
+    }
+}
+impl From<AppConfigActiveDirectory> for AppConfig {
+    fn from(value: AppConfigActiveDirectory) -> Self {
+        Self::ActiveDirectory(value)
+    }
+}
+impl From<UnknownAppConfig> for AppConfig {
+    fn from(value: UnknownAppConfig) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl ::serde::Serialize for AppConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ActiveDirectory(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["type"]);
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                Some("ACTIVE_DIRECTORY") => raw.decode(Self::ActiveDirectory),
+                _ => raw.decode(Self::Unknown),
+            }
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// Group push settings for Active Directory.
+///
+/// From `#/components/schemas/AppConfigActiveDirectory`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppConfigActiveDirectory {
+    /// `type`.
+    ///
+    /// See [`AppConfigType`]. Required by the spec in requests.
+    pub r#type: Option<AppConfigType>,
+    /// Distinguished name of the group in Active Directory.
+    ///
+    /// Sent as `distinguishedName`. Required by the spec in requests.
+    pub distinguished_name: Option<String>,
+    /// `groupScope`.
+    ///
+    /// See [`ActiveDirectoryGroupScope`]. Required by the spec in requests.
+    pub group_scope: Option<ActiveDirectoryGroupScope>,
+    /// `groupType`.
+    ///
+    /// See [`ActiveDirectoryGroupType`]. Required by the spec in requests.
+    pub group_type: Option<ActiveDirectoryGroupType>,
+    /// SAM account name of the group in Active Directory.
+    ///
+    /// Sent as `samAccountName`. Required by the spec in requests.
+    pub sam_account_name: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl AppConfigActiveDirectory {
+    /// A `AppConfigActiveDirectory` with its required fields set and everything else unset.
+    ///
+    /// Required: `distinguishedName`, `groupScope`, `groupType`, `samAccountName`.
+    ///
+    /// Sets `type` = `ACTIVE_DIRECTORY`.
+    pub fn new(
+        distinguished_name: impl Into<String>,
+        group_scope: ActiveDirectoryGroupScope,
+        group_type: ActiveDirectoryGroupType,
+        sam_account_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Some(AppConfigType::ActiveDirectory),
+            distinguished_name: Some(distinguished_name.into()),
+            group_scope: Some(group_scope),
+            group_type: Some(group_type),
+            sam_account_name: Some(sam_account_name.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    AppConfigActiveDirectory { r#type = "type", distinguished_name = "distinguishedName",
+    group_scope = "groupScope", group_type = "groupType", sam_account_name =
+    "samAccountName", ..additional_properties }
+);
+/// Which kind of app the settings are for.
+///
+/// From `#/components/schemas/AppConfigType`.
+#[derive(Clone, Debug)]
+pub enum AppConfigType {
+    /// `ACTIVE_DIRECTORY`
+    ActiveDirectory,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(AppConfigType { ActiveDirectory = "ACTIVE_DIRECTORY" });
+/// A JSON Web Key Set.
+///
+/// From `#/components/schemas/AppConnectionUserProvisionJWKList`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppConnectionUserProvisionJwkList {
+    /// The public keys.
+    ///
+    /// See [`JsonWebKey`]. Required by the spec in requests.
+    pub keys: Option<Vec<JsonWebKey>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl AppConnectionUserProvisionJwkList {
+    /// A `AppConnectionUserProvisionJwkList` with its required fields set and everything else unset.
+    ///
+    /// Required: `keys`.
+    pub fn new(keys: Vec<JsonWebKey>) -> Self {
+        Self {
+            keys: Some(keys),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    AppConnectionUserProvisionJwkList { keys = "keys", ..additional_properties }
+);
+/// The key set of a provisioning connection.
+///
+/// From `#/components/schemas/AppConnectionUserProvisionJWKResponse`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppConnectionUserProvisionJwkResponse {
+    /// `jwks`.
+    ///
+    /// See [`AppConnectionUserProvisionJwkList`]. Required by the spec in requests.
+    pub jwks: Option<AppConnectionUserProvisionJwkList>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl AppConnectionUserProvisionJwkResponse {
+    /// A `AppConnectionUserProvisionJwkResponse` with its required fields set and everything else unset.
+    ///
+    /// Required: `jwks`.
+    pub fn new(jwks: AppConnectionUserProvisionJwkList) -> Self {
+        Self {
+            jwks: Some(jwks),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    AppConnectionUserProvisionJwkResponse { jwks = "jwks", ..additional_properties }
+);
+/// Link to an app or OAuth 2.0 client.
+///
+/// From `#/components/schemas/AppResourceHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppResourceHrefObject {
+    /// The link target.
+    pub href: Option<String>,
+    /// Name of the linked resource.
+    pub title: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AppResourceHrefObject { href = "href", title = "title", ..additional_properties }
+);
+/// A user's assignment to an app, with the user's app-specific profile and credentials.
+///
+/// From `#/components/schemas/AppUser`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUser {
+    /// When the assignment was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// `credentials`.
+    ///
+    /// See [`AppUserCredentials`].
+    pub credentials: Option<AppUserCredentials>,
+    /// The user's ID in the target app; null until a provisioning app has linked an account.
+    ///
+    /// Sent as `externalId`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub external_id: Option<rt::Nullable<String>>,
+    /// The Okta user's ID.
+    pub id: Option<String>,
+    /// When the app user was last synchronised; only apps that import profile updates set it.
+    ///
+    /// Sent as `lastSync`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub last_sync: Option<rt::Nullable<rt::Timestamp>>,
+    /// When the app user was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// When the app user's password last changed; null if never.
+    ///
+    /// Sent as `passwordChanged`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub password_changed: Option<rt::Nullable<rt::Timestamp>>,
+    /// App-specific profile attributes of the user; which ones exist depends on the app's user schema, and values may be null.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Whether the user is assigned directly (USER) or through a group (GROUP).
+    ///
+    /// See [`AppUserScope`].
+    pub scope: Option<AppUserScope>,
+    /// `status`.
+    ///
+    /// See [`AppUserStatus`]. Set by the server; ignored in requests.
+    pub status: Option<AppUserStatus>,
+    /// When the app user's status last changed.
+    ///
+    /// Sent as `statusChanged`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub status_changed: Option<rt::Nullable<rt::Timestamp>>,
+    /// `syncState`.
+    ///
+    /// See [`AppUserSyncState`]. Set by the server; ignored in requests.
+    pub sync_state: Option<AppUserSyncState>,
+    /// Related resources embedded on request, such as the Okta user with `expand=user`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `_links`.
+    ///
+    /// See [`LinksAppAndUser`]. Set by the server; ignored in requests.
+    pub links: Option<LinksAppAndUser>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AppUser { created = "created", credentials = "credentials", external_id =
+    "externalId", id = "id", last_sync = "lastSync", last_updated = "lastUpdated",
+    password_changed = "passwordChanged", profile = "profile", scope = "scope", status =
+    "status", status_changed = "statusChanged", sync_state = "syncState", embedded =
+    "_embedded", links = "_links", ..additional_properties }
+);
+/// An app user to create; `id` names the Okta user to assign.
+///
+/// From `#/components/schemas/AppUserAssignRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppUserAssignRequest {
+    /// When the assignment was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// `credentials`.
+    ///
+    /// See [`AppUserCredentials`].
+    pub credentials: Option<AppUserCredentials>,
+    /// The user's ID in the target app; null until a provisioning app has linked an account.
+    ///
+    /// Sent as `externalId`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub external_id: Option<rt::Nullable<String>>,
+    /// The Okta user's ID.
+    ///
+    /// Required by the spec in requests.
+    pub id: Option<String>,
+    /// When the app user was last synchronised; only apps that import profile updates set it.
+    ///
+    /// Sent as `lastSync`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub last_sync: Option<rt::Nullable<rt::Timestamp>>,
+    /// When the app user was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// When the app user's password last changed; null if never.
+    ///
+    /// Sent as `passwordChanged`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub password_changed: Option<rt::Nullable<rt::Timestamp>>,
+    /// App-specific profile attributes of the user; which ones exist depends on the app's user schema, and values may be null.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Whether the user is assigned directly (USER) or through a group (GROUP).
+    ///
+    /// See [`AppUserScope`].
+    pub scope: Option<AppUserScope>,
+    /// `status`.
+    ///
+    /// See [`AppUserStatus`]. Set by the server; ignored in requests.
+    pub status: Option<AppUserStatus>,
+    /// When the app user's status last changed.
+    ///
+    /// Sent as `statusChanged`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub status_changed: Option<rt::Nullable<rt::Timestamp>>,
+    /// `syncState`.
+    ///
+    /// See [`AppUserSyncState`]. Set by the server; ignored in requests.
+    pub sync_state: Option<AppUserSyncState>,
+    /// Related resources embedded on request, such as the Okta user with `expand=user`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `_links`.
+    ///
+    /// See [`LinksAppAndUser`]. Set by the server; ignored in requests.
+    pub links: Option<LinksAppAndUser>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl AppUserAssignRequest {
+    /// A `AppUserAssignRequest` with its required fields set and everything else unset.
+    ///
+    /// Required: `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    AppUserAssignRequest { created = "created", credentials = "credentials", external_id
+    = "externalId", id = "id", last_sync = "lastSync", last_updated = "lastUpdated",
+    password_changed = "passwordChanged", profile = "profile", scope = "scope", status =
+    "status", status_changed = "statusChanged", sync_state = "syncState", embedded =
+    "_embedded", links = "_links", ..additional_properties }
+);
+/// The user's credentials for the app; not used by apps whose sign-on mode carries no per-user credentials.
+///
+/// From `#/components/schemas/AppUserCredentials`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUserCredentials {
+    /// `password`.
+    ///
+    /// See [`AppUserPasswordCredential`].
+    pub password: Option<AppUserPasswordCredential>,
+    /// The user's username in the app.
+    ///
+    /// Sent as `userName`.
+    pub user_name: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AppUserCredentials { password = "password", user_name = "userName",
+    ..additional_properties }
+);
+/// New app credentials for the user.
+///
+/// From `#/components/schemas/AppUserCredentialsRequestPayload`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUserCredentialsRequestPayload {
+    /// `credentials`.
+    ///
+    /// See [`AppUserCredentials`].
+    pub credentials: Option<AppUserCredentials>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AppUserCredentialsRequestPayload { credentials = "credentials",
+    ..additional_properties }
+);
+/// The user's app password; responses send an empty object when a password is set.
+///
+/// From `#/components/schemas/AppUserPasswordCredential`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUserPasswordCredential {
+    /// The password in clear text; only ever sent, never returned.
+    ///
+    /// Sent in requests; never returned.
+    pub value: Option<rt::Secret>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AppUserPasswordCredential { value = "value", ..additional_properties }
+);
+/// New app profile values for the user; the whole profile is replaced.
+///
+/// From `#/components/schemas/AppUserProfileRequestPayload`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUserProfileRequestPayload {
+    /// App-specific profile attributes of the user; which ones exist depends on the app's user schema, and values may be null.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AppUserProfileRequestPayload { profile = "profile", ..additional_properties }
+);
+/// Whether the user is assigned directly (USER) or through a group (GROUP).
+///
+/// From `#/components/schemas/AppUser/properties/scope`.
+#[derive(Clone, Debug)]
+pub enum AppUserScope {
+    /// `USER`
+    User,
+    /// `GROUP`
+    Group,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(AppUserScope { User = "USER", Group = "GROUP" });
+/// Lifecycle and provisioning status of an app user.
+///
+/// From `#/components/schemas/AppUserStatus`.
+#[derive(Clone, Debug)]
+pub enum AppUserStatus {
+    /// `ACTIVE`
+    Active,
+    /// `APPROVED`
+    Approved,
+    /// `DEPROVISIONED`
+    Deprovisioned,
+    /// `IMPLICIT`
+    Implicit,
+    /// `IMPORTED`
+    Imported,
+    /// `INACTIVE`
+    Inactive,
+    /// `MATCHED`
+    Matched,
+    /// `PENDING`
+    Pending,
+    /// `PROVISIONED`
+    Provisioned,
+    /// `REVOKED`
+    Revoked,
+    /// `STAGED`
+    Staged,
+    /// `SUSPENDED`
+    Suspended,
+    /// `UNASSIGNED`
+    Unassigned,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    AppUserStatus { Active = "ACTIVE", Approved = "APPROVED", Deprovisioned =
+    "DEPROVISIONED", Implicit = "IMPLICIT", Imported = "IMPORTED", Inactive = "INACTIVE",
+    Matched = "MATCHED", Pending = "PENDING", Provisioned = "PROVISIONED", Revoked =
+    "REVOKED", Staged = "STAGED", Suspended = "SUSPENDED", Unassigned = "UNASSIGNED" }
+);
+/// Whether the app user's profile is in step with the target app (DISABLED when the app does not master profiles).
+///
+/// From `#/components/schemas/AppUserSyncState`.
+#[derive(Clone, Debug)]
+pub enum AppUserSyncState {
+    /// `DISABLED`
+    Disabled,
+    /// `ERROR`
+    Error,
+    /// `OUT_OF_SYNC`
+    OutOfSync,
+    /// `SYNCHRONIZED`
+    Synchronized,
+    /// `SYNCING`
+    Syncing,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    AppUserSyncState { Disabled = "DISABLED", Error = "ERROR", OutOfSync = "OUT_OF_SYNC",
+    Synchronized = "SYNCHRONIZED", Syncing = "SYNCING" }
+);
+/// A change to an app user, either its credentials or its profile.
+///
+/// From `#/components/schemas/AppUserUpdateRequest`.
+///
+/// The properties the object has pick the variant.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AppUserUpdateRequest {
+    /// A [`AppUserCredentialsRequestPayload`]: the object has `credentials`.
+    AppUserCredentialsRequestPayload(AppUserCredentialsRequestPayload),
+    /// A [`AppUserProfileRequestPayload`]: the object has `profile`.
+    AppUserProfileRequestPayload(AppUserProfileRequestPayload),
+}
+impl ::serde::Serialize for AppUserUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AppUserCredentialsRequestPayload(value) => value.serialize(serializer),
+            Self::AppUserProfileRequestPayload(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppUserUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0, key1] = raw.probe(["credentials", "profile"]);
+        let decoded = if !key0.is_absent() {
+            raw.decode(Self::AppUserCredentialsRequestPayload)
+        } else if !key1.is_absent() {
+            raw.decode(Self::AppUserProfileRequestPayload)
+        } else {
+            raw.decode(Self::AppUserCredentialsRequestPayload)
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
 /// An app integration. The `signOnMode` picks the custom app shape; OIN apps are recognised by their `name`.
 ///
 /// From `#/components/schemas/Application`.
@@ -104,6 +683,8 @@ pub enum Application {
     ZoomUs(ZoomUsApplication),
     /// `name` is `zscalerbyz`.
     Zscalerbyz(ZscalerbyzApplication),
+    /// `name` is `okta_org2org`.
+    Org2Org(Org2OrgApplication),
     /// `signOnMode` is `AUTO_LOGIN`.
     AutoLogin(AutoLoginApplication),
     /// `signOnMode` is `BROWSER_PLUGIN`.
@@ -131,6 +712,7 @@ impl Application {
             Self::TrendMicroApexOneService(_) => "TrendMicroApexOneService",
             Self::ZoomUs(_) => "ZoomUs",
             Self::Zscalerbyz(_) => "Zscalerbyz",
+            Self::Org2Org(_) => "Org2Org",
             Self::AutoLogin(_) => "AutoLogin",
             Self::BrowserPlugin(_) => "BrowserPlugin",
             Self::Saml11(_) => "Saml11",
@@ -153,6 +735,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.accessibility.as_ref(),
             Self::ZoomUs(v) => v.accessibility.as_ref(),
             Self::Zscalerbyz(v) => v.accessibility.as_ref(),
+            Self::Org2Org(v) => v.accessibility.as_ref(),
             Self::AutoLogin(v) => v.accessibility.as_ref(),
             Self::BrowserPlugin(v) => v.accessibility.as_ref(),
             Self::Saml11(v) => v.accessibility.as_ref(),
@@ -177,6 +760,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.created.as_ref(),
             Self::ZoomUs(v) => v.created.as_ref(),
             Self::Zscalerbyz(v) => v.created.as_ref(),
+            Self::Org2Org(v) => v.created.as_ref(),
             Self::AutoLogin(v) => v.created.as_ref(),
             Self::BrowserPlugin(v) => v.created.as_ref(),
             Self::Saml11(v) => v.created.as_ref(),
@@ -199,6 +783,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.express_configuration.as_ref(),
             Self::ZoomUs(v) => v.express_configuration.as_ref(),
             Self::Zscalerbyz(v) => v.express_configuration.as_ref(),
+            Self::Org2Org(v) => v.express_configuration.as_ref(),
             Self::AutoLogin(v) => v.express_configuration.as_ref(),
             Self::BrowserPlugin(v) => v.express_configuration.as_ref(),
             Self::Saml11(v) => v.express_configuration.as_ref(),
@@ -223,6 +808,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.features.as_ref(),
             Self::ZoomUs(v) => v.features.as_ref(),
             Self::Zscalerbyz(v) => v.features.as_ref(),
+            Self::Org2Org(v) => v.features.as_ref(),
             Self::AutoLogin(v) => v.features.as_ref(),
             Self::BrowserPlugin(v) => v.features.as_ref(),
             Self::Saml11(v) => v.features.as_ref(),
@@ -247,6 +833,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.id.as_deref(),
             Self::ZoomUs(v) => v.id.as_deref(),
             Self::Zscalerbyz(v) => v.id.as_deref(),
+            Self::Org2Org(v) => v.id.as_deref(),
             Self::AutoLogin(v) => v.id.as_deref(),
             Self::BrowserPlugin(v) => v.id.as_deref(),
             Self::Saml11(v) => v.id.as_deref(),
@@ -271,6 +858,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.label.as_deref(),
             Self::ZoomUs(v) => v.label.as_deref(),
             Self::Zscalerbyz(v) => v.label.as_deref(),
+            Self::Org2Org(v) => v.label.as_deref(),
             Self::AutoLogin(v) => v.label.as_deref(),
             Self::BrowserPlugin(v) => v.label.as_deref(),
             Self::Saml11(v) => v.label.as_deref(),
@@ -295,6 +883,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.last_updated.as_ref(),
             Self::ZoomUs(v) => v.last_updated.as_ref(),
             Self::Zscalerbyz(v) => v.last_updated.as_ref(),
+            Self::Org2Org(v) => v.last_updated.as_ref(),
             Self::AutoLogin(v) => v.last_updated.as_ref(),
             Self::BrowserPlugin(v) => v.last_updated.as_ref(),
             Self::Saml11(v) => v.last_updated.as_ref(),
@@ -317,6 +906,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.licensing.as_ref(),
             Self::ZoomUs(v) => v.licensing.as_ref(),
             Self::Zscalerbyz(v) => v.licensing.as_ref(),
+            Self::Org2Org(v) => v.licensing.as_ref(),
             Self::AutoLogin(v) => v.licensing.as_ref(),
             Self::BrowserPlugin(v) => v.licensing.as_ref(),
             Self::Saml11(v) => v.licensing.as_ref(),
@@ -341,6 +931,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.name.as_deref(),
             Self::ZoomUs(v) => v.name.as_deref(),
             Self::Zscalerbyz(v) => v.name.as_deref(),
+            Self::Org2Org(v) => v.name.as_deref(),
             Self::AutoLogin(v) => v.name.as_deref(),
             Self::BrowserPlugin(v) => v.name.as_deref(),
             Self::Saml11(v) => v.name.as_deref(),
@@ -365,6 +956,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.orn.as_deref(),
             Self::ZoomUs(v) => v.orn.as_deref(),
             Self::Zscalerbyz(v) => v.orn.as_deref(),
+            Self::Org2Org(v) => v.orn.as_deref(),
             Self::AutoLogin(v) => v.orn.as_deref(),
             Self::BrowserPlugin(v) => v.orn.as_deref(),
             Self::Saml11(v) => v.orn.as_deref(),
@@ -389,6 +981,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.profile.as_ref(),
             Self::ZoomUs(v) => v.profile.as_ref(),
             Self::Zscalerbyz(v) => v.profile.as_ref(),
+            Self::Org2Org(v) => v.profile.as_ref(),
             Self::AutoLogin(v) => v.profile.as_ref(),
             Self::BrowserPlugin(v) => v.profile.as_ref(),
             Self::Saml11(v) => v.profile.as_ref(),
@@ -411,6 +1004,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.sign_on_mode.as_ref(),
             Self::ZoomUs(v) => v.sign_on_mode.as_ref(),
             Self::Zscalerbyz(v) => v.sign_on_mode.as_ref(),
+            Self::Org2Org(v) => v.sign_on_mode.as_ref(),
             Self::AutoLogin(v) => v.sign_on_mode.as_ref(),
             Self::BrowserPlugin(v) => v.sign_on_mode.as_ref(),
             Self::Saml11(v) => v.sign_on_mode.as_ref(),
@@ -433,6 +1027,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.status.as_ref(),
             Self::ZoomUs(v) => v.status.as_ref(),
             Self::Zscalerbyz(v) => v.status.as_ref(),
+            Self::Org2Org(v) => v.status.as_ref(),
             Self::AutoLogin(v) => v.status.as_ref(),
             Self::BrowserPlugin(v) => v.status.as_ref(),
             Self::Saml11(v) => v.status.as_ref(),
@@ -455,6 +1050,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.universal_logout.as_ref(),
             Self::ZoomUs(v) => v.universal_logout.as_ref(),
             Self::Zscalerbyz(v) => v.universal_logout.as_ref(),
+            Self::Org2Org(v) => v.universal_logout.as_ref(),
             Self::AutoLogin(v) => v.universal_logout.as_ref(),
             Self::BrowserPlugin(v) => v.universal_logout.as_ref(),
             Self::Saml11(v) => v.universal_logout.as_ref(),
@@ -477,6 +1073,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.visibility.as_ref(),
             Self::ZoomUs(v) => v.visibility.as_ref(),
             Self::Zscalerbyz(v) => v.visibility.as_ref(),
+            Self::Org2Org(v) => v.visibility.as_ref(),
             Self::AutoLogin(v) => v.visibility.as_ref(),
             Self::BrowserPlugin(v) => v.visibility.as_ref(),
             Self::Saml11(v) => v.visibility.as_ref(),
@@ -501,6 +1098,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.embedded.as_ref(),
             Self::ZoomUs(v) => v.embedded.as_ref(),
             Self::Zscalerbyz(v) => v.embedded.as_ref(),
+            Self::Org2Org(v) => v.embedded.as_ref(),
             Self::AutoLogin(v) => v.embedded.as_ref(),
             Self::BrowserPlugin(v) => v.embedded.as_ref(),
             Self::Saml11(v) => v.embedded.as_ref(),
@@ -523,6 +1121,7 @@ impl Application {
             Self::TrendMicroApexOneService(v) => v.links.as_ref(),
             Self::ZoomUs(v) => v.links.as_ref(),
             Self::Zscalerbyz(v) => v.links.as_ref(),
+            Self::Org2Org(v) => v.links.as_ref(),
             Self::AutoLogin(v) => v.links.as_ref(),
             Self::BrowserPlugin(v) => v.links.as_ref(),
             Self::Saml11(v) => v.links.as_ref(),
@@ -591,6 +1190,11 @@ impl From<ZscalerbyzApplication> for Application {
         Self::Zscalerbyz(value)
     }
 }
+impl From<Org2OrgApplication> for Application {
+    fn from(value: Org2OrgApplication) -> Self {
+        Self::Org2Org(value)
+    }
+}
 impl From<AutoLoginApplication> for Application {
     fn from(value: AutoLoginApplication) -> Self {
         Self::AutoLogin(value)
@@ -634,6 +1238,7 @@ impl ::serde::Serialize for Application {
             Self::TrendMicroApexOneService(value) => value.serialize(serializer),
             Self::ZoomUs(value) => value.serialize(serializer),
             Self::Zscalerbyz(value) => value.serialize(serializer),
+            Self::Org2Org(value) => value.serialize(serializer),
             Self::AutoLogin(value) => value.serialize(serializer),
             Self::BrowserPlugin(value) => value.serialize(serializer),
             Self::Saml11(value) => value.serialize(serializer),
@@ -666,6 +1271,7 @@ impl<'de> ::serde::Deserialize<'de> for Application {
                 }
                 Some("zoomus") => raw.decode(Self::ZoomUs),
                 Some("zscalerbyz") => raw.decode(Self::Zscalerbyz),
+                Some("okta_org2org") => raw.decode(Self::Org2Org),
                 _ => {
                     match key1.as_str() {
                         Some("BASIC_AUTH") => raw.decode(Self::BasicAuth),
@@ -1046,6 +1652,206 @@ rt::string_enum_impls!(
     "PUSH_NEW_USERS_WITHOUT_PASSWORD", SkyhookService = "SKYHOOK_SERVICE",
     EntitlementManagement = "ENTITLEMENT_MANAGEMENT", PushNewUsersWithHashedPassword =
     "PUSH_NEW_USERS_WITH_HASHED_PASSWORD" }
+);
+/// HAL links of a feature.
+///
+/// From `#/components/schemas/ApplicationFeatureLinks`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ApplicationFeatureLinks {
+    /// `self`.
+    ///
+    /// See [`HrefObjectSelfLink`].
+    pub self_: Option<HrefObjectSelfLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(ApplicationFeatureLinks { self_ = "self", ..additional_properties });
+/// A provisioning feature of an app and its settings (Okta's `ApplicationFeature` object; named apart from our `ApplicationFeature` enum). `name` selects the shape of `capabilities`.
+///
+/// From `#/components/schemas/ApplicationFeatureObject`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ApplicationFeatureObject {
+    /// `name` is `USER_PROVISIONING`.
+    UserProvisioningApplicationFeature(UserProvisioningApplicationFeature),
+    /// `name` is `INBOUND_PROVISIONING`.
+    InboundProvisioningApplicationFeature(InboundProvisioningApplicationFeature),
+    /// Anything else: `name` absent, `null` or a value this crate does not know. Kept whole.
+    Unknown(UnknownApplicationFeatureObject),
+}
+impl ApplicationFeatureObject {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::UserProvisioningApplicationFeature(_) => {
+                "UserProvisioningApplicationFeature"
+            }
+            Self::InboundProvisioningApplicationFeature(_) => {
+                "InboundProvisioningApplicationFeature"
+            }
+            Self::Unknown(_) => "Unknown",
+        }
+    }
+    /// What the feature does.
+    ///
+    /// `None` when absent or `null`.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => v.description.as_deref(),
+            Self::InboundProvisioningApplicationFeature(v) => v.description.as_deref(),
+            Self::Unknown(v) => v.description.as_deref(),
+        }
+    }
+    /// `None` when absent or `null`.
+    pub fn name(&self) -> Option<&ApplicationFeatureType> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => v.name.as_ref(),
+            Self::InboundProvisioningApplicationFeature(v) => v.name.as_ref(),
+            Self::Unknown(v) => v.name.as_ref().and_then(rt::Nullable::as_value),
+        }
+    }
+    /// `None` when absent or `null`.
+    pub fn status(&self) -> Option<&EnabledStatus> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => v.status.as_ref(),
+            Self::InboundProvisioningApplicationFeature(v) => v.status.as_ref(),
+            Self::Unknown(v) => v.status.as_ref(),
+        }
+    }
+    /// `None` when absent or `null`.
+    pub fn links(&self) -> Option<&ApplicationFeatureLinks> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => v.links.as_ref(),
+            Self::InboundProvisioningApplicationFeature(v) => v.links.as_ref(),
+            Self::Unknown(v) => v.links.as_ref(),
+        }
+    }
+}
+impl From<UserProvisioningApplicationFeature> for ApplicationFeatureObject {
+    fn from(value: UserProvisioningApplicationFeature) -> Self {
+        Self::UserProvisioningApplicationFeature(value)
+    }
+}
+impl From<InboundProvisioningApplicationFeature> for ApplicationFeatureObject {
+    fn from(value: InboundProvisioningApplicationFeature) -> Self {
+        Self::InboundProvisioningApplicationFeature(value)
+    }
+}
+impl From<UnknownApplicationFeatureObject> for ApplicationFeatureObject {
+    fn from(value: UnknownApplicationFeatureObject) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl ::serde::Serialize for ApplicationFeatureObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UserProvisioningApplicationFeature(value) => {
+                value.serialize(serializer)
+            }
+            Self::InboundProvisioningApplicationFeature(value) => {
+                value.serialize(serializer)
+            }
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationFeatureObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["name"]);
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                Some("USER_PROVISIONING") => {
+                    raw.decode(Self::UserProvisioningApplicationFeature)
+                }
+                Some("INBOUND_PROVISIONING") => {
+                    raw.decode(Self::InboundProvisioningApplicationFeature)
+                }
+                _ => raw.decode(Self::Unknown),
+            }
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// Key name of a provisioning feature (USER_PROVISIONING pushes users to the app, INBOUND_PROVISIONING imports them into Okta).
+///
+/// From `#/components/schemas/ApplicationFeatureType`.
+#[derive(Clone, Debug)]
+pub enum ApplicationFeatureType {
+    /// `USER_PROVISIONING`
+    UserProvisioning,
+    /// `INBOUND_PROVISIONING`
+    InboundProvisioning,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ApplicationFeatureType { UserProvisioning = "USER_PROVISIONING", InboundProvisioning
+    = "INBOUND_PROVISIONING" }
+);
+/// A group's assignment to an app, with the app profile its members receive.
+///
+/// From `#/components/schemas/ApplicationGroupAssignment`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ApplicationGroupAssignment {
+    /// The group's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// When the assignment was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// Which assignment's profile wins when a user gets the app through several groups; left out, the next priority is given.
+    pub priority: Option<i64>,
+    /// App profile attributes given to users who get the app through this group; values may be null.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Related resources embedded on request, the group with `expand=group` or the assignment metadata with `expand=metadata`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `_links`.
+    ///
+    /// See [`ApplicationGroupAssignmentLinks`]. Set by the server; ignored in requests.
+    pub links: Option<ApplicationGroupAssignmentLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ApplicationGroupAssignment { id = "id", last_updated = "lastUpdated", priority =
+    "priority", profile = "profile", embedded = "_embedded", links = "_links",
+    ..additional_properties }
+);
+/// HAL links of a group assignment.
+///
+/// From `#/components/schemas/ApplicationGroupAssignmentLinks`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ApplicationGroupAssignmentLinks {
+    /// `app`.
+    ///
+    /// See [`HrefObjectAppLink`].
+    pub app: Option<HrefObjectAppLink>,
+    /// `group`.
+    ///
+    /// See [`HrefObjectGroupLink`].
+    pub group: Option<HrefObjectGroupLink>,
+    /// `self`.
+    ///
+    /// See [`HrefObjectSelfLink`].
+    pub self_: Option<HrefObjectSelfLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ApplicationGroupAssignmentLinks { app = "app", group = "group", self_ = "self",
+    ..additional_properties }
 );
 /// License information for the app.
 ///
@@ -1438,6 +2244,22 @@ pub struct ApplicationVisibilityHide {
 }
 rt::object_impls!(
     ApplicationVisibilityHide { i_os = "iOS", web = "web", ..additional_properties }
+);
+/// Link to an authorization server.
+///
+/// From `#/components/schemas/AuthorizationServerResourceHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AuthorizationServerResourceHrefObject {
+    /// The link target.
+    pub href: Option<String>,
+    /// Name of the linked resource.
+    pub title: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AuthorizationServerResourceHrefObject { href = "href", title = "title",
+    ..additional_properties }
 );
 /// A custom SWA app that signs users in without the browser plugin (signOnMode AUTO_LOGIN).
 ///
@@ -2087,6 +2909,435 @@ rt::object_impls!(
     "_embedded", links = "_links", credentials = "credentials", settings = "settings",
     ..additional_properties }
 );
+/// Whether Okta creates an app account for each assigned user (an existing account with the same username is linked instead).
+///
+/// From `#/components/schemas/CapabilitiesCreateObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CapabilitiesCreateObject {
+    /// `lifecycleCreate`.
+    ///
+    /// See [`LifecycleCreateSettingObject`].
+    pub lifecycle_create: Option<LifecycleCreateSettingObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CapabilitiesCreateObject { lifecycle_create = "lifecycleCreate",
+    ..additional_properties }
+);
+/// How imported users are matched and created.
+///
+/// From `#/components/schemas/CapabilitiesImportRulesObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CapabilitiesImportRulesObject {
+    /// `userCreateAndMatch`.
+    ///
+    /// See [`CapabilitiesImportRulesUserCreateAndMatchObject`].
+    pub user_create_and_match: Option<CapabilitiesImportRulesUserCreateAndMatchObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CapabilitiesImportRulesObject { user_create_and_match = "userCreateAndMatch",
+    ..additional_properties }
+);
+/// Matching and confirmation rules for imported users.
+///
+/// From `#/components/schemas/CapabilitiesImportRulesUserCreateAndMatchObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CapabilitiesImportRulesUserCreateAndMatchObject {
+    /// Accept a partial match, where first and last name agree with an Okta user but username and email do not.
+    ///
+    /// Sent as `allowPartialMatch`.
+    pub allow_partial_match: Option<bool>,
+    /// Activate newly imported users automatically.
+    ///
+    /// Sent as `autoActivateNewUsers`.
+    pub auto_activate_new_users: Option<bool>,
+    /// Confirm exactly matched users on activation without manual review.
+    ///
+    /// Sent as `autoConfirmExactMatch`.
+    pub auto_confirm_exact_match: Option<bool>,
+    /// Confirm newly imported users on activation without manual review (not for users already in Okta).
+    ///
+    /// Sent as `autoConfirmNewUsers`.
+    pub auto_confirm_new_users: Option<bool>,
+    /// Confirm partially matched users on activation without manual review.
+    ///
+    /// Sent as `autoConfirmPartialMatch`.
+    pub auto_confirm_partial_match: Option<bool>,
+    /// The attribute an exact match compares.
+    ///
+    /// See [`CapabilitiesImportRulesUserCreateAndMatchObjectExactMatchCriteria`]. Sent as `exactMatchCriteria`.
+    pub exact_match_criteria: Option<
+        CapabilitiesImportRulesUserCreateAndMatchObjectExactMatchCriteria,
+    >,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CapabilitiesImportRulesUserCreateAndMatchObject { allow_partial_match =
+    "allowPartialMatch", auto_activate_new_users = "autoActivateNewUsers",
+    auto_confirm_exact_match = "autoConfirmExactMatch", auto_confirm_new_users =
+    "autoConfirmNewUsers", auto_confirm_partial_match = "autoConfirmPartialMatch",
+    exact_match_criteria = "exactMatchCriteria", ..additional_properties }
+);
+/// The attribute an exact match compares.
+///
+/// From `#/components/schemas/CapabilitiesImportRulesUserCreateAndMatchObject/properties/exactMatchCriteria`.
+#[derive(Clone, Debug)]
+pub enum CapabilitiesImportRulesUserCreateAndMatchObjectExactMatchCriteria {
+    /// `EMAIL`
+    Email,
+    /// `USERNAME`
+    Username,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    CapabilitiesImportRulesUserCreateAndMatchObjectExactMatchCriteria { Email = "EMAIL",
+    Username = "USERNAME" }
+);
+/// Import schedule and username rules.
+///
+/// From `#/components/schemas/CapabilitiesImportSettingsObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CapabilitiesImportSettingsObject {
+    /// `schedule`.
+    ///
+    /// See [`ImportScheduleObject`].
+    pub schedule: Option<ImportScheduleObject>,
+    /// `username`.
+    ///
+    /// See [`ImportUsernameObject`].
+    pub username: Option<ImportUsernameObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CapabilitiesImportSettingsObject { schedule = "schedule", username = "username",
+    ..additional_properties }
+);
+/// Settings of the INBOUND_PROVISIONING feature.
+///
+/// From `#/components/schemas/CapabilitiesInboundProvisioningObject`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapabilitiesInboundProvisioningObject {
+    /// `importRules`.
+    ///
+    /// See [`CapabilitiesImportRulesObject`]. Required by the spec in requests.
+    pub import_rules: Option<CapabilitiesImportRulesObject>,
+    /// `importSettings`.
+    ///
+    /// See [`CapabilitiesImportSettingsObject`]. Required by the spec in requests.
+    pub import_settings: Option<CapabilitiesImportSettingsObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl CapabilitiesInboundProvisioningObject {
+    /// A `CapabilitiesInboundProvisioningObject` with its required fields set and everything else unset.
+    ///
+    /// Required: `importRules`, `importSettings`.
+    pub fn new(
+        import_rules: CapabilitiesImportRulesObject,
+        import_settings: CapabilitiesImportSettingsObject,
+    ) -> Self {
+        Self {
+            import_rules: Some(import_rules),
+            import_settings: Some(import_settings),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    CapabilitiesInboundProvisioningObject { import_rules = "importRules", import_settings
+    = "importSettings", ..additional_properties }
+);
+/// Settings of the USER_PROVISIONING feature.
+///
+/// From `#/components/schemas/CapabilitiesObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CapabilitiesObject {
+    /// `create`.
+    ///
+    /// See [`CapabilitiesCreateObject`].
+    pub create: Option<CapabilitiesCreateObject>,
+    /// `update`.
+    ///
+    /// See [`CapabilitiesUpdateObject`].
+    pub update: Option<CapabilitiesUpdateObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CapabilitiesObject { create = "create", update = "update", ..additional_properties }
+);
+/// Which user changes in Okta are pushed to the app.
+///
+/// From `#/components/schemas/CapabilitiesUpdateObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CapabilitiesUpdateObject {
+    /// `lifecycleDeactivate`.
+    ///
+    /// See [`LifecycleDeactivateSettingObject`].
+    pub lifecycle_deactivate: Option<LifecycleDeactivateSettingObject>,
+    /// `password`.
+    ///
+    /// See [`PasswordSettingObject`].
+    pub password: Option<PasswordSettingObject>,
+    /// `profile`.
+    ///
+    /// See [`ProfileSettingObject`].
+    pub profile: Option<ProfileSettingObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CapabilitiesUpdateObject { lifecycle_deactivate = "lifecycleDeactivate", password =
+    "password", profile = "profile", ..additional_properties }
+);
+/// Whether an Okta password change also changes the app password (CHANGE) or not (KEEP_EXISTING).
+///
+/// From `#/components/schemas/ChangeEnum`.
+#[derive(Clone, Debug)]
+pub enum ChangeEnum {
+    /// `CHANGE`
+    Change,
+    /// `KEEP_EXISTING`
+    KeepExisting,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(ChangeEnum { Change = "CHANGE", KeepExisting = "KEEP_EXISTING" });
+/// AUTO lets Okta rotate the connection's signing key (read the new one from the connection's JWKS); MANUAL leaves rotation to you.
+///
+/// From `#/components/schemas/ConnectionsSigningRotationMode`.
+#[derive(Clone, Debug)]
+pub enum ConnectionsSigningRotationMode {
+    /// `AUTO`
+    Auto,
+    /// `MANUAL`
+    Manual,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ConnectionsSigningRotationMode { Auto = "AUTO", Manual = "MANUAL" }
+);
+/// A new group push mapping; set exactly one of `targetGroupId` and `targetGroupName`.
+///
+/// From `#/components/schemas/CreateGroupPushMappingRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateGroupPushMappingRequest {
+    /// `appConfig`.
+    ///
+    /// See [`AppConfig`].
+    pub app_config: Option<AppConfig>,
+    /// ID of the Okta group to push.
+    ///
+    /// Sent as `sourceGroupId`. Required by the spec in requests.
+    pub source_group_id: Option<String>,
+    /// `status`.
+    ///
+    /// See [`GroupPushMappingStatusUpsert`].
+    pub status: Option<GroupPushMappingStatusUpsert>,
+    /// ID of an existing app group to link to.
+    ///
+    /// Sent as `targetGroupId`.
+    pub target_group_id: Option<String>,
+    /// Name of the app group to create, or to link to if it already exists.
+    ///
+    /// Sent as `targetGroupName`.
+    pub target_group_name: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl CreateGroupPushMappingRequest {
+    /// A `CreateGroupPushMappingRequest` with its required fields set and everything else unset.
+    ///
+    /// Required: `sourceGroupId`.
+    pub fn new(source_group_id: impl Into<String>) -> Self {
+        Self {
+            source_group_id: Some(source_group_id.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    CreateGroupPushMappingRequest { app_config = "appConfig", source_group_id =
+    "sourceGroupId", status = "status", target_group_id = "targetGroupId",
+    target_group_name = "targetGroupName", ..additional_properties }
+);
+/// A pending certificate signing request for a key pair Okta holds for the app.
+///
+/// From `#/components/schemas/Csr`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Csr {
+    /// When the CSR was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// The PKCS#10 request, Base64-encoded DER.
+    ///
+    /// Set by the server; ignored in requests.
+    pub csr: Option<String>,
+    /// The CSR's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// Key type of the key pair, such as RSA.
+    ///
+    /// Set by the server; ignored in requests.
+    pub kty: Option<String>,
+    /// `_links`.
+    ///
+    /// See [`CsrLinks`]. Set by the server; ignored in requests.
+    pub links: Option<CsrLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    Csr { created = "created", csr = "csr", id = "id", kty = "kty", links = "_links",
+    ..additional_properties }
+);
+/// HAL links for the operations available on the CSR.
+///
+/// From `#/components/schemas/CSRLinks`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CsrLinks {
+    /// `publish`.
+    ///
+    /// See [`HrefCsrPublishLink`]. Set by the server; ignored in requests.
+    pub publish: Option<HrefCsrPublishLink>,
+    /// `self`.
+    ///
+    /// See [`HrefCsrSelfLink`]. Set by the server; ignored in requests.
+    pub self_: Option<HrefCsrSelfLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CsrLinks { publish = "publish", self_ = "self", ..additional_properties }
+);
+/// What the generated CSR asks the CA to certify.
+///
+/// From `#/components/schemas/CsrMetadata`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CsrMetadata {
+    /// `subject`.
+    ///
+    /// See [`CsrMetadataSubject`].
+    pub subject: Option<CsrMetadataSubject>,
+    /// `subjectAltNames`.
+    ///
+    /// See [`CsrMetadataSubjectAltNames`].
+    pub subject_alt_names: Option<CsrMetadataSubjectAltNames>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CsrMetadata { subject = "subject", subject_alt_names = "subjectAltNames",
+    ..additional_properties }
+);
+/// Distinguished name fields of the certificate subject.
+///
+/// From `#/components/schemas/CsrMetadataSubject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CsrMetadataSubject {
+    /// Common name (CN).
+    ///
+    /// Sent as `commonName`.
+    pub common_name: Option<String>,
+    /// Country name or code (C).
+    ///
+    /// Sent as `countryName`.
+    pub country_name: Option<String>,
+    /// City or locality (L).
+    ///
+    /// Sent as `localityName`.
+    pub locality_name: Option<String>,
+    /// Department or division (OU).
+    ///
+    /// Sent as `organizationalUnitName`.
+    pub organizational_unit_name: Option<String>,
+    /// Organization (O).
+    ///
+    /// Sent as `organizationName`.
+    pub organization_name: Option<String>,
+    /// State or province (ST).
+    ///
+    /// Sent as `stateOrProvinceName`.
+    pub state_or_province_name: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CsrMetadataSubject { common_name = "commonName", country_name = "countryName",
+    locality_name = "localityName", organizational_unit_name = "organizationalUnitName",
+    organization_name = "organizationName", state_or_province_name =
+    "stateOrProvinceName", ..additional_properties }
+);
+/// Subject alternative names of the certificate.
+///
+/// From `#/components/schemas/CsrMetadataSubjectAltNames`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CsrMetadataSubjectAltNames {
+    /// DNS names the certificate covers.
+    ///
+    /// Sent as `dnsNames`.
+    pub dns_names: Option<Vec<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    CsrMetadataSubjectAltNames { dns_names = "dnsNames", ..additional_properties }
+);
+/// HTTP methods the publish link accepts.
+///
+/// From `#/components/schemas/CsrPublishHrefHints`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CsrPublishHrefHints {
+    /// Allowed methods.
+    ///
+    /// See [`CsrPublishHrefHintsAllowItem`].
+    pub allow: Option<Vec<CsrPublishHrefHintsAllowItem>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(CsrPublishHrefHints { allow = "allow", ..additional_properties });
+/// From `#/components/schemas/CsrPublishHrefHints/properties/allow/items`.
+#[derive(Clone, Debug)]
+pub enum CsrPublishHrefHintsAllowItem {
+    /// `POST`
+    Post,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(CsrPublishHrefHintsAllowItem { Post = "POST" });
+/// HTTP methods the self link accepts.
+///
+/// From `#/components/schemas/CsrSelfHrefHints`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CsrSelfHrefHints {
+    /// Allowed methods.
+    ///
+    /// See [`CsrSelfHrefHintsAllowItem`].
+    pub allow: Option<Vec<CsrSelfHrefHintsAllowItem>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(CsrSelfHrefHints { allow = "allow", ..additional_properties });
+/// From `#/components/schemas/CsrSelfHrefHints/properties/allow/items`.
+#[derive(Clone, Debug)]
+pub enum CsrSelfHrefHintsAllowItem {
+    /// `GET`
+    Get,
+    /// `DELETE`
+    Delete,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(CsrSelfHrefHintsAllowItem { Get = "GET", Delete = "DELETE" });
 /// PBKDF2 digest algorithm.
 ///
 /// From `#/components/schemas/DigestAlgorithm`.
@@ -2102,6 +3353,19 @@ pub enum DigestAlgorithm {
 rt::string_enum_impls!(
     DigestAlgorithm { Sha256Hmac = "SHA256_HMAC", Sha512Hmac = "SHA512_HMAC" }
 );
+/// Whether a setting is on.
+///
+/// From `#/components/schemas/EnabledStatus`.
+#[derive(Clone, Debug)]
+pub enum EnabledStatus {
+    /// `DISABLED`
+    Disabled,
+    /// `ENABLED`
+    Enabled,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(EnabledStatus { Disabled = "DISABLED", Enabled = "ENABLED" });
 /// The error body Okta returns with a failed request.
 ///
 /// From `#/components/schemas/Error`.
@@ -2148,6 +3412,50 @@ pub struct ErrorCause {
 }
 rt::object_impls!(
     ErrorCause { error_summary = "errorSummary", ..additional_properties }
+);
+/// A claim the app's federation protocol adds to the tokens or assertions it issues.
+///
+/// From `#/components/schemas/FederatedClaim`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FederatedClaim {
+    /// When the claim was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<String>,
+    /// Okta Expression Language expression that yields the claim's value at runtime.
+    pub expression: Option<String>,
+    /// The claim's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// When the claim was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<String>,
+    /// Name of the claim in the issued token or assertion.
+    pub name: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    FederatedClaim { created = "created", expression = "expression", id = "id",
+    last_updated = "lastUpdated", name = "name", ..additional_properties }
+);
+/// The settable parts of a federated claim.
+///
+/// From `#/components/schemas/FederatedClaimRequestBody`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FederatedClaimRequestBody {
+    /// Okta Expression Language expression that yields the claim's value at runtime.
+    pub expression: Option<String>,
+    /// Name of the claim in the issued token or assertion.
+    pub name: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    FederatedClaimRequestBody { expression = "expression", name = "name",
+    ..additional_properties }
 );
 /// Google Workspace (key name `google`). Supports the BROWSER_PLUGIN and SAML_2_0 sign-on modes.
 ///
@@ -2348,6 +3656,19 @@ rt::object_impls!(
     GoogleApplicationSettingsApplication { domain = "domain", rp_id = "rpId",
     ..additional_properties }
 );
+/// Whether a grant or token is still in force.
+///
+/// From `#/components/schemas/GrantOrTokenStatus`.
+#[derive(Clone, Debug)]
+pub enum GrantOrTokenStatus {
+    /// `ACTIVE`
+    Active,
+    /// `REVOKED`
+    Revoked,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(GrantOrTokenStatus { Active = "ACTIVE", Revoked = "REVOKED" });
 /// An OAuth 2.0 grant type.
 ///
 /// From `#/components/schemas/GrantType`.
@@ -2402,6 +3723,116 @@ rt::string_enum_impls!(
     "urn:okta:params:oauth:grant-type:oob", HttpAuth0ComOauthGrantTypeMfaOtp =
     "http://auth0.com/oauth/grant-type/mfa-otp", HttpAuth0ComOauthGrantTypeMfaOob =
     "http://auth0.com/oauth/grant-type/mfa-oob" }
+);
+/// A mapping that pushes an Okta group's membership to a group in the app.
+///
+/// From `#/components/schemas/GroupPushMapping`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct GroupPushMapping {
+    /// `appConfig`.
+    ///
+    /// See [`AppConfig`].
+    pub app_config: Option<AppConfig>,
+    /// When the mapping was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Summary of the error of the last push, if it failed.
+    ///
+    /// Sent as `errorSummary`. Set by the server; ignored in requests.
+    pub error_summary: Option<String>,
+    /// The mapping's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// When the group was last pushed; null before the first push.
+    ///
+    /// Sent as `lastPush`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub last_push: Option<rt::Nullable<rt::Timestamp>>,
+    /// When the mapping was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// ID of the Okta group that is pushed.
+    ///
+    /// Sent as `sourceGroupId`. Set by the server; ignored in requests.
+    pub source_group_id: Option<String>,
+    /// `status`.
+    ///
+    /// See [`GroupPushMappingStatus`].
+    pub status: Option<GroupPushMappingStatus>,
+    /// ID of the group in the app that receives the pushes.
+    ///
+    /// Sent as `targetGroupId`. Set by the server; ignored in requests.
+    pub target_group_id: Option<String>,
+    /// `_links`.
+    ///
+    /// See [`GroupPushMappingLinks`]. Set by the server; ignored in requests.
+    pub links: Option<GroupPushMappingLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    GroupPushMapping { app_config = "appConfig", created = "created", error_summary =
+    "errorSummary", id = "id", last_push = "lastPush", last_updated = "lastUpdated",
+    source_group_id = "sourceGroupId", status = "status", target_group_id =
+    "targetGroupId", links = "_links", ..additional_properties }
+);
+/// HAL links of a group push mapping.
+///
+/// From `#/components/schemas/GroupPushMappingLinks`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct GroupPushMappingLinks {
+    /// `app`.
+    ///
+    /// See [`HrefObjectAppLink`].
+    pub app: Option<HrefObjectAppLink>,
+    /// `sourceGroup`.
+    ///
+    /// See [`HrefObjectGroupLink`].
+    pub source_group: Option<HrefObjectGroupLink>,
+    /// `targetGroup`.
+    ///
+    /// See [`HrefObjectGroupLink`].
+    pub target_group: Option<HrefObjectGroupLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    GroupPushMappingLinks { app = "app", source_group = "sourceGroup", target_group =
+    "targetGroup", ..additional_properties }
+);
+/// Whether membership changes are pushed (ACTIVE), not pushed (INACTIVE), or not pushed because of an error (ERROR).
+///
+/// From `#/components/schemas/GroupPushMappingStatus`.
+#[derive(Clone, Debug)]
+pub enum GroupPushMappingStatus {
+    /// `ACTIVE`
+    Active,
+    /// `ERROR`
+    Error,
+    /// `INACTIVE`
+    Inactive,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    GroupPushMappingStatus { Active = "ACTIVE", Error = "ERROR", Inactive = "INACTIVE" }
+);
+/// The status a client may set on a mapping.
+///
+/// From `#/components/schemas/GroupPushMappingStatusUpsert`.
+#[derive(Clone, Debug)]
+pub enum GroupPushMappingStatusUpsert {
+    /// `ACTIVE`
+    Active,
+    /// `INACTIVE`
+    Inactive,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    GroupPushMappingStatusUpsert { Active = "ACTIVE", Inactive = "INACTIVE" }
 );
 /// Link to the groups assigned to the app.
 ///
@@ -2489,6 +3920,66 @@ rt::object_impls!(
     HelpLink { hints = "hints", href = "href", name = "name", templated = "templated",
     r#type = "type", ..additional_properties }
 );
+/// Link that publishes the CSR.
+///
+/// From `#/components/schemas/HrefCsrPublishLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrefCsrPublishLink {
+    /// `hints`.
+    ///
+    /// See [`CsrPublishHrefHints`].
+    pub hints: Option<CsrPublishHrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl HrefCsrPublishLink {
+    /// A `HrefCsrPublishLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    HrefCsrPublishLink { hints = "hints", href = "href", ..additional_properties }
+);
+/// Link to the CSR itself.
+///
+/// From `#/components/schemas/HrefCsrSelfLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrefCsrSelfLink {
+    /// `hints`.
+    ///
+    /// See [`CsrSelfHrefHints`].
+    pub hints: Option<CsrSelfHrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl HrefCsrSelfLink {
+    /// A `HrefCsrSelfLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    HrefCsrSelfLink { hints = "hints", href = "href", ..additional_properties }
+);
 /// Hints about how the link may be used.
 ///
 /// From `#/components/schemas/HrefHints`.
@@ -2502,6 +3993,24 @@ pub struct HrefHints {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(HrefHints { allow = "allow", ..additional_properties });
+/// Hints about a link, with guidance on how to use it.
+///
+/// From `#/components/schemas/HrefHintsGuidanceObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct HrefHintsGuidanceObject {
+    /// HTTP methods the target accepts.
+    ///
+    /// See [`HttpMethod`].
+    pub allow: Option<Vec<HttpMethod>>,
+    /// Instructions for using the link.
+    pub guidance: Option<Vec<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    HrefHintsGuidanceObject { allow = "allow", guidance = "guidance",
+    ..additional_properties }
+);
 /// A HAL link.
 ///
 /// From `#/components/schemas/HrefObject`.
@@ -2587,6 +4096,79 @@ impl HrefObjectActivateLink {
 rt::object_impls!(
     HrefObjectActivateLink { hints = "hints", href = "href", name = "name", templated =
     "templated", r#type = "type", ..additional_properties }
+);
+/// Link to an app.
+///
+/// From `#/components/schemas/HrefObjectAppLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrefObjectAppLink {
+    /// `hints`.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// The link's name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub name: Option<String>,
+    /// Whether `href` is a URI template.
+    ///
+    /// Set by the server; ignored in requests.
+    pub templated: Option<bool>,
+    /// Media type of the target; application/json when absent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl HrefObjectAppLink {
+    /// A `HrefObjectAppLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    HrefObjectAppLink { hints = "hints", href = "href", name = "name", templated =
+    "templated", r#type = "type", ..additional_properties }
+);
+/// Link to open in a browser to grant the scope consent an OAuth 2.0 connection still needs.
+///
+/// From `#/components/schemas/HrefObjectAuthorizeLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrefObjectAuthorizeLink {
+    /// `hints`.
+    ///
+    /// See [`HrefHintsGuidanceObject`].
+    pub hints: Option<HrefHintsGuidanceObject>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl HrefObjectAuthorizeLink {
+    /// A `HrefObjectAuthorizeLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    HrefObjectAuthorizeLink { hints = "hints", href = "href", ..additional_properties }
 );
 /// Link that deactivates the resource.
 ///
@@ -2674,6 +4256,49 @@ rt::object_impls!(
     HrefObjectDeleteLink { hints = "hints", href = "href", name = "name", templated =
     "templated", r#type = "type", ..additional_properties }
 );
+/// Link to a group.
+///
+/// From `#/components/schemas/HrefObjectGroupLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrefObjectGroupLink {
+    /// `hints`.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// The link's name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub name: Option<String>,
+    /// Whether `href` is a URI template.
+    ///
+    /// Set by the server; ignored in requests.
+    pub templated: Option<bool>,
+    /// Media type of the target; application/json when absent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl HrefObjectGroupLink {
+    /// A `HrefObjectGroupLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    HrefObjectGroupLink { hints = "hints", href = "href", name = "name", templated =
+    "templated", r#type = "type", ..additional_properties }
+);
 /// Link to the resource itself.
 ///
 /// From `#/components/schemas/HrefObjectSelfLink`.
@@ -2717,6 +4342,49 @@ rt::object_impls!(
     HrefObjectSelfLink { hints = "hints", href = "href", name = "name", templated =
     "templated", r#type = "type", ..additional_properties }
 );
+/// Link to a user.
+///
+/// From `#/components/schemas/HrefObjectUserLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HrefObjectUserLink {
+    /// `hints`.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// The link's name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub name: Option<String>,
+    /// Whether `href` is a URI template.
+    ///
+    /// Set by the server; ignored in requests.
+    pub templated: Option<bool>,
+    /// Media type of the target; application/json when absent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl HrefObjectUserLink {
+    /// A `HrefObjectUserLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    HrefObjectUserLink { hints = "hints", href = "href", name = "name", templated =
+    "templated", r#type = "type", ..additional_properties }
+);
 /// An HTTP method.
 ///
 /// From `#/components/schemas/HttpMethod`.
@@ -2753,6 +4421,378 @@ pub enum IdTokenKeyEncryptionAlgorithm {
 rt::string_enum_impls!(
     IdTokenKeyEncryptionAlgorithm { RsaOaep256 = "RSA-OAEP-256", RsaOaep384 =
     "RSA-OAEP-384", RsaOaep512 = "RSA-OAEP-512" }
+);
+/// When imports run.
+///
+/// From `#/components/schemas/ImportScheduleObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ImportScheduleObject {
+    /// `fullImport`.
+    ///
+    /// See [`ImportScheduleSettings`].
+    pub full_import: Option<ImportScheduleSettings>,
+    /// `incrementalImport`.
+    ///
+    /// See [`ImportScheduleSettings`].
+    pub incremental_import: Option<ImportScheduleSettings>,
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ImportScheduleObject { full_import = "fullImport", incremental_import =
+    "incrementalImport", status = "status", ..additional_properties }
+);
+/// A recurring import schedule.
+///
+/// From `#/components/schemas/ImportScheduleSettings`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportScheduleSettings {
+    /// The schedule as a UNIX cron expression.
+    ///
+    /// Required by the spec in requests.
+    pub expression: Option<String>,
+    /// IANA time zone name the schedule is read in.
+    pub timezone: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ImportScheduleSettings {
+    /// A `ImportScheduleSettings` with its required fields set and everything else unset.
+    ///
+    /// Required: `expression`.
+    pub fn new(expression: impl Into<String>) -> Self {
+        Self {
+            expression: Some(expression.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ImportScheduleSettings { expression = "expression", timezone = "timezone",
+    ..additional_properties }
+);
+/// How the Okta username of an imported user is formed.
+///
+/// From `#/components/schemas/ImportUsernameObject`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportUsernameObject {
+    /// Okta Expression Language statement that builds the username when `usernameFormat` is CUSTOM.
+    ///
+    /// Sent as `userNameExpression`.
+    pub user_name_expression: Option<String>,
+    /// Username format of imported users.
+    ///
+    /// See [`ImportUsernameObjectUsernameFormat`]. Sent as `usernameFormat`. Required by the spec in requests.
+    pub username_format: Option<ImportUsernameObjectUsernameFormat>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ImportUsernameObject {
+    /// A `ImportUsernameObject` with its required fields set and everything else unset.
+    ///
+    /// Required: `usernameFormat`.
+    pub fn new(username_format: ImportUsernameObjectUsernameFormat) -> Self {
+        Self {
+            username_format: Some(username_format),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ImportUsernameObject { user_name_expression = "userNameExpression", username_format =
+    "usernameFormat", ..additional_properties }
+);
+/// Username format of imported users.
+///
+/// From `#/components/schemas/ImportUsernameObject/properties/usernameFormat`.
+#[derive(Clone, Debug)]
+pub enum ImportUsernameObjectUsernameFormat {
+    /// `EMAIL`
+    Email,
+    /// `CUSTOM`
+    Custom,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ImportUsernameObjectUsernameFormat { Email = "EMAIL", Custom = "CUSTOM" }
+);
+/// The INBOUND_PROVISIONING feature (to Okta).
+///
+/// From `#/components/schemas/InboundProvisioningApplicationFeature`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InboundProvisioningApplicationFeature {
+    /// What the feature does.
+    ///
+    /// Set by the server; ignored in requests.
+    pub description: Option<String>,
+    /// `name`.
+    ///
+    /// See [`ApplicationFeatureType`].
+    pub name: Option<ApplicationFeatureType>,
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// `_links`.
+    ///
+    /// See [`ApplicationFeatureLinks`]. Set by the server; ignored in requests.
+    pub links: Option<ApplicationFeatureLinks>,
+    /// `capabilities`.
+    ///
+    /// See [`CapabilitiesInboundProvisioningObject`].
+    pub capabilities: Option<CapabilitiesInboundProvisioningObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl InboundProvisioningApplicationFeature {
+    /// A `InboundProvisioningApplicationFeature` with its required fields set and everything else unset.
+    ///
+    /// Sets `name` = `INBOUND_PROVISIONING`.
+    pub fn new() -> Self {
+        Self {
+            name: Some(ApplicationFeatureType::InboundProvisioning),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+impl Default for InboundProvisioningApplicationFeature {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+rt::object_impls!(
+    InboundProvisioningApplicationFeature { description = "description", name = "name",
+    status = "status", links = "_links", capabilities = "capabilities",
+    ..additional_properties }
+);
+/// Permission for one app to request interclient SSO to a target app.
+///
+/// From `#/components/schemas/InterclientTrustMapping`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct InterclientTrustMapping {
+    /// ID of the target app.
+    ///
+    /// Sent as `appInstanceId`. Set by the server; ignored in requests.
+    pub app_instance_id: Option<String>,
+    /// When the mapping was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<String>,
+    /// The mapping's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// When the mapping was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<String>,
+    /// ID of the user who last changed the mapping.
+    ///
+    /// Sent as `lastUpdatedBy`. Set by the server; ignored in requests.
+    pub last_updated_by: Option<String>,
+    /// ID of the org.
+    ///
+    /// Sent as `orgId`. Set by the server; ignored in requests.
+    pub org_id: Option<String>,
+    /// ID of the allowed app.
+    ///
+    /// Sent as `trustedAppInstanceId`. Set by the server; ignored in requests.
+    pub trusted_app_instance_id: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    InterclientTrustMapping { app_instance_id = "appInstanceId", created = "created", id
+    = "id", last_updated = "lastUpdated", last_updated_by = "lastUpdatedBy", org_id =
+    "orgId", trusted_app_instance_id = "trustedAppInstanceId", ..additional_properties }
+);
+/// The app to allow.
+///
+/// From `#/components/schemas/InterclientTrustMappingRequestBody`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct InterclientTrustMappingRequestBody {
+    /// ID of the app that may request interclient SSO.
+    pub id: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    InterclientTrustMappingRequestBody { id = "id", ..additional_properties }
+);
+/// One JSON Patch (RFC 6902) operation.
+///
+/// From `#/components/schemas/JsonPatchOperation`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct JsonPatchOperation {
+    /// `op`.
+    ///
+    /// See [`PatchAction`].
+    pub op: Option<PatchAction>,
+    /// JSON Pointer to the attribute to change, such as `/profile/manager`.
+    pub path: Option<String>,
+    /// The new value for `replace`; any JSON value. Okta types it as an object, but sends scalars too.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub value: Option<rt::Nullable<::serde_json::Value>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    JsonPatchOperation { op = "op", path = "path", value = "value",
+    ..additional_properties }
+);
+/// An app key credential, an X.509 certificate and its public key in JWK form.
+///
+/// From `#/components/schemas/JsonWebKey`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct JsonWebKey {
+    /// When the key credential was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// RSA public exponent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub e: Option<String>,
+    /// When the certificate expires.
+    ///
+    /// Sent as `expiresAt`. Set by the server; ignored in requests.
+    pub expires_at: Option<rt::Timestamp>,
+    /// The key credential's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub kid: Option<String>,
+    /// Key type; RSA.
+    ///
+    /// Set by the server; ignored in requests.
+    pub kty: Option<String>,
+    /// When the key credential was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// RSA modulus.
+    ///
+    /// Set by the server; ignored in requests.
+    pub n: Option<String>,
+    /// What the key is for; sig.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#use: Option<String>,
+    /// The X.509 certificate chain, Base64-encoded DER, leaf first.
+    ///
+    /// Set by the server; ignored in requests.
+    pub x5c: Option<Vec<String>>,
+    /// Base64url-encoded SHA-256 thumbprint of the DER certificate.
+    ///
+    /// Sent as `x5t#S256`. Set by the server; ignored in requests.
+    pub x5t_s256: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    JsonWebKey { created = "created", e = "e", expires_at = "expiresAt", kid = "kid", kty
+    = "kty", last_updated = "lastUpdated", n = "n", r#use = "use", x5c = "x5c", x5t_s256
+    = "x5t#S256", ..additional_properties }
+);
+/// Whether new app accounts are created for assigned users.
+///
+/// From `#/components/schemas/LifecycleCreateSettingObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LifecycleCreateSettingObject {
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    LifecycleCreateSettingObject { status = "status", ..additional_properties }
+);
+/// Whether the app account is deactivated when the user is unassigned or deactivated in Okta.
+///
+/// From `#/components/schemas/LifecycleDeactivateSettingObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LifecycleDeactivateSettingObject {
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    LifecycleDeactivateSettingObject { status = "status", ..additional_properties }
+);
+/// HAL links to the app, user and group an app user belongs to.
+///
+/// From `#/components/schemas/LinksAppAndUser`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LinksAppAndUser {
+    /// `app`.
+    ///
+    /// See [`HrefObjectAppLink`].
+    pub app: Option<HrefObjectAppLink>,
+    /// `group`.
+    ///
+    /// See [`HrefObjectGroupLink`].
+    pub group: Option<HrefObjectGroupLink>,
+    /// `user`.
+    ///
+    /// See [`HrefObjectUserLink`].
+    pub user: Option<HrefObjectUserLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    LinksAppAndUser { app = "app", group = "group", user = "user",
+    ..additional_properties }
+);
+/// HAL links of a provisioning connection.
+///
+/// From `#/components/schemas/LinksSelfLifecycleAndAuthorize`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LinksSelfLifecycleAndAuthorize {
+    /// `activate`.
+    ///
+    /// See [`HrefObjectActivateLink`].
+    pub activate: Option<HrefObjectActivateLink>,
+    /// `authorize`.
+    ///
+    /// See [`HrefObjectAuthorizeLink`]. Set by the server; ignored in requests.
+    pub authorize: Option<HrefObjectAuthorizeLink>,
+    /// `deactivate`.
+    ///
+    /// See [`HrefObjectDeactivateLink`].
+    pub deactivate: Option<HrefObjectDeactivateLink>,
+    /// `self`.
+    ///
+    /// See [`HrefObjectSelfLink`].
+    pub self_: Option<HrefObjectSelfLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    LinksSelfLifecycleAndAuthorize { activate = "activate", authorize = "authorize",
+    deactivate = "deactivate", self_ = "self", ..additional_properties }
+);
+/// From `#/paths/~1api~1v1~1apps~1{appId}~1cwo~1connections/get/parameters/2/schema`.
+#[derive(Clone, Debug)]
+pub enum ListCrossAppAccessConnectionsStatus {
+    /// `ACTIVE`
+    Active,
+    /// `INACTIVE`
+    Inactive,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ListCrossAppAccessConnectionsStatus { Active = "ACTIVE", Inactive = "INACTIVE" }
 );
 /// Link to the app's SAML metadata.
 ///
@@ -2797,6 +4837,77 @@ rt::object_impls!(
     MetadataLink { hints = "hints", href = "href", name = "name", templated =
     "templated", r#type = "type", ..additional_properties }
 );
+/// The user who created an object.
+///
+/// From `#/components/schemas/OAuth2Actor`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2Actor {
+    /// The user's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// Kind of actor, such as `User`.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(OAuth2Actor { id = "id", r#type = "type", ..additional_properties });
+/// An RSA public key to add to the client, which Okta uses to encrypt ID tokens for it.
+///
+/// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyRequest`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ClientJsonEncryptionKeyRequest {
+    /// ID of the key within the client's key set.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub kid: Option<rt::Nullable<String>>,
+    /// Whether the key is in use.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// Key management algorithm, such as RSA-OAEP.
+    pub alg: Option<String>,
+    /// RSA public exponent.
+    pub e: Option<String>,
+    /// Key type.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyRequestKty`].
+    pub kty: Option<OAuth2ClientJsonEncryptionKeyRequestKty>,
+    /// RSA modulus.
+    pub n: Option<String>,
+    /// Key use.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyRequestUse`].
+    pub r#use: Option<OAuth2ClientJsonEncryptionKeyRequestUse>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ClientJsonEncryptionKeyRequest { kid = "kid", status = "status", alg = "alg", e
+    = "e", kty = "kty", n = "n", r#use = "use", ..additional_properties }
+);
+/// Key type.
+///
+/// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyRequest/properties/kty`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ClientJsonEncryptionKeyRequestKty {
+    /// `RSA`
+    Rsa,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(OAuth2ClientJsonEncryptionKeyRequestKty { Rsa = "RSA" });
+/// Key use.
+///
+/// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyRequest/properties/use`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ClientJsonEncryptionKeyRequestUse {
+    /// `enc`
+    Enc,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(OAuth2ClientJsonEncryptionKeyRequestUse { Enc = "enc" });
 /// An RSA public key Okta uses to encrypt ID tokens for the client.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyResponse`.
@@ -2808,8 +4919,8 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
-    pub status: Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -2830,14 +4941,14 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     pub e: Option<String>,
     /// Key type.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseKty`].
-    pub kty: Option<OAuth2ClientJsonEncryptionKeyResponseKty>,
+    /// See [`OAuth2ClientJsonEncryptionKeyRequestKty`].
+    pub kty: Option<OAuth2ClientJsonEncryptionKeyRequestKty>,
     /// RSA modulus.
     pub n: Option<String>,
     /// Key use.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseUse`].
-    pub r#use: Option<OAuth2ClientJsonEncryptionKeyResponseUse>,
+    /// See [`OAuth2ClientJsonEncryptionKeyRequestUse`].
+    pub r#use: Option<OAuth2ClientJsonEncryptionKeyRequestUse>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -2846,28 +4957,77 @@ rt::object_impls!(
     "created", id = "id", last_updated = "lastUpdated", links = "_links", e = "e", kty =
     "kty", n = "n", r#use = "use", ..additional_properties }
 );
-/// Key type.
+/// A public key, RSA or EC, that Okta uses to verify JWTs the client signs.
 ///
-/// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyResponse/properties/kty`.
-#[derive(Clone, Debug)]
-pub enum OAuth2ClientJsonEncryptionKeyResponseKty {
-    /// `RSA`
-    Rsa,
-    /// A value this crate does not know, kept as sent.
-    Unknown(String),
+/// From `#/components/schemas/OAuth2ClientJsonSigningKeyRequest`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum OAuth2ClientJsonSigningKeyRequest {
+    /// `kty` is `RSA`.
+    OAuth2ClientJsonWebKeyRsaRequest(OAuth2ClientJsonWebKeyRsaRequest),
+    /// `kty` is `EC`.
+    OAuth2ClientJsonWebKeyEcRequest(OAuth2ClientJsonWebKeyEcRequest),
+    /// Anything else: `kty` absent, `null` or a value this crate does not know. Kept whole.
+    Unknown(UnknownOAuth2ClientJsonSigningKeyRequest),
 }
-rt::string_enum_impls!(OAuth2ClientJsonEncryptionKeyResponseKty { Rsa = "RSA" });
-/// Key use.
-///
-/// From `#/components/schemas/OAuth2ClientJsonEncryptionKeyResponse/properties/use`.
-#[derive(Clone, Debug)]
-pub enum OAuth2ClientJsonEncryptionKeyResponseUse {
-    /// `enc`
-    Enc,
-    /// A value this crate does not know, kept as sent.
-    Unknown(String),
+impl OAuth2ClientJsonSigningKeyRequest {
+    /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Self::OAuth2ClientJsonWebKeyRsaRequest(_) => {
+                "OAuth2ClientJsonWebKeyRsaRequest"
+            }
+            Self::OAuth2ClientJsonWebKeyEcRequest(_) => "OAuth2ClientJsonWebKeyEcRequest",
+            Self::Unknown(_) => "Unknown",
+        }
+    }
 }
-rt::string_enum_impls!(OAuth2ClientJsonEncryptionKeyResponseUse { Enc = "enc" });
+impl From<OAuth2ClientJsonWebKeyRsaRequest> for OAuth2ClientJsonSigningKeyRequest {
+    fn from(value: OAuth2ClientJsonWebKeyRsaRequest) -> Self {
+        Self::OAuth2ClientJsonWebKeyRsaRequest(value)
+    }
+}
+impl From<OAuth2ClientJsonWebKeyEcRequest> for OAuth2ClientJsonSigningKeyRequest {
+    fn from(value: OAuth2ClientJsonWebKeyEcRequest) -> Self {
+        Self::OAuth2ClientJsonWebKeyEcRequest(value)
+    }
+}
+impl From<UnknownOAuth2ClientJsonSigningKeyRequest>
+for OAuth2ClientJsonSigningKeyRequest {
+    fn from(value: UnknownOAuth2ClientJsonSigningKeyRequest) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl ::serde::Serialize for OAuth2ClientJsonSigningKeyRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OAuth2ClientJsonWebKeyRsaRequest(value) => value.serialize(serializer),
+            Self::OAuth2ClientJsonWebKeyEcRequest(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["kty"]);
+        let decoded = if key0.is_null_or_not_text() {
+            raw.decode(Self::Unknown)
+        } else {
+            match key0.as_str() {
+                Some("RSA") => raw.decode(Self::OAuth2ClientJsonWebKeyRsaRequest),
+                Some("EC") => raw.decode(Self::OAuth2ClientJsonWebKeyEcRequest),
+                _ => raw.decode(Self::Unknown),
+            }
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
 /// A public key that verifies client-signed JWTs, either RSA or EC.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonSigningKeyResponse`.
@@ -2941,6 +5101,78 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyResponse {
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
+/// An elliptic curve signing key to add to the client.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeyECRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuth2ClientJsonWebKeyEcRequest {
+    /// ID of the key within the client's key set.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub kid: Option<rt::Nullable<String>>,
+    /// Whether the key is in use.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// Signing algorithm the key is used with, such as ES256.
+    pub alg: Option<String>,
+    /// Key type.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcRequestKty`].
+    pub kty: Option<OAuth2ClientJsonWebKeyEcRequestKty>,
+    /// Key use.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`].
+    pub r#use: Option<OAuth2ClientJsonWebKeyEcRequestUse>,
+    /// X coordinate of the public point.
+    pub x: Option<String>,
+    /// Y coordinate of the public point.
+    pub y: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OAuth2ClientJsonWebKeyEcRequest {
+    /// A `OAuth2ClientJsonWebKeyEcRequest` with its required fields set and everything else unset.
+    ///
+    /// Sets `kty` = `EC`.
+    pub fn new() -> Self {
+        Self {
+            kty: Some(OAuth2ClientJsonWebKeyEcRequestKty::Ec),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+impl Default for OAuth2ClientJsonWebKeyEcRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+rt::object_impls!(
+    OAuth2ClientJsonWebKeyEcRequest { kid = "kid", status = "status", alg = "alg", kty =
+    "kty", r#use = "use", x = "x", y = "y", ..additional_properties }
+);
+/// Key type.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeyECRequest/properties/kty`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ClientJsonWebKeyEcRequestKty {
+    /// `EC`
+    Ec,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(OAuth2ClientJsonWebKeyEcRequestKty { Ec = "EC" });
+/// Key use.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeyECRequest/properties/use`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ClientJsonWebKeyEcRequestUse {
+    /// `sig`
+    Sig,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(OAuth2ClientJsonWebKeyEcRequestUse { Sig = "sig" });
 /// An elliptic curve signing key.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyECResponse`.
@@ -2952,8 +5184,8 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
-    pub status: Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -2972,8 +5204,8 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     pub links: Option<OAuthClientSecretLinks>,
     /// Key type.
     ///
-    /// See [`OAuth2ClientJsonWebKeyEcResponseKty`].
-    pub kty: Option<OAuth2ClientJsonWebKeyEcResponseKty>,
+    /// See [`OAuth2ClientJsonWebKeyEcRequestKty`].
+    pub kty: Option<OAuth2ClientJsonWebKeyEcRequestKty>,
     /// X coordinate of the public point.
     pub x: Option<String>,
     /// Y coordinate of the public point.
@@ -2987,7 +5219,7 @@ impl OAuth2ClientJsonWebKeyEcResponse {
     /// Sets `kty` = `EC`.
     pub fn new() -> Self {
         Self {
-            kty: Some(OAuth2ClientJsonWebKeyEcResponseKty::Ec),
+            kty: Some(OAuth2ClientJsonWebKeyEcRequestKty::Ec),
             ..<Self as rt::object::Object>::empty()
         }
     }
@@ -3002,31 +5234,55 @@ rt::object_impls!(
     "created", id = "id", last_updated = "lastUpdated", links = "_links", kty = "kty", x
     = "x", y = "y", ..additional_properties }
 );
-/// Key type.
+/// An RSA signing key to add to the client.
 ///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyECResponse/properties/kty`.
-#[derive(Clone, Debug)]
-pub enum OAuth2ClientJsonWebKeyEcResponseKty {
-    /// `EC`
-    Ec,
-    /// A value this crate does not know, kept as sent.
-    Unknown(String),
+/// From `#/components/schemas/OAuth2ClientJsonWebKeyRsaRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuth2ClientJsonWebKeyRsaRequest {
+    /// ID of the key within the client's key set.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub kid: Option<rt::Nullable<String>>,
+    /// Whether the key is in use.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// Signing algorithm the key is used with, such as RS256.
+    pub alg: Option<String>,
+    /// RSA public exponent.
+    pub e: Option<String>,
+    /// Key type.
+    ///
+    /// See [`OAuth2ClientJsonEncryptionKeyRequestKty`].
+    pub kty: Option<OAuth2ClientJsonEncryptionKeyRequestKty>,
+    /// RSA modulus.
+    pub n: Option<String>,
+    /// Key use.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`].
+    pub r#use: Option<OAuth2ClientJsonWebKeyEcRequestUse>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-rt::string_enum_impls!(OAuth2ClientJsonWebKeyEcResponseKty { Ec = "EC" });
-/// Whether the key is in use.
-///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyRequestBase/properties/status`.
-#[derive(Clone, Debug)]
-pub enum OAuth2ClientJsonWebKeyRequestBaseStatus {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value this crate does not know, kept as sent.
-    Unknown(String),
+impl OAuth2ClientJsonWebKeyRsaRequest {
+    /// A `OAuth2ClientJsonWebKeyRsaRequest` with its required fields set and everything else unset.
+    ///
+    /// Sets `kty` = `RSA`.
+    pub fn new() -> Self {
+        Self {
+            kty: Some(OAuth2ClientJsonEncryptionKeyRequestKty::Rsa),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
 }
-rt::string_enum_impls!(
-    OAuth2ClientJsonWebKeyRequestBaseStatus { Active = "ACTIVE", Inactive = "INACTIVE" }
+impl Default for OAuth2ClientJsonWebKeyRsaRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+rt::object_impls!(
+    OAuth2ClientJsonWebKeyRsaRequest { kid = "kid", status = "status", alg = "alg", e =
+    "e", kty = "kty", n = "n", r#use = "use", ..additional_properties }
 );
 /// RSA public key for verifying client-signed JWTs.
 ///
@@ -3039,8 +5295,8 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`OAuth2ClientJsonWebKeyRequestBaseStatus`].
-    pub status: Option<OAuth2ClientJsonWebKeyRequestBaseStatus>,
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -3061,8 +5317,8 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     pub e: Option<String>,
     /// Key type.
     ///
-    /// See [`OAuth2ClientJsonEncryptionKeyResponseKty`].
-    pub kty: Option<OAuth2ClientJsonEncryptionKeyResponseKty>,
+    /// See [`OAuth2ClientJsonEncryptionKeyRequestKty`].
+    pub kty: Option<OAuth2ClientJsonEncryptionKeyRequestKty>,
     /// RSA modulus.
     pub n: Option<String>,
     /// Properties the spec does not list, kept as sent.
@@ -3074,7 +5330,7 @@ impl OAuth2ClientJsonWebKeyRsaResponse {
     /// Sets `kty` = `RSA`.
     pub fn new() -> Self {
         Self {
-            kty: Some(OAuth2ClientJsonEncryptionKeyResponseKty::Rsa),
+            kty: Some(OAuth2ClientJsonEncryptionKeyRequestKty::Rsa),
             ..<Self as rt::object::Object>::empty()
         }
     }
@@ -3088,6 +5344,372 @@ rt::object_impls!(
     OAuth2ClientJsonWebKeyRsaResponse { kid = "kid", status = "status", created =
     "created", id = "id", last_updated = "lastUpdated", links = "_links", e = "e", kty =
     "kty", n = "n", ..additional_properties }
+);
+/// A client secret of an OAuth 2.0 client app.
+///
+/// From `#/components/schemas/OAuth2ClientSecret`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ClientSecret {
+    /// The secret value.
+    ///
+    /// Set by the server; ignored in requests.
+    pub client_secret: Option<rt::Secret>,
+    /// When the secret was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// The secret's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// When the secret was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// Hash of the secret value, to tell secrets apart without showing them.
+    ///
+    /// Set by the server; ignored in requests.
+    pub secret_hash: Option<String>,
+    /// Whether the secret is in use.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// `_links`.
+    ///
+    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    pub links: Option<OAuthClientSecretLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ClientSecret { client_secret = "client_secret", created = "created", id = "id",
+    last_updated = "lastUpdated", secret_hash = "secret_hash", status = "status", links =
+    "_links", ..additional_properties }
+);
+/// A client secret to create; an empty body lets Okta generate the value.
+///
+/// From `#/components/schemas/OAuth2ClientSecretRequestBody`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ClientSecretRequestBody {
+    /// Your own secret value; at least 32 characters when the client authenticates with `client_secret_jwt`. Leave out to have Okta generate one.
+    pub client_secret: Option<rt::Secret>,
+    /// The new secret's status.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ClientSecretRequestBody { client_secret = "client_secret", status = "status",
+    ..additional_properties }
+);
+/// A refresh token issued to the app.
+///
+/// From `#/components/schemas/OAuth2RefreshToken`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2RefreshToken {
+    /// Client ID the token was issued to.
+    ///
+    /// Sent as `clientId`. Set by the server; ignored in requests.
+    pub client_id: Option<String>,
+    /// When the token was issued.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// When the token expires.
+    ///
+    /// Sent as `expiresAt`. Set by the server; ignored in requests.
+    pub expires_at: Option<rt::Timestamp>,
+    /// The token's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// Full URL of the authorization server that issued the token.
+    ///
+    /// Set by the server; ignored in requests.
+    pub issuer: Option<String>,
+    /// When the token was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// Names of the scopes the token carries.
+    ///
+    /// Set by the server; ignored in requests.
+    pub scopes: Option<Vec<String>>,
+    /// `status`.
+    ///
+    /// See [`GrantOrTokenStatus`]. Set by the server; ignored in requests.
+    pub status: Option<GrantOrTokenStatus>,
+    /// ID of the user the token belongs to.
+    ///
+    /// Sent as `userId`. Set by the server; ignored in requests.
+    pub user_id: Option<String>,
+    /// Related resources embedded with `expand=scope`.
+    ///
+    /// See [`OAuth2RefreshTokenEmbedded`]. Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<OAuth2RefreshTokenEmbedded>,
+    /// HAL links to resources related to the token.
+    ///
+    /// See [`OAuth2RefreshTokenLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<OAuth2RefreshTokenLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2RefreshToken { client_id = "clientId", created = "created", expires_at =
+    "expiresAt", id = "id", issuer = "issuer", last_updated = "lastUpdated", scopes =
+    "scopes", status = "status", user_id = "userId", embedded = "_embedded", links =
+    "_links", ..additional_properties }
+);
+/// Related resources embedded with `expand=scope`.
+///
+/// From `#/components/schemas/OAuth2RefreshToken/properties/_embedded`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2RefreshTokenEmbedded {
+    /// The scopes the token carries.
+    ///
+    /// See [`OAuth2RefreshTokenScope`].
+    pub scopes: Option<Vec<OAuth2RefreshTokenScope>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2RefreshTokenEmbedded { scopes = "scopes", ..additional_properties }
+);
+/// HAL links to resources related to the token.
+///
+/// From `#/components/schemas/OAuth2RefreshToken/properties/_links`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2RefreshTokenLinks {
+    /// `app`.
+    ///
+    /// See [`AppResourceHrefObject`].
+    pub app: Option<AppResourceHrefObject>,
+    /// `authorizationServer`.
+    ///
+    /// See [`AuthorizationServerResourceHrefObject`].
+    pub authorization_server: Option<AuthorizationServerResourceHrefObject>,
+    /// `client`.
+    ///
+    /// See [`AppResourceHrefObject`].
+    pub client: Option<AppResourceHrefObject>,
+    /// `revoke`.
+    ///
+    /// See [`RevokeRefreshTokenHrefObject`].
+    pub revoke: Option<RevokeRefreshTokenHrefObject>,
+    /// `self`.
+    ///
+    /// See [`HrefObjectSelfLink`].
+    pub self_: Option<HrefObjectSelfLink>,
+    /// `user`.
+    ///
+    /// See [`UserResourceHrefObject`].
+    pub user: Option<UserResourceHrefObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2RefreshTokenLinks { app = "app", authorization_server = "authorizationServer",
+    client = "client", revoke = "revoke", self_ = "self", user = "user",
+    ..additional_properties }
+);
+/// A scope attached to a refresh token.
+///
+/// From `#/components/schemas/OAuth2RefreshTokenScope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2RefreshTokenScope {
+    /// What the scope allows.
+    pub description: Option<String>,
+    /// Name shown for the scope in a consent dialog.
+    ///
+    /// Sent as `displayName`.
+    pub display_name: Option<String>,
+    /// The scope's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The scope's name.
+    pub name: Option<String>,
+    /// HAL links related to the scope.
+    ///
+    /// See [`OAuth2RefreshTokenScopeLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<OAuth2RefreshTokenScopeLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2RefreshTokenScope { description = "description", display_name = "displayName",
+    id = "id", name = "name", links = "_links", ..additional_properties }
+);
+/// HAL links related to the scope.
+///
+/// From `#/components/schemas/OAuth2RefreshTokenScope/properties/_links`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2RefreshTokenScopeLinks {
+    /// `scope`.
+    ///
+    /// See [`OfflineAccessScopeResourceHrefObject`].
+    pub scope: Option<OfflineAccessScopeResourceHrefObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2RefreshTokenScopeLinks { scope = "scope", ..additional_properties }
+);
+/// The app's consent to request one Okta scope.
+///
+/// From `#/components/schemas/OAuth2ScopeConsentGrant`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuth2ScopeConsentGrant {
+    /// Client ID of the app.
+    ///
+    /// Sent as `clientId`. Set by the server; ignored in requests.
+    pub client_id: Option<String>,
+    /// When the grant was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// `createdBy`.
+    ///
+    /// See [`OAuth2Actor`]. Set by the server; ignored in requests.
+    pub created_by: Option<OAuth2Actor>,
+    /// The grant's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// Issuer of the org authorization server, usually the org's Okta domain.
+    ///
+    /// Required by the spec in requests.
+    pub issuer: Option<String>,
+    /// When the grant was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// Name of the Okta scope consented to, such as `okta.users.read`.
+    ///
+    /// Sent as `scopeId`. Required by the spec in requests.
+    pub scope_id: Option<String>,
+    /// `source`.
+    ///
+    /// See [`OAuth2ScopeConsentGrantSource`]. Set by the server; ignored in requests.
+    pub source: Option<OAuth2ScopeConsentGrantSource>,
+    /// `status`.
+    ///
+    /// See [`GrantOrTokenStatus`]. Set by the server; ignored in requests.
+    pub status: Option<GrantOrTokenStatus>,
+    /// ID of the user who consented, when `source` is END_USER.
+    ///
+    /// Sent as `userId`. Set by the server; ignored in requests.
+    pub user_id: Option<String>,
+    /// Related resources embedded with `expand=scope`.
+    ///
+    /// See [`OAuth2ScopeConsentGrantEmbedded`]. Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<OAuth2ScopeConsentGrantEmbedded>,
+    /// HAL links to resources related to the grant.
+    ///
+    /// See [`OAuth2ScopeConsentGrantLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<OAuth2ScopeConsentGrantLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OAuth2ScopeConsentGrant {
+    /// A `OAuth2ScopeConsentGrant` with its required fields set and everything else unset.
+    ///
+    /// Required: `issuer`, `scopeId`.
+    pub fn new(issuer: impl Into<String>, scope_id: impl Into<String>) -> Self {
+        Self {
+            issuer: Some(issuer.into()),
+            scope_id: Some(scope_id.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OAuth2ScopeConsentGrant { client_id = "clientId", created = "created", created_by =
+    "createdBy", id = "id", issuer = "issuer", last_updated = "lastUpdated", scope_id =
+    "scopeId", source = "source", status = "status", user_id = "userId", embedded =
+    "_embedded", links = "_links", ..additional_properties }
+);
+/// Related resources embedded with `expand=scope`.
+///
+/// From `#/components/schemas/OAuth2ScopeConsentGrant/properties/_embedded`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ScopeConsentGrantEmbedded {
+    /// The consented scope.
+    ///
+    /// See [`OAuth2ScopeConsentGrantEmbeddedScope`].
+    pub scope: Option<OAuth2ScopeConsentGrantEmbeddedScope>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ScopeConsentGrantEmbedded { scope = "scope", ..additional_properties }
+);
+/// The consented scope.
+///
+/// From `#/components/schemas/OAuth2ScopeConsentGrant/properties/_embedded/properties/scope`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ScopeConsentGrantEmbeddedScope {
+    /// Name of the scope.
+    pub id: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ScopeConsentGrantEmbeddedScope { id = "id", ..additional_properties }
+);
+/// HAL links to resources related to the grant.
+///
+/// From `#/components/schemas/OAuth2ScopeConsentGrant/properties/_links`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ScopeConsentGrantLinks {
+    /// `app`.
+    ///
+    /// See [`AppResourceHrefObject`].
+    pub app: Option<AppResourceHrefObject>,
+    /// `authorizationServer`.
+    ///
+    /// See [`AuthorizationServerResourceHrefObject`].
+    pub authorization_server: Option<AuthorizationServerResourceHrefObject>,
+    /// `client`.
+    ///
+    /// See [`AppResourceHrefObject`].
+    pub client: Option<AppResourceHrefObject>,
+    /// `scope`.
+    ///
+    /// See [`ScopeResourceHrefObject`].
+    pub scope: Option<ScopeResourceHrefObject>,
+    /// `self`.
+    ///
+    /// See [`HrefObjectSelfLink`].
+    pub self_: Option<HrefObjectSelfLink>,
+    /// `user`.
+    ///
+    /// See [`UserResourceHrefObject`].
+    pub user: Option<UserResourceHrefObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ScopeConsentGrantLinks { app = "app", authorization_server =
+    "authorizationServer", client = "client", scope = "scope", self_ = "self", user =
+    "user", ..additional_properties }
+);
+/// Who granted the consent.
+///
+/// From `#/components/schemas/OAuth2ScopeConsentGrantSource`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ScopeConsentGrantSource {
+    /// `ADMIN`
+    Admin,
+    /// `END_USER`
+    EndUser,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    OAuth2ScopeConsentGrantSource { Admin = "ADMIN", EndUser = "END_USER" }
 );
 /// Credentials of an OAuth 2.0 client app.
 ///
@@ -3159,6 +5781,26 @@ rt::string_enum_impls!(
     OAuthEndpointAuthenticationMethod { ClientSecretBasic = "client_secret_basic",
     ClientSecretJwt = "client_secret_jwt", ClientSecretPost = "client_secret_post", None
     = "none", PrivateKeyJwt = "private_key_jwt" }
+);
+/// Key name of an app whose provisioning connection can use OAuth 2.0 consent.
+///
+/// From `#/components/schemas/OAuthProvisioningEnabledApp`.
+#[derive(Clone, Debug)]
+pub enum OAuthProvisioningEnabledApp {
+    /// `google`
+    Google,
+    /// `office365`
+    Office365,
+    /// `slack`
+    Slack,
+    /// `zoomus`
+    Zoomus,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    OAuthProvisioningEnabledApp { Google = "google", Office365 = "office365", Slack =
+    "slack", Zoomus = "zoomus" }
 );
 /// An OAuth 2.0 response type.
 ///
@@ -3376,6 +6018,59 @@ impl Office365ApplicationSettingsApplication {
 rt::object_impls!(
     Office365ApplicationSettingsApplication { domain = "domain", msft_tenant =
     "msftTenant", ..additional_properties }
+);
+/// Microsoft Office 365 provisioning settings
+///
+/// Global administrator credentials the Microsoft Office 365 provisioning connection needs.
+///
+/// From `#/components/schemas/Office365ProvisioningSettings`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Office365ProvisioningSettings {
+    /// Password of the Office 365 global administrator; only ever sent, never returned.
+    ///
+    /// Sent as `adminPassword`. Required by the spec in requests. Sent in requests; never returned.
+    pub admin_password: Option<rt::Secret>,
+    /// Username of the Office 365 global administrator.
+    ///
+    /// Sent as `adminUsername`. Required by the spec in requests.
+    pub admin_username: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Office365ProvisioningSettings {
+    /// A `Office365ProvisioningSettings` with its required fields set and everything else unset.
+    ///
+    /// Required: `adminPassword`, `adminUsername`.
+    pub fn new(
+        admin_password: impl Into<rt::Secret>,
+        admin_username: impl Into<String>,
+    ) -> Self {
+        Self {
+            admin_password: Some(admin_password.into()),
+            admin_username: Some(admin_username.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    Office365ProvisioningSettings { admin_password = "adminPassword", admin_username =
+    "adminUsername", ..additional_properties }
+);
+/// Link to a scope of an authorization server.
+///
+/// From `#/components/schemas/OfflineAccessScopeResourceHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OfflineAccessScopeResourceHrefObject {
+    /// The link target.
+    pub href: Option<String>,
+    /// Name of the linked resource.
+    pub title: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OfflineAccessScopeResourceHrefObject { href = "href", title = "title",
+    ..additional_properties }
 );
 /// SAML 1.1 sign-on settings of an OIN app.
 ///
@@ -3906,25 +6601,14 @@ rt::string_enum_impls!(
 pub struct OpenIdConnectApplicationSettingsClientKeys {
     /// The keys of the set.
     ///
-    /// See [`OpenIdConnectApplicationSettingsClientKeysKeysItem`].
-    pub keys: Option<Vec<OpenIdConnectApplicationSettingsClientKeysKeysItem>>,
+    /// See [`ActivateOAuth2ClientJsonWebKeyResponseT200`].
+    pub keys: Option<Vec<ActivateOAuth2ClientJsonWebKeyResponseT200>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
     OpenIdConnectApplicationSettingsClientKeys { keys = "keys", ..additional_properties }
 );
-/// From `#/components/schemas/OpenIdConnectApplicationSettingsClientKeys/properties/keys/items`.
-///
-/// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum OpenIdConnectApplicationSettingsClientKeysKeysItem {
-    /// A [`OAuth2ClientJsonSigningKeyResponse`].
-    OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
-    /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
-    OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
-}
 /// Subject identifier type.
 ///
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient/properties/subject_type`.
@@ -4020,6 +6704,321 @@ pub enum OpenIdConnectRefreshTokenRotationType {
 }
 rt::string_enum_impls!(
     OpenIdConnectRefreshTokenRotationType { Rotate = "ROTATE", Static = "STATIC" }
+);
+/// Okta Org2Org (key name `okta_org2org`), connecting a hub Okta org to spoke Okta orgs. Supports the SAML_2_0 (the default) and AUTO_LOGIN sign-on modes.
+///
+/// From `#/components/schemas/Org2OrgApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Org2OrgApplication {
+    /// `accessibility`.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// `expressConfiguration`.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// `licensing`.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_org2org`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `signOnMode`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// `status`.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// `universalLogout`.
+    ///
+    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// `visibility`.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `_links`.
+    ///
+    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// `credentials`.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// `settings`.
+    ///
+    /// See [`Org2OrgApplicationSettings`]. Required by the spec in requests.
+    pub settings: Option<Org2OrgApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Org2OrgApplication {
+    /// A `Org2OrgApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`, `settings`.
+    ///
+    /// Sets `name` = `okta_org2org`.
+    pub fn new(
+        label: impl Into<String>,
+        sign_on_mode: ApplicationSignOnMode,
+        settings: Org2OrgApplicationSettings,
+    ) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_org2org")),
+            sign_on_mode: Some(sign_on_mode),
+            settings: Some(settings),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    Org2OrgApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of an Okta Org2Org app.
+///
+/// From `#/components/schemas/Org2OrgApplicationSettings`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Org2OrgApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// `notes`.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// `notifications`.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// `app`.
+    ///
+    /// See [`Org2OrgApplicationSettingsApplication`]. Required by the spec in requests.
+    pub app: Option<Org2OrgApplicationSettingsApplication>,
+    /// `signOn`.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Org2OrgApplicationSettings {
+    /// A `Org2OrgApplicationSettings` with its required fields set and everything else unset.
+    ///
+    /// Required: `app`.
+    pub fn new(app: Org2OrgApplicationSettingsApplication) -> Self {
+        Self {
+            app: Some(app),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    Org2OrgApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
+    sign_on = "signOn", ..additional_properties }
+);
+/// Okta Org2Org instance settings.
+///
+/// From `#/components/schemas/Org2OrgApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Org2OrgApplicationSettingsApplication {
+    /// ACS URL of the source org (SAML_2_0 mode).
+    ///
+    /// Sent as `acsUrl`.
+    pub acs_url: Option<String>,
+    /// Entity ID of the service provider (SAML_2_0 mode).
+    ///
+    /// Sent as `audRestriction`.
+    pub aud_restriction: Option<String>,
+    /// Base URL of the target Okta org.
+    ///
+    /// Sent as `baseUrl`. Required by the spec in requests.
+    pub base_url: Option<String>,
+    /// State of the app's creation or of provisioning between the two orgs.
+    ///
+    /// Sent as `creationState`.
+    pub creation_state: Option<String>,
+    /// Use the username rather than the email address as the username.
+    ///
+    /// Sent as `preferUsernameOverEmail`.
+    pub prefer_username_over_email: Option<bool>,
+    /// API token of the target org that secures the connection between the orgs.
+    ///
+    /// Sent in requests; never returned.
+    pub token: Option<rt::Secret>,
+    /// The API token in encrypted form.
+    ///
+    /// Sent as `tokenEncrypted`.
+    pub token_encrypted: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Org2OrgApplicationSettingsApplication {
+    /// A `Org2OrgApplicationSettingsApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `baseUrl`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: Some(base_url.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    Org2OrgApplicationSettingsApplication { acs_url = "acsUrl", aud_restriction =
+    "audRestriction", base_url = "baseUrl", creation_state = "creationState",
+    prefer_username_over_email = "preferUsernameOverEmail", token = "token",
+    token_encrypted = "tokenEncrypted", ..additional_properties }
+);
+/// Org2Org Provisioning OAuth Signing Settings
+///
+/// Org2Org (`okta_org2org`) only; how the connection's signing key is rotated.
+///
+/// From `#/components/schemas/Org2OrgProvisioningOAuthSigningSettings`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Org2OrgProvisioningOAuthSigningSettings {
+    /// `rotationMode`.
+    ///
+    /// See [`ConnectionsSigningRotationMode`]. Required by the spec in requests.
+    pub rotation_mode: Option<ConnectionsSigningRotationMode>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl Org2OrgProvisioningOAuthSigningSettings {
+    /// A `Org2OrgProvisioningOAuthSigningSettings` with its required fields set and everything else unset.
+    ///
+    /// Required: `rotationMode`.
+    pub fn new(rotation_mode: ConnectionsSigningRotationMode) -> Self {
+        Self {
+            rotation_mode: Some(rotation_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    Org2OrgProvisioningOAuthSigningSettings { rotation_mode = "rotationMode",
+    ..additional_properties }
+);
+/// A Cross App Access connection from a requesting app to a resource app.
+///
+/// From `#/components/schemas/OrgCrossAppAccessConnection`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OrgCrossAppAccessConnection {
+    /// When the connection was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// The connection's ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// When the connection was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// ID of the app that requests access.
+    ///
+    /// Sent as `requestingAppInstanceId`.
+    pub requesting_app_instance_id: Option<String>,
+    /// ID of the app whose resources are accessed.
+    ///
+    /// Sent as `resourceAppInstanceId`.
+    pub resource_app_instance_id: Option<String>,
+    /// Whether the connection is in use.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`].
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OrgCrossAppAccessConnection { created = "created", id = "id", last_updated =
+    "lastUpdated", requesting_app_instance_id = "requestingAppInstanceId",
+    resource_app_instance_id = "resourceAppInstanceId", status = "status",
+    ..additional_properties }
+);
+/// The change to make to a Cross App Access connection.
+///
+/// From `#/components/schemas/OrgCrossAppAccessConnectionPatchRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrgCrossAppAccessConnectionPatchRequest {
+    /// The status the connection should have.
+    ///
+    /// See [`ListCrossAppAccessConnectionsStatus`]. Required by the spec in requests.
+    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OrgCrossAppAccessConnectionPatchRequest {
+    /// A `OrgCrossAppAccessConnectionPatchRequest` with its required fields set and everything else unset.
+    ///
+    /// Required: `status`.
+    pub fn new(status: ListCrossAppAccessConnectionsStatus) -> Self {
+        Self {
+            status: Some(status),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OrgCrossAppAccessConnectionPatchRequest { status = "status", ..additional_properties
+    }
 );
 /// A password; responses send an empty object when a password is set.
 ///
@@ -4122,6 +7121,383 @@ pub struct PasswordCredentialHook {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(PasswordCredentialHook { r#type = "type", ..additional_properties });
+/// Whether Okta sets and pushes an app password for each assigned user.
+///
+/// From `#/components/schemas/PasswordSettingObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PasswordSettingObject {
+    /// `change`.
+    ///
+    /// See [`ChangeEnum`].
+    pub change: Option<ChangeEnum>,
+    /// `seed`.
+    ///
+    /// See [`SeedEnum`].
+    pub seed: Option<SeedEnum>,
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    PasswordSettingObject { change = "change", seed = "seed", status = "status",
+    ..additional_properties }
+);
+/// A JSON Patch operation kind.
+///
+/// From `#/components/schemas/PatchAction`.
+#[derive(Clone, Debug)]
+pub enum PatchAction {
+    /// `remove`
+    Remove,
+    /// `replace`
+    Replace,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(PatchAction { Remove = "remove", Replace = "replace" });
+/// Whether Okta profile changes overwrite the matching attributes in the app.
+///
+/// From `#/components/schemas/ProfileSettingObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ProfileSettingObject {
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(ProfileSettingObject { status = "status", ..additional_properties });
+/// How a provisioning connection authenticates to the app.
+///
+/// From `#/components/schemas/ProvisioningConnectionAuthScheme`.
+#[derive(Clone, Debug)]
+pub enum ProvisioningConnectionAuthScheme {
+    /// `OAUTH2`
+    Oauth2,
+    /// `TOKEN`
+    Token,
+    /// `UNKNOWN`
+    Unknown2,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ProvisioningConnectionAuthScheme { Oauth2 = "OAUTH2", Token = "TOKEN", Unknown2 =
+    "UNKNOWN" }
+);
+/// The OAuth 2.0 authentication scheme.
+///
+/// From `#/components/schemas/ProvisioningConnectionOauthAuthScheme`.
+#[derive(Clone, Debug)]
+pub enum ProvisioningConnectionOauthAuthScheme {
+    /// `OAUTH2`
+    Oauth2,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(ProvisioningConnectionOauthAuthScheme { Oauth2 = "OAUTH2" });
+/// OAuth 2.0-based connection
+///
+/// A provisioning connection that authenticates with OAuth 2.0.
+///
+/// From `#/components/schemas/ProvisioningConnectionOauthRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisioningConnectionOauthRequest {
+    /// `profile`.
+    ///
+    /// See [`ProvisioningConnectionOauthRequestProfile`]. Required by the spec in requests.
+    pub profile: Option<ProvisioningConnectionOauthRequestProfile>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProvisioningConnectionOauthRequest {
+    /// A `ProvisioningConnectionOauthRequest` with its required fields set and everything else unset.
+    ///
+    /// Required: `profile`.
+    pub fn new(profile: ProvisioningConnectionOauthRequestProfile) -> Self {
+        Self {
+            profile: Some(profile),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProvisioningConnectionOauthRequest { profile = "profile", ..additional_properties }
+);
+/// OAuth 2.0 authentication settings of a provisioning connection.
+///
+/// From `#/components/schemas/ProvisioningConnectionOauthRequestProfile`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisioningConnectionOauthRequestProfile {
+    /// `authScheme`.
+    ///
+    /// See [`ProvisioningConnectionOauthAuthScheme`]. Required by the spec in requests.
+    pub auth_scheme: Option<ProvisioningConnectionOauthAuthScheme>,
+    /// Org2Org (`okta_org2org`) only; client ID of the OAuth 2.0 service app in the target org.
+    ///
+    /// Sent as `clientId`.
+    pub client_id: Option<String>,
+    /// `settings`.
+    ///
+    /// See [`Office365ProvisioningSettings`].
+    pub settings: Option<Office365ProvisioningSettings>,
+    /// `signing`.
+    ///
+    /// See [`Org2OrgProvisioningOAuthSigningSettings`].
+    pub signing: Option<Org2OrgProvisioningOAuthSigningSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProvisioningConnectionOauthRequestProfile {
+    /// A `ProvisioningConnectionOauthRequestProfile` with its required fields set and everything else unset.
+    ///
+    /// Required: `authScheme`.
+    pub fn new(auth_scheme: ProvisioningConnectionOauthAuthScheme) -> Self {
+        Self {
+            auth_scheme: Some(auth_scheme),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProvisioningConnectionOauthRequestProfile { auth_scheme = "authScheme", client_id =
+    "clientId", settings = "settings", signing = "signing", ..additional_properties }
+);
+/// A provisioning connection to set: token-based (`profile.authScheme` TOKEN) or OAuth 2.0-based (`profile.authScheme` OAUTH2). The picking property is nested in `profile`, so the union has no discriminator.
+///
+/// From `#/components/schemas/ProvisioningConnectionRequest`.
+///
+/// The properties the object has pick the variant.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ProvisioningConnectionRequest {
+    /// A [`ProvisioningConnectionTokenRequest`]: the object has `baseUrl`.
+    ProvisioningConnectionTokenRequest(ProvisioningConnectionTokenRequest),
+    /// A [`ProvisioningConnectionOauthRequest`]: an object that has none of the others' properties.
+    ProvisioningConnectionOauthRequest(ProvisioningConnectionOauthRequest),
+}
+impl ::serde::Serialize for ProvisioningConnectionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ProvisioningConnectionTokenRequest(value) => {
+                value.serialize(serializer)
+            }
+            Self::ProvisioningConnectionOauthRequest(value) => {
+                value.serialize(serializer)
+            }
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProvisioningConnectionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0] = raw.probe(["baseUrl"]);
+        let decoded = if !key0.is_absent() {
+            raw.decode(Self::ProvisioningConnectionTokenRequest)
+        } else {
+            raw.decode(Self::ProvisioningConnectionOauthRequest)
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// An app's default provisioning connection as Okta returns it.
+///
+/// From `#/components/schemas/ProvisioningConnectionResponse`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisioningConnectionResponse {
+    /// `authScheme`.
+    ///
+    /// See [`ProvisioningConnectionAuthScheme`].
+    pub auth_scheme: Option<ProvisioningConnectionAuthScheme>,
+    /// Base URL of the provisioning target (Zscaler 2.0, Org2Org).
+    ///
+    /// Sent as `baseUrl`.
+    pub base_url: Option<String>,
+    /// `profile`.
+    ///
+    /// See [`ProvisioningConnectionResponseProfile`]. Required by the spec in requests.
+    pub profile: Option<ProvisioningConnectionResponseProfile>,
+    /// `status`.
+    ///
+    /// See [`ProvisioningConnectionStatus`]. Required by the spec in requests. Set by the server; ignored in requests.
+    pub status: Option<ProvisioningConnectionStatus>,
+    /// `_links`.
+    ///
+    /// See [`LinksSelfLifecycleAndAuthorize`]. Set by the server; ignored in requests.
+    pub links: Option<LinksSelfLifecycleAndAuthorize>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProvisioningConnectionResponse {
+    /// A `ProvisioningConnectionResponse` with its required fields set and everything else unset.
+    ///
+    /// Required: `profile`.
+    pub fn new(profile: ProvisioningConnectionResponseProfile) -> Self {
+        Self {
+            profile: Some(profile),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProvisioningConnectionResponse { auth_scheme = "authScheme", base_url = "baseUrl",
+    profile = "profile", status = "status", links = "_links", ..additional_properties }
+);
+/// How a provisioning connection authenticates, as returned.
+///
+/// From `#/components/schemas/ProvisioningConnectionResponseProfile`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisioningConnectionResponseProfile {
+    /// `authScheme`.
+    ///
+    /// See [`ProvisioningConnectionAuthScheme`]. Required by the spec in requests.
+    pub auth_scheme: Option<ProvisioningConnectionAuthScheme>,
+    /// Org2Org only; client ID of the OAuth 2.0 service app in the target org.
+    ///
+    /// Sent as `clientId`.
+    pub client_id: Option<String>,
+    /// `signing`.
+    ///
+    /// See [`Org2OrgProvisioningOAuthSigningSettings`].
+    pub signing: Option<Org2OrgProvisioningOAuthSigningSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProvisioningConnectionResponseProfile {
+    /// A `ProvisioningConnectionResponseProfile` with its required fields set and everything else unset.
+    ///
+    /// Required: `authScheme`.
+    pub fn new(auth_scheme: ProvisioningConnectionAuthScheme) -> Self {
+        Self {
+            auth_scheme: Some(auth_scheme),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProvisioningConnectionResponseProfile { auth_scheme = "authScheme", client_id =
+    "clientId", signing = "signing", ..additional_properties }
+);
+/// Whether the provisioning connection is on; UNKNOWN when the app does not support provisioning or its auth scheme is unknown.
+///
+/// From `#/components/schemas/ProvisioningConnectionStatus`.
+#[derive(Clone, Debug)]
+pub enum ProvisioningConnectionStatus {
+    /// `DISABLED`
+    Disabled,
+    /// `ENABLED`
+    Enabled,
+    /// `UNKNOWN`
+    Unknown2,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    ProvisioningConnectionStatus { Disabled = "DISABLED", Enabled = "ENABLED", Unknown2 =
+    "UNKNOWN" }
+);
+/// The token authentication scheme.
+///
+/// From `#/components/schemas/ProvisioningConnectionTokenAuthScheme`.
+#[derive(Clone, Debug)]
+pub enum ProvisioningConnectionTokenAuthScheme {
+    /// `TOKEN`
+    Token,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(ProvisioningConnectionTokenAuthScheme { Token = "TOKEN" });
+/// Token-based connection
+///
+/// A provisioning connection that authenticates with an API token.
+///
+/// From `#/components/schemas/ProvisioningConnectionTokenRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisioningConnectionTokenRequest {
+    /// Zscaler 2.0 (`zscalerbyz`) only; base URL of the target, which includes the Zscaler ID.
+    ///
+    /// Sent as `baseUrl`.
+    pub base_url: Option<String>,
+    /// `profile`.
+    ///
+    /// See [`ProvisioningConnectionTokenRequestProfile`]. Required by the spec in requests.
+    pub profile: Option<ProvisioningConnectionTokenRequestProfile>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProvisioningConnectionTokenRequest {
+    /// A `ProvisioningConnectionTokenRequest` with its required fields set and everything else unset.
+    ///
+    /// Required: `profile`.
+    pub fn new(profile: ProvisioningConnectionTokenRequestProfile) -> Self {
+        Self {
+            profile: Some(profile),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProvisioningConnectionTokenRequest { base_url = "baseUrl", profile = "profile",
+    ..additional_properties }
+);
+/// Token authentication settings of a provisioning connection.
+///
+/// From `#/components/schemas/ProvisioningConnectionTokenRequestProfile`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisioningConnectionTokenRequestProfile {
+    /// `authScheme`.
+    ///
+    /// See [`ProvisioningConnectionTokenAuthScheme`]. Required by the spec in requests.
+    pub auth_scheme: Option<ProvisioningConnectionTokenAuthScheme>,
+    /// The API token Okta presents to the app; only ever sent, never returned.
+    ///
+    /// Sent in requests; never returned.
+    pub token: Option<rt::Secret>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProvisioningConnectionTokenRequestProfile {
+    /// A `ProvisioningConnectionTokenRequestProfile` with its required fields set and everything else unset.
+    ///
+    /// Required: `authScheme`.
+    pub fn new(auth_scheme: ProvisioningConnectionTokenAuthScheme) -> Self {
+        Self {
+            auth_scheme: Some(auth_scheme),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProvisioningConnectionTokenRequestProfile { auth_scheme = "authScheme", token =
+    "token", ..additional_properties }
+);
+/// Link that revokes the refresh token (with DELETE).
+///
+/// From `#/components/schemas/RevokeRefreshTokenHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RevokeRefreshTokenHrefObject {
+    /// `hints`.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    pub href: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    RevokeRefreshTokenHrefObject { hints = "hints", href = "href",
+    ..additional_properties }
+);
 /// Salesforce (key name `salesforce`). Supports the BROWSER_PLUGIN, BOOKMARK and SAML_2_0 sign-on modes.
 ///
 /// From `#/components/schemas/SalesforceApplication`.
@@ -5238,6 +8614,21 @@ rt::object_impls!(
     "userNameTemplate", password = "password", reveal_password = "revealPassword", scheme
     = "scheme", user_name = "userName", ..additional_properties }
 );
+/// Link to a scope.
+///
+/// From `#/components/schemas/ScopeResourceHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ScopeResourceHrefObject {
+    /// The link target.
+    pub href: Option<String>,
+    /// Name of the linked resource.
+    pub title: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ScopeResourceHrefObject { href = "href", title = "title", ..additional_properties }
+);
 /// A custom SWA app that posts credentials without the browser plugin (signOnMode SECURE_PASSWORD_STORE).
 ///
 /// From `#/components/schemas/SecurePasswordStoreApplication`.
@@ -5459,6 +8850,19 @@ rt::object_impls!(
     "passwordField", url = "url", username_field = "usernameField",
     ..additional_properties }
 );
+/// Whether the pushed app password is the user's Okta password (OKTA) or a random one (RANDOM).
+///
+/// From `#/components/schemas/SeedEnum`.
+#[derive(Clone, Debug)]
+pub enum SeedEnum {
+    /// `OKTA`
+    Okta,
+    /// `RANDOM`
+    Random,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(SeedEnum { Okta = "OKTA", Random = "RANDOM" });
 /// Reference to an inline hook.
 ///
 /// From `#/components/schemas/SignOnInlineHook`.
@@ -6026,6 +9430,30 @@ rt::object_impls!(
     TrendMicroApexOneServiceApplicationSettingsApplication { base_url = "baseURL",
     ..additional_properties }
 );
+/// A `AppConfig` of a kind this crate does not know: every field is kept.
+///
+/// From `#/components/schemas/AppConfig`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnknownAppConfig {
+    /// `type`.
+    ///
+    /// See [`AppConfigType`]. Required by the spec in requests. The server may send `null`, kept apart from absent.
+    pub r#type: Option<rt::Nullable<AppConfigType>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl UnknownAppConfig {
+    /// A `UnknownAppConfig` with its required fields set and everything else unset.
+    ///
+    /// Required: `type`.
+    pub fn new(r#type: AppConfigType) -> Self {
+        Self {
+            r#type: Some(rt::Nullable::Value(r#type)),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(UnknownAppConfig { r#type = "type", ..additional_properties });
 /// A `Application` of a kind this crate does not know: every field is kept.
 ///
 /// From `#/components/schemas/Application`.
@@ -6118,6 +9546,49 @@ rt::object_impls!(
     "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
     "_embedded", links = "_links", ..additional_properties }
 );
+/// A `ApplicationFeatureObject` of a kind this crate does not know: every field is kept.
+///
+/// From `#/components/schemas/ApplicationFeatureObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UnknownApplicationFeatureObject {
+    /// What the feature does.
+    ///
+    /// Set by the server; ignored in requests.
+    pub description: Option<String>,
+    /// `name`.
+    ///
+    /// See [`ApplicationFeatureType`]. The server may send `null`, kept apart from absent.
+    pub name: Option<rt::Nullable<ApplicationFeatureType>>,
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// `_links`.
+    ///
+    /// See [`ApplicationFeatureLinks`]. Set by the server; ignored in requests.
+    pub links: Option<ApplicationFeatureLinks>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    UnknownApplicationFeatureObject { description = "description", name = "name", status
+    = "status", links = "_links", ..additional_properties }
+);
+/// A `OAuth2ClientJsonSigningKeyRequest` of a kind this crate does not know: every field is kept.
+///
+/// From `#/components/schemas/OAuth2ClientJsonSigningKeyRequest`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UnknownOAuth2ClientJsonSigningKeyRequest {
+    /// The value that picks the variant; unknown here.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub kty: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    UnknownOAuth2ClientJsonSigningKeyRequest { kty = "kty", ..additional_properties }
+);
 /// A `OAuth2ClientJsonSigningKeyResponse` of a kind this crate does not know: every field is kept.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonSigningKeyResponse`.
@@ -6162,6 +9633,136 @@ pub enum UnknownSamlAttributeStatementType {
 }
 rt::string_enum_impls!(
     UnknownSamlAttributeStatementType { Expression = "EXPRESSION", Group = "GROUP" }
+);
+/// From `#/paths/~1api~1v1~1apps~1{appId}~1features~1{featureName}/put/requestBody/content/application~1json/schema`.
+///
+/// The properties the object has pick the variant.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateFeatureForApplicationBody {
+    /// A [`CapabilitiesObject`]: the object has `create`.
+    CapabilitiesObject(CapabilitiesObject),
+    /// A [`CapabilitiesInboundProvisioningObject`]: the object has `importRules`.
+    CapabilitiesInboundProvisioningObject(CapabilitiesInboundProvisioningObject),
+}
+impl ::serde::Serialize for UpdateFeatureForApplicationBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CapabilitiesObject(value) => value.serialize(serializer),
+            Self::CapabilitiesInboundProvisioningObject(value) => {
+                value.serialize(serializer)
+            }
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateFeatureForApplicationBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = rt::RawObject::deserialize(deserializer)?;
+        let [key0, key1] = raw.probe(["create", "importRules"]);
+        let decoded = if !key0.is_absent() {
+            raw.decode(Self::CapabilitiesObject)
+        } else if !key1.is_absent() {
+            raw.decode(Self::CapabilitiesInboundProvisioningObject)
+        } else {
+            raw.decode(Self::CapabilitiesObject)
+        };
+        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+/// The new status of a mapping.
+///
+/// From `#/components/schemas/UpdateGroupPushMappingRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateGroupPushMappingRequest {
+    /// `status`.
+    ///
+    /// See [`GroupPushMappingStatusUpsert`]. Required by the spec in requests.
+    pub status: Option<GroupPushMappingStatusUpsert>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl UpdateGroupPushMappingRequest {
+    /// A `UpdateGroupPushMappingRequest` with its required fields set and everything else unset.
+    ///
+    /// Required: `status`.
+    pub fn new(status: GroupPushMappingStatusUpsert) -> Self {
+        Self {
+            status: Some(status),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    UpdateGroupPushMappingRequest { status = "status", ..additional_properties }
+);
+/// The USER_PROVISIONING feature (to the app).
+///
+/// From `#/components/schemas/UserProvisioningApplicationFeature`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserProvisioningApplicationFeature {
+    /// What the feature does.
+    ///
+    /// Set by the server; ignored in requests.
+    pub description: Option<String>,
+    /// `name`.
+    ///
+    /// See [`ApplicationFeatureType`].
+    pub name: Option<ApplicationFeatureType>,
+    /// `status`.
+    ///
+    /// See [`EnabledStatus`].
+    pub status: Option<EnabledStatus>,
+    /// `_links`.
+    ///
+    /// See [`ApplicationFeatureLinks`]. Set by the server; ignored in requests.
+    pub links: Option<ApplicationFeatureLinks>,
+    /// `capabilities`.
+    ///
+    /// See [`CapabilitiesObject`].
+    pub capabilities: Option<CapabilitiesObject>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl UserProvisioningApplicationFeature {
+    /// A `UserProvisioningApplicationFeature` with its required fields set and everything else unset.
+    ///
+    /// Sets `name` = `USER_PROVISIONING`.
+    pub fn new() -> Self {
+        Self {
+            name: Some(ApplicationFeatureType::UserProvisioning),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+impl Default for UserProvisioningApplicationFeature {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+rt::object_impls!(
+    UserProvisioningApplicationFeature { description = "description", name = "name",
+    status = "status", links = "_links", capabilities = "capabilities",
+    ..additional_properties }
+);
+/// Link to a user.
+///
+/// From `#/components/schemas/UserResourceHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UserResourceHrefObject {
+    /// The link target.
+    pub href: Option<String>,
+    /// Name of the linked resource.
+    pub title: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    UserResourceHrefObject { href = "href", title = "title", ..additional_properties }
 );
 /// Link to the users assigned to the app.
 ///

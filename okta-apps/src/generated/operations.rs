@@ -46,9 +46,438 @@ pub const OPERATIONS: &[rt::OperationInfo] = &[
         path: "/api/v1/apps/{appId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
     },
+    rt::OperationInfo {
+        id: "listApplicationUsers",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/users",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "assignUserToApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/users",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getApplicationUser",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/users/{userId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "updateApplicationUser",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/users/{userId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "unassignUserFromApplication",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/users/{userId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listApplicationGroupAssignments",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/groups",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "getApplicationGroupAssignment",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/groups/{groupId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "assignGroupToApplication",
+        method: rt::Method::Put,
+        path: "/api/v1/apps/{appId}/groups/{groupId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "unassignApplicationFromGroup",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/groups/{groupId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "updateGroupAssignmentToApplication",
+        method: rt::Method::Patch,
+        path: "/api/v1/apps/{appId}/groups/{groupId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listFeaturesForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/features",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "getFeatureForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/features/{featureName}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "updateFeatureForApplication",
+        method: rt::Method::Put,
+        path: "/api/v1/apps/{appId}/features/{featureName}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "assignApplicationPolicy",
+        method: rt::Method::Put,
+        path: "/api/v1/apps/{appId}/policies/{policyId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "uploadApplicationLogo",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/logo",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "previewSamlMetadataForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/sso/saml/metadata",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "listGroupPushMappings",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/group-push/mappings",
+        scopes: &["okta.apps.read", "okta.groups.read"],
+    },
+    rt::OperationInfo {
+        id: "createGroupPushMapping",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/group-push/mappings",
+        scopes: &["okta.apps.manage", "okta.groups.manage"],
+    },
+    rt::OperationInfo {
+        id: "getGroupPushMapping",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
+        scopes: &["okta.apps.read", "okta.groups.read"],
+    },
+    rt::OperationInfo {
+        id: "deleteGroupPushMapping",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
+        scopes: &["okta.apps.manage", "okta.groups.manage"],
+    },
+    rt::OperationInfo {
+        id: "updateGroupPushMapping",
+        method: rt::Method::Patch,
+        path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
+        scopes: &["okta.apps.manage", "okta.groups.manage"],
+    },
+    rt::OperationInfo {
+        id: "listCsrsForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/csrs",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "generateCsrForApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/csrs",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getCsrForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "revokeCsrFromApplication",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "publishCsrFromApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listApplicationKeys",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/keys",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "generateApplicationKey",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/keys/generate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getApplicationKey",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/keys/{keyId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "cloneApplicationKey",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/keys/{keyId}/clone",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listJwk",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/jwks",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "addJwk",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/jwks",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getJwk",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "deleteJwk",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "activateOAuth2ClientJsonWebKey",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "deactivateOAuth2ClientJsonWebKey",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listOAuth2ClientSecrets",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/secrets",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "createOAuth2ClientSecret",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/secrets",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getOAuth2ClientSecret",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "deleteOAuth2ClientSecret",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "activateOAuth2ClientSecret",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "deactivateOAuth2ClientSecret",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getDefaultProvisioningConnectionForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/connections/default",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "updateDefaultProvisioningConnectionForApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/connections/default",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getUserProvisioningConnectionJwks",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/connections/default/jwks",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "activateDefaultProvisioningConnectionForApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/connections/default/lifecycle/activate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "deactivateDefaultProvisioningConnectionForApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "verifyProvisioningConnectionForApplication",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appName}/{appId}/oauth2/callback",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listScopeConsentGrants",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/grants",
+        scopes: &["okta.appGrants.read"],
+    },
+    rt::OperationInfo {
+        id: "grantConsentToScope",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/grants",
+        scopes: &["okta.appGrants.manage"],
+    },
+    rt::OperationInfo {
+        id: "getScopeConsentGrant",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/grants/{grantId}",
+        scopes: &["okta.appGrants.read"],
+    },
+    rt::OperationInfo {
+        id: "revokeScopeConsentGrant",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/grants/{grantId}",
+        scopes: &["okta.appGrants.manage"],
+    },
+    rt::OperationInfo {
+        id: "listOAuth2TokensForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/tokens",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "revokeOAuth2TokensForApplication",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/tokens",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getOAuth2TokenForApplication",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/tokens/{tokenId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "revokeOAuth2TokenForApplication",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/tokens/{tokenId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listFederatedClaims",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/federated-claims",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "createFederatedClaim",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/federated-claims",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getFederatedClaim",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "replaceFederatedClaim",
+        method: rt::Method::Put,
+        path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "deleteFederatedClaim",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listCrossAppAccessConnections",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/cwo/connections",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "createCrossAppAccessConnection",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/cwo/connections",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "getCrossAppAccessConnection",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
+        scopes: &["okta.apps.read"],
+    },
+    rt::OperationInfo {
+        id: "deleteCrossAppAccessConnection",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "updateCrossAppAccessConnection",
+        method: rt::Method::Patch,
+        path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
+        scopes: &["okta.apps.manage"],
+    },
+    rt::OperationInfo {
+        id: "listInterclientAllowedApplications",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/interclient-allowed-apps",
+        scopes: &["okta.apps.interclientTrust.read"],
+    },
+    rt::OperationInfo {
+        id: "createInterclientTrustMapping",
+        method: rt::Method::Post,
+        path: "/api/v1/apps/{appId}/interclient-allowed-apps",
+        scopes: &["okta.apps.interclientTrust.manage"],
+    },
+    rt::OperationInfo {
+        id: "deleteInterclientTrustMapping",
+        method: rt::Method::Delete,
+        path: "/api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}",
+        scopes: &["okta.apps.interclientTrust.manage"],
+    },
+    rt::OperationInfo {
+        id: "listInterclientTargetApplications",
+        method: rt::Method::Get,
+        path: "/api/v1/apps/{appId}/interclient-target-apps",
+        scopes: &["okta.apps.interclientTrust.read"],
+    },
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
-pub const SCOPES: &[&str] = &["okta.apps.manage", "okta.apps.read"];
+pub const SCOPES: &[&str] = &[
+    "okta.appGrants.manage",
+    "okta.appGrants.read",
+    "okta.apps.interclientTrust.manage",
+    "okta.apps.interclientTrust.read",
+    "okta.apps.manage",
+    "okta.apps.read",
+    "okta.groups.manage",
+    "okta.groups.read",
+];
 /// List all applications
 ///
 /// Lists the org's apps one page at a time; follow the `next` link in the Link header for more.
@@ -610,6 +1039,5958 @@ impl rt::Operation for DeactivateApplication {
 pub enum DeactivateApplicationResponse {
     /// `200`: The app was deactivated; the body is empty.
     Ok,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all application users
+///
+/// Lists the users assigned to the app one page at a time; follow the `next` link in the Link header for more.
+///
+/// `GET /api/v1/apps/{appId}/users` (`listApplicationUsers`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListApplicationUsers {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Query parameter `after`.
+    pub after: Option<String>,
+    /// Maximum number of app users on one page.
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i32>,
+    /// Returns app users whose `userName`, `firstName`, `lastName` or `email` starts with this value (OIDC apps match `userName` and `email` only).
+    ///
+    /// Query parameter `q`.
+    pub q: Option<String>,
+    /// Use `user` to embed each assigned Okta user in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl ListApplicationUsers {
+    /// A `ListApplicationUsers` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            after: None,
+            limit: None,
+            q: None,
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for ListApplicationUsers {
+    const OPERATION_ID: &'static str = "listApplicationUsers";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListApplicationUsersResponse;
+    type Success = Vec<super::models::AppUser>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("after", self.after.as_ref());
+        r.query("limit", self.limit.as_ref());
+        r.query("q", self.q.as_ref());
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListApplicationUsersResponse, rt::DecodeError> {
+        use ListApplicationUsersResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListApplicationUsersResponse,
+    ) -> Result<Vec<super::models::AppUser>, ListApplicationUsersResponse> {
+        match response {
+            ListApplicationUsersResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+impl rt::Paged for ListApplicationUsers {
+    type Item = super::models::AppUser;
+}
+/// The documented responses of `listApplicationUsers`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListApplicationUsersResponse {
+    /// `200`: A page of app users.
+    Ok(Vec<super::models::AppUser>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Assign an application user
+///
+/// Assigns an Okta user to the app. SSO-only apps usually need no profile; provisioning apps usually take credentials and an app profile, applied after the app's profile mappings.
+///
+/// `POST /api/v1/apps/{appId}/users` (`assignUserToApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignUserToApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::AppUserAssignRequest,
+}
+impl AssignUserToApplication {
+    /// A `AssignUserToApplication` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::AppUserAssignRequest,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for AssignUserToApplication {
+    const OPERATION_ID: &'static str = "assignUserToApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = AssignUserToApplicationResponse;
+    type Success = super::models::AppUser;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<AssignUserToApplicationResponse, rt::DecodeError> {
+        use AssignUserToApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: AssignUserToApplicationResponse,
+    ) -> Result<super::models::AppUser, AssignUserToApplicationResponse> {
+        match response {
+            AssignUserToApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `assignUserToApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AssignUserToApplicationResponse {
+    /// `200`: The new app user.
+    Ok(super::models::AppUser),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve an application user
+///
+/// Returns one user's assignment to the app.
+///
+/// `GET /api/v1/apps/{appId}/users/{userId}` (`getApplicationUser`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetApplicationUser {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta user's ID.
+    ///
+    /// Path parameter `userId`.
+    pub user_id: String,
+    /// Use `user` to embed the assigned Okta user in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl GetApplicationUser {
+    /// A `GetApplicationUser` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for GetApplicationUser {
+    const OPERATION_ID: &'static str = "getApplicationUser";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetApplicationUserResponse;
+    type Success = super::models::AppUser;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("userId", &self.user_id)?;
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetApplicationUserResponse, rt::DecodeError> {
+        use GetApplicationUserResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetApplicationUserResponse,
+    ) -> Result<super::models::AppUser, GetApplicationUserResponse> {
+        match response {
+            GetApplicationUserResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getApplicationUser`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetApplicationUserResponse {
+    /// `200`: The app user.
+    Ok(super::models::AppUser),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Update an application user
+///
+/// Changes the app profile or the app credentials of an assigned user.
+///
+/// `POST /api/v1/apps/{appId}/users/{userId}` (`updateApplicationUser`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateApplicationUser {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta user's ID.
+    ///
+    /// Path parameter `userId`.
+    pub user_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::AppUserUpdateRequest,
+}
+impl UpdateApplicationUser {
+    /// A `UpdateApplicationUser` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+        body: super::models::AppUserUpdateRequest,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for UpdateApplicationUser {
+    const OPERATION_ID: &'static str = "updateApplicationUser";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UpdateApplicationUserResponse;
+    type Success = super::models::AppUser;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("userId", &self.user_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UpdateApplicationUserResponse, rt::DecodeError> {
+        use UpdateApplicationUserResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UpdateApplicationUserResponse,
+    ) -> Result<super::models::AppUser, UpdateApplicationUserResponse> {
+        match response {
+            UpdateApplicationUserResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `updateApplicationUser`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateApplicationUserResponse {
+    /// `200`: The updated app user.
+    Ok(super::models::AppUser),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Unassign an application user
+///
+/// Removes a user's assignment and app profile for good; a provisioning app set to deactivate users also deactivates the account in the target app.
+///
+/// `DELETE /api/v1/apps/{appId}/users/{userId}` (`unassignUserFromApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnassignUserFromApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta user's ID.
+    ///
+    /// Path parameter `userId`.
+    pub user_id: String,
+    /// When true, the administrator gets an email about the deactivation.
+    ///
+    /// Query parameter `sendEmail`.
+    pub send_email: Option<bool>,
+}
+impl UnassignUserFromApplication {
+    /// A `UnassignUserFromApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            send_email: None,
+        }
+    }
+}
+impl rt::Operation for UnassignUserFromApplication {
+    const OPERATION_ID: &'static str = "unassignUserFromApplication";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UnassignUserFromApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("userId", &self.user_id)?;
+        r.query("sendEmail", self.send_email.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UnassignUserFromApplicationResponse, rt::DecodeError> {
+        use UnassignUserFromApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UnassignUserFromApplicationResponse,
+    ) -> Result<(), UnassignUserFromApplicationResponse> {
+        match response {
+            UnassignUserFromApplicationResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `unassignUserFromApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UnassignUserFromApplicationResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all application groups
+///
+/// Lists the app's group assignments one page at a time; follow the `next` link in the Link header for more.
+///
+/// `GET /api/v1/apps/{appId}/groups` (`listApplicationGroupAssignments`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListApplicationGroupAssignments {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Returns assignments whose group name starts with this value.
+    ///
+    /// Query parameter `q`.
+    pub q: Option<String>,
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Query parameter `after`.
+    pub after: Option<String>,
+    /// Maximum number of group assignments on one page.
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i32>,
+    /// Use `group` to embed each assigned group, or `metadata` to embed the assignment metadata, in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl ListApplicationGroupAssignments {
+    /// A `ListApplicationGroupAssignments` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            q: None,
+            after: None,
+            limit: None,
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for ListApplicationGroupAssignments {
+    const OPERATION_ID: &'static str = "listApplicationGroupAssignments";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/groups";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListApplicationGroupAssignmentsResponse;
+    type Success = Vec<super::models::ApplicationGroupAssignment>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("q", self.q.as_ref());
+        r.query("after", self.after.as_ref());
+        r.query("limit", self.limit.as_ref());
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListApplicationGroupAssignmentsResponse, rt::DecodeError> {
+        use ListApplicationGroupAssignmentsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListApplicationGroupAssignmentsResponse,
+    ) -> Result<
+        Vec<super::models::ApplicationGroupAssignment>,
+        ListApplicationGroupAssignmentsResponse,
+    > {
+        match response {
+            ListApplicationGroupAssignmentsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+impl rt::Paged for ListApplicationGroupAssignments {
+    type Item = super::models::ApplicationGroupAssignment;
+}
+/// The documented responses of `listApplicationGroupAssignments`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListApplicationGroupAssignmentsResponse {
+    /// `200`: A page of group assignments.
+    Ok(Vec<super::models::ApplicationGroupAssignment>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve an application group
+///
+/// Returns one group's assignment to the app.
+///
+/// `GET /api/v1/apps/{appId}/groups/{groupId}` (`getApplicationGroupAssignment`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetApplicationGroupAssignment {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta group's ID.
+    ///
+    /// Path parameter `groupId`.
+    pub group_id: String,
+    /// Use `group` to embed the assigned group, or `metadata` to embed the assignment metadata, in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl GetApplicationGroupAssignment {
+    /// A `GetApplicationGroupAssignment` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, group_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            group_id: group_id.into(),
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for GetApplicationGroupAssignment {
+    const OPERATION_ID: &'static str = "getApplicationGroupAssignment";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetApplicationGroupAssignmentResponse;
+    type Success = super::models::ApplicationGroupAssignment;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("groupId", &self.group_id)?;
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetApplicationGroupAssignmentResponse, rt::DecodeError> {
+        use GetApplicationGroupAssignmentResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetApplicationGroupAssignmentResponse,
+    ) -> Result<
+        super::models::ApplicationGroupAssignment,
+        GetApplicationGroupAssignmentResponse,
+    > {
+        match response {
+            GetApplicationGroupAssignmentResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getApplicationGroupAssignment`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetApplicationGroupAssignmentResponse {
+    /// `200`: The group assignment.
+    Ok(super::models::ApplicationGroupAssignment),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Assign an application group
+///
+/// Assigns a group to the app, or replaces its existing assignment; every member of the group gets the app with the app user scope `GROUP`.
+///
+/// `PUT /api/v1/apps/{appId}/groups/{groupId}` (`assignGroupToApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignGroupToApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta group's ID.
+    ///
+    /// Path parameter `groupId`.
+    pub group_id: String,
+    /// The request body (`application/json`).
+    pub body: Option<super::models::ApplicationGroupAssignment>,
+}
+impl AssignGroupToApplication {
+    /// A `AssignGroupToApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, group_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            group_id: group_id.into(),
+            body: None,
+        }
+    }
+}
+impl rt::Operation for AssignGroupToApplication {
+    const OPERATION_ID: &'static str = "assignGroupToApplication";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = AssignGroupToApplicationResponse;
+    type Success = super::models::ApplicationGroupAssignment;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("groupId", &self.group_id)?;
+        r.json(self.body.as_ref(), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<AssignGroupToApplicationResponse, rt::DecodeError> {
+        use AssignGroupToApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: AssignGroupToApplicationResponse,
+    ) -> Result<
+        super::models::ApplicationGroupAssignment,
+        AssignGroupToApplicationResponse,
+    > {
+        match response {
+            AssignGroupToApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `assignGroupToApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AssignGroupToApplicationResponse {
+    /// `200`: The group assignment.
+    Ok(super::models::ApplicationGroupAssignment),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Unassign an application group
+///
+/// Removes a group's assignment from the app.
+///
+/// `DELETE /api/v1/apps/{appId}/groups/{groupId}` (`unassignApplicationFromGroup`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnassignApplicationFromGroup {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta group's ID.
+    ///
+    /// Path parameter `groupId`.
+    pub group_id: String,
+}
+impl UnassignApplicationFromGroup {
+    /// A `UnassignApplicationFromGroup` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, group_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            group_id: group_id.into(),
+        }
+    }
+}
+impl rt::Operation for UnassignApplicationFromGroup {
+    const OPERATION_ID: &'static str = "unassignApplicationFromGroup";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UnassignApplicationFromGroupResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("groupId", &self.group_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UnassignApplicationFromGroupResponse, rt::DecodeError> {
+        use UnassignApplicationFromGroupResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UnassignApplicationFromGroupResponse,
+    ) -> Result<(), UnassignApplicationFromGroupResponse> {
+        match response {
+            UnassignApplicationFromGroupResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `unassignApplicationFromGroup`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UnassignApplicationFromGroupResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Update an application group
+///
+/// Changes parts of a group assignment with a list of JSON Patch operations (`replace` or `remove`).
+///
+/// `PATCH /api/v1/apps/{appId}/groups/{groupId}` (`updateGroupAssignmentToApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateGroupAssignmentToApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Okta group's ID.
+    ///
+    /// Path parameter `groupId`.
+    pub group_id: String,
+    /// The request body (`application/json`).
+    pub body: Option<Vec<super::models::JsonPatchOperation>>,
+}
+impl UpdateGroupAssignmentToApplication {
+    /// A `UpdateGroupAssignmentToApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, group_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            group_id: group_id.into(),
+            body: None,
+        }
+    }
+}
+impl rt::Operation for UpdateGroupAssignmentToApplication {
+    const OPERATION_ID: &'static str = "updateGroupAssignmentToApplication";
+    const METHOD: rt::Method = rt::Method::Patch;
+    const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UpdateGroupAssignmentToApplicationResponse;
+    type Success = super::models::ApplicationGroupAssignment;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("groupId", &self.group_id)?;
+        r.json(self.body.as_ref(), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UpdateGroupAssignmentToApplicationResponse, rt::DecodeError> {
+        use UpdateGroupAssignmentToApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UpdateGroupAssignmentToApplicationResponse,
+    ) -> Result<
+        super::models::ApplicationGroupAssignment,
+        UpdateGroupAssignmentToApplicationResponse,
+    > {
+        match response {
+            UpdateGroupAssignmentToApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `updateGroupAssignmentToApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateGroupAssignmentToApplicationResponse {
+    /// `200`: The updated group assignment.
+    Ok(super::models::ApplicationGroupAssignment),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all features
+///
+/// Lists the app's provisioning features; fails with 400 when provisioning is not turned on for the app.
+///
+/// `GET /api/v1/apps/{appId}/features` (`listFeaturesForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListFeaturesForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListFeaturesForApplication {
+    /// A `ListFeaturesForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListFeaturesForApplication {
+    const OPERATION_ID: &'static str = "listFeaturesForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/features";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListFeaturesForApplicationResponse;
+    type Success = Vec<super::models::ApplicationFeatureObject>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListFeaturesForApplicationResponse, rt::DecodeError> {
+        use ListFeaturesForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListFeaturesForApplicationResponse,
+    ) -> Result<
+        Vec<super::models::ApplicationFeatureObject>,
+        ListFeaturesForApplicationResponse,
+    > {
+        match response {
+            ListFeaturesForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listFeaturesForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListFeaturesForApplicationResponse {
+    /// `200`: The app's features.
+    Ok(Vec<super::models::ApplicationFeatureObject>),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve a feature
+///
+/// Returns one provisioning feature of the app.
+///
+/// `GET /api/v1/apps/{appId}/features/{featureName}` (`getFeatureForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetFeatureForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Which provisioning feature.
+    ///
+    /// Path parameter `featureName`.
+    pub feature_name: super::models::ApplicationFeatureType,
+}
+impl GetFeatureForApplication {
+    /// A `GetFeatureForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        feature_name: super::models::ApplicationFeatureType,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            feature_name,
+        }
+    }
+}
+impl rt::Operation for GetFeatureForApplication {
+    const OPERATION_ID: &'static str = "getFeatureForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/features/{featureName}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetFeatureForApplicationResponse;
+    type Success = super::models::ApplicationFeatureObject;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("featureName", &self.feature_name)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetFeatureForApplicationResponse, rt::DecodeError> {
+        use GetFeatureForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetFeatureForApplicationResponse,
+    ) -> Result<
+        super::models::ApplicationFeatureObject,
+        GetFeatureForApplicationResponse,
+    > {
+        match response {
+            GetFeatureForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getFeatureForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetFeatureForApplicationResponse {
+    /// `200`: The feature.
+    Ok(super::models::ApplicationFeatureObject),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Update a feature
+///
+/// Changes a feature's capabilities; properties left out keep their values. The body shape follows the feature: `CapabilitiesObject` for USER_PROVISIONING, `CapabilitiesInboundProvisioningObject` for INBOUND_PROVISIONING.
+///
+/// `PUT /api/v1/apps/{appId}/features/{featureName}` (`updateFeatureForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateFeatureForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Which provisioning feature.
+    ///
+    /// Path parameter `featureName`.
+    pub feature_name: super::models::ApplicationFeatureType,
+    /// The request body (`application/json`).
+    pub body: super::models::UpdateFeatureForApplicationBody,
+}
+impl UpdateFeatureForApplication {
+    /// A `UpdateFeatureForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        feature_name: super::models::ApplicationFeatureType,
+        body: super::models::UpdateFeatureForApplicationBody,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            feature_name,
+            body,
+        }
+    }
+}
+impl rt::Operation for UpdateFeatureForApplication {
+    const OPERATION_ID: &'static str = "updateFeatureForApplication";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/api/v1/apps/{appId}/features/{featureName}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UpdateFeatureForApplicationResponse;
+    type Success = super::models::ApplicationFeatureObject;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("featureName", &self.feature_name)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UpdateFeatureForApplicationResponse, rt::DecodeError> {
+        use UpdateFeatureForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UpdateFeatureForApplicationResponse,
+    ) -> Result<
+        super::models::ApplicationFeatureObject,
+        UpdateFeatureForApplicationResponse,
+    > {
+        match response {
+            UpdateFeatureForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `updateFeatureForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateFeatureForApplicationResponse {
+    /// `200`: The updated feature.
+    Ok(super::models::ApplicationFeatureObject),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Assign an app sign-in policy
+///
+/// Makes the given app sign-in policy the app's policy, replacing any earlier one (Identity Engine orgs only; Limited GA).
+///
+/// `PUT /api/v1/apps/{appId}/policies/{policyId}` (`assignApplicationPolicy`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignApplicationPolicy {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The app sign-in policy's ID.
+    ///
+    /// Path parameter `policyId`.
+    pub policy_id: String,
+}
+impl AssignApplicationPolicy {
+    /// A `AssignApplicationPolicy` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, policy_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            policy_id: policy_id.into(),
+        }
+    }
+}
+impl rt::Operation for AssignApplicationPolicy {
+    const OPERATION_ID: &'static str = "assignApplicationPolicy";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/api/v1/apps/{appId}/policies/{policyId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = AssignApplicationPolicyResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("policyId", &self.policy_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<AssignApplicationPolicyResponse, rt::DecodeError> {
+        use AssignApplicationPolicyResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: AssignApplicationPolicyResponse,
+    ) -> Result<(), AssignApplicationPolicyResponse> {
+        match response {
+            AssignApplicationPolicyResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `assignApplicationPolicy`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AssignApplicationPolicyResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Upload an application logo
+///
+/// Sets the app instance's logo, replacing any earlier one. With a single app link the logo also shows on the End-User Dashboard; logos of further app links are set in the Admin Console.
+///
+/// `POST /api/v1/apps/{appId}/logo` (`uploadApplicationLogo`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadApplicationLogo {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`multipart/form-data`), with the parts `file` (a file, required).
+    pub body: rt::Form,
+}
+impl UploadApplicationLogo {
+    /// A `UploadApplicationLogo` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, body: rt::Form) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for UploadApplicationLogo {
+    const OPERATION_ID: &'static str = "uploadApplicationLogo";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/logo";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UploadApplicationLogoResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.form(Some(&self.body), &["file"])?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UploadApplicationLogoResponse, rt::DecodeError> {
+        use UploadApplicationLogoResponse as R;
+        Ok(
+            match status {
+                201 => R::Created,
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UploadApplicationLogoResponse,
+    ) -> Result<(), UploadApplicationLogoResponse> {
+        match response {
+            UploadApplicationLogoResponse::Created => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `uploadApplicationLogo`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UploadApplicationLogoResponse {
+    /// `201`: The logo was stored; the body is empty.
+    Created,
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Preview the application SAML metadata
+///
+/// Returns the app's SAML IdP metadata document as it would be signed with the given key.
+///
+/// `GET /api/v1/apps/{appId}/sso/saml/metadata` (`previewSamlMetadataForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviewSamlMetadataForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// ID of the app signing key whose certificate goes into the metadata.
+    ///
+    /// Query parameter `kid`.
+    pub kid: String,
+}
+impl PreviewSamlMetadataForApplication {
+    /// A `PreviewSamlMetadataForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, kid: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            kid: kid.into(),
+        }
+    }
+}
+impl rt::Operation for PreviewSamlMetadataForApplication {
+    const OPERATION_ID: &'static str = "previewSamlMetadataForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/sso/saml/metadata";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = PreviewSamlMetadataForApplicationResponse;
+    type Success = String;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("kid", Some(&self.kid));
+        r.accept("text/xml");
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<PreviewSamlMetadataForApplicationResponse, rt::DecodeError> {
+        use PreviewSamlMetadataForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::text(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: PreviewSamlMetadataForApplicationResponse,
+    ) -> Result<String, PreviewSamlMetadataForApplicationResponse> {
+        match response {
+            PreviewSamlMetadataForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `previewSamlMetadataForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PreviewSamlMetadataForApplicationResponse {
+    /// `200`: The SAML metadata.
+    Ok(String),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all group push mappings
+///
+/// Lists the app's group push mappings one page at a time; follow the `next` link in the Link header for more.
+///
+/// `GET /api/v1/apps/{appId}/group-push/mappings` (`listGroupPushMappings`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListGroupPushMappings {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Query parameter `after`.
+    pub after: Option<String>,
+    /// Maximum number of mappings on one page.
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i32>,
+    /// Returns only mappings changed at or after this UTC time, written `YYYY-MM-DDTHH:mm:ssZ`.
+    ///
+    /// Query parameter `lastUpdated`.
+    pub last_updated: Option<String>,
+    /// Returns only mappings whose source is this Okta group.
+    ///
+    /// Query parameter `sourceGroupId`.
+    pub source_group_id: Option<String>,
+    /// Returns only mappings with this status.
+    ///
+    /// Query parameter `status`.
+    pub status: Option<super::models::GroupPushMappingStatus>,
+}
+impl ListGroupPushMappings {
+    /// A `ListGroupPushMappings` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            after: None,
+            limit: None,
+            last_updated: None,
+            source_group_id: None,
+            status: None,
+        }
+    }
+}
+impl rt::Operation for ListGroupPushMappings {
+    const OPERATION_ID: &'static str = "listGroupPushMappings";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read", "okta.groups.read"];
+    type Response = ListGroupPushMappingsResponse;
+    type Success = Vec<super::models::GroupPushMapping>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("after", self.after.as_ref());
+        r.query("limit", self.limit.as_ref());
+        r.query("lastUpdated", self.last_updated.as_ref());
+        r.query("sourceGroupId", self.source_group_id.as_ref());
+        r.query("status", self.status.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListGroupPushMappingsResponse, rt::DecodeError> {
+        use ListGroupPushMappingsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListGroupPushMappingsResponse,
+    ) -> Result<Vec<super::models::GroupPushMapping>, ListGroupPushMappingsResponse> {
+        match response {
+            ListGroupPushMappingsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+impl rt::Paged for ListGroupPushMappings {
+    type Item = super::models::GroupPushMapping;
+}
+/// The documented responses of `listGroupPushMappings`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListGroupPushMappingsResponse {
+    /// `200`: A page of group push mappings.
+    Ok(Vec<super::models::GroupPushMapping>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Create a group push mapping
+///
+/// Pushes an Okta group to the app: give `targetGroupId` to link an existing app group, or `targetGroupName` to create one (or link the group of that name); never both.
+///
+/// `POST /api/v1/apps/{appId}/group-push/mappings` (`createGroupPushMapping`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateGroupPushMapping {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::CreateGroupPushMappingRequest,
+}
+impl CreateGroupPushMapping {
+    /// A `CreateGroupPushMapping` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::CreateGroupPushMappingRequest,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for CreateGroupPushMapping {
+    const OPERATION_ID: &'static str = "createGroupPushMapping";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage", "okta.groups.manage"];
+    type Response = CreateGroupPushMappingResponse;
+    type Success = super::models::GroupPushMapping;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<CreateGroupPushMappingResponse, rt::DecodeError> {
+        use CreateGroupPushMappingResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: CreateGroupPushMappingResponse,
+    ) -> Result<super::models::GroupPushMapping, CreateGroupPushMappingResponse> {
+        match response {
+            CreateGroupPushMappingResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `createGroupPushMapping`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateGroupPushMappingResponse {
+    /// `201`: The new mapping.
+    Created(super::models::GroupPushMapping),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve a group push mapping
+///
+/// Returns one group push mapping.
+///
+/// `GET /api/v1/apps/{appId}/group-push/mappings/{mappingId}` (`getGroupPushMapping`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetGroupPushMapping {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The group push mapping's ID.
+    ///
+    /// Path parameter `mappingId`.
+    pub mapping_id: String,
+}
+impl GetGroupPushMapping {
+    /// A `GetGroupPushMapping` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, mapping_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            mapping_id: mapping_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetGroupPushMapping {
+    const OPERATION_ID: &'static str = "getGroupPushMapping";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings/{mappingId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read", "okta.groups.read"];
+    type Response = GetGroupPushMappingResponse;
+    type Success = super::models::GroupPushMapping;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("mappingId", &self.mapping_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetGroupPushMappingResponse, rt::DecodeError> {
+        use GetGroupPushMappingResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetGroupPushMappingResponse,
+    ) -> Result<super::models::GroupPushMapping, GetGroupPushMappingResponse> {
+        match response {
+            GetGroupPushMappingResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getGroupPushMapping`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetGroupPushMappingResponse {
+    /// `200`: The mapping.
+    Ok(super::models::GroupPushMapping),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Delete a group push mapping
+///
+/// Deletes a mapping, which must be INACTIVE first; optionally deletes the target group in the app too.
+///
+/// `DELETE /api/v1/apps/{appId}/group-push/mappings/{mappingId}` (`deleteGroupPushMapping`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteGroupPushMapping {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The group push mapping's ID.
+    ///
+    /// Path parameter `mappingId`.
+    pub mapping_id: String,
+    /// When true, the mapping's target group is deleted as well; when false, it is kept.
+    ///
+    /// Query parameter `deleteTargetGroup`.
+    pub delete_target_group: bool,
+}
+impl DeleteGroupPushMapping {
+    /// A `DeleteGroupPushMapping` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        mapping_id: impl Into<String>,
+        delete_target_group: bool,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            mapping_id: mapping_id.into(),
+            delete_target_group,
+        }
+    }
+}
+impl rt::Operation for DeleteGroupPushMapping {
+    const OPERATION_ID: &'static str = "deleteGroupPushMapping";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings/{mappingId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage", "okta.groups.manage"];
+    type Response = DeleteGroupPushMappingResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("mappingId", &self.mapping_id)?;
+        r.query("deleteTargetGroup", Some(&self.delete_target_group));
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeleteGroupPushMappingResponse, rt::DecodeError> {
+        use DeleteGroupPushMappingResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeleteGroupPushMappingResponse,
+    ) -> Result<(), DeleteGroupPushMappingResponse> {
+        match response {
+            DeleteGroupPushMappingResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deleteGroupPushMapping`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteGroupPushMappingResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Update a group push mapping
+///
+/// Turns a mapping on or off. Switching to ACTIVE pushes the group once and then keeps pushing membership changes; switching to INACTIVE stops the pushes.
+///
+/// `PATCH /api/v1/apps/{appId}/group-push/mappings/{mappingId}` (`updateGroupPushMapping`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateGroupPushMapping {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The group push mapping's ID.
+    ///
+    /// Path parameter `mappingId`.
+    pub mapping_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::UpdateGroupPushMappingRequest,
+}
+impl UpdateGroupPushMapping {
+    /// A `UpdateGroupPushMapping` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        mapping_id: impl Into<String>,
+        body: super::models::UpdateGroupPushMappingRequest,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            mapping_id: mapping_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for UpdateGroupPushMapping {
+    const OPERATION_ID: &'static str = "updateGroupPushMapping";
+    const METHOD: rt::Method = rt::Method::Patch;
+    const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings/{mappingId}";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage", "okta.groups.manage"];
+    type Response = UpdateGroupPushMappingResponse;
+    type Success = super::models::GroupPushMapping;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("mappingId", &self.mapping_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UpdateGroupPushMappingResponse, rt::DecodeError> {
+        use UpdateGroupPushMappingResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UpdateGroupPushMappingResponse,
+    ) -> Result<super::models::GroupPushMapping, UpdateGroupPushMappingResponse> {
+        match response {
+            UpdateGroupPushMappingResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `updateGroupPushMapping`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateGroupPushMappingResponse {
+    /// `200`: The updated mapping.
+    Ok(super::models::GroupPushMapping),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all certificate signing requests
+///
+/// Returns every pending certificate signing request (CSR) of the app.
+///
+/// `GET /api/v1/apps/{appId}/credentials/csrs` (`listCsrsForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListCsrsForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListCsrsForApplication {
+    /// A `ListCsrsForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListCsrsForApplication {
+    const OPERATION_ID: &'static str = "listCsrsForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListCsrsForApplicationResponse;
+    type Success = Vec<super::models::Csr>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListCsrsForApplicationResponse, rt::DecodeError> {
+        use ListCsrsForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListCsrsForApplicationResponse,
+    ) -> Result<Vec<super::models::Csr>, ListCsrsForApplicationResponse> {
+        match response {
+            ListCsrsForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listCsrsForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListCsrsForApplicationResponse {
+    /// `200`: The app's pending CSRs.
+    Ok(Vec<super::models::Csr>),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Generate a certificate signing request
+///
+/// Creates a key pair for the app and returns a CSR for its public key, as a CSR object (`Accept: application/json`) or as Base64-encoded PKCS#10 (`Accept: application/pkcs10`). The key pair joins the app's key credentials only once a signed certificate is published.
+///
+/// `POST /api/v1/apps/{appId}/credentials/csrs` (`generateCsrForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenerateCsrForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::CsrMetadata,
+}
+impl GenerateCsrForApplication {
+    /// A `GenerateCsrForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, body: super::models::CsrMetadata) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for GenerateCsrForApplication {
+    const OPERATION_ID: &'static str = "generateCsrForApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = GenerateCsrForApplicationResponse;
+    type Success = super::models::Csr;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GenerateCsrForApplicationResponse, rt::DecodeError> {
+        use GenerateCsrForApplicationResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GenerateCsrForApplicationResponse,
+    ) -> Result<super::models::Csr, GenerateCsrForApplicationResponse> {
+        match response {
+            GenerateCsrForApplicationResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `generateCsrForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GenerateCsrForApplicationResponse {
+    /// `201`: The new CSR.
+    Created(super::models::Csr),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve a certificate signing request
+///
+/// Returns one of the app's pending CSRs, as a CSR object (`Accept: application/json`) or as Base64-encoded DER PKCS#10 (`Accept: application/pkcs10`).
+///
+/// `GET /api/v1/apps/{appId}/credentials/csrs/{csrId}` (`getCsrForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetCsrForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The CSR's ID.
+    ///
+    /// Path parameter `csrId`.
+    pub csr_id: String,
+}
+impl GetCsrForApplication {
+    /// A `GetCsrForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, csr_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            csr_id: csr_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetCsrForApplication {
+    const OPERATION_ID: &'static str = "getCsrForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs/{csrId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetCsrForApplicationResponse;
+    type Success = super::models::Csr;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("csrId", &self.csr_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetCsrForApplicationResponse, rt::DecodeError> {
+        use GetCsrForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetCsrForApplicationResponse,
+    ) -> Result<super::models::Csr, GetCsrForApplicationResponse> {
+        match response {
+            GetCsrForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getCsrForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetCsrForApplicationResponse {
+    /// `200`: The CSR.
+    Ok(super::models::Csr),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Revoke a certificate signing request
+///
+/// Revokes a pending CSR and deletes its key pair from the app.
+///
+/// `DELETE /api/v1/apps/{appId}/credentials/csrs/{csrId}` (`revokeCsrFromApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevokeCsrFromApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The CSR's ID.
+    ///
+    /// Path parameter `csrId`.
+    pub csr_id: String,
+}
+impl RevokeCsrFromApplication {
+    /// A `RevokeCsrFromApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, csr_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            csr_id: csr_id.into(),
+        }
+    }
+}
+impl rt::Operation for RevokeCsrFromApplication {
+    const OPERATION_ID: &'static str = "revokeCsrFromApplication";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs/{csrId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = RevokeCsrFromApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("csrId", &self.csr_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<RevokeCsrFromApplicationResponse, rt::DecodeError> {
+        use RevokeCsrFromApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: RevokeCsrFromApplicationResponse,
+    ) -> Result<(), RevokeCsrFromApplicationResponse> {
+        match response {
+            RevokeCsrFromApplicationResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `revokeCsrFromApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum RevokeCsrFromApplicationResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Publish a certificate signing request
+///
+/// Completes a CSR with the X.509 certificate a CA signed for it and adds the key to the app's key credentials; the CSR is gone afterwards. The certificate may be sent raw or Base64-encoded (then with `Content-Transfer-Encoding: base64`).
+///
+/// `POST /api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish` (`publishCsrFromApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishCsrFromApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The CSR's ID.
+    ///
+    /// Path parameter `csrId`.
+    pub csr_id: String,
+    /// The request body (`application/x-x509-ca-cert`).
+    pub body: Vec<u8>,
+    /// The body's media type: one of `application/x-x509-ca-cert`, `application/pkix-cert`, `application/x-pem-file`; `None` sends the first.
+    pub content_type: Option<String>,
+}
+impl PublishCsrFromApplication {
+    /// A `PublishCsrFromApplication` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        csr_id: impl Into<String>,
+        body: Vec<u8>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            csr_id: csr_id.into(),
+            body,
+            content_type: None,
+        }
+    }
+}
+impl rt::Operation for PublishCsrFromApplication {
+    const OPERATION_ID: &'static str = "publishCsrFromApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = PublishCsrFromApplicationResponse;
+    type Success = super::models::JsonWebKey;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("csrId", &self.csr_id)?;
+        r.bytes_as(
+            Some(&self.body),
+            self.content_type.as_deref(),
+            &[
+                "application/x-x509-ca-cert",
+                "application/pkix-cert",
+                "application/x-pem-file",
+            ],
+        )?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<PublishCsrFromApplicationResponse, rt::DecodeError> {
+        use PublishCsrFromApplicationResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: PublishCsrFromApplicationResponse,
+    ) -> Result<super::models::JsonWebKey, PublishCsrFromApplicationResponse> {
+        match response {
+            PublishCsrFromApplicationResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `publishCsrFromApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PublishCsrFromApplicationResponse {
+    /// `201`: The key credential made from the certificate.
+    Created(super::models::JsonWebKey),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all key credentials
+///
+/// Returns every key credential (signing certificate) of the app.
+///
+/// `GET /api/v1/apps/{appId}/credentials/keys` (`listApplicationKeys`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListApplicationKeys {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListApplicationKeys {
+    /// A `ListApplicationKeys` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListApplicationKeys {
+    const OPERATION_ID: &'static str = "listApplicationKeys";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListApplicationKeysResponse;
+    type Success = Vec<super::models::JsonWebKey>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListApplicationKeysResponse, rt::DecodeError> {
+        use ListApplicationKeysResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListApplicationKeysResponse,
+    ) -> Result<Vec<super::models::JsonWebKey>, ListApplicationKeysResponse> {
+        match response {
+            ListApplicationKeysResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listApplicationKeys`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListApplicationKeysResponse {
+    /// `200`: The app's key credentials.
+    Ok(Vec<super::models::JsonWebKey>),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Generate a key credential
+///
+/// Creates a new key pair and self-signed X.509 certificate for the app. The app signs with it only after its `credentials.signing.kid` is set to the new `kid` by replacing the app.
+///
+/// `POST /api/v1/apps/{appId}/credentials/keys/generate` (`generateApplicationKey`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenerateApplicationKey {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// How many years the new certificate stays valid.
+    ///
+    /// Query parameter `validityYears`.
+    pub validity_years: i64,
+}
+impl GenerateApplicationKey {
+    /// A `GenerateApplicationKey` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, validity_years: i64) -> Self {
+        Self {
+            app_id: app_id.into(),
+            validity_years,
+        }
+    }
+}
+impl rt::Operation for GenerateApplicationKey {
+    const OPERATION_ID: &'static str = "generateApplicationKey";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys/generate";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = GenerateApplicationKeyResponse;
+    type Success = super::models::JsonWebKey;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("validityYears", Some(&self.validity_years));
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GenerateApplicationKeyResponse, rt::DecodeError> {
+        use GenerateApplicationKeyResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GenerateApplicationKeyResponse,
+    ) -> Result<super::models::JsonWebKey, GenerateApplicationKeyResponse> {
+        match response {
+            GenerateApplicationKeyResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `generateApplicationKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GenerateApplicationKeyResponse {
+    /// `201`: The new key credential.
+    Created(super::models::JsonWebKey),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve a key credential
+///
+/// Returns one of the app's key credentials by its `kid`.
+///
+/// `GET /api/v1/apps/{appId}/credentials/keys/{keyId}` (`getApplicationKey`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetApplicationKey {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The key's ID (the `kid` of an app key credential, or the `id` of a client JSON Web Key).
+    ///
+    /// Path parameter `keyId`.
+    pub key_id: String,
+}
+impl GetApplicationKey {
+    /// A `GetApplicationKey` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, key_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key_id: key_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetApplicationKey {
+    const OPERATION_ID: &'static str = "getApplicationKey";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys/{keyId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetApplicationKeyResponse;
+    type Success = super::models::JsonWebKey;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("keyId", &self.key_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetApplicationKeyResponse, rt::DecodeError> {
+        use GetApplicationKeyResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetApplicationKeyResponse,
+    ) -> Result<super::models::JsonWebKey, GetApplicationKeyResponse> {
+        match response {
+            GetApplicationKeyResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getApplicationKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetApplicationKeyResponse {
+    /// `200`: The key credential.
+    Ok(super::models::JsonWebKey),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Clone a key credential
+///
+/// Copies one of this app's key credentials (certificate and key pair) to another app, so both can sign with the same key. Sharing keys across apps weakens isolation.
+///
+/// `POST /api/v1/apps/{appId}/credentials/keys/{keyId}/clone` (`cloneApplicationKey`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CloneApplicationKey {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The key's ID (the `kid` of an app key credential, or the `id` of a client JSON Web Key).
+    ///
+    /// Path parameter `keyId`.
+    pub key_id: String,
+    /// ID of the app that receives the copy.
+    ///
+    /// Query parameter `targetAid`.
+    pub target_aid: String,
+}
+impl CloneApplicationKey {
+    /// A `CloneApplicationKey` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        key_id: impl Into<String>,
+        target_aid: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key_id: key_id.into(),
+            target_aid: target_aid.into(),
+        }
+    }
+}
+impl rt::Operation for CloneApplicationKey {
+    const OPERATION_ID: &'static str = "cloneApplicationKey";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys/{keyId}/clone";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = CloneApplicationKeyResponse;
+    type Success = super::models::JsonWebKey;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("keyId", &self.key_id)?;
+        r.query("targetAid", Some(&self.target_aid));
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<CloneApplicationKeyResponse, rt::DecodeError> {
+        use CloneApplicationKeyResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: CloneApplicationKeyResponse,
+    ) -> Result<super::models::JsonWebKey, CloneApplicationKeyResponse> {
+        match response {
+            CloneApplicationKeyResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `cloneApplicationKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CloneApplicationKeyResponse {
+    /// `201`: The key credential as added to the target app.
+    Created(super::models::JsonWebKey),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all the OAuth 2.0 client JSON Web Keys
+///
+/// Returns every public JSON Web Key registered on the OAuth 2.0 client app.
+///
+/// `GET /api/v1/apps/{appId}/credentials/jwks` (`listJwk`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListJwk {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListJwk {
+    /// A `ListJwk` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListJwk {
+    const OPERATION_ID: &'static str = "listJwk";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListJwkResponse;
+    type Success = Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListJwkResponse, rt::DecodeError> {
+        use ListJwkResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListJwkResponse,
+    ) -> Result<
+        Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>,
+        ListJwkResponse,
+    > {
+        match response {
+            ListJwkResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listJwk`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListJwkResponse {
+    /// `200`: The client's JSON Web Keys.
+    Ok(Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Add a JSON Web Key
+///
+/// Adds a public signing or encryption key to the client's key set. Refused while an existing key of the client has no `kid`.
+///
+/// `POST /api/v1/apps/{appId}/credentials/jwks` (`addJwk`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddJwk {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::AddJwkBody,
+}
+impl AddJwk {
+    /// A `AddJwk` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, body: super::models::AddJwkBody) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for AddJwk {
+    const OPERATION_ID: &'static str = "addJwk";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = AddJwkResponse;
+    type Success = super::models::ActivateOAuth2ClientJsonWebKeyResponseT200;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<AddJwkResponse, rt::DecodeError> {
+        use AddJwkResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: AddJwkResponse,
+    ) -> Result<
+        super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        AddJwkResponse,
+    > {
+        match response {
+            AddJwkResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `addJwk`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AddJwkResponse {
+    /// `201`: The added key.
+    Created(super::models::ActivateOAuth2ClientJsonWebKeyResponseT200),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve an OAuth 2.0 client JSON Web Key
+///
+/// Returns one of the client's JSON Web Keys by its `id`.
+///
+/// `GET /api/v1/apps/{appId}/credentials/jwks/{keyId}` (`getJwk`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetJwk {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The key's ID (the `kid` of an app key credential, or the `id` of a client JSON Web Key).
+    ///
+    /// Path parameter `keyId`.
+    pub key_id: String,
+}
+impl GetJwk {
+    /// A `GetJwk` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, key_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key_id: key_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetJwk {
+    const OPERATION_ID: &'static str = "getJwk";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetJwkResponse;
+    type Success = super::models::ActivateOAuth2ClientJsonWebKeyResponseT200;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("keyId", &self.key_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetJwkResponse, rt::DecodeError> {
+        use GetJwkResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetJwkResponse,
+    ) -> Result<
+        super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        GetJwkResponse,
+    > {
+        match response {
+            GetJwkResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getJwk`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetJwkResponse {
+    /// `200`: The key.
+    Ok(super::models::ActivateOAuth2ClientJsonWebKeyResponseT200),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Delete an OAuth 2.0 client JSON Web Key
+///
+/// Removes a key from the client's key set; only an INACTIVE key can be deleted.
+///
+/// `DELETE /api/v1/apps/{appId}/credentials/jwks/{keyId}` (`deleteJwk`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteJwk {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The key's ID (the `kid` of an app key credential, or the `id` of a client JSON Web Key).
+    ///
+    /// Path parameter `keyId`.
+    pub key_id: String,
+}
+impl DeleteJwk {
+    /// A `DeleteJwk` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, key_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key_id: key_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeleteJwk {
+    const OPERATION_ID: &'static str = "deleteJwk";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeleteJwkResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("keyId", &self.key_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeleteJwkResponse, rt::DecodeError> {
+        use DeleteJwkResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(response: DeleteJwkResponse) -> Result<(), DeleteJwkResponse> {
+        match response {
+            DeleteJwkResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deleteJwk`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteJwkResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Activate an OAuth 2.0 client JSON Web Key
+///
+/// Moves a key to the ACTIVE status. A client has at most one active encryption key, so activating one makes the previously active encryption key INACTIVE.
+///
+/// `POST /api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate` (`activateOAuth2ClientJsonWebKey`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivateOAuth2ClientJsonWebKey {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The key's ID (the `kid` of an app key credential, or the `id` of a client JSON Web Key).
+    ///
+    /// Path parameter `keyId`.
+    pub key_id: String,
+}
+impl ActivateOAuth2ClientJsonWebKey {
+    /// A `ActivateOAuth2ClientJsonWebKey` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, key_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key_id: key_id.into(),
+        }
+    }
+}
+impl rt::Operation for ActivateOAuth2ClientJsonWebKey {
+    const OPERATION_ID: &'static str = "activateOAuth2ClientJsonWebKey";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = ActivateOAuth2ClientJsonWebKeyResponse;
+    type Success = super::models::ActivateOAuth2ClientJsonWebKeyResponseT200;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("keyId", &self.key_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ActivateOAuth2ClientJsonWebKeyResponse, rt::DecodeError> {
+        use ActivateOAuth2ClientJsonWebKeyResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ActivateOAuth2ClientJsonWebKeyResponse,
+    ) -> Result<
+        super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        ActivateOAuth2ClientJsonWebKeyResponse,
+    > {
+        match response {
+            ActivateOAuth2ClientJsonWebKeyResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `activateOAuth2ClientJsonWebKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ActivateOAuth2ClientJsonWebKeyResponse {
+    /// `200`: The activated key.
+    Ok(super::models::ActivateOAuth2ClientJsonWebKeyResponseT200),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Deactivate an OAuth 2.0 client JSON Web Key
+///
+/// Moves a signing key to the INACTIVE status. Encryption keys cannot be deactivated this way; activate another encryption key instead.
+///
+/// `POST /api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate` (`deactivateOAuth2ClientJsonWebKey`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeactivateOAuth2ClientJsonWebKey {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The key's ID (the `kid` of an app key credential, or the `id` of a client JSON Web Key).
+    ///
+    /// Path parameter `keyId`.
+    pub key_id: String,
+}
+impl DeactivateOAuth2ClientJsonWebKey {
+    /// A `DeactivateOAuth2ClientJsonWebKey` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, key_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            key_id: key_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeactivateOAuth2ClientJsonWebKey {
+    const OPERATION_ID: &'static str = "deactivateOAuth2ClientJsonWebKey";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeactivateOAuth2ClientJsonWebKeyResponse;
+    type Success = super::models::OAuth2ClientJsonSigningKeyResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("keyId", &self.key_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeactivateOAuth2ClientJsonWebKeyResponse, rt::DecodeError> {
+        use DeactivateOAuth2ClientJsonWebKeyResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeactivateOAuth2ClientJsonWebKeyResponse,
+    ) -> Result<
+        super::models::OAuth2ClientJsonSigningKeyResponse,
+        DeactivateOAuth2ClientJsonWebKeyResponse,
+    > {
+        match response {
+            DeactivateOAuth2ClientJsonWebKeyResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deactivateOAuth2ClientJsonWebKey`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeactivateOAuth2ClientJsonWebKeyResponse {
+    /// `200`: The deactivated signing key.
+    Ok(super::models::OAuth2ClientJsonSigningKeyResponse),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all OAuth 2.0 client secrets
+///
+/// Returns every client secret of the OAuth 2.0 client app.
+///
+/// `GET /api/v1/apps/{appId}/credentials/secrets` (`listOAuth2ClientSecrets`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListOAuth2ClientSecrets {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListOAuth2ClientSecrets {
+    /// A `ListOAuth2ClientSecrets` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListOAuth2ClientSecrets {
+    const OPERATION_ID: &'static str = "listOAuth2ClientSecrets";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListOAuth2ClientSecretsResponse;
+    type Success = Vec<super::models::OAuth2ClientSecret>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListOAuth2ClientSecretsResponse, rt::DecodeError> {
+        use ListOAuth2ClientSecretsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListOAuth2ClientSecretsResponse,
+    ) -> Result<
+        Vec<super::models::OAuth2ClientSecret>,
+        ListOAuth2ClientSecretsResponse,
+    > {
+        match response {
+            ListOAuth2ClientSecretsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listOAuth2ClientSecrets`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListOAuth2ClientSecretsResponse {
+    /// `200`: The client's secrets.
+    Ok(Vec<super::models::OAuth2ClientSecret>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Create an OAuth 2.0 client secret
+///
+/// Adds a client secret, ACTIVE unless the body says otherwise; a client holds at most two. Okta generates the value unless `client_secret` is given.
+///
+/// `POST /api/v1/apps/{appId}/credentials/secrets` (`createOAuth2ClientSecret`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateOAuth2ClientSecret {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: Option<super::models::OAuth2ClientSecretRequestBody>,
+}
+impl CreateOAuth2ClientSecret {
+    /// A `CreateOAuth2ClientSecret` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body: None,
+        }
+    }
+}
+impl rt::Operation for CreateOAuth2ClientSecret {
+    const OPERATION_ID: &'static str = "createOAuth2ClientSecret";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = CreateOAuth2ClientSecretResponse;
+    type Success = super::models::OAuth2ClientSecret;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(self.body.as_ref(), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<CreateOAuth2ClientSecretResponse, rt::DecodeError> {
+        use CreateOAuth2ClientSecretResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: CreateOAuth2ClientSecretResponse,
+    ) -> Result<super::models::OAuth2ClientSecret, CreateOAuth2ClientSecretResponse> {
+        match response {
+            CreateOAuth2ClientSecretResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `createOAuth2ClientSecret`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateOAuth2ClientSecretResponse {
+    /// `201`: The new secret.
+    Created(super::models::OAuth2ClientSecret),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve an OAuth 2.0 client secret
+///
+/// Returns one of the client's secrets by its `id`.
+///
+/// `GET /api/v1/apps/{appId}/credentials/secrets/{secretId}` (`getOAuth2ClientSecret`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetOAuth2ClientSecret {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The client secret's ID.
+    ///
+    /// Path parameter `secretId`.
+    pub secret_id: String,
+}
+impl GetOAuth2ClientSecret {
+    /// A `GetOAuth2ClientSecret` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, secret_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            secret_id: secret_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetOAuth2ClientSecret {
+    const OPERATION_ID: &'static str = "getOAuth2ClientSecret";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetOAuth2ClientSecretResponse;
+    type Success = super::models::OAuth2ClientSecret;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("secretId", &self.secret_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetOAuth2ClientSecretResponse, rt::DecodeError> {
+        use GetOAuth2ClientSecretResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetOAuth2ClientSecretResponse,
+    ) -> Result<super::models::OAuth2ClientSecret, GetOAuth2ClientSecretResponse> {
+        match response {
+            GetOAuth2ClientSecretResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getOAuth2ClientSecret`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetOAuth2ClientSecretResponse {
+    /// `200`: The secret.
+    Ok(super::models::OAuth2ClientSecret),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Delete an OAuth 2.0 client secret
+///
+/// Deletes a client secret; only an INACTIVE secret can be deleted.
+///
+/// `DELETE /api/v1/apps/{appId}/credentials/secrets/{secretId}` (`deleteOAuth2ClientSecret`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteOAuth2ClientSecret {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The client secret's ID.
+    ///
+    /// Path parameter `secretId`.
+    pub secret_id: String,
+}
+impl DeleteOAuth2ClientSecret {
+    /// A `DeleteOAuth2ClientSecret` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, secret_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            secret_id: secret_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeleteOAuth2ClientSecret {
+    const OPERATION_ID: &'static str = "deleteOAuth2ClientSecret";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeleteOAuth2ClientSecretResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("secretId", &self.secret_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeleteOAuth2ClientSecretResponse, rt::DecodeError> {
+        use DeleteOAuth2ClientSecretResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeleteOAuth2ClientSecretResponse,
+    ) -> Result<(), DeleteOAuth2ClientSecretResponse> {
+        match response {
+            DeleteOAuth2ClientSecretResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deleteOAuth2ClientSecret`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteOAuth2ClientSecretResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Activate an OAuth 2.0 client secret
+///
+/// Moves a client secret to the ACTIVE status.
+///
+/// `POST /api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate` (`activateOAuth2ClientSecret`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivateOAuth2ClientSecret {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The client secret's ID.
+    ///
+    /// Path parameter `secretId`.
+    pub secret_id: String,
+}
+impl ActivateOAuth2ClientSecret {
+    /// A `ActivateOAuth2ClientSecret` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, secret_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            secret_id: secret_id.into(),
+        }
+    }
+}
+impl rt::Operation for ActivateOAuth2ClientSecret {
+    const OPERATION_ID: &'static str = "activateOAuth2ClientSecret";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = ActivateOAuth2ClientSecretResponse;
+    type Success = super::models::OAuth2ClientSecret;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("secretId", &self.secret_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ActivateOAuth2ClientSecretResponse, rt::DecodeError> {
+        use ActivateOAuth2ClientSecretResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ActivateOAuth2ClientSecretResponse,
+    ) -> Result<super::models::OAuth2ClientSecret, ActivateOAuth2ClientSecretResponse> {
+        match response {
+            ActivateOAuth2ClientSecretResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `activateOAuth2ClientSecret`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ActivateOAuth2ClientSecretResponse {
+    /// `200`: The activated secret.
+    Ok(super::models::OAuth2ClientSecret),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Deactivate an OAuth 2.0 client secret
+///
+/// Moves a client secret to the INACTIVE status; refused for the client's only secret.
+///
+/// `POST /api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate` (`deactivateOAuth2ClientSecret`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeactivateOAuth2ClientSecret {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The client secret's ID.
+    ///
+    /// Path parameter `secretId`.
+    pub secret_id: String,
+}
+impl DeactivateOAuth2ClientSecret {
+    /// A `DeactivateOAuth2ClientSecret` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, secret_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            secret_id: secret_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeactivateOAuth2ClientSecret {
+    const OPERATION_ID: &'static str = "deactivateOAuth2ClientSecret";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeactivateOAuth2ClientSecretResponse;
+    type Success = super::models::OAuth2ClientSecret;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("secretId", &self.secret_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeactivateOAuth2ClientSecretResponse, rt::DecodeError> {
+        use DeactivateOAuth2ClientSecretResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeactivateOAuth2ClientSecretResponse,
+    ) -> Result<
+        super::models::OAuth2ClientSecret,
+        DeactivateOAuth2ClientSecretResponse,
+    > {
+        match response {
+            DeactivateOAuth2ClientSecretResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deactivateOAuth2ClientSecret`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeactivateOAuth2ClientSecretResponse {
+    /// `200`: The deactivated secret.
+    Ok(super::models::OAuth2ClientSecret),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve the default provisioning connection
+///
+/// Returns the app's default provisioning connection, its status and how it authenticates.
+///
+/// `GET /api/v1/apps/{appId}/connections/default` (`getDefaultProvisioningConnectionForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetDefaultProvisioningConnectionForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl GetDefaultProvisioningConnectionForApplication {
+    /// A `GetDefaultProvisioningConnectionForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for GetDefaultProvisioningConnectionForApplication {
+    const OPERATION_ID: &'static str = "getDefaultProvisioningConnectionForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetDefaultProvisioningConnectionForApplicationResponse;
+    type Success = super::models::ProvisioningConnectionResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<
+        GetDefaultProvisioningConnectionForApplicationResponse,
+        rt::DecodeError,
+    > {
+        use GetDefaultProvisioningConnectionForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetDefaultProvisioningConnectionForApplicationResponse,
+    ) -> Result<
+        super::models::ProvisioningConnectionResponse,
+        GetDefaultProvisioningConnectionForApplicationResponse,
+    > {
+        match response {
+            GetDefaultProvisioningConnectionForApplicationResponse::Ok(value) => {
+                Ok(value)
+            }
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getDefaultProvisioningConnectionForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetDefaultProvisioningConnectionForApplicationResponse {
+    /// `200`: The default provisioning connection.
+    Ok(super::models::ProvisioningConnectionResponse),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Update the default provisioning connection
+///
+/// Sets the app's default provisioning connection, either token-based or OAuth 2.0-based (`profile.authScheme` tells which).
+///
+/// `POST /api/v1/apps/{appId}/connections/default` (`updateDefaultProvisioningConnectionForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateDefaultProvisioningConnectionForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// When true, the connection is also activated.
+    ///
+    /// Query parameter `activate`.
+    pub activate: Option<bool>,
+    /// The request body (`application/json`).
+    pub body: super::models::ProvisioningConnectionRequest,
+}
+impl UpdateDefaultProvisioningConnectionForApplication {
+    /// A `UpdateDefaultProvisioningConnectionForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::ProvisioningConnectionRequest,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            activate: None,
+            body,
+        }
+    }
+}
+impl rt::Operation for UpdateDefaultProvisioningConnectionForApplication {
+    const OPERATION_ID: &'static str = "updateDefaultProvisioningConnectionForApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UpdateDefaultProvisioningConnectionForApplicationResponse;
+    type Success = super::models::ProvisioningConnectionResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("activate", self.activate.as_ref());
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<
+        UpdateDefaultProvisioningConnectionForApplicationResponse,
+        rt::DecodeError,
+    > {
+        use UpdateDefaultProvisioningConnectionForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UpdateDefaultProvisioningConnectionForApplicationResponse,
+    ) -> Result<
+        super::models::ProvisioningConnectionResponse,
+        UpdateDefaultProvisioningConnectionForApplicationResponse,
+    > {
+        match response {
+            UpdateDefaultProvisioningConnectionForApplicationResponse::Ok(value) => {
+                Ok(value)
+            }
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `updateDefaultProvisioningConnectionForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateDefaultProvisioningConnectionForApplicationResponse {
+    /// `200`: The updated provisioning connection.
+    Ok(super::models::ProvisioningConnectionResponse),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve the JWKS of the default provisioning connection
+///
+/// Returns the public keys the default provisioning connection signs with, for use as the `jwks_uri` of the OAuth 2.0 service app in the target org.
+///
+/// `GET /api/v1/apps/{appId}/connections/default/jwks` (`getUserProvisioningConnectionJwks`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetUserProvisioningConnectionJwks {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl GetUserProvisioningConnectionJwks {
+    /// A `GetUserProvisioningConnectionJwks` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for GetUserProvisioningConnectionJwks {
+    const OPERATION_ID: &'static str = "getUserProvisioningConnectionJwks";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/jwks";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetUserProvisioningConnectionJwksResponse;
+    type Success = super::models::AppConnectionUserProvisionJwkResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetUserProvisioningConnectionJwksResponse, rt::DecodeError> {
+        use GetUserProvisioningConnectionJwksResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetUserProvisioningConnectionJwksResponse,
+    ) -> Result<
+        super::models::AppConnectionUserProvisionJwkResponse,
+        GetUserProvisioningConnectionJwksResponse,
+    > {
+        match response {
+            GetUserProvisioningConnectionJwksResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getUserProvisioningConnectionJwks`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetUserProvisioningConnectionJwksResponse {
+    /// `200`: The connection's key set.
+    Ok(super::models::AppConnectionUserProvisionJwkResponse),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Activate the default provisioning connection
+///
+/// Turns the app's default provisioning connection on.
+///
+/// `POST /api/v1/apps/{appId}/connections/default/lifecycle/activate` (`activateDefaultProvisioningConnectionForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivateDefaultProvisioningConnectionForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ActivateDefaultProvisioningConnectionForApplication {
+    /// A `ActivateDefaultProvisioningConnectionForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ActivateDefaultProvisioningConnectionForApplication {
+    const OPERATION_ID: &'static str = "activateDefaultProvisioningConnectionForApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/lifecycle/activate";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = ActivateDefaultProvisioningConnectionForApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<
+        ActivateDefaultProvisioningConnectionForApplicationResponse,
+        rt::DecodeError,
+    > {
+        use ActivateDefaultProvisioningConnectionForApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ActivateDefaultProvisioningConnectionForApplicationResponse,
+    ) -> Result<(), ActivateDefaultProvisioningConnectionForApplicationResponse> {
+        match response {
+            ActivateDefaultProvisioningConnectionForApplicationResponse::NoContent => {
+                Ok(())
+            }
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `activateDefaultProvisioningConnectionForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ActivateDefaultProvisioningConnectionForApplicationResponse {
+    /// `204`: The connection was activated.
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Deactivate the default provisioning connection
+///
+/// Turns the app's default provisioning connection off.
+///
+/// `POST /api/v1/apps/{appId}/connections/default/lifecycle/deactivate` (`deactivateDefaultProvisioningConnectionForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeactivateDefaultProvisioningConnectionForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl DeactivateDefaultProvisioningConnectionForApplication {
+    /// A `DeactivateDefaultProvisioningConnectionForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for DeactivateDefaultProvisioningConnectionForApplication {
+    const OPERATION_ID: &'static str = "deactivateDefaultProvisioningConnectionForApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeactivateDefaultProvisioningConnectionForApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<
+        DeactivateDefaultProvisioningConnectionForApplicationResponse,
+        rt::DecodeError,
+    > {
+        use DeactivateDefaultProvisioningConnectionForApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeactivateDefaultProvisioningConnectionForApplicationResponse,
+    ) -> Result<(), DeactivateDefaultProvisioningConnectionForApplicationResponse> {
+        match response {
+            DeactivateDefaultProvisioningConnectionForApplicationResponse::NoContent => {
+                Ok(())
+            }
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deactivateDefaultProvisioningConnectionForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeactivateDefaultProvisioningConnectionForApplicationResponse {
+    /// `204`: The connection was deactivated.
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Verify the provisioning connection
+///
+/// Completes the OAuth 2.0 consent flow of an OAuth 2.0-based provisioning connection, the last step of setting it up. Only the apps listed for `appName` support it.
+///
+/// `POST /api/v1/apps/{appName}/{appId}/oauth2/callback` (`verifyProvisioningConnectionForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyProvisioningConnectionForApplication {
+    /// Key name of the app whose OAuth 2.0 provisioning consent is being completed.
+    ///
+    /// Path parameter `appName`.
+    pub app_name: super::models::OAuthProvisioningEnabledApp,
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The authorization code returned by the consent flow.
+    ///
+    /// Query parameter `code`.
+    pub code: Option<String>,
+    /// The state value that ties the callback to the consent request.
+    ///
+    /// Query parameter `state`.
+    pub state: Option<String>,
+}
+impl VerifyProvisioningConnectionForApplication {
+    /// A `VerifyProvisioningConnectionForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_name: super::models::OAuthProvisioningEnabledApp,
+        app_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_name,
+            app_id: app_id.into(),
+            code: None,
+            state: None,
+        }
+    }
+}
+impl rt::Operation for VerifyProvisioningConnectionForApplication {
+    const OPERATION_ID: &'static str = "verifyProvisioningConnectionForApplication";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appName}/{appId}/oauth2/callback";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = VerifyProvisioningConnectionForApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appName", &self.app_name)?;
+        r.segment("appId", &self.app_id)?;
+        r.query("code", self.code.as_ref());
+        r.query("state", self.state.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<VerifyProvisioningConnectionForApplicationResponse, rt::DecodeError> {
+        use VerifyProvisioningConnectionForApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: VerifyProvisioningConnectionForApplicationResponse,
+    ) -> Result<(), VerifyProvisioningConnectionForApplicationResponse> {
+        match response {
+            VerifyProvisioningConnectionForApplicationResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `verifyProvisioningConnectionForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum VerifyProvisioningConnectionForApplicationResponse {
+    /// `204`: The connection was verified.
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all app grants
+///
+/// Lists the scope consent grants of the app.
+///
+/// `GET /api/v1/apps/{appId}/grants` (`listScopeConsentGrants`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListScopeConsentGrants {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl ListScopeConsentGrants {
+    /// A `ListScopeConsentGrants` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for ListScopeConsentGrants {
+    const OPERATION_ID: &'static str = "listScopeConsentGrants";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/grants";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.appGrants.read"];
+    type Response = ListScopeConsentGrantsResponse;
+    type Success = Vec<super::models::OAuth2ScopeConsentGrant>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListScopeConsentGrantsResponse, rt::DecodeError> {
+        use ListScopeConsentGrantsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListScopeConsentGrantsResponse,
+    ) -> Result<
+        Vec<super::models::OAuth2ScopeConsentGrant>,
+        ListScopeConsentGrantsResponse,
+    > {
+        match response {
+            ListScopeConsentGrantsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listScopeConsentGrants`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListScopeConsentGrantsResponse {
+    /// `200`: The app's grants.
+    Ok(Vec<super::models::OAuth2ScopeConsentGrant>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Grant consent to scope
+///
+/// Lets the app request an Okta OAuth 2.0 scope by granting consent to it.
+///
+/// `POST /api/v1/apps/{appId}/grants` (`grantConsentToScope`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GrantConsentToScope {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::OAuth2ScopeConsentGrant,
+}
+impl GrantConsentToScope {
+    /// A `GrantConsentToScope` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::OAuth2ScopeConsentGrant,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for GrantConsentToScope {
+    const OPERATION_ID: &'static str = "grantConsentToScope";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/grants";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.appGrants.manage"];
+    type Response = GrantConsentToScopeResponse;
+    type Success = super::models::OAuth2ScopeConsentGrant;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GrantConsentToScopeResponse, rt::DecodeError> {
+        use GrantConsentToScopeResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GrantConsentToScopeResponse,
+    ) -> Result<super::models::OAuth2ScopeConsentGrant, GrantConsentToScopeResponse> {
+        match response {
+            GrantConsentToScopeResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `grantConsentToScope`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GrantConsentToScopeResponse {
+    /// `201`: The new grant.
+    Created(super::models::OAuth2ScopeConsentGrant),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve an app grant
+///
+/// Returns one scope consent grant of the app.
+///
+/// `GET /api/v1/apps/{appId}/grants/{grantId}` (`getScopeConsentGrant`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetScopeConsentGrant {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The grant's ID.
+    ///
+    /// Path parameter `grantId`.
+    pub grant_id: String,
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl GetScopeConsentGrant {
+    /// A `GetScopeConsentGrant` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, grant_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            grant_id: grant_id.into(),
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for GetScopeConsentGrant {
+    const OPERATION_ID: &'static str = "getScopeConsentGrant";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/grants/{grantId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.appGrants.read"];
+    type Response = GetScopeConsentGrantResponse;
+    type Success = super::models::OAuth2ScopeConsentGrant;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("grantId", &self.grant_id)?;
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetScopeConsentGrantResponse, rt::DecodeError> {
+        use GetScopeConsentGrantResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetScopeConsentGrantResponse,
+    ) -> Result<super::models::OAuth2ScopeConsentGrant, GetScopeConsentGrantResponse> {
+        match response {
+            GetScopeConsentGrantResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getScopeConsentGrant`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetScopeConsentGrantResponse {
+    /// `200`: The grant.
+    Ok(super::models::OAuth2ScopeConsentGrant),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Revoke an app grant
+///
+/// Withdraws the app's consent to request the grant's scope.
+///
+/// `DELETE /api/v1/apps/{appId}/grants/{grantId}` (`revokeScopeConsentGrant`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevokeScopeConsentGrant {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The grant's ID.
+    ///
+    /// Path parameter `grantId`.
+    pub grant_id: String,
+}
+impl RevokeScopeConsentGrant {
+    /// A `RevokeScopeConsentGrant` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, grant_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            grant_id: grant_id.into(),
+        }
+    }
+}
+impl rt::Operation for RevokeScopeConsentGrant {
+    const OPERATION_ID: &'static str = "revokeScopeConsentGrant";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/grants/{grantId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.appGrants.manage"];
+    type Response = RevokeScopeConsentGrantResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("grantId", &self.grant_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<RevokeScopeConsentGrantResponse, rt::DecodeError> {
+        use RevokeScopeConsentGrantResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: RevokeScopeConsentGrantResponse,
+    ) -> Result<(), RevokeScopeConsentGrantResponse> {
+        match response {
+            RevokeScopeConsentGrantResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `revokeScopeConsentGrant`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum RevokeScopeConsentGrantResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all application refresh tokens
+///
+/// Lists the app's refresh tokens one page at a time; follow the `next` link in the Link header for more.
+///
+/// `GET /api/v1/apps/{appId}/tokens` (`listOAuth2TokensForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListOAuth2TokensForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Query parameter `after`.
+    pub after: Option<String>,
+    /// Maximum number of tokens on one page.
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i32>,
+}
+impl ListOAuth2TokensForApplication {
+    /// A `ListOAuth2TokensForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            expand: None,
+            after: None,
+            limit: None,
+        }
+    }
+}
+impl rt::Operation for ListOAuth2TokensForApplication {
+    const OPERATION_ID: &'static str = "listOAuth2TokensForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/tokens";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListOAuth2TokensForApplicationResponse;
+    type Success = Vec<super::models::OAuth2RefreshToken>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("expand", self.expand.as_ref());
+        r.query("after", self.after.as_ref());
+        r.query("limit", self.limit.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListOAuth2TokensForApplicationResponse, rt::DecodeError> {
+        use ListOAuth2TokensForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListOAuth2TokensForApplicationResponse,
+    ) -> Result<
+        Vec<super::models::OAuth2RefreshToken>,
+        ListOAuth2TokensForApplicationResponse,
+    > {
+        match response {
+            ListOAuth2TokensForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+impl rt::Paged for ListOAuth2TokensForApplication {
+    type Item = super::models::OAuth2RefreshToken;
+}
+/// The documented responses of `listOAuth2TokensForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListOAuth2TokensForApplicationResponse {
+    /// `200`: A page of refresh tokens.
+    Ok(Vec<super::models::OAuth2RefreshToken>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Revoke all application tokens
+///
+/// Revokes every refresh token of the app, and the access tokens minted with them; access tokens issued without a refresh token stay valid.
+///
+/// `DELETE /api/v1/apps/{appId}/tokens` (`revokeOAuth2TokensForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevokeOAuth2TokensForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl RevokeOAuth2TokensForApplication {
+    /// A `RevokeOAuth2TokensForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for RevokeOAuth2TokensForApplication {
+    const OPERATION_ID: &'static str = "revokeOAuth2TokensForApplication";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/tokens";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = RevokeOAuth2TokensForApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<RevokeOAuth2TokensForApplicationResponse, rt::DecodeError> {
+        use RevokeOAuth2TokensForApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: RevokeOAuth2TokensForApplicationResponse,
+    ) -> Result<(), RevokeOAuth2TokensForApplicationResponse> {
+        match response {
+            RevokeOAuth2TokensForApplicationResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `revokeOAuth2TokensForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum RevokeOAuth2TokensForApplicationResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve an application token
+///
+/// Returns one refresh token of the app.
+///
+/// `GET /api/v1/apps/{appId}/tokens/{tokenId}` (`getOAuth2TokenForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetOAuth2TokenForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The refresh token's ID.
+    ///
+    /// Path parameter `tokenId`.
+    pub token_id: String,
+    /// Use `scope` to embed details of the granted scopes in `_embedded`.
+    ///
+    /// Query parameter `expand`.
+    pub expand: Option<String>,
+}
+impl GetOAuth2TokenForApplication {
+    /// A `GetOAuth2TokenForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, token_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            token_id: token_id.into(),
+            expand: None,
+        }
+    }
+}
+impl rt::Operation for GetOAuth2TokenForApplication {
+    const OPERATION_ID: &'static str = "getOAuth2TokenForApplication";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/tokens/{tokenId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetOAuth2TokenForApplicationResponse;
+    type Success = super::models::OAuth2RefreshToken;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("tokenId", &self.token_id)?;
+        r.query("expand", self.expand.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetOAuth2TokenForApplicationResponse, rt::DecodeError> {
+        use GetOAuth2TokenForApplicationResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetOAuth2TokenForApplicationResponse,
+    ) -> Result<
+        super::models::OAuth2RefreshToken,
+        GetOAuth2TokenForApplicationResponse,
+    > {
+        match response {
+            GetOAuth2TokenForApplicationResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getOAuth2TokenForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetOAuth2TokenForApplicationResponse {
+    /// `200`: The refresh token.
+    Ok(super::models::OAuth2RefreshToken),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Revoke an application token
+///
+/// Revokes one refresh token of the app.
+///
+/// `DELETE /api/v1/apps/{appId}/tokens/{tokenId}` (`revokeOAuth2TokenForApplication`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevokeOAuth2TokenForApplication {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The refresh token's ID.
+    ///
+    /// Path parameter `tokenId`.
+    pub token_id: String,
+}
+impl RevokeOAuth2TokenForApplication {
+    /// A `RevokeOAuth2TokenForApplication` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, token_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            token_id: token_id.into(),
+        }
+    }
+}
+impl rt::Operation for RevokeOAuth2TokenForApplication {
+    const OPERATION_ID: &'static str = "revokeOAuth2TokenForApplication";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/tokens/{tokenId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = RevokeOAuth2TokenForApplicationResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("tokenId", &self.token_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<RevokeOAuth2TokenForApplicationResponse, rt::DecodeError> {
+        use RevokeOAuth2TokenForApplicationResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: RevokeOAuth2TokenForApplicationResponse,
+    ) -> Result<(), RevokeOAuth2TokenForApplicationResponse> {
+        match response {
+            RevokeOAuth2TokenForApplicationResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `revokeOAuth2TokenForApplication`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum RevokeOAuth2TokenForApplicationResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all configured federated claims
+///
+/// Lists the federated claims configured for the app.
+///
+/// `GET /api/v1/apps/{appId}/federated-claims` (`listFederatedClaims`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListFederatedClaims {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListFederatedClaims {
+    /// A `ListFederatedClaims` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListFederatedClaims {
+    const OPERATION_ID: &'static str = "listFederatedClaims";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListFederatedClaimsResponse;
+    type Success = Vec<super::models::FederatedClaim>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListFederatedClaimsResponse, rt::DecodeError> {
+        use ListFederatedClaimsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListFederatedClaimsResponse,
+    ) -> Result<Vec<super::models::FederatedClaim>, ListFederatedClaimsResponse> {
+        match response {
+            ListFederatedClaimsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listFederatedClaims`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListFederatedClaimsResponse {
+    /// `200`: The app's federated claims.
+    Ok(Vec<super::models::FederatedClaim>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Create a federated claim
+///
+/// Adds a claim that the app's federation protocol puts into the tokens or assertions it issues (OIDC ID tokens, SAML assertions).
+///
+/// `POST /api/v1/apps/{appId}/federated-claims` (`createFederatedClaim`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateFederatedClaim {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::FederatedClaimRequestBody,
+}
+impl CreateFederatedClaim {
+    /// A `CreateFederatedClaim` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::FederatedClaimRequestBody,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for CreateFederatedClaim {
+    const OPERATION_ID: &'static str = "createFederatedClaim";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = CreateFederatedClaimResponse;
+    type Success = super::models::FederatedClaim;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<CreateFederatedClaimResponse, rt::DecodeError> {
+        use CreateFederatedClaimResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: CreateFederatedClaimResponse,
+    ) -> Result<super::models::FederatedClaim, CreateFederatedClaimResponse> {
+        match response {
+            CreateFederatedClaimResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `createFederatedClaim`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateFederatedClaimResponse {
+    /// `201`: The new federated claim.
+    Created(super::models::FederatedClaim),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve a federated claim
+///
+/// Returns one federated claim of the app.
+///
+/// `GET /api/v1/apps/{appId}/federated-claims/{claimId}` (`getFederatedClaim`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetFederatedClaim {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The federated claim's ID.
+    ///
+    /// Path parameter `claimId`.
+    pub claim_id: String,
+}
+impl GetFederatedClaim {
+    /// A `GetFederatedClaim` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, claim_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            claim_id: claim_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetFederatedClaim {
+    const OPERATION_ID: &'static str = "getFederatedClaim";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims/{claimId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetFederatedClaimResponse;
+    type Success = super::models::FederatedClaim;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("claimId", &self.claim_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetFederatedClaimResponse, rt::DecodeError> {
+        use GetFederatedClaimResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetFederatedClaimResponse,
+    ) -> Result<super::models::FederatedClaim, GetFederatedClaimResponse> {
+        match response {
+            GetFederatedClaimResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getFederatedClaim`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetFederatedClaimResponse {
+    /// `200`: The federated claim.
+    Ok(super::models::FederatedClaim),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Replace a federated claim
+///
+/// Replaces the name and expression of one federated claim of the app.
+///
+/// `PUT /api/v1/apps/{appId}/federated-claims/{claimId}` (`replaceFederatedClaim`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplaceFederatedClaim {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The federated claim's ID.
+    ///
+    /// Path parameter `claimId`.
+    pub claim_id: String,
+    /// The request body (`application/json`).
+    pub body: Option<super::models::FederatedClaim>,
+}
+impl ReplaceFederatedClaim {
+    /// A `ReplaceFederatedClaim` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, claim_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            claim_id: claim_id.into(),
+            body: None,
+        }
+    }
+}
+impl rt::Operation for ReplaceFederatedClaim {
+    const OPERATION_ID: &'static str = "replaceFederatedClaim";
+    const METHOD: rt::Method = rt::Method::Put;
+    const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims/{claimId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = ReplaceFederatedClaimResponse;
+    type Success = super::models::FederatedClaim;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("claimId", &self.claim_id)?;
+        r.json(self.body.as_ref(), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ReplaceFederatedClaimResponse, rt::DecodeError> {
+        use ReplaceFederatedClaimResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ReplaceFederatedClaimResponse,
+    ) -> Result<super::models::FederatedClaim, ReplaceFederatedClaimResponse> {
+        match response {
+            ReplaceFederatedClaimResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `replaceFederatedClaim`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ReplaceFederatedClaimResponse {
+    /// `201`: The replaced federated claim (Okta answers 201 here).
+    Created(super::models::FederatedClaim),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Delete a federated claim
+///
+/// Removes one federated claim from the app.
+///
+/// `DELETE /api/v1/apps/{appId}/federated-claims/{claimId}` (`deleteFederatedClaim`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteFederatedClaim {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The federated claim's ID.
+    ///
+    /// Path parameter `claimId`.
+    pub claim_id: String,
+}
+impl DeleteFederatedClaim {
+    /// A `DeleteFederatedClaim` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, claim_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            claim_id: claim_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeleteFederatedClaim {
+    const OPERATION_ID: &'static str = "deleteFederatedClaim";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims/{claimId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeleteFederatedClaimResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("claimId", &self.claim_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeleteFederatedClaimResponse, rt::DecodeError> {
+        use DeleteFederatedClaimResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeleteFederatedClaimResponse,
+    ) -> Result<(), DeleteFederatedClaimResponse> {
+        match response {
+            DeleteFederatedClaimResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deleteFederatedClaim`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteFederatedClaimResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all Cross App Access connections
+///
+/// Lists the app's inbound and outbound Cross App Access connections one page at a time; follow the `next` link in the Link header for more.
+///
+/// `GET /api/v1/apps/{appId}/cwo/connections` (`listCrossAppAccessConnections`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListCrossAppAccessConnections {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// Opaque pagination cursor taken from the `next` link of the previous page.
+    ///
+    /// Query parameter `after`.
+    pub after: Option<String>,
+    /// Maximum number of connections on one page; -1 asks for as many as the server allows, 0 for none.
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i32>,
+    /// Returns only connections with this status.
+    ///
+    /// Query parameter `status`.
+    pub status: Option<super::models::ListCrossAppAccessConnectionsStatus>,
+    /// Returns only connections whose requesting app has this ID.
+    ///
+    /// Query parameter `requestingAppId`.
+    pub requesting_app_id: Option<String>,
+    /// Returns only connections whose resource app has this ID.
+    ///
+    /// Query parameter `resourceAppId`.
+    pub resource_app_id: Option<String>,
+    /// When true, returns only connections whose requesting and resource apps are both ACTIVE.
+    ///
+    /// Query parameter `activeAppsOnly`.
+    pub active_apps_only: Option<bool>,
+    /// Returns only connections whose requesting app's name matches this search string.
+    ///
+    /// Query parameter `requestingAppName`.
+    pub requesting_app_name: Option<String>,
+    /// Returns only connections whose resource app's name matches this search string.
+    ///
+    /// Query parameter `resourceAppName`.
+    pub resource_app_name: Option<String>,
+}
+impl ListCrossAppAccessConnections {
+    /// A `ListCrossAppAccessConnections` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            after: None,
+            limit: None,
+            status: None,
+            requesting_app_id: None,
+            resource_app_id: None,
+            active_apps_only: None,
+            requesting_app_name: None,
+            resource_app_name: None,
+        }
+    }
+}
+impl rt::Operation for ListCrossAppAccessConnections {
+    const OPERATION_ID: &'static str = "listCrossAppAccessConnections";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = ListCrossAppAccessConnectionsResponse;
+    type Success = Vec<super::models::OrgCrossAppAccessConnection>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.query("after", self.after.as_ref());
+        r.query("limit", self.limit.as_ref());
+        r.query("status", self.status.as_ref());
+        r.query("requestingAppId", self.requesting_app_id.as_ref());
+        r.query("resourceAppId", self.resource_app_id.as_ref());
+        r.query("activeAppsOnly", self.active_apps_only.as_ref());
+        r.query("requestingAppName", self.requesting_app_name.as_ref());
+        r.query("resourceAppName", self.resource_app_name.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListCrossAppAccessConnectionsResponse, rt::DecodeError> {
+        use ListCrossAppAccessConnectionsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListCrossAppAccessConnectionsResponse,
+    ) -> Result<
+        Vec<super::models::OrgCrossAppAccessConnection>,
+        ListCrossAppAccessConnectionsResponse,
+    > {
+        match response {
+            ListCrossAppAccessConnectionsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+impl rt::Paged for ListCrossAppAccessConnections {
+    type Item = super::models::OrgCrossAppAccessConnection;
+}
+/// The documented responses of `listCrossAppAccessConnections`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListCrossAppAccessConnectionsResponse {
+    /// `200`: A page of connections.
+    Ok(Vec<super::models::OrgCrossAppAccessConnection>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Create a Cross App Access connection
+///
+/// Connects a requesting app to a resource app for Cross App Access.
+///
+/// `POST /api/v1/apps/{appId}/cwo/connections` (`createCrossAppAccessConnection`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateCrossAppAccessConnection {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::OrgCrossAppAccessConnection,
+}
+impl CreateCrossAppAccessConnection {
+    /// A `CreateCrossAppAccessConnection` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::OrgCrossAppAccessConnection,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for CreateCrossAppAccessConnection {
+    const OPERATION_ID: &'static str = "createCrossAppAccessConnection";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = CreateCrossAppAccessConnectionResponse;
+    type Success = super::models::OrgCrossAppAccessConnection;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<CreateCrossAppAccessConnectionResponse, rt::DecodeError> {
+        use CreateCrossAppAccessConnectionResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: CreateCrossAppAccessConnectionResponse,
+    ) -> Result<
+        super::models::OrgCrossAppAccessConnection,
+        CreateCrossAppAccessConnectionResponse,
+    > {
+        match response {
+            CreateCrossAppAccessConnectionResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `createCrossAppAccessConnection`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateCrossAppAccessConnectionResponse {
+    /// `201`: The new connection.
+    Created(super::models::OrgCrossAppAccessConnection),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Retrieve a Cross App Access connection
+///
+/// Returns one Cross App Access connection of the app.
+///
+/// `GET /api/v1/apps/{appId}/cwo/connections/{connectionId}` (`getCrossAppAccessConnection`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetCrossAppAccessConnection {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Cross App Access connection's ID.
+    ///
+    /// Path parameter `connectionId`.
+    pub connection_id: String,
+}
+impl GetCrossAppAccessConnection {
+    /// A `GetCrossAppAccessConnection` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, connection_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            connection_id: connection_id.into(),
+        }
+    }
+}
+impl rt::Operation for GetCrossAppAccessConnection {
+    const OPERATION_ID: &'static str = "getCrossAppAccessConnection";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections/{connectionId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    type Response = GetCrossAppAccessConnectionResponse;
+    type Success = super::models::OrgCrossAppAccessConnection;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("connectionId", &self.connection_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetCrossAppAccessConnectionResponse, rt::DecodeError> {
+        use GetCrossAppAccessConnectionResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetCrossAppAccessConnectionResponse,
+    ) -> Result<
+        super::models::OrgCrossAppAccessConnection,
+        GetCrossAppAccessConnectionResponse,
+    > {
+        match response {
+            GetCrossAppAccessConnectionResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getCrossAppAccessConnection`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetCrossAppAccessConnectionResponse {
+    /// `200`: The connection.
+    Ok(super::models::OrgCrossAppAccessConnection),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Delete a Cross App Access connection
+///
+/// Removes one Cross App Access connection of the app.
+///
+/// `DELETE /api/v1/apps/{appId}/cwo/connections/{connectionId}` (`deleteCrossAppAccessConnection`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteCrossAppAccessConnection {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Cross App Access connection's ID.
+    ///
+    /// Path parameter `connectionId`.
+    pub connection_id: String,
+}
+impl DeleteCrossAppAccessConnection {
+    /// A `DeleteCrossAppAccessConnection` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, connection_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            connection_id: connection_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeleteCrossAppAccessConnection {
+    const OPERATION_ID: &'static str = "deleteCrossAppAccessConnection";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections/{connectionId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = DeleteCrossAppAccessConnectionResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("connectionId", &self.connection_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeleteCrossAppAccessConnectionResponse, rt::DecodeError> {
+        use DeleteCrossAppAccessConnectionResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeleteCrossAppAccessConnectionResponse,
+    ) -> Result<(), DeleteCrossAppAccessConnectionResponse> {
+        match response {
+            DeleteCrossAppAccessConnectionResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deleteCrossAppAccessConnection`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteCrossAppAccessConnectionResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Update a Cross App Access connection
+///
+/// Changes the status of one Cross App Access connection of the app.
+///
+/// `PATCH /api/v1/apps/{appId}/cwo/connections/{connectionId}` (`updateCrossAppAccessConnection`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateCrossAppAccessConnection {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The Cross App Access connection's ID.
+    ///
+    /// Path parameter `connectionId`.
+    pub connection_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::OrgCrossAppAccessConnectionPatchRequest,
+}
+impl UpdateCrossAppAccessConnection {
+    /// A `UpdateCrossAppAccessConnection` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        connection_id: impl Into<String>,
+        body: super::models::OrgCrossAppAccessConnectionPatchRequest,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            connection_id: connection_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for UpdateCrossAppAccessConnection {
+    const OPERATION_ID: &'static str = "updateCrossAppAccessConnection";
+    const METHOD: rt::Method = rt::Method::Patch;
+    const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections/{connectionId}";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    type Response = UpdateCrossAppAccessConnectionResponse;
+    type Success = super::models::OrgCrossAppAccessConnection;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("connectionId", &self.connection_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<UpdateCrossAppAccessConnectionResponse, rt::DecodeError> {
+        use UpdateCrossAppAccessConnectionResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: UpdateCrossAppAccessConnectionResponse,
+    ) -> Result<
+        super::models::OrgCrossAppAccessConnection,
+        UpdateCrossAppAccessConnectionResponse,
+    > {
+        match response {
+            UpdateCrossAppAccessConnectionResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `updateCrossAppAccessConnection`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateCrossAppAccessConnectionResponse {
+    /// `200`: The updated connection.
+    Ok(super::models::OrgCrossAppAccessConnection),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all allowed apps for a target app
+///
+/// Lists the IDs of the apps this target app lets request interclient SSO with an interclient token.
+///
+/// `GET /api/v1/apps/{appId}/interclient-allowed-apps` (`listInterclientAllowedApplications`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListInterclientAllowedApplications {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListInterclientAllowedApplications {
+    /// A `ListInterclientAllowedApplications` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListInterclientAllowedApplications {
+    const OPERATION_ID: &'static str = "listInterclientAllowedApplications";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/interclient-allowed-apps";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.read"];
+    type Response = ListInterclientAllowedApplicationsResponse;
+    type Success = Vec<String>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListInterclientAllowedApplicationsResponse, rt::DecodeError> {
+        use ListInterclientAllowedApplicationsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListInterclientAllowedApplicationsResponse,
+    ) -> Result<Vec<String>, ListInterclientAllowedApplicationsResponse> {
+        match response {
+            ListInterclientAllowedApplicationsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listInterclientAllowedApplications`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListInterclientAllowedApplicationsResponse {
+    /// `200`: IDs of the allowed apps.
+    Ok(Vec<String>),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Create an allowed app mapping for a target app
+///
+/// Lets one more app request interclient SSO to this target app with an interclient token.
+///
+/// `POST /api/v1/apps/{appId}/interclient-allowed-apps` (`createInterclientTrustMapping`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateInterclientTrustMapping {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// The request body (`application/json`).
+    pub body: super::models::InterclientTrustMappingRequestBody,
+}
+impl CreateInterclientTrustMapping {
+    /// A `CreateInterclientTrustMapping` request with its required parameters; the optional ones unset.
+    pub fn new(
+        app_id: impl Into<String>,
+        body: super::models::InterclientTrustMappingRequestBody,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+impl rt::Operation for CreateInterclientTrustMapping {
+    const OPERATION_ID: &'static str = "createInterclientTrustMapping";
+    const METHOD: rt::Method = rt::Method::Post;
+    const PATH: &'static str = "/api/v1/apps/{appId}/interclient-allowed-apps";
+    const IDEMPOTENT: bool = false;
+    const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.manage"];
+    type Response = CreateInterclientTrustMappingResponse;
+    type Success = super::models::InterclientTrustMapping;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.json(Some(&self.body), "application/json")?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<CreateInterclientTrustMappingResponse, rt::DecodeError> {
+        use CreateInterclientTrustMappingResponse as R;
+        Ok(
+            match status {
+                201 => R::Created(rt::from_slice(body)?),
+                400 => rt::error_body(status, body, R::BadRequest, R::Other),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: CreateInterclientTrustMappingResponse,
+    ) -> Result<
+        super::models::InterclientTrustMapping,
+        CreateInterclientTrustMappingResponse,
+    > {
+        match response {
+            CreateInterclientTrustMappingResponse::Created(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `createInterclientTrustMapping`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateInterclientTrustMappingResponse {
+    /// `201`: The new trust mapping.
+    Created(super::models::InterclientTrustMapping),
+    /// `400`: Bad Request
+    BadRequest(super::models::Error),
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Delete an interclient trust mapping
+///
+/// Stops an allowed app from requesting interclient SSO to this target app.
+///
+/// `DELETE /api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}` (`deleteInterclientTrustMapping`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteInterclientTrustMapping {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+    /// ID of the allowed app whose trust mapping is removed.
+    ///
+    /// Path parameter `allowedAppId`.
+    pub allowed_app_id: String,
+}
+impl DeleteInterclientTrustMapping {
+    /// A `DeleteInterclientTrustMapping` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>, allowed_app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            allowed_app_id: allowed_app_id.into(),
+        }
+    }
+}
+impl rt::Operation for DeleteInterclientTrustMapping {
+    const OPERATION_ID: &'static str = "deleteInterclientTrustMapping";
+    const METHOD: rt::Method = rt::Method::Delete;
+    const PATH: &'static str = "/api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.manage"];
+    type Response = DeleteInterclientTrustMappingResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        r.segment("allowedAppId", &self.allowed_app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<DeleteInterclientTrustMappingResponse, rt::DecodeError> {
+        use DeleteInterclientTrustMappingResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: DeleteInterclientTrustMappingResponse,
+    ) -> Result<(), DeleteInterclientTrustMappingResponse> {
+        match response {
+            DeleteInterclientTrustMappingResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `deleteInterclientTrustMapping`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteInterclientTrustMappingResponse {
+    /// `204`: No Content
+    NoContent,
+    /// `401`: Unauthorized (no or an invalid API token or access token)
+    Unauthorized(super::models::Error),
+    /// `403`: Forbidden
+    Forbidden(super::models::Error),
+    /// `404`: Not Found
+    NotFound(super::models::Error),
+    /// `429`: Too Many Requests
+    TooManyRequests(super::models::Error),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// List all target apps for an allowed app
+///
+/// Lists the IDs of the target apps that let this app request interclient SSO with an interclient token.
+///
+/// `GET /api/v1/apps/{appId}/interclient-target-apps` (`listInterclientTargetApplications`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListInterclientTargetApplications {
+    /// The app's ID.
+    ///
+    /// Path parameter `appId`.
+    pub app_id: String,
+}
+impl ListInterclientTargetApplications {
+    /// A `ListInterclientTargetApplications` request with its required parameters; the optional ones unset.
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+impl rt::Operation for ListInterclientTargetApplications {
+    const OPERATION_ID: &'static str = "listInterclientTargetApplications";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/api/v1/apps/{appId}/interclient-target-apps";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.read"];
+    type Response = ListInterclientTargetApplicationsResponse;
+    type Success = Vec<String>;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("appId", &self.app_id)?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ListInterclientTargetApplicationsResponse, rt::DecodeError> {
+        use ListInterclientTargetApplicationsResponse as R;
+        Ok(
+            match status {
+                200 => R::Ok(rt::from_slice(body)?),
+                401 => rt::error_body(status, body, R::Unauthorized, R::Other),
+                403 => rt::error_body(status, body, R::Forbidden, R::Other),
+                404 => rt::error_body(status, body, R::NotFound, R::Other),
+                429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: ListInterclientTargetApplicationsResponse,
+    ) -> Result<Vec<String>, ListInterclientTargetApplicationsResponse> {
+        match response {
+            ListInterclientTargetApplicationsResponse::Ok(value) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `listInterclientTargetApplications`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListInterclientTargetApplicationsResponse {
+    /// `200`: IDs of the target apps.
+    Ok(Vec<String>),
     /// `401`: Unauthorized (no or an invalid API token or access token)
     Unauthorized(super::models::Error),
     /// `403`: Forbidden

@@ -1,0 +1,946 @@
+//! The rest of the Applications family on the fake org: what hangs off one
+//! app (`/api/v1/apps/{appId}/...`): user and group assignments, features,
+//! signing keys and CSRs, JWKs and client secrets, consent grants, tokens,
+//! federated claims, group-push mappings, the access policy, the logo and
+//! the SAML metadata.
+//!
+//! Requests are routed by the generated `operations::OPERATIONS` table, so
+//! every operation of the spec is known here: one this fake does not
+//! implement answers `501` with an Okta error naming it. State is JSON, kept
+//! as sent plus what the server assigns, like the apps themselves.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::http::{append_link, param, parse_limit, parse_query, percent_decode};
+use super::store::{ApiError, Org, Shared, lock, now, random_alphanumeric};
+use crate::runtime::{OperationInfo, encode_unreserved};
+
+/// Operations the fake answers with `501`: they reach outside the org's
+/// apps (provisioning connections to other systems, other orgs' and
+/// authorization servers' apps), which the fake does not model.
+pub(crate) const NOT_IMPLEMENTED: &[&str] = &[
+    "getDefaultProvisioningConnectionForApplication",
+    "updateDefaultProvisioningConnectionForApplication",
+    "getUserProvisioningConnectionJwks",
+    "activateDefaultProvisioningConnectionForApplication",
+    "deactivateDefaultProvisioningConnectionForApplication",
+    "verifyProvisioningConnectionForApplication",
+    "listCrossAppAccessConnections",
+    "createCrossAppAccessConnection",
+    "getCrossAppAccessConnection",
+    "updateCrossAppAccessConnection",
+    "deleteCrossAppAccessConnection",
+    "listInterclientAllowedApplications",
+    "createInterclientTrustMapping",
+    "deleteInterclientTrustMapping",
+    "listInterclientTargetApplications",
+];
+
+/// What one app has besides itself.
+#[derive(Debug, Default)]
+pub(super) struct AppFamily {
+    users: Vec<Value>,
+    groups: Vec<Value>,
+    features: Option<Vec<Value>>,
+    keys: Option<Vec<Value>>,
+    csrs: Vec<Value>,
+    jwks: Vec<Value>,
+    secrets: Vec<Value>,
+    grants: Vec<Value>,
+    pub(super) tokens: Vec<Value>,
+    claims: Vec<Value>,
+    push: Vec<Value>,
+    pub(super) logo: Option<(String, Vec<u8>)>,
+}
+
+/// One request to a family operation, taken apart.
+struct Call<'a> {
+    op: &'static OperationInfo,
+    params: HashMap<&'static str, String>,
+    query: Vec<(String, String)>,
+    body: &'a [u8],
+    headers: &'a HeaderMap,
+    /// The request path, still encoded (for `Link` headers).
+    path: &'a str,
+    base: String,
+}
+
+impl Call<'_> {
+    fn path(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
+    }
+
+    fn query(&self, name: &str) -> Option<&str> {
+        param(&self.query, name)
+    }
+
+    fn json(&self) -> Result<Map<String, Value>, ApiError> {
+        match serde_json::from_slice(self.body) {
+            Ok(Value::Object(object)) => Ok(object),
+            _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")),
+        }
+    }
+
+    /// The JSON body, or an empty object when there is none.
+    fn json_or_empty(&self) -> Result<Map<String, Value>, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) { Ok(Map::new()) } else { self.json() }
+    }
+
+    fn app_href(&self) -> String {
+        format!("{}/api/v1/apps/{}", self.base, encode_unreserved(self.path("appId")))
+    }
+}
+
+/// What a handler answers.
+enum Reply {
+    Json(StatusCode, Value),
+    Empty(StatusCode),
+    /// A list, answered one page at a time.
+    Page(Vec<Value>),
+    Bytes(StatusCode, &'static str, Vec<u8>),
+}
+
+/// Every `/api/v1/apps/{appId}/...` request the fixed routes do not take.
+pub(super) async fn handle(
+    State(shared): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path();
+    let Some(op) = OperationInfo::find(crate::operations::OPERATIONS, method.as_str(), path) else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "E0000022",
+            format!("The endpoint does not support the provided HTTP method or path: {method} {path}"),
+        )
+        .into_response();
+    };
+    let params = op
+        .path
+        .split('/')
+        .zip(path.split('/'))
+        .filter_map(|(t, a)| Some((t.strip_prefix('{')?.strip_suffix('}')?, percent_decode(a))))
+        .filter_map(|(name, value)| op_param_name(op, name).map(|name| (name, value)))
+        .collect();
+    let mut org = lock(&shared);
+    let base = org.public_base().to_owned();
+    let call = Call {
+        op,
+        params,
+        query: parse_query(uri.query().unwrap_or_default()),
+        body: &body,
+        headers: &headers,
+        path,
+        base,
+    };
+    if NOT_IMPLEMENTED.contains(&op.id) {
+        return ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "E0000060",
+            format!("Unsupported operation: the fake org does not implement {}.", op.id),
+        )
+        .into_response();
+    }
+    let app_id = call.path("appId").to_owned();
+    if org.get(&app_id).is_none() {
+        return ApiError::app_not_found(&app_id).into_response();
+    }
+    let limits = (org.options.default_page_size, org.options.max_page_size);
+    match dispatch(&mut org, &call, &app_id) {
+        Ok(Reply::Json(status, value)) => (status, Json(value)).into_response(),
+        Ok(Reply::Empty(status)) => status.into_response(),
+        Ok(Reply::Bytes(status, media_type, bytes)) => {
+            (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))], bytes).into_response()
+        }
+        Ok(Reply::Page(items)) => page_response(&call, &items, limits),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The `'static` name of a path parameter of `op`.
+fn op_param_name(op: &'static OperationInfo, name: &str) -> Option<&'static str> {
+    op.path.split('/').filter_map(|t| t.strip_prefix('{')?.strip_suffix('}')).find(|t| *t == name)
+}
+
+/// One page of `items` after the `after` cursor (an item's `id`), with
+/// `self` and `next` links that keep the request's other parameters.
+fn page_response(call: &Call<'_>, items: &[Value], (default, max): (usize, usize)) -> Response {
+    let limit = match call.query("limit") {
+        None => default,
+        Some(raw) => match parse_limit(raw, default, max) {
+            Ok(limit) => limit,
+            Err(error) => return error.into_response(),
+        },
+    };
+    let start = match call.query("after").filter(|a| !a.is_empty()) {
+        None => 0,
+        Some(after) => match items.iter().position(|item| id_of(item) == Some(after)) {
+            Some(index) => index + 1,
+            None => items.len(),
+        },
+    };
+    let page: Vec<Value> = items.iter().skip(start).take(limit).cloned().collect();
+    let more = start + page.len() < items.len();
+    let url = |after: Option<&str>| {
+        let mut query: Vec<String> = after.map(|a| format!("after={}", encode_unreserved(a))).into_iter().collect();
+        query.push(format!("limit={limit}"));
+        for (name, value) in call.query.iter().filter(|(n, _)| n != "after" && n != "limit") {
+            query.push(format!("{}={}", encode_unreserved(name), encode_unreserved(value)));
+        }
+        format!("{}{}?{}", call.base, call.path, query.join("&"))
+    };
+    let next = more.then(|| page.last().and_then(id_of).map(str::to_owned)).flatten();
+    let mut response = Json(Value::Array(page)).into_response();
+    append_link(response.headers_mut(), &url(call.query("after")), "self");
+    if let Some(next) = next {
+        append_link(response.headers_mut(), &url(Some(&next)), "next");
+    }
+    response
+}
+
+fn id_of(item: &Value) -> Option<&str> {
+    item.get("id").and_then(Value::as_str)
+}
+
+fn not_found(id: &str, kind: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} ({kind})"))
+}
+
+fn invalid(summary: &str, cause: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {summary}"))
+        .with_causes(vec![cause.into()])
+}
+
+fn find<'a>(items: &'a [Value], id: &str, kind: &str) -> Result<&'a Value, ApiError> {
+    items.iter().find(|item| id_of(item) == Some(id)).ok_or_else(|| not_found(id, kind))
+}
+
+fn find_mut<'a>(items: &'a mut [Value], id: &str, kind: &str) -> Result<&'a mut Value, ApiError> {
+    items.iter_mut().find(|item| id_of(item) == Some(id)).ok_or_else(|| not_found(id, kind))
+}
+
+fn remove(items: &mut Vec<Value>, id: &str, kind: &str) -> Result<Value, ApiError> {
+    let index = items.iter().position(|item| id_of(item) == Some(id)).ok_or_else(|| not_found(id, kind))?;
+    Ok(items.remove(index))
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}{}", random_alphanumeric(17))
+}
+
+fn set(item: &mut Value, key: &str, value: Value) {
+    if let Some(object) = item.as_object_mut() {
+        object.insert(key.to_owned(), value);
+    }
+}
+
+fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiError> {
+    let app = org.get(app_id).unwrap_or(Value::Null);
+    let family = org.family.entry(app_id.to_owned()).or_default();
+    let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
+    let created = |value: Value| Ok(Reply::Json(StatusCode::CREATED, value));
+    let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
+    let list = |items: &[Value]| Ok(Reply::Page(items.to_vec()));
+    match call.op.id {
+        // ApplicationUsers
+        "listApplicationUsers" => list(&family.users),
+        "assignUserToApplication" => {
+            let body = call.json()?;
+            let user = assign_user(
+                call,
+                &body,
+                family.users.iter().find(|u| id_of(u) == body.get("id").and_then(Value::as_str)),
+            )?;
+            let id = id_of(&user).unwrap_or_default().to_owned();
+            family.users.retain(|u| id_of(u) != Some(&id));
+            family.users.push(user.clone());
+            ok(user)
+        }
+        "getApplicationUser" => ok(find(&family.users, call.path("userId"), "AppUser")?.clone()),
+        "updateApplicationUser" => {
+            let body = call.json()?;
+            let user = find_mut(&mut family.users, call.path("userId"), "AppUser")?;
+            update_user(user, &body);
+            ok(user.clone())
+        }
+        "unassignUserFromApplication" => {
+            remove(&mut family.users, call.path("userId"), "AppUser")?;
+            no_content()
+        }
+        // ApplicationGroups
+        "listApplicationGroupAssignments" => list(&family.groups),
+        "getApplicationGroupAssignment" => {
+            ok(find(&family.groups, call.path("groupId"), "AppGroupAssignment")?.clone())
+        }
+        "assignGroupToApplication" => {
+            let body = call.json_or_empty()?;
+            let group_id = call.path("groupId").to_owned();
+            let priority = match body.get("priority") {
+                None | Some(Value::Null) => None,
+                Some(p) => {
+                    Some(p.as_u64().ok_or_else(|| invalid("priority", "priority: must be a whole number, 0 or more"))?)
+                }
+            };
+            let profile = body.get("profile").cloned().unwrap_or_else(|| json!({}));
+            family.groups.retain(|g| id_of(g) != Some(&group_id));
+            let assignment = json!({
+                "id": group_id,
+                "lastUpdated": now(),
+                "priority": 0,
+                "profile": profile,
+                "_links": {
+                    "app": { "href": call.app_href() },
+                    "group": { "href": format!("{}/api/v1/groups/{}", call.base, encode_unreserved(&group_id)) },
+                },
+            });
+            family.groups.push(assignment);
+            prioritise(&mut family.groups, &group_id, priority);
+            ok(find(&family.groups, &group_id, "AppGroupAssignment")?.clone())
+        }
+        "updateGroupAssignmentToApplication" => {
+            let group_id = call.path("groupId").to_owned();
+            let patch: Vec<Value> = serde_json::from_slice(call.body).map_err(|_| {
+                ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
+            })?;
+            let assignment = find_mut(&mut family.groups, &group_id, "AppGroupAssignment")?;
+            let mut priority = None;
+            for operation in &patch {
+                let path = operation.get("path").and_then(Value::as_str).unwrap_or_default();
+                let op = operation.get("op").and_then(Value::as_str).unwrap_or("replace");
+                let value = operation.get("value").cloned().unwrap_or(Value::Null);
+                match (op, path.strip_prefix('/').unwrap_or(path).split('/').collect::<Vec<_>>().as_slice()) {
+                    ("add" | "replace", ["priority"]) => {
+                        priority = Some(
+                            value.as_u64().ok_or_else(|| invalid("priority", "priority: must be a whole number"))?,
+                        );
+                    }
+                    ("add" | "replace", ["profile", key]) => {
+                        if let Some(profile) = assignment.get_mut("profile").and_then(Value::as_object_mut) {
+                            profile.insert((*key).to_owned(), value);
+                        }
+                    }
+                    ("remove", ["profile", key]) => {
+                        if let Some(profile) = assignment.get_mut("profile").and_then(Value::as_object_mut) {
+                            profile.remove(*key);
+                        }
+                    }
+                    _ => return Err(invalid("patch", format!("{op} {path}: not a path of a group assignment"))),
+                }
+            }
+            set(assignment, "lastUpdated", Value::String(now()));
+            if priority.is_some() {
+                prioritise(&mut family.groups, &group_id, priority);
+            }
+            ok(find(&family.groups, &group_id, "AppGroupAssignment")?.clone())
+        }
+        "unassignApplicationFromGroup" => {
+            let group_id = call.path("groupId").to_owned();
+            remove(&mut family.groups, &group_id, "AppGroupAssignment")?;
+            renumber(&mut family.groups);
+            no_content()
+        }
+        // ApplicationFeatures
+        "listFeaturesForApplication" => {
+            let features = features(family, call);
+            ok(Value::Array(features.clone()))
+        }
+        "getFeatureForApplication" => {
+            let name = call.path("featureName").to_owned();
+            ok(find_feature(features(family, call), &name)?.clone())
+        }
+        "updateFeatureForApplication" => {
+            let name = call.path("featureName").to_owned();
+            let body = call.json()?;
+            let feature = find_feature_mut(features(family, call), &name)?;
+            let capabilities = feature.get_mut("capabilities").and_then(Value::as_object_mut);
+            if let Some(capabilities) = capabilities {
+                merge(capabilities, &body);
+            }
+            let enabled = serde_json::to_string(feature.get("capabilities").unwrap_or(&Value::Null))
+                .is_ok_and(|text| text.contains("\"ENABLED\""));
+            set(feature, "status", Value::from(if enabled { "ENABLED" } else { "DISABLED" }));
+            ok(feature.clone())
+        }
+        // ApplicationSSOCredentialKey: signing keys
+        "listApplicationKeys" => ok(Value::Array(keys(family).clone())),
+        "generateApplicationKey" => {
+            let years = call
+                .query("validityYears")
+                .and_then(|y| y.parse::<u32>().ok())
+                .filter(|y| (2..=10).contains(y))
+                .ok_or_else(|| invalid("validityYears", "validityYears: a whole number of years from 2 to 10"))?;
+            let key = new_key(years);
+            keys(family).push(key.clone());
+            created(key)
+        }
+        "getApplicationKey" => ok(find_key(keys(family), call.path("keyId"))?.clone()),
+        "cloneApplicationKey" => {
+            let key = find_key(keys(family), call.path("keyId"))?.clone();
+            let target = call.query("targetAid").unwrap_or_default().to_owned();
+            if org.get(&target).is_none() {
+                return Err(ApiError::app_not_found(&target));
+            }
+            let target_keys = keys(org.family.entry(target).or_default());
+            let kid = key.get("kid").cloned();
+            if !target_keys.iter().any(|k| k.get("kid") == kid.as_ref()) {
+                target_keys.push(key.clone());
+            }
+            created(key)
+        }
+        // ApplicationSSOCredentialKey: CSRs
+        "listCsrsForApplication" => ok(Value::Array(family.csrs.clone())),
+        "generateCsrForApplication" => {
+            let body = call.json()?;
+            if !body.get("subject").is_some_and(Value::is_object) {
+                return Err(invalid("subject", "subject: required"));
+            }
+            let id = new_id("h5v");
+            let der: Vec<u8> = std::iter::once(0x30).chain(id.bytes()).collect();
+            let csr = json!({
+                "id": id,
+                "created": now(),
+                "csr": base64_std(&der),
+                "kty": "RSA",
+                "_links": {
+                    "self": { "href": format!("{}/credentials/csrs/{id}", call.app_href()) },
+                    "publish": { "href": format!("{}/credentials/csrs/{id}/lifecycle/publish", call.app_href()), "hints": { "allow": ["POST"] } },
+                },
+            });
+            family.csrs.push(csr.clone());
+            let wants_der = call
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("application/pkcs10"));
+            if wants_der { Ok(Reply::Bytes(StatusCode::CREATED, "application/pkcs10", der)) } else { created(csr) }
+        }
+        "getCsrForApplication" => ok(find(&family.csrs, call.path("csrId"), "Csr")?.clone()),
+        "revokeCsrFromApplication" => {
+            remove(&mut family.csrs, call.path("csrId"), "Csr")?;
+            no_content()
+        }
+        "publishCsrFromApplication" => {
+            let csr_id = call.path("csrId").to_owned();
+            find(&family.csrs, &csr_id, "Csr")?;
+            let media = call.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let known = ["application/x-x509-ca-cert", "application/pkix-cert", "application/x-pem-file"];
+            if !known.iter().any(|k| media.starts_with(k)) {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "E0000041",
+                    format!("Unsupported media type: {media}"),
+                ));
+            }
+            if call.body.is_empty() {
+                return Err(invalid("certificate", "the body holds no certificate"));
+            }
+            remove(&mut family.csrs, &csr_id, "Csr")?;
+            let mut key = new_key(10);
+            set(&mut key, "x5c", json!([base64_std(call.body)]));
+            keys(family).push(key.clone());
+            created(key)
+        }
+        // ApplicationSSOPublicKeys: JWKs
+        "listJwk" => ok(Value::Array(family.jwks.clone())),
+        "addJwk" => {
+            let body = call.json()?;
+            let kty = body.get("kty").and_then(Value::as_str).unwrap_or_default();
+            if kty != "RSA" && kty != "EC" {
+                return Err(invalid("kty", "kty: RSA or EC"));
+            }
+            let id = new_id("pks");
+            let mut jwk = Value::Object(body.clone());
+            set(&mut jwk, "id", Value::from(id.clone()));
+            set(&mut jwk, "status", body.get("status").cloned().unwrap_or_else(|| Value::from("ACTIVE")));
+            set(&mut jwk, "created", Value::String(now()));
+            set(&mut jwk, "lastUpdated", Value::String(now()));
+            set(&mut jwk, "_links", lifecycle_links(&format!("{}/credentials/jwks/{id}", call.app_href()), true));
+            family.jwks.push(jwk.clone());
+            created(jwk)
+        }
+        "getJwk" => ok(find(&family.jwks, call.path("keyId"), "JsonWebKey")?.clone()),
+        "deleteJwk" => {
+            let id = call.path("keyId").to_owned();
+            if status_of(find(&family.jwks, &id, "JsonWebKey")?) == "ACTIVE" {
+                return Err(invalid("status", "An active key can't be deleted; deactivate it first."));
+            }
+            remove(&mut family.jwks, &id, "JsonWebKey")?;
+            no_content()
+        }
+        "activateOAuth2ClientJsonWebKey" | "deactivateOAuth2ClientJsonWebKey" => {
+            let active = call.op.id.starts_with("activate");
+            let href = format!("{}/credentials/jwks/{}", call.app_href(), call.path("keyId"));
+            let jwk = find_mut(&mut family.jwks, call.path("keyId"), "JsonWebKey")?;
+            set_status(jwk, active, &href);
+            ok(jwk.clone())
+        }
+        // ApplicationSSOPublicKeys: client secrets
+        "listOAuth2ClientSecrets" => ok(Value::Array(family.secrets.clone())),
+        "createOAuth2ClientSecret" => {
+            let body = call.json_or_empty()?;
+            if family.secrets.len() >= 2 {
+                return Err(invalid("client_secret", "An app has at most two client secrets; delete one first."));
+            }
+            let secret = match body.get("client_secret").and_then(Value::as_str) {
+                Some(s) if s.len() >= 14 => s.to_owned(),
+                Some(_) => return Err(invalid("client_secret", "client_secret: at least 14 characters")),
+                None => random_alphanumeric(64),
+            };
+            let id = new_id("ocs");
+            let href = format!("{}/credentials/secrets/{id}", call.app_href());
+            let active = body.get("status").and_then(Value::as_str) != Some("INACTIVE");
+            let stored = json!({
+                "id": id,
+                "status": if active { "ACTIVE" } else { "INACTIVE" },
+                "created": now(),
+                "lastUpdated": now(),
+                "secret_hash": crate::client::jose::sha256_b64(secret.as_bytes()),
+                "_links": lifecycle_links(&href, active),
+            });
+            family.secrets.push(stored.clone());
+            // The secret itself is shown once, in this answer.
+            let mut shown = stored;
+            set(&mut shown, "client_secret", Value::String(secret));
+            created(shown)
+        }
+        "getOAuth2ClientSecret" => ok(find(&family.secrets, call.path("secretId"), "OAuth2ClientSecret")?.clone()),
+        "deleteOAuth2ClientSecret" => {
+            let id = call.path("secretId").to_owned();
+            if status_of(find(&family.secrets, &id, "OAuth2ClientSecret")?) == "ACTIVE" {
+                return Err(invalid("status", "An active secret can't be deleted; deactivate it first."));
+            }
+            remove(&mut family.secrets, &id, "OAuth2ClientSecret")?;
+            no_content()
+        }
+        "activateOAuth2ClientSecret" | "deactivateOAuth2ClientSecret" => {
+            let active = call.op.id.starts_with("activate");
+            let id = call.path("secretId").to_owned();
+            let others_active =
+                family.secrets.iter().filter(|s| id_of(s) != Some(&id) && status_of(s) == "ACTIVE").count();
+            find(&family.secrets, &id, "OAuth2ClientSecret")?;
+            if !active && others_active == 0 {
+                return Err(invalid("status", "The only active secret can't be deactivated."));
+            }
+            let href = format!("{}/credentials/secrets/{id}", call.app_href());
+            let secret = find_mut(&mut family.secrets, &id, "OAuth2ClientSecret")?;
+            set_status(secret, active, &href);
+            ok(secret.clone())
+        }
+        // ApplicationGrants
+        "listScopeConsentGrants" => ok(Value::Array(family.grants.clone())),
+        "grantConsentToScope" => {
+            let body = call.json()?;
+            let (Some(issuer), Some(scope)) =
+                (body.get("issuer").and_then(Value::as_str), body.get("scopeId").and_then(Value::as_str))
+            else {
+                return Err(invalid("grant", "issuer and scopeId are required"));
+            };
+            let id = new_id("oag");
+            let grant = json!({
+                "id": id,
+                "issuer": issuer,
+                "scopeId": scope,
+                "status": "ACTIVE",
+                "source": "ADMIN",
+                "clientId": app.pointer("/credentials/oauthClient/client_id").cloned().unwrap_or(Value::Null),
+                "created": now(),
+                "lastUpdated": now(),
+                "createdBy": { "id": "00ufakeadmin", "type": "User" },
+                "_links": { "app": { "href": call.app_href() }, "self": { "href": format!("{}/grants/{id}", call.app_href()) } },
+            });
+            family.grants.push(grant.clone());
+            created(grant)
+        }
+        "getScopeConsentGrant" => ok(find(&family.grants, call.path("grantId"), "OAuth2ScopeConsentGrant")?.clone()),
+        "revokeScopeConsentGrant" => {
+            remove(&mut family.grants, call.path("grantId"), "OAuth2ScopeConsentGrant")?;
+            no_content()
+        }
+        // ApplicationTokens
+        "listOAuth2TokensForApplication" => list(&family.tokens),
+        "getOAuth2TokenForApplication" => ok(find(&family.tokens, call.path("tokenId"), "OAuth2RefreshToken")?.clone()),
+        "revokeOAuth2TokenForApplication" => {
+            remove(&mut family.tokens, call.path("tokenId"), "OAuth2RefreshToken")?;
+            no_content()
+        }
+        "revokeOAuth2TokensForApplication" => {
+            family.tokens.clear();
+            no_content()
+        }
+        // ApplicationSSOFederatedClaims
+        "listFederatedClaims" => ok(Value::Array(family.claims.clone())),
+        "createFederatedClaim" | "replaceFederatedClaim" => {
+            let body = call.json()?;
+            let (Some(name), Some(expression)) =
+                (body.get("name").and_then(Value::as_str), body.get("expression").and_then(Value::as_str))
+            else {
+                return Err(invalid("claim", "name and expression are required"));
+            };
+            let replacing = call.op.id == "replaceFederatedClaim";
+            let id = if replacing { call.path("claimId").to_owned() } else { new_id("ofc") };
+            let created_at = if replacing {
+                find(&family.claims, &id, "FederatedClaim")?.get("created").cloned().unwrap_or(Value::Null)
+            } else {
+                Value::String(now())
+            };
+            let claim = json!({ "id": id, "name": name, "expression": expression, "created": created_at, "lastUpdated": now() });
+            family.claims.retain(|c| id_of(c) != Some(&id));
+            family.claims.push(claim.clone());
+            if replacing { ok(claim) } else { created(claim) }
+        }
+        "getFederatedClaim" => ok(find(&family.claims, call.path("claimId"), "FederatedClaim")?.clone()),
+        "deleteFederatedClaim" => {
+            remove(&mut family.claims, call.path("claimId"), "FederatedClaim")?;
+            no_content()
+        }
+        // GroupPushMapping
+        "listGroupPushMappings" => list(&family.push),
+        "createGroupPushMapping" => {
+            let body = call.json()?;
+            let Some(source) = body.get("sourceGroupId").and_then(Value::as_str) else {
+                return Err(invalid("sourceGroupId", "sourceGroupId: required"));
+            };
+            let target = match (
+                body.get("targetGroupId").and_then(Value::as_str),
+                body.get("targetGroupName").and_then(Value::as_str),
+            ) {
+                (Some(id), _) => id.to_owned(),
+                (None, Some(_)) => new_id("00g"),
+                (None, None) => return Err(invalid("target", "targetGroupId or targetGroupName: required")),
+            };
+            if family.push.iter().any(|m| m.get("sourceGroupId").and_then(Value::as_str) == Some(source)) {
+                return Err(invalid("sourceGroupId", "The group is already pushed by another mapping."));
+            }
+            let id = new_id("gPm");
+            let mapping = json!({
+                "id": id,
+                "sourceGroupId": source,
+                "targetGroupId": target,
+                "status": body.get("status").cloned().unwrap_or_else(|| Value::from("ACTIVE")),
+                "created": now(),
+                "lastUpdated": now(),
+                "lastPush": null,
+                "errorSummary": null,
+                "_links": {
+                    "app": { "href": call.app_href() },
+                    "sourceGroup": { "href": format!("{}/api/v1/groups/{}", call.base, encode_unreserved(source)) },
+                    "targetGroup": { "href": format!("{}/api/v1/groups/{}", call.base, encode_unreserved(&target)) },
+                },
+            });
+            family.push.push(mapping.clone());
+            created(mapping)
+        }
+        "getGroupPushMapping" => ok(find(&family.push, call.path("mappingId"), "GroupPushMapping")?.clone()),
+        "updateGroupPushMapping" => {
+            let body = call.json()?;
+            let status = match body.get("status").and_then(Value::as_str) {
+                Some(s @ ("ACTIVE" | "INACTIVE")) => s.to_owned(),
+                _ => return Err(invalid("status", "status: ACTIVE or INACTIVE")),
+            };
+            let mapping = find_mut(&mut family.push, call.path("mappingId"), "GroupPushMapping")?;
+            set(mapping, "status", Value::String(status));
+            set(mapping, "lastUpdated", Value::String(now()));
+            ok(mapping.clone())
+        }
+        "deleteGroupPushMapping" => {
+            let id = call.path("mappingId").to_owned();
+            if status_of(find(&family.push, &id, "GroupPushMapping")?) == "ACTIVE" {
+                return Err(invalid("status", "An active mapping can't be deleted; deactivate it first."));
+            }
+            remove(&mut family.push, &id, "GroupPushMapping")?;
+            no_content()
+        }
+        // ApplicationPolicies, ApplicationLogos, ApplicationSSO
+        "assignApplicationPolicy" => {
+            let href = format!("{}/api/v1/policies/{}", call.base, encode_unreserved(call.path("policyId")));
+            org.update_app_link(app_id, "accessPolicy", json!({ "href": href }));
+            no_content()
+        }
+        "uploadApplicationLogo" => {
+            let (media_type, bytes) = logo_part(call)?;
+            let href = format!("{}/bc/image/fileStoreRecord?id={}", call.base, random_alphanumeric(20));
+            family.logo = Some((media_type.clone(), bytes));
+            org.update_app_link(app_id, "logo", json!([{ "name": "medium", "href": href, "type": media_type }]));
+            Ok(Reply::Empty(StatusCode::CREATED))
+        }
+        "previewSamlMetadataForApplication" => {
+            if app.get("signOnMode").and_then(Value::as_str) != Some("SAML_2_0") {
+                return Err(not_found(app_id, "SAML metadata"));
+            }
+            let kid = call.query("kid").unwrap_or_default().to_owned();
+            let key = find_key(keys(family), &kid)?;
+            let certificate = key.pointer("/x5c/0").and_then(Value::as_str).unwrap_or_default();
+            let xml = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"http://www.okta.com/{app_id}\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"{}/app/{app_id}/sso/saml\"/></md:IDPSSODescriptor></md:EntityDescriptor>\n",
+                call.base
+            );
+            Ok(Reply::Bytes(StatusCode::OK, "text/xml", xml.into_bytes()))
+        }
+        other => Err(ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "E0000060",
+            format!("Unsupported operation: the fake org does not implement {other}."),
+        )),
+    }
+}
+
+/// An app user from an assignment: the user's id, scope, credentials
+/// (a password is taken, never shown) and profile (empty when not given).
+fn assign_user(call: &Call<'_>, body: &Map<String, Value>, existing: Option<&Value>) -> Result<Value, ApiError> {
+    let Some(id) = body.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) else {
+        return Err(invalid("id", "id: the user's id is required"));
+    };
+    let mut user = existing.cloned().unwrap_or_else(|| {
+        json!({
+            "id": id,
+            "externalId": null,
+            "created": now(),
+            "scope": "USER",
+            "status": "PROVISIONED",
+            "statusChanged": now(),
+            "passwordChanged": null,
+            "syncState": "DISABLED",
+            "lastSync": null,
+            "credentials": { "userName": id },
+            "profile": {},
+            "_links": {
+                "app": { "href": call.app_href() },
+                "user": { "href": format!("{}/api/v1/users/{}", call.base, encode_unreserved(id)) },
+            },
+        })
+    });
+    if let Some(scope) = body.get("scope") {
+        set(&mut user, "scope", scope.clone());
+    }
+    update_user(&mut user, body);
+    Ok(user)
+}
+
+/// Merges an update: `credentials.userName`, a password (which only sets
+/// `passwordChanged`), and the profile's attributes.
+fn update_user(user: &mut Value, body: &Map<String, Value>) {
+    if let Some(credentials) = body.get("credentials").and_then(Value::as_object) {
+        if let Some(name) = credentials.get("userName") {
+            if let Some(c) = user.get_mut("credentials").and_then(Value::as_object_mut) {
+                c.insert("userName".to_owned(), name.clone());
+            }
+        }
+        if credentials.get("password").is_some_and(|p| p.get("value").is_some()) {
+            if let Some(c) = user.get_mut("credentials").and_then(Value::as_object_mut) {
+                c.insert("password".to_owned(), json!({}));
+            }
+            set(user, "passwordChanged", Value::String(now()));
+        }
+    }
+    if let Some(profile) = body.get("profile").and_then(Value::as_object) {
+        if let Some(p) = user.get_mut("profile").and_then(Value::as_object_mut) {
+            merge(p, profile);
+        }
+    }
+    set(user, "lastUpdated", Value::String(now()));
+}
+
+/// Deep-merges `from` into `into`.
+fn merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
+    for (key, value) in from {
+        match (into.get_mut(key), value) {
+            (Some(Value::Object(inner)), Value::Object(value)) => merge(inner, value),
+            _ => {
+                into.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Gives group `id` the priority asked for (the next free one when none),
+/// moving the groups at and after it down one, so priorities stay 0, 1, 2...
+fn prioritise(groups: &mut Vec<Value>, id: &str, priority: Option<u64>) {
+    let Some(index) = groups.iter().position(|g| id_of(g) == Some(id)) else { return };
+    let group = groups.remove(index);
+    groups.sort_by_key(|g| g.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
+    let at = priority.map_or(groups.len(), |p| usize::try_from(p).unwrap_or(usize::MAX).min(groups.len()));
+    groups.insert(at, group);
+    renumber(groups);
+}
+
+fn renumber(groups: &mut [Value]) {
+    groups.sort_by_key(|g| g.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
+    for (priority, group) in groups.iter_mut().enumerate() {
+        set(group, "priority", Value::from(priority));
+    }
+}
+
+/// The app's features: user provisioning, off, until changed.
+fn features<'a>(family: &'a mut AppFamily, call: &Call<'_>) -> &'a mut Vec<Value> {
+    family.features.get_or_insert_with(|| {
+        let href = format!("{}/features/USER_PROVISIONING", call.app_href());
+        vec![json!({
+            "name": "USER_PROVISIONING",
+            "status": "DISABLED",
+            "description": "Provisioning of users from Okta to the app",
+            "capabilities": {
+                "create": { "lifecycleCreate": { "status": "DISABLED" } },
+                "update": {
+                    "lifecycleDeactivate": { "status": "DISABLED" },
+                    "profile": { "status": "DISABLED" },
+                    "password": { "status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING" },
+                },
+            },
+            "_links": { "self": { "href": href, "hints": { "allow": ["GET", "PUT"] } } },
+        })]
+    })
+}
+
+fn find_feature<'a>(features: &'a [Value], name: &str) -> Result<&'a Value, ApiError> {
+    features
+        .iter()
+        .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
+        .ok_or_else(|| not_found(name, "AppFeature"))
+}
+
+fn find_feature_mut<'a>(features: &'a mut [Value], name: &str) -> Result<&'a mut Value, ApiError> {
+    features
+        .iter_mut()
+        .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
+        .ok_or_else(|| not_found(name, "AppFeature"))
+}
+
+/// The app's signing keys: one, valid ten years, until more are made.
+fn keys(family: &mut AppFamily) -> &mut Vec<Value> {
+    family.keys.get_or_insert_with(|| vec![new_key(10)])
+}
+
+fn find_key<'a>(keys: &'a [Value], kid: &str) -> Result<&'a Value, ApiError> {
+    keys.iter()
+        .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
+        .ok_or_else(|| not_found(kid, "AppKeyCredential"))
+}
+
+/// A signing key credential valid `years` years (its certificate and
+/// modulus are random bytes: the fake signs nothing with them).
+fn new_key(years: u32) -> Value {
+    let kid = random_alphanumeric(43);
+    let modulus: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..)).take(256).collect();
+    let certificate: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..)).take(64).collect();
+    let expires = time::OffsetDateTime::now_utc().saturating_add(time::Duration::days(365 * i64::from(years)));
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
+    json!({
+        "kid": kid,
+        "kty": "RSA",
+        "use": "sig",
+        "e": "AQAB",
+        "n": crate::client::jose::b64(&modulus),
+        "x5c": [base64_std(&certificate)],
+        "x5t#S256": crate::client::jose::sha256_b64(&certificate),
+        "created": now(),
+        "lastUpdated": now(),
+        "expiresAt": expires.format(format).unwrap_or_default(),
+    })
+}
+
+fn base64_std(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn status_of(item: &Value) -> &str {
+    item.get("status").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// `_links` of something with a lifecycle: `self`, and `activate` or `deactivate`.
+fn lifecycle_links(href: &str, active: bool) -> Value {
+    let (rel, action) = if active { ("deactivate", "deactivate") } else { ("activate", "activate") };
+    let mut links = json!({ "self": { "href": href, "hints": { "allow": ["GET", "DELETE"] } } });
+    set(&mut links, rel, json!({ "href": format!("{href}/lifecycle/{action}"), "hints": { "allow": ["POST"] } }));
+    links
+}
+
+fn set_status(item: &mut Value, active: bool, href: &str) {
+    set(item, "status", Value::from(if active { "ACTIVE" } else { "INACTIVE" }));
+    set(item, "lastUpdated", Value::String(now()));
+    set(item, "_links", lifecycle_links(href, active));
+}
+
+/// The `file` part of a multipart logo upload: its media type and bytes.
+fn logo_part(call: &Call<'_>) -> Result<(String, Vec<u8>), ApiError> {
+    let content_type = call.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let Some(boundary) = content_type
+        .strip_prefix("multipart/form-data")
+        .and_then(|rest| rest.split(';').find_map(|p| p.trim().strip_prefix("boundary=")))
+    else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "E0000041",
+            "The logo must be sent as multipart/form-data.",
+        ));
+    };
+    let delimiter = format!("--{}", boundary.trim_matches('"'));
+    let parts = split(call.body, delimiter.as_bytes());
+    for part in parts {
+        let Some(end) = find_bytes(part, b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&part[..end]);
+        if !head.contains("name=\"file\"") {
+            continue;
+        }
+        let media_type = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Type:").or_else(|| l.strip_prefix("content-type:")))
+            .map(|m| m.trim().to_owned())
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let body = &part[end + 4..];
+        let body = body.strip_suffix(b"\r\n").unwrap_or(body);
+        if !["image/png", "image/jpeg", "image/gif", "image/svg+xml"].contains(&media_type.as_str()) {
+            return Err(invalid("file", "The logo must be a PNG, JPG, GIF or SVG image."));
+        }
+        if body.len() > 1_000_000 {
+            return Err(invalid("file", "The logo must be less than one MB."));
+        }
+        return Ok((media_type, body.to_vec()));
+    }
+    Err(invalid("file", "file: the logo's file part is required"))
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn split<'a>(body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(at) = find_bytes(rest, delimiter) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    parts.into_iter().skip(1).map(|p| p.strip_prefix(b"\r\n").unwrap_or(p)).collect()
+}
+
+/// A refresh token the app's users hold, for listing and revoking.
+pub(super) fn token(base: &str, app_id: &str, client_id: Option<&str>, user_id: &str, scopes: &[&str]) -> Value {
+    let id = new_id("oar");
+    let href = format!("{base}/api/v1/apps/{}/tokens/{id}", encode_unreserved(app_id));
+    json!({
+        "id": id,
+        "status": "ACTIVE",
+        "created": now(),
+        "lastUpdated": now(),
+        "expiresAt": null,
+        "issuer": format!("{base}/oauth2/default"),
+        "clientId": client_id,
+        "userId": user_id,
+        "scopes": scopes,
+        "_links": {
+            "app": { "href": format!("{base}/api/v1/apps/{}", encode_unreserved(app_id)) },
+            "self": { "href": href },
+            "revoke": { "href": href, "hints": { "allow": ["DELETE"] } },
+        },
+    })
+}
