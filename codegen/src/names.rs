@@ -71,9 +71,11 @@ fn clean(raw: &str) -> String {
 }
 
 /// The field or function name for a wire name: `signOnMode` -> `sign_on_mode`,
+/// `listOAuth2ClientSecrets` -> `list_oauth2_client_secrets`,
 /// `_links` -> `links`, `type` -> `r#type`, `self` -> `self_`.
 pub fn field_name(wire: &str) -> String {
-    let snake = clean(wire).to_snake_case();
+    // `OAuth` is one word: `createOAuth2ClientSecret` -> `create_oauth2_client_secret`.
+    let snake = clean(wire).replace("OAuth", "Oauth").to_snake_case();
     let snake = if snake.is_empty() { "field".to_owned() } else { snake };
     let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) { format!("_{snake}") } else { snake };
     escape(snake)
@@ -175,6 +177,8 @@ mod tests {
     fn fields_are_snake_case() {
         assert_eq!(field_name("signOnMode"), "sign_on_mode");
         assert_eq!(field_name("client_secret"), "client_secret");
+        assert_eq!(field_name("listOAuth2ClientSecrets"), "list_oauth2_client_secrets");
+        assert_eq!(field_name("deactivateOAuth2ClientJsonWebKey"), "deactivate_oauth2_client_json_web_key");
         assert_eq!(field_name("iOS"), "i_os");
         assert_eq!(field_name("OktaAccessGateway-Agent"), "okta_access_gateway_agent");
     }

@@ -589,7 +589,7 @@ impl ::okta_apps::client::Client {
     /// Activate an OAuth 2.0 client JSON Web Key
     ///
     /// `POST /api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate` (`activateOAuth2ClientJsonWebKey`): see [`ActivateOAuth2ClientJsonWebKey`].
-    pub fn activate_o_auth2_client_json_web_key(
+    pub fn activate_oauth2_client_json_web_key(
         &self,
         app_id: impl Into<String>,
         key_id: impl Into<String>,
@@ -605,7 +605,7 @@ impl ::okta_apps::client::Client {
     /// Deactivate an OAuth 2.0 client JSON Web Key
     ///
     /// `POST /api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate` (`deactivateOAuth2ClientJsonWebKey`): see [`DeactivateOAuth2ClientJsonWebKey`].
-    pub fn deactivate_o_auth2_client_json_web_key(
+    pub fn deactivate_oauth2_client_json_web_key(
         &self,
         app_id: impl Into<String>,
         key_id: impl Into<String>,
@@ -621,7 +621,7 @@ impl ::okta_apps::client::Client {
     /// List all OAuth 2.0 client secrets
     ///
     /// `GET /api/v1/apps/{appId}/credentials/secrets` (`listOAuth2ClientSecrets`): see [`ListOAuth2ClientSecrets`].
-    pub fn list_o_auth2_client_secrets(
+    pub fn list_oauth2_client_secrets(
         &self,
         app_id: impl Into<String>,
     ) -> ListOAuth2ClientSecrets {
@@ -633,7 +633,7 @@ impl ::okta_apps::client::Client {
     /// Create an OAuth 2.0 client secret
     ///
     /// `POST /api/v1/apps/{appId}/credentials/secrets` (`createOAuth2ClientSecret`): see [`CreateOAuth2ClientSecret`].
-    pub fn create_o_auth2_client_secret(
+    pub fn create_oauth2_client_secret(
         &self,
         app_id: impl Into<String>,
     ) -> CreateOAuth2ClientSecret {
@@ -645,7 +645,7 @@ impl ::okta_apps::client::Client {
     /// Retrieve an OAuth 2.0 client secret
     ///
     /// `GET /api/v1/apps/{appId}/credentials/secrets/{secretId}` (`getOAuth2ClientSecret`): see [`GetOAuth2ClientSecret`].
-    pub fn get_o_auth2_client_secret(
+    pub fn get_oauth2_client_secret(
         &self,
         app_id: impl Into<String>,
         secret_id: impl Into<String>,
@@ -661,7 +661,7 @@ impl ::okta_apps::client::Client {
     /// Delete an OAuth 2.0 client secret
     ///
     /// `DELETE /api/v1/apps/{appId}/credentials/secrets/{secretId}` (`deleteOAuth2ClientSecret`): see [`DeleteOAuth2ClientSecret`].
-    pub fn delete_o_auth2_client_secret(
+    pub fn delete_oauth2_client_secret(
         &self,
         app_id: impl Into<String>,
         secret_id: impl Into<String>,
@@ -677,7 +677,7 @@ impl ::okta_apps::client::Client {
     /// Activate an OAuth 2.0 client secret
     ///
     /// `POST /api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate` (`activateOAuth2ClientSecret`): see [`ActivateOAuth2ClientSecret`].
-    pub fn activate_o_auth2_client_secret(
+    pub fn activate_oauth2_client_secret(
         &self,
         app_id: impl Into<String>,
         secret_id: impl Into<String>,
@@ -693,7 +693,7 @@ impl ::okta_apps::client::Client {
     /// Deactivate an OAuth 2.0 client secret
     ///
     /// `POST /api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate` (`deactivateOAuth2ClientSecret`): see [`DeactivateOAuth2ClientSecret`].
-    pub fn deactivate_o_auth2_client_secret(
+    pub fn deactivate_oauth2_client_secret(
         &self,
         app_id: impl Into<String>,
         secret_id: impl Into<String>,
@@ -852,7 +852,7 @@ impl ::okta_apps::client::Client {
     /// List all application refresh tokens
     ///
     /// `GET /api/v1/apps/{appId}/tokens` (`listOAuth2TokensForApplication`): see [`ListOAuth2TokensForApplication`].
-    pub fn list_o_auth2_tokens_for_application(
+    pub fn list_oauth2_tokens_for_application(
         &self,
         app_id: impl Into<String>,
     ) -> ListOAuth2TokensForApplication {
@@ -864,7 +864,7 @@ impl ::okta_apps::client::Client {
     /// Revoke all application tokens
     ///
     /// `DELETE /api/v1/apps/{appId}/tokens` (`revokeOAuth2TokensForApplication`): see [`RevokeOAuth2TokensForApplication`].
-    pub fn revoke_o_auth2_tokens_for_application(
+    pub fn revoke_oauth2_tokens_for_application(
         &self,
         app_id: impl Into<String>,
     ) -> RevokeOAuth2TokensForApplication {
@@ -876,7 +876,7 @@ impl ::okta_apps::client::Client {
     /// Retrieve an application token
     ///
     /// `GET /api/v1/apps/{appId}/tokens/{tokenId}` (`getOAuth2TokenForApplication`): see [`GetOAuth2TokenForApplication`].
-    pub fn get_o_auth2_token_for_application(
+    pub fn get_oauth2_token_for_application(
         &self,
         app_id: impl Into<String>,
         token_id: impl Into<String>,
@@ -892,7 +892,7 @@ impl ::okta_apps::client::Client {
     /// Revoke an application token
     ///
     /// `DELETE /api/v1/apps/{appId}/tokens/{tokenId}` (`revokeOAuth2TokenForApplication`): see [`RevokeOAuth2TokenForApplication`].
-    pub fn revoke_o_auth2_token_for_application(
+    pub fn revoke_oauth2_token_for_application(
         &self,
         app_id: impl Into<String>,
         token_id: impl Into<String>,
@@ -2291,7 +2291,7 @@ impl DeleteJwk {
         self.client.send(&self.op).await
     }
 }
-/// A `activateOAuth2ClientJsonWebKey` call, made by the client's `activate_o_auth2_client_json_web_key`: set what it needs, then send it.
+/// A `activateOAuth2ClientJsonWebKey` call, made by the client's `activate_oauth2_client_json_web_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ActivateOAuth2ClientJsonWebKey {
@@ -2315,7 +2315,7 @@ impl ActivateOAuth2ClientJsonWebKey {
         self.client.send(&self.op).await
     }
 }
-/// A `deactivateOAuth2ClientJsonWebKey` call, made by the client's `deactivate_o_auth2_client_json_web_key`: set what it needs, then send it.
+/// A `deactivateOAuth2ClientJsonWebKey` call, made by the client's `deactivate_oauth2_client_json_web_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeactivateOAuth2ClientJsonWebKey {
@@ -2337,7 +2337,7 @@ impl DeactivateOAuth2ClientJsonWebKey {
         self.client.send(&self.op).await
     }
 }
-/// A `listOAuth2ClientSecrets` call, made by the client's `list_o_auth2_client_secrets`: set what it needs, then send it.
+/// A `listOAuth2ClientSecrets` call, made by the client's `list_oauth2_client_secrets`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListOAuth2ClientSecrets {
@@ -2359,7 +2359,7 @@ impl ListOAuth2ClientSecrets {
         self.client.send(&self.op).await
     }
 }
-/// A `createOAuth2ClientSecret` call, made by the client's `create_o_auth2_client_secret`: set what it needs, then send it.
+/// A `createOAuth2ClientSecret` call, made by the client's `create_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateOAuth2ClientSecret {
@@ -2389,7 +2389,7 @@ impl CreateOAuth2ClientSecret {
         self.client.send(&self.op).await
     }
 }
-/// A `getOAuth2ClientSecret` call, made by the client's `get_o_auth2_client_secret`: set what it needs, then send it.
+/// A `getOAuth2ClientSecret` call, made by the client's `get_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetOAuth2ClientSecret {
@@ -2411,7 +2411,7 @@ impl GetOAuth2ClientSecret {
         self.client.send(&self.op).await
     }
 }
-/// A `deleteOAuth2ClientSecret` call, made by the client's `delete_o_auth2_client_secret`: set what it needs, then send it.
+/// A `deleteOAuth2ClientSecret` call, made by the client's `delete_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteOAuth2ClientSecret {
@@ -2430,7 +2430,7 @@ impl DeleteOAuth2ClientSecret {
         self.client.send(&self.op).await
     }
 }
-/// A `activateOAuth2ClientSecret` call, made by the client's `activate_o_auth2_client_secret`: set what it needs, then send it.
+/// A `activateOAuth2ClientSecret` call, made by the client's `activate_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ActivateOAuth2ClientSecret {
@@ -2452,7 +2452,7 @@ impl ActivateOAuth2ClientSecret {
         self.client.send(&self.op).await
     }
 }
-/// A `deactivateOAuth2ClientSecret` call, made by the client's `deactivate_o_auth2_client_secret`: set what it needs, then send it.
+/// A `deactivateOAuth2ClientSecret` call, made by the client's `deactivate_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeactivateOAuth2ClientSecret {
@@ -2729,7 +2729,7 @@ impl RevokeScopeConsentGrant {
         self.client.send(&self.op).await
     }
 }
-/// A `listOAuth2TokensForApplication` call, made by the client's `list_o_auth2_tokens_for_application`: set what it needs, then send it.
+/// A `listOAuth2TokensForApplication` call, made by the client's `list_oauth2_tokens_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListOAuth2TokensForApplication {
@@ -2795,7 +2795,7 @@ impl ListOAuth2TokensForApplication {
         self.client.pages(self.op)
     }
 }
-/// A `revokeOAuth2TokensForApplication` call, made by the client's `revoke_o_auth2_tokens_for_application`: set what it needs, then send it.
+/// A `revokeOAuth2TokensForApplication` call, made by the client's `revoke_oauth2_tokens_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct RevokeOAuth2TokensForApplication {
@@ -2814,7 +2814,7 @@ impl RevokeOAuth2TokensForApplication {
         self.client.send(&self.op).await
     }
 }
-/// A `getOAuth2TokenForApplication` call, made by the client's `get_o_auth2_token_for_application`: set what it needs, then send it.
+/// A `getOAuth2TokenForApplication` call, made by the client's `get_oauth2_token_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetOAuth2TokenForApplication {
@@ -2843,7 +2843,7 @@ impl GetOAuth2TokenForApplication {
         self.client.send(&self.op).await
     }
 }
-/// A `revokeOAuth2TokenForApplication` call, made by the client's `revoke_o_auth2_token_for_application`: set what it needs, then send it.
+/// A `revokeOAuth2TokenForApplication` call, made by the client's `revoke_oauth2_token_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct RevokeOAuth2TokenForApplication {
@@ -2999,10 +2999,7 @@ impl ListCrossAppAccessConnections {
     /// Returns only connections with this status.
     ///
     /// Sets `status`.
-    pub fn status(
-        mut self,
-        value: impl Into<super::models::ListCrossAppAccessConnectionsStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::models::LifecycleStatus>) -> Self {
         self.op.status = Some(value.into());
         self
     }

@@ -4729,6 +4729,19 @@ pub struct LifecycleDeactivateSettingObject {
 rt::object_impls!(
     LifecycleDeactivateSettingObject { status = "status", ..additional_properties }
 );
+/// Whether something with a lifecycle (a key, a secret, a connection) is in use.
+///
+/// From `#/components/schemas/LifecycleStatus`.
+#[derive(Clone, Debug)]
+pub enum LifecycleStatus {
+    /// `ACTIVE`
+    Active,
+    /// `INACTIVE`
+    Inactive,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(LifecycleStatus { Active = "ACTIVE", Inactive = "INACTIVE" });
 /// HAL links to the app, user and group an app user belongs to.
 ///
 /// From `#/components/schemas/LinksAppAndUser`.
@@ -4780,19 +4793,6 @@ pub struct LinksSelfLifecycleAndAuthorize {
 rt::object_impls!(
     LinksSelfLifecycleAndAuthorize { activate = "activate", authorize = "authorize",
     deactivate = "deactivate", self_ = "self", ..additional_properties }
-);
-/// From `#/paths/~1api~1v1~1apps~1{appId}~1cwo~1connections/get/parameters/2/schema`.
-#[derive(Clone, Debug)]
-pub enum ListCrossAppAccessConnectionsStatus {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value this crate does not know, kept as sent.
-    Unknown(String),
-}
-rt::string_enum_impls!(
-    ListCrossAppAccessConnectionsStatus { Active = "ACTIVE", Inactive = "INACTIVE" }
 );
 /// Link to the app's SAML metadata.
 ///
@@ -4863,8 +4863,8 @@ pub struct OAuth2ClientJsonEncryptionKeyRequest {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// Key management algorithm, such as RSA-OAEP.
     pub alg: Option<String>,
     /// RSA public exponent.
@@ -4919,8 +4919,8 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -5112,8 +5112,8 @@ pub struct OAuth2ClientJsonWebKeyEcRequest {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// Signing algorithm the key is used with, such as ES256.
     pub alg: Option<String>,
     /// Key type.
@@ -5184,8 +5184,8 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -5245,8 +5245,8 @@ pub struct OAuth2ClientJsonWebKeyRsaRequest {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// Signing algorithm the key is used with, such as RS256.
     pub alg: Option<String>,
     /// RSA public exponent.
@@ -5295,8 +5295,8 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     pub kid: Option<rt::Nullable<String>>,
     /// Whether the key is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// When the key was added.
     ///
     /// Set by the server; ignored in requests.
@@ -5372,8 +5372,8 @@ pub struct OAuth2ClientSecret {
     pub secret_hash: Option<String>,
     /// Whether the secret is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`]. Set by the server; ignored in requests.
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<LifecycleStatus>,
     /// `_links`.
     ///
     /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
@@ -5395,8 +5395,8 @@ pub struct OAuth2ClientSecretRequestBody {
     pub client_secret: Option<rt::Secret>,
     /// The new secret's status.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -6982,8 +6982,8 @@ pub struct OrgCrossAppAccessConnection {
     pub resource_app_instance_id: Option<String>,
     /// Whether the connection is in use.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`].
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`].
+    pub status: Option<LifecycleStatus>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -7000,8 +7000,8 @@ rt::object_impls!(
 pub struct OrgCrossAppAccessConnectionPatchRequest {
     /// The status the connection should have.
     ///
-    /// See [`ListCrossAppAccessConnectionsStatus`]. Required by the spec in requests.
-    pub status: Option<ListCrossAppAccessConnectionsStatus>,
+    /// See [`LifecycleStatus`]. Required by the spec in requests.
+    pub status: Option<LifecycleStatus>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -7009,7 +7009,7 @@ impl OrgCrossAppAccessConnectionPatchRequest {
     /// A `OrgCrossAppAccessConnectionPatchRequest` with its required fields set and everything else unset.
     ///
     /// Required: `status`.
-    pub fn new(status: ListCrossAppAccessConnectionsStatus) -> Self {
+    pub fn new(status: LifecycleStatus) -> Self {
         Self {
             status: Some(status),
             ..<Self as rt::object::Object>::empty()

@@ -6235,7 +6235,7 @@ pub struct ListCrossAppAccessConnections {
     /// Returns only connections with this status.
     ///
     /// Query parameter `status`.
-    pub status: Option<super::models::ListCrossAppAccessConnectionsStatus>,
+    pub status: Option<super::models::LifecycleStatus>,
     /// Returns only connections whose requesting app has this ID.
     ///
     /// Query parameter `requestingAppId`.
