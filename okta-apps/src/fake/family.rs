@@ -345,6 +345,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
         "unassignApplicationFromGroup" => {
             let group_id = call.path("groupId").to_owned();
             remove(&mut family.groups, &group_id, "AppGroupAssignment")?;
+            family.groups.sort_by_key(|g| g.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
             renumber(&mut family.groups);
             no_content()
         }
@@ -595,7 +596,8 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
             let claim = json!({ "id": id, "name": name, "expression": expression, "created": created_at, "lastUpdated": now() });
             family.claims.retain(|c| id_of(c) != Some(&id));
             family.claims.push(claim.clone());
-            if replacing { ok(claim) } else { created(claim) }
+            // Okta answers 201 to a replacement too.
+            created(claim)
         }
         "getFederatedClaim" => ok(find(&family.claims, call.path("claimId"), "FederatedClaim")?.clone()),
         "deleteFederatedClaim" => {
@@ -772,8 +774,8 @@ fn prioritise(groups: &mut Vec<Value>, id: &str, priority: Option<u64>) {
     renumber(groups);
 }
 
+/// Numbers the groups 0, 1, 2... in their order.
 fn renumber(groups: &mut [Value]) {
-    groups.sort_by_key(|g| g.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
     for (priority, group) in groups.iter_mut().enumerate() {
         set(group, "priority", Value::from(priority));
     }
