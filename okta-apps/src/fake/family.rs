@@ -552,12 +552,15 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 "scopeId": scope,
                 "status": "ACTIVE",
                 "source": "ADMIN",
-                "clientId": app.pointer("/credentials/oauthClient/client_id").cloned().unwrap_or(Value::Null),
                 "created": now(),
                 "lastUpdated": now(),
                 "createdBy": { "id": "00ufakeadmin", "type": "User" },
                 "_links": { "app": { "href": call.app_href() }, "self": { "href": format!("{}/grants/{id}", call.app_href()) } },
             });
+            let mut grant = grant;
+            if let Some(client_id) = app.pointer("/credentials/oauthClient/client_id") {
+                set(&mut grant, "clientId", client_id.clone());
+            }
             family.grants.push(grant.clone());
             created(grant)
         }
@@ -631,7 +634,6 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 "created": now(),
                 "lastUpdated": now(),
                 "lastPush": null,
-                "errorSummary": null,
                 "_links": {
                     "app": { "href": call.app_href() },
                     "sourceGroup": { "href": format!("{}/api/v1/groups/{}", call.base, encode_unreserved(source)) },
@@ -936,7 +938,7 @@ pub(super) fn token(base: &str, app_id: &str, client_id: Option<&str>, user_id: 
         "lastUpdated": now(),
         "expiresAt": null,
         "issuer": format!("{base}/oauth2/default"),
-        "clientId": client_id,
+        "clientId": client_id.unwrap_or_default(),
         "userId": user_id,
         "scopes": scopes,
         "_links": {

@@ -494,22 +494,6 @@ rt::object_impls!(
     AppUserCredentials { password = "password", user_name = "userName",
     ..additional_properties }
 );
-/// New app credentials for the user.
-///
-/// From `#/components/schemas/AppUserCredentialsRequestPayload`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AppUserCredentialsRequestPayload {
-    /// `credentials`.
-    ///
-    /// See [`AppUserCredentials`].
-    pub credentials: Option<AppUserCredentials>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    AppUserCredentialsRequestPayload { credentials = "credentials",
-    ..additional_properties }
-);
 /// The user's app password; responses send an empty object when a password is set.
 ///
 /// From `#/components/schemas/AppUserPasswordCredential`.
@@ -524,19 +508,6 @@ pub struct AppUserPasswordCredential {
 }
 rt::object_impls!(
     AppUserPasswordCredential { value = "value", ..additional_properties }
-);
-/// New app profile values for the user; the whole profile is replaced.
-///
-/// From `#/components/schemas/AppUserProfileRequestPayload`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AppUserProfileRequestPayload {
-    /// App-specific profile attributes of the user; which ones exist depends on the app's user schema, and values may be null.
-    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    AppUserProfileRequestPayload { profile = "profile", ..additional_properties }
 );
 /// Whether the user is assigned directly (USER) or through a group (GROUP).
 ///
@@ -613,46 +584,24 @@ rt::string_enum_impls!(
     AppUserSyncState { Disabled = "DISABLED", Error = "ERROR", OutOfSync = "OUT_OF_SYNC",
     Synchronized = "SYNCHRONIZED", Syncing = "SYNCING" }
 );
-/// A change to an app user, either its credentials or its profile.
+/// A change to an app user's credentials, its profile, or both; what is left out stays as it is.
 ///
 /// From `#/components/schemas/AppUserUpdateRequest`.
-///
-/// The properties the object has pick the variant.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum AppUserUpdateRequest {
-    /// A [`AppUserCredentialsRequestPayload`]: the object has `credentials`.
-    AppUserCredentialsRequestPayload(AppUserCredentialsRequestPayload),
-    /// A [`AppUserProfileRequestPayload`]: the object has `profile`.
-    AppUserProfileRequestPayload(AppUserProfileRequestPayload),
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUserUpdateRequest {
+    /// `credentials`.
+    ///
+    /// See [`AppUserCredentials`].
+    pub credentials: Option<AppUserCredentials>,
+    /// App-specific profile attributes of the user; which ones exist depends on the app's user schema, and values may be null.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ::serde::Serialize for AppUserUpdateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AppUserCredentialsRequestPayload(value) => value.serialize(serializer),
-            Self::AppUserProfileRequestPayload(value) => value.serialize(serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppUserUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["credentials", "profile"]);
-        let decoded = if !key0.is_absent() {
-            raw.decode(Self::AppUserCredentialsRequestPayload)
-        } else if !key1.is_absent() {
-            raw.decode(Self::AppUserProfileRequestPayload)
-        } else {
-            raw.decode(Self::AppUserCredentialsRequestPayload)
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
+rt::object_impls!(
+    AppUserUpdateRequest { credentials = "credentials", profile = "profile",
+    ..additional_properties }
+);
 /// An app integration. The `signOnMode` picks the custom app shape; OIN apps are recognised by their `name`.
 ///
 /// From `#/components/schemas/Application`.
@@ -7267,7 +7216,7 @@ rt::object_impls!(
     ProvisioningConnectionOauthRequestProfile { auth_scheme = "authScheme", client_id =
     "clientId", settings = "settings", signing = "signing", ..additional_properties }
 );
-/// A provisioning connection to set: token-based (`profile.authScheme` TOKEN) or OAuth 2.0-based (`profile.authScheme` OAUTH2). The picking property is nested in `profile`, so the union has no discriminator.
+/// A provisioning connection to set: token-based (`profile.authScheme` TOKEN) or OAuth 2.0-based (`profile.authScheme` OAUTH2). The picking property is nested in `profile`, so the union has no discriminator; a body may fit both, so it is `anyOf`.
 ///
 /// From `#/components/schemas/ProvisioningConnectionRequest`.
 ///
