@@ -1,6 +1,8 @@
-//! A tour of the client: creates a bookmark app and a Google Workspace app,
-//! lists, reads, replaces (keeping fields the model does not know),
-//! deactivates and deletes them.
+//! A tour of the client: creates a bookmark app, a Google Workspace app and a
+//! service (OIDC) app; lists, reads, replaces (keeping fields the model does
+//! not know); assigns a group and a user; generates a signing key and rotates
+//! the workspace onto it; creates a client secret; then deactivates and
+//! deletes the apps.
 //!
 //! Runs against a built-in fake org by default:
 //!     cargo run -p okta-apps --example tour
@@ -10,16 +12,30 @@
 //! needs it). With `OKTA_CLIENT_ID` and `OKTA_PRIVATE_KEY` but no org URL, the
 //! fake org registers that service app, requires DPoP of it, and the tour
 //! runs on OAuth against it.
+//!
+//! On a real org, the assignments use `OKTA_TOUR_USER_ID` and
+//! `OKTA_TOUR_GROUP_ID` (skipped when unset); the fake takes any ids.
 
 use futures_util::TryStreamExt;
 use okta_apps::client::PrivateKey;
 use okta_apps::fake::{FakeOrg, FakeServiceApp};
 use okta_apps::models::{
-    Application, ApplicationSignOnMode, BookmarkApplication, BookmarkApplicationSettings,
-    BookmarkApplicationSettingsApplication, GoogleApplication, GoogleApplicationSettings,
-    GoogleApplicationSettingsApplication,
+    AppUser, AppUserAssignRequest, Application, ApplicationGroupAssignment, ApplicationSignOnMode, BookmarkApplication,
+    BookmarkApplicationSettings, BookmarkApplicationSettingsApplication, GoogleApplication, GoogleApplicationSettings,
+    GoogleApplicationSettingsApplication, OpenIdConnectApplication,
 };
+use okta_apps::operations as ops;
+use okta_apps::runtime::Operation as _;
 use okta_apps::{Client, Secret};
+
+/// What the tour's calls need of a service app's token: each operation's scopes.
+const TOUR_SCOPES: &[&[&str]] = &[
+    ops::CreateApplication::SCOPES,
+    ops::ListApplications::SCOPES,
+    ops::AssignGroupToApplication::SCOPES,
+    ops::AssignUserToApplication::SCOPES,
+    ops::ListApplicationUsers::SCOPES,
+];
 
 fn status(app: &Application) -> String {
     app.status().map(ToString::to_string).unwrap_or_default()
@@ -36,7 +52,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         (Some(url), None, Some((client_id, key))) => {
             println!("using the org at {url}, as service app {client_id}");
-            (Client::builder(url).private_key(client_id, PrivateKey::from_file(key)?).build()?, None)
+            let client = Client::builder(url)
+                .private_key(client_id, PrivateKey::from_file(key)?)
+                .scopes(TOUR_SCOPES.iter().flat_map(|scopes| scopes.iter().copied()))
+                .build()?;
+            (client, None)
         }
         (Some(_), None, None) => {
             return Err("OKTA_ORG_URL needs OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY".into());
@@ -47,7 +67,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let scopes = okta_apps::operations::SCOPES.iter().copied();
             fake.register_service_app(FakeServiceApp::new(&client_id, key.public_jwk(), scopes).require_dpop());
             println!("using a fake org at {}, as service app {client_id} with DPoP", fake.url());
-            (Client::builder(fake.url()).private_key(client_id, key).build()?, Some(fake))
+            let client = Client::builder(fake.url())
+                .private_key(client_id, key)
+                .scopes(TOUR_SCOPES.iter().flat_map(|scopes| scopes.iter().copied()))
+                .build()?;
+            (client, Some(fake))
         }
         (None, _, None) => {
             let fake = FakeOrg::start().await?;
@@ -96,7 +120,61 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let replaced = client.replace_application(&bookmark_id, app).send().await?.into_value();
     println!("replaceApplication: label is now {}", replaced.label().unwrap_or("?"));
 
-    for id in [&bookmark_id, &google_id] {
+    // Who may use the wiki: a group, first by priority, and one user without a profile.
+    let on_fake = fake.is_some();
+    let pick = |name: &str, fake_id: &str| var(name).or_else(|| on_fake.then(|| fake_id.to_owned()));
+    match (pick("OKTA_TOUR_GROUP_ID", "00gtourengineers"), pick("OKTA_TOUR_USER_ID", "00utourada")) {
+        (Some(group_id), Some(user_id)) => {
+            let first = ApplicationGroupAssignment { priority: Some(0), ..Default::default() };
+            let group = client.assign_group_to_application(&bookmark_id, &group_id).body(first).send().await?;
+            println!("assignGroupToApplication: {group_id} at priority {:?}", group.value.priority);
+            client.assign_user_to_application(&bookmark_id, AppUserAssignRequest::new(&user_id)).send().await?;
+            let users: Vec<AppUser> = client.list_application_users(&bookmark_id).stream().try_collect().await?;
+            println!("assignUserToApplication: {user_id}; the wiki has {} users", users.len());
+            client.unassign_user_from_application(&bookmark_id, &user_id).send().await?;
+            client.unassign_application_from_group(&bookmark_id, &group_id).send().await?;
+        }
+        _ => println!("assignments skipped: set OKTA_TOUR_GROUP_ID and OKTA_TOUR_USER_ID"),
+    }
+
+    // Rotate the workspace's SAML signing key: a new key valid two years, then sign with it.
+    let key = client.generate_application_key(&google_id, 2).send().await?.into_value();
+    let kid = key.kid.clone().unwrap_or_default();
+    println!(
+        "generateApplicationKey: {kid}, valid until {}",
+        key.expires_at.map(|t| t.to_string()).unwrap_or_default()
+    );
+    let mut workspace = client.get_application(&google_id).send().await?.into_value();
+    if let Application::Google(google) = &mut workspace {
+        let credentials = google.credentials.get_or_insert_with(Default::default);
+        credentials.signing.get_or_insert_with(Default::default).kid = Some(kid.clone());
+    }
+    let rotated = client.replace_application(&google_id, workspace).send().await?.into_value();
+    if let Application::Google(google) = &rotated {
+        let now = google.credentials.as_ref().and_then(|c| c.signing.as_ref()).and_then(|s| s.kid.as_deref());
+        println!("replaceApplication: the workspace signs with {}", now.unwrap_or("?"));
+    }
+
+    // A service app and a second client secret, shown once, at creation.
+    let service: OpenIdConnectApplication = serde_json::from_value(serde_json::json!({
+        "name": "oidc_client",
+        "label": "okta-apps tour: service",
+        "signOnMode": "OPENID_CONNECT",
+        "credentials": { "oauthClient": { "token_endpoint_auth_method": "client_secret_basic" } },
+        "settings": { "oauthClient": {
+            "application_type": "service",
+            "grant_types": ["client_credentials"],
+            "response_types": ["token"],
+        } },
+    }))?;
+    let service = client.create_application(service).send().await?.into_value();
+    let service_id = service.id().unwrap_or_default().to_owned();
+    println!("createApplication: {} {service_id}", service.label().unwrap_or("?"));
+    let secret = client.create_oauth2_client_secret(&service_id).send().await?.into_value();
+    let shown = secret.client_secret.as_ref().map_or(0, |s| s.expose().len());
+    println!("createOAuth2ClientSecret: {} ({shown} characters, shown once)", secret.id.unwrap_or_default());
+
+    for id in [&bookmark_id, &google_id, &service_id] {
         client.deactivate_application(id).send().await?;
         println!("deactivateApplication: {id}");
         client.delete_application(id).send().await?;

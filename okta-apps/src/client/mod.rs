@@ -217,12 +217,18 @@ impl ClientBuilder {
         self
     }
 
-    /// The scopes a service app asks for (default: `okta.apps.read
+    /// The scopes a service app asks for, each once (default: `okta.apps.read
     /// okta.apps.manage`, what the app calls need). Each operation says what
     /// it needs in `Operation::SCOPES`; [`crate::operations::SCOPES`] lists
     /// them all.
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        let mut unique: Vec<String> = Vec::new();
+        for scope in scopes.into_iter().map(Into::into) {
+            if !unique.contains(&scope) {
+                unique.push(scope);
+            }
+        }
+        self.scopes = Some(unique);
         self
     }
 
