@@ -1,10 +1,14 @@
 //! An in-memory Okta org serving the Applications API on 127.0.0.1, for the example, the
 //! end-to-end tests and the contract check.
 //!
-//! [`FakeOrg::start`] binds a free port and serves the seven operations of
-//! `spec/applications.yaml` the way Okta does: apps kept as JSON objects exactly as sent plus
-//! the fields the server assigns (so unknown fields survive), pages with `Link` headers,
-//! Okta's error objects, `X-Okta-Request-Id` and rate-limit headers on every response.
+//! [`FakeOrg::start`] binds a free port and serves the operations of `spec/applications.yaml`
+//! the way Okta does: apps and what hangs off them (user and group assignments, features,
+//! signing keys and CSRs, JWKs and client secrets, grants, tokens, federated claims,
+//! group-push mappings, the access policy, the logo, the SAML metadata) kept as JSON exactly
+//! as sent plus the fields the server assigns (so unknown fields survive), every list paged
+//! with `Link` headers, Okta's error objects, `X-Okta-Request-Id` and rate-limit headers on
+//! every response. The provisioning connection, Cross App Access and interclient trust
+//! operations answer `501` with an Okta error naming the operation.
 //! Test hooks inject 429s ([`FakeOrg::rate_limit_next`]) and odd `next` links
 //! ([`FakeOrg::set_next_link`]), and every request is recorded ([`FakeOrg::requests`]).
 //! It is also a strict OAuth 2.0 authorization server for service apps, with DPoP
