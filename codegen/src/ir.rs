@@ -318,6 +318,9 @@ pub struct Operation {
     /// A list a client pages through: its success is an array, and it takes
     /// an `after` cursor or declares a `Link` header.
     pub paged: bool,
+    /// The media types a caller may ask the success in (`Accept`), the JSON
+    /// one first, when the success documents alternatives; else empty.
+    pub accept: Vec<String>,
     /// The spec node.
     pub origin: Pointer,
 }
@@ -409,6 +412,17 @@ impl Body {
     }
 }
 
+/// A non-JSON form of a response body documented beside its JSON form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    /// Its media type.
+    pub media_type: String,
+    /// How it is read: text or bytes.
+    pub encoding: Encoding,
+    /// Its variant's name in the response enum (`CreatedPkcs10`).
+    pub name: String,
+}
+
 /// How a response body is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -467,6 +481,9 @@ pub struct Response {
     pub encoding: Encoding,
     /// The media types the spec documents for it.
     pub media_types: Vec<String>,
+    /// Other forms of a JSON body the spec documents for the same status
+    /// (a CSR as `application/pkcs10` beside its JSON), each a variant of its own.
+    pub alternatives: Vec<Alternative>,
     /// Its description.
     pub docs: Option<String>,
 }

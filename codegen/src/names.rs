@@ -19,6 +19,9 @@ pub mod reserved {
     /// The field of an operation that picks its bytes body's media type,
     /// when the spec offers several.
     pub const CONTENT_TYPE_FIELD: &str = "content_type";
+    /// The field of an operation that picks the media type its success is
+    /// asked in, when the spec offers several.
+    pub const ACCEPT_FIELD: &str = "accept";
 }
 
 use std::collections::BTreeSet;

@@ -219,4 +219,17 @@ fn media_types_other_than_json_are_sent_and_read() {
     assert_eq!(GetWidgetCsr::decode_response(200, &der).expect("bytes"), GetWidgetCsrResponse::Ok(der.to_vec()));
     assert_eq!(GetWidgetCsr::new("w1").to_request().expect("request").content_type, None);
     assert_eq!(ListWidgets::default().to_request().expect("request").accept, None, "JSON by default");
+
+    // A success in JSON or another form: asked for by `accept`, read by what came.
+    let mut report = GetWidgetReport::new("w1");
+    assert_eq!(report.to_request().expect("request").accept, None);
+    report.accept = Some("text/csv".to_owned());
+    assert_eq!(report.to_request().expect("request").accept, Some("text/csv"));
+    report.accept = Some("text/html".to_owned());
+    assert!(matches!(report.to_request(), Err(RequestError::MediaType { .. })));
+    let json = GetWidgetReport::decode_response(200, br#" {"id":"w1"}"#).expect("json");
+    assert!(matches!(&json, GetWidgetReportResponse::Ok(w) if w.id.as_deref() == Some("w1")));
+    let csv = GetWidgetReport::decode_response(200, b"id,name\nw1,First\n").expect("csv");
+    assert_eq!(csv, GetWidgetReportResponse::OkCsv("id,name\nw1,First\n".to_owned()));
+    assert!(GetWidgetReport::into_success(csv).is_ok(), "either form is the success");
 }

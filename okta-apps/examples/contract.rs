@@ -82,6 +82,7 @@ fn body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
 /// Every operation of the rest of the family that the fake implements.
 async fn family(client: &Client, app: &str, saml_app: &str) -> Result<()> {
     use okta_apps::models::*;
+    use okta_apps::operations;
     use okta_apps::runtime::{FilePart, Form};
     use serde_json::json;
 
@@ -144,13 +145,28 @@ async fn family(client: &Client, app: &str, saml_app: &str) -> Result<()> {
     let subject = json!({ "subject": { "countryName": "US", "commonName": "contract.example.com" }, "subjectAltNames": { "dnsNames": ["contract.example.com"] } });
     let csr =
         client.generate_csr_for_application(app, body::<CsrMetadata>(subject.clone())?).send().await?.into_value();
+    let operations::GenerateCsrForApplicationResponse::Created(csr) = csr else { return Err("CSR not JSON".into()) };
     let csr_id = csr.id.ok_or("CSR has no id")?;
     client.get_csr_for_application(app, &csr_id).send().await?;
+    let pkcs10 = client.get_csr_for_application(app, &csr_id).accept("application/pkcs10").send().await?;
+    check(
+        "getCsrForApplication (as application/pkcs10)",
+        matches!(pkcs10.value, operations::GetCsrForApplicationResponse::OkPkcs10(_)),
+    )?;
     let csrs = client.list_csrs_for_application(app).send().await?;
     let pem = b"-----BEGIN CERTIFICATE-----\nMIIBcontract\n-----END CERTIFICATE-----\n".to_vec();
     client.publish_csr_from_application(app, &csr_id, pem).content_type("application/x-pem-file").send().await?;
-    let second = client.generate_csr_for_application(app, body::<CsrMetadata>(subject)?).send().await?.into_value();
-    client.revoke_csr_from_application(app, &second.id.ok_or("CSR has no id")?).send().await?;
+    let second = client
+        .generate_csr_for_application(app, body::<CsrMetadata>(subject)?)
+        .accept("application/pkcs10")
+        .send()
+        .await?;
+    check(
+        "generateCsrForApplication (as application/pkcs10)",
+        matches!(second.value, operations::GenerateCsrForApplicationResponse::CreatedPkcs10(_)),
+    )?;
+    let pending = client.list_csrs_for_application(app).send().await?.into_value();
+    client.revoke_csr_from_application(app, pending[0].id.as_deref().ok_or("CSR has no id")?).send().await?;
     check("CSRs: generate, get, list, publish, revoke", csrs.value.len() == 1)?;
 
     // ApplicationSSOPublicKeys

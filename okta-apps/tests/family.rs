@@ -9,6 +9,7 @@ use okta_apps::models::{
     AppUser, AppUserAssignRequest, ApplicationFeatureObject, ApplicationFeatureType, ApplicationGroupAssignment,
     LifecycleStatus,
 };
+use okta_apps::operations::{GenerateCsrForApplicationResponse, GetCsrForApplicationResponse};
 use okta_apps::runtime::{FilePart, Form};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -150,8 +151,13 @@ async fn signing_keys_are_generated_cloned_and_csrs_published() {
     let subject = json!({ "subject": { "countryName": "US", "commonName": "wiki.example.com" } });
     let csr = client.generate_csr_for_application(&app, typed::<okta_apps::models::CsrMetadata>(subject.clone()));
     let csr = csr.send().await.expect("csr").into_value();
+    let GenerateCsrForApplicationResponse::Created(csr) = csr else { panic!("JSON by default: {csr:?}") };
     let csr_id = csr.id.clone().expect("id");
-    assert!(csr.csr.is_some());
+    let base64 = csr.csr.clone().expect("the CSR, base64");
+    // The same CSR as PKCS#10, when asked.
+    let pkcs10 =
+        client.get_csr_for_application(&app, &csr_id).accept("application/pkcs10").send().await.expect("pkcs10");
+    assert_eq!(pkcs10.into_value(), GetCsrForApplicationResponse::OkPkcs10(base64.into_bytes()));
     let pem = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".to_vec();
     let published = client
         .publish_csr_from_application(&app, &csr_id, pem)
@@ -165,7 +171,12 @@ async fn signing_keys_are_generated_cloned_and_csrs_published() {
     assert!(keys.iter().any(|k| k.kid.as_deref() == Some(published_kid.as_str())));
     assert!(client.list_csrs_for_application(&app).send().await.expect("list").into_value().is_empty());
     let second = client.generate_csr_for_application(&app, typed::<okta_apps::models::CsrMetadata>(subject));
-    let second = second.send().await.expect("csr").into_value().id.expect("id");
+    match second.accept("application/pkcs10").send().await.expect("csr").into_value() {
+        GenerateCsrForApplicationResponse::CreatedPkcs10(der) => assert!(!der.is_empty()),
+        other => panic!("asked for PKCS#10: {other:?}"),
+    }
+    let csrs = client.list_csrs_for_application(&app).send().await.expect("list").into_value();
+    let second = csrs[0].id.clone().expect("id");
     client.revoke_csr_from_application(&app, &second).send().await.expect("revoke");
     let wrong = client.publish_csr_from_application(&app, "nope", b"x".to_vec()).content_type("text/plain");
     assert!(matches!(wrong.send().await, Err(okta_apps::Error::InvalidInput { .. })), "checked before sending");

@@ -12,7 +12,7 @@ use quote::quote;
 use super::{Cx, EndpointStyle, Prelude, doc_attrs, ident};
 use crate::ir::{Operation, Param, TypeRef};
 use crate::names;
-use crate::names::reserved::{BODY_FIELD, CONTENT_TYPE_FIELD};
+use crate::names::reserved::{ACCEPT_FIELD, BODY_FIELD, CONTENT_TYPE_FIELD};
 
 /// What a builder or the client already has: a setter or endpoint of this
 /// name gets a suffix.
@@ -165,6 +165,14 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
         let note = format!("Sets the request body (`{}`).", body.media_type);
         setters.push(setter(BODY_FIELD, argument, None, &note, &cx.std.some));
     }
+    if let Some(choices) = super::operations::accept_choice(op) {
+        let note = format!(
+            "Asks for the answer as one of {} (default: the first).",
+            choices.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        );
+        let argument = (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()));
+        setters.push(setter(ACCEPT_FIELD, argument, None, &note, &cx.std.some));
+    }
     if let Some(alternatives) = super::operations::content_type_choice(op) {
         let note = format!(
             "Sends the body as one of {} (default: the first).",
@@ -199,8 +207,13 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             }
         }
         None => {
-            let success = match op.success_response().and_then(|s| s.ty.as_ref()) {
-                Some(ty) => cx.ty(ty),
+            let success = match op.success_response() {
+                // Either form of the success: the response enum.
+                Some(s) if !s.alternatives.is_empty() => {
+                    let response = ident(&op.response_name);
+                    quote!(super::operations::#response)
+                }
+                Some(s) => s.ty.as_ref().map_or_else(|| quote!(()), |ty| cx.ty(ty)),
                 None => quote!(()),
             };
             quote! {

@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{BodyKind, Encoding, Method, Operation, Param, ParamIn, Status, TypeRef};
 use crate::names;
-use crate::names::reserved::{BODY_FIELD, CONTENT_TYPE_FIELD, OTHER_VARIANT};
+use crate::names::reserved::{ACCEPT_FIELD, BODY_FIELD, CONTENT_TYPE_FIELD, OTHER_VARIANT};
 
 /// Operations `range` of the module: one request struct and one response
 /// enum each.
@@ -128,6 +128,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             inits.push(quote!(#body: #none));
         }
         if let Some(alternatives) = content_type_choice(op) {
+            // (the body's media type)
             let field = ident(CONTENT_TYPE_FIELD);
             let note = format!(
                 "The body's media type: one of {}; `None` sends the first.",
@@ -137,6 +138,16 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             fields.push(quote! { #cdocs pub #field: #option<#string>, });
             inits.push(quote!(#field: #none));
         }
+    }
+    if let Some(choices) = accept_choice(op) {
+        let field = ident(ACCEPT_FIELD);
+        let note = format!(
+            "The media type to answer in: one of {}; `None` asks for the first.",
+            choices.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        );
+        let adocs = doc_attrs(Some(&note), None);
+        fields.push(quote! { #adocs pub #field: #option<#string>, });
+        inits.push(quote!(#field: #none));
     }
     let needs_new = !required_args.is_empty();
     let default = if needs_new { quote!() } else { quote!(#default,) };
@@ -221,6 +232,21 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
     let err = quote!(::std::result::Result::Err);
     let enum_name = ident(&op.response_name);
     match op.success_response() {
+        Some(success) if !success.alternatives.is_empty() && !op.paged => {
+            let forms = std::iter::once(&success.name).chain(success.alternatives.iter().map(|a| &a.name)).map(|n| {
+                let n = ident(n);
+                quote!(#enum_name::#n(_))
+            });
+            (
+                quote!(#enum_name),
+                quote! {
+                    match response {
+                        value @ (#(#forms)|*) => #ok(value),
+                        other => #err(other),
+                    }
+                },
+            )
+        }
         Some(success) => {
             let variant = ident(&success.name);
             match &success.ty {
@@ -293,12 +319,23 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
             }
         });
     }
+    if let Some(choices) = accept_choice(op) {
+        let field = ident(ACCEPT_FIELD);
+        steps.push(quote!(r.accept_one_of(self.#field.as_deref(), &[#(#choices),*])?;));
+    }
     // A success read as text or bytes is asked for by its media types.
     if let Some(success) = op.success_response().filter(|r| r.encoding != Encoding::Json) {
         let accept = success.media_types.join(", ");
         steps.push(quote!(r.accept(#accept);));
     }
     steps
+}
+
+/// The media types the success may be asked in, when there is a choice (and
+/// no parameter has taken the field's name).
+pub(super) fn accept_choice(op: &Operation) -> Option<&[String]> {
+    let taken = op.params.iter().any(|p| p.name == ACCEPT_FIELD);
+    (!op.accept.is_empty() && !taken).then_some(op.accept.as_slice())
 }
 
 /// The media types a bytes body may be sent in, when there is a choice (and
@@ -345,7 +382,29 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
                     (Encoding::Json, true) => quote!(R::#variant(#rt::from_slice(body)?)),
                     (Encoding::Json, false) => quote!(#rt::error_body(status, body, R::#variant, R::#other)),
                 };
-                (quote!(#[doc = #doc] #variant(#t),), value)
+                let mut defs = quote!(#[doc = #doc] #variant(#t),);
+                // A body that is not JSON is the (first) other form documented.
+                let value = match r.alternatives.first() {
+                    Some(alternative) => {
+                        for a in &r.alternatives {
+                            let name = ident(&a.name);
+                            let doc = format!(" `{}` as `{}`.", r.status, a.media_type);
+                            let t = match a.encoding {
+                                Encoding::Text => quote!(::std::string::String),
+                                _ => quote!(::std::vec::Vec<u8>),
+                            };
+                            defs.extend(quote!(#[doc = #doc] #name(#t),));
+                        }
+                        let name = ident(&alternative.name);
+                        let other_form = match alternative.encoding {
+                            Encoding::Text => quote!(R::#name(#rt::text(body)?)),
+                            _ => quote!(R::#name(body.to_vec())),
+                        };
+                        quote!(if #rt::is_json_body(body) { #value } else { #other_form })
+                    }
+                    None => value,
+                };
+                (defs, value)
             }
             (None, _) => (quote!(#[doc = #doc] #variant,), quote!(R::#variant)),
         };

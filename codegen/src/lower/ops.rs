@@ -6,7 +6,9 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Requ
 use super::Lower;
 use super::schema::type_of;
 use crate::diag::Pointer;
-use crate::ir::{Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status, TypeRef};
+use crate::ir::{
+    Alternative, Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status, TypeRef,
+};
 use crate::names::{self, Scope};
 
 const JSON: &str = "application/json";
@@ -52,6 +54,16 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
             let scopes = scopes(cx, op, &here);
             let success = responses.iter().position(|r| r.status.is_success());
             let paged = paged(&params, &responses, success);
+            let accept = match success.and_then(|i| responses.get(i)) {
+                Some(r) if !paged && !r.alternatives.is_empty() => r
+                    .media_types
+                    .iter()
+                    .filter(|m| is_json(m))
+                    .chain(r.alternatives.iter().map(|a| &a.media_type))
+                    .cloned()
+                    .collect(),
+                _ => Vec::new(),
+            };
             out.push(Operation {
                 type_name,
                 response_name,
@@ -66,6 +78,7 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
                 responses,
                 success,
                 paged,
+                accept,
                 origin: here,
             });
         }
@@ -347,9 +360,22 @@ fn lower_responses<'a>(
             None => (Encoding::Bytes, Some(TypeRef::Bytes)),
         };
         let name = scope.claim(&status_name(&status.to_string()));
+        // Beside a JSON body, each other form is a variant of its own.
+        let alternatives = match json {
+            Some((json_type, _)) if !json_type.is_empty() => media_types
+                .iter()
+                .filter(|m| *m != json_type)
+                .map(|m| Alternative {
+                    media_type: m.clone(),
+                    encoding: if is_text(m) { Encoding::Text } else { Encoding::Bytes },
+                    name: scope.claim(&format!("{name}{}", names::type_name(m.rsplit('/').next().unwrap_or(m)))),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let link_header = response.headers.keys().any(|h| h.eq_ignore_ascii_case("link"));
         let docs = Some(response.description.clone()).filter(|d| !d.is_empty());
-        out.push(Response { status, link_header, name, ty, encoding, media_types, docs });
+        out.push(Response { status, link_header, name, ty, encoding, media_types, alternatives, docs });
     }
     out
 }

@@ -34,6 +34,10 @@ pub trait ClientExt {
     ///
     /// `GET /widgets/{widgetId}/metadata` (`getWidgetMetadata`): see [`GetWidgetMetadata`].
     fn get_widget_metadata(&self, widget_id: impl Into<String>) -> GetWidgetMetadata;
+    /// Answers JSON, or the same report as CSV when asked.
+    ///
+    /// `GET /widgets/{widgetId}/report` (`getWidgetReport`): see [`GetWidgetReport`].
+    fn get_widget_report(&self, widget_id: impl Into<String>) -> GetWidgetReport;
     /// Answers bytes of a media type that is neither JSON nor text.
     ///
     /// `GET /widgets/{widgetId}/csr` (`getWidgetCsr`): see [`GetWidgetCsr`].
@@ -90,6 +94,12 @@ impl ClientExt for ::okta_apps::client::Client {
         GetWidgetMetadata {
             client: ::std::clone::Clone::clone(self),
             op: super::operations::GetWidgetMetadata::new(widget_id.into()),
+        }
+    }
+    fn get_widget_report(&self, widget_id: impl Into<String>) -> GetWidgetReport {
+        GetWidgetReport {
+            client: ::std::clone::Clone::clone(self),
+            op: super::operations::GetWidgetReport::new(widget_id.into()),
         }
     }
     fn get_widget_csr(&self, widget_id: impl Into<String>) -> GetWidgetCsr {
@@ -274,6 +284,36 @@ impl GetWidgetMetadata {
     pub async fn send(
         self,
     ) -> Result<::okta_apps::client::Response<String>, ::okta_apps::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `getWidgetReport` call, made by the client's `get_widget_report`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct GetWidgetReport {
+    client: ::okta_apps::client::Client,
+    op: super::operations::GetWidgetReport,
+}
+impl GetWidgetReport {
+    /// Asks for the answer as one of `application/json`, `text/csv` (default: the first).
+    pub fn accept(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.op.accept = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::GetWidgetReport {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::okta_apps::client::Response<super::operations::GetWidgetReportResponse>,
+        ::okta_apps::client::Error,
+    > {
         self.client.send(&self.op).await
     }
 }

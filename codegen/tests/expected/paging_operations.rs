@@ -41,6 +41,12 @@ pub const OPERATIONS: &[rt::OperationInfo] = &[
         scopes: &["widgets.read"],
     },
     rt::OperationInfo {
+        id: "getWidgetReport",
+        method: rt::Method::Get,
+        path: "/widgets/{widgetId}/report",
+        scopes: &["widgets.read"],
+    },
+    rt::OperationInfo {
         id: "getWidgetCsr",
         method: rt::Method::Get,
         path: "/widgets/{widgetId}/csr",
@@ -433,6 +439,78 @@ pub enum GetWidgetMetadataResponse {
     Ok(String),
     /// `404`: Not found.
     NotFound(super::models::Problem),
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// Answers JSON, or the same report as CSV when asked.
+///
+/// `GET /widgets/{widgetId}/report` (`getWidgetReport`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetWidgetReport {
+    /// Path parameter `widgetId`.
+    pub widget_id: String,
+    /// The media type to answer in: one of `application/json`, `text/csv`; `None` asks for the first.
+    pub accept: Option<String>,
+}
+impl GetWidgetReport {
+    /// A `GetWidgetReport` request with its required parameters; the optional ones unset.
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+            accept: None,
+        }
+    }
+}
+impl rt::Operation for GetWidgetReport {
+    const OPERATION_ID: &'static str = "getWidgetReport";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/widgets/{widgetId}/report";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &["widgets.read"];
+    type Response = GetWidgetReportResponse;
+    type Success = GetWidgetReportResponse;
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.segment("widgetId", &self.widget_id)?;
+        r.accept_one_of(self.accept.as_deref(), &["application/json", "text/csv"])?;
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<GetWidgetReportResponse, rt::DecodeError> {
+        use GetWidgetReportResponse as R;
+        Ok(
+            match status {
+                200 => {
+                    if rt::is_json_body(body) {
+                        R::Ok(rt::from_slice(body)?)
+                    } else {
+                        R::OkCsv(rt::text(body)?)
+                    }
+                }
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(
+        response: GetWidgetReportResponse,
+    ) -> Result<GetWidgetReportResponse, GetWidgetReportResponse> {
+        match response {
+            value @ (GetWidgetReportResponse::Ok(_)
+            | GetWidgetReportResponse::OkCsv(_)) => Ok(value),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `getWidgetReport`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetWidgetReportResponse {
+    /// `200`: The report.
+    Ok(super::models::Widget),
+    /// `200` as `text/csv`.
+    OkCsv(::std::string::String),
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }

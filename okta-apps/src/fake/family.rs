@@ -159,7 +159,12 @@ pub(super) async fn handle(
         Ok(Reply::Json(status, value)) => (status, Json(value)).into_response(),
         Ok(Reply::Empty(status)) => status.into_response(),
         Ok(Reply::Bytes(status, media_type, bytes)) => {
-            (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))], bytes).into_response()
+            let mut response =
+                (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))], bytes).into_response();
+            if media_type == "application/pkcs10" {
+                response.headers_mut().insert("content-transfer-encoding", HeaderValue::from_static("base64"));
+            }
+            response
         }
         Ok(Reply::Page(items)) => page_response(&call, &items, limits),
         Err(error) => error.into_response(),
@@ -405,7 +410,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 return Err(invalid("subject", "subject: required"));
             }
             let id = new_id("h5v");
-            let der: Vec<u8> = std::iter::once(0x30).chain(id.bytes()).collect();
+            let der: Vec<u8> = [0x30, 0x82].into_iter().chain(id.bytes()).collect();
             let csr = json!({
                 "id": id,
                 "created": now(),
@@ -417,14 +422,11 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 },
             });
             family.csrs.push(csr.clone());
-            let wants_der = call
-                .headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|a| a.contains("application/pkcs10"));
-            if wants_der { Ok(Reply::Bytes(StatusCode::CREATED, "application/pkcs10", der)) } else { created(csr) }
+            Ok(csr_reply(call, StatusCode::CREATED, csr))
         }
-        "getCsrForApplication" => ok(find(&family.csrs, call.path("csrId"), "Csr")?.clone()),
+        "getCsrForApplication" => {
+            Ok(csr_reply(call, StatusCode::OK, find(&family.csrs, call.path("csrId"), "Csr")?.clone()))
+        }
         "revokeCsrFromApplication" => {
             remove(&mut family.csrs, call.path("csrId"), "Csr")?;
             no_content()
@@ -694,6 +696,18 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
             "E0000060",
             format!("Unsupported operation: the fake org does not implement {other}."),
         )),
+    }
+}
+
+/// A CSR as JSON, or, when the request asks for `application/pkcs10`, its
+/// DER in base64 (`Content-Transfer-Encoding: base64`), as Okta answers.
+fn csr_reply(call: &Call<'_>, status: StatusCode, csr: Value) -> Reply {
+    let accept = call.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if accept.contains("application/pkcs10") {
+        let base64 = csr.get("csr").and_then(Value::as_str).unwrap_or_default().as_bytes().to_vec();
+        Reply::Bytes(status, "application/pkcs10", base64)
+    } else {
+        Reply::Json(status, csr)
     }
 }
 

@@ -2027,6 +2027,14 @@ pub struct GenerateCsrForApplication {
     op: super::operations::GenerateCsrForApplication,
 }
 impl GenerateCsrForApplication {
+    /// Asks for the answer as one of `application/json`, `application/pkcs10` (default: the first).
+    pub fn accept(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.op.accept = Some(value.into());
+        self
+    }
     /// The request as built so far.
     pub fn operation(&self) -> &super::operations::GenerateCsrForApplication {
         &self.op
@@ -2035,7 +2043,9 @@ impl GenerateCsrForApplication {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<super::models::Csr>,
+        ::okta_apps::client::Response<
+            super::operations::GenerateCsrForApplicationResponse,
+        >,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await
@@ -2049,6 +2059,14 @@ pub struct GetCsrForApplication {
     op: super::operations::GetCsrForApplication,
 }
 impl GetCsrForApplication {
+    /// Asks for the answer as one of `application/json`, `application/pkcs10` (default: the first).
+    pub fn accept(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.op.accept = Some(value.into());
+        self
+    }
     /// The request as built so far.
     pub fn operation(&self) -> &super::operations::GetCsrForApplication {
         &self.op
@@ -2057,7 +2075,7 @@ impl GetCsrForApplication {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<super::models::Csr>,
+        ::okta_apps::client::Response<super::operations::GetCsrForApplicationResponse>,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await

@@ -3001,6 +3001,8 @@ pub struct GenerateCsrForApplication {
     pub app_id: String,
     /// The request body (`application/json`).
     pub body: super::models::CsrMetadata,
+    /// The media type to answer in: one of `application/json`, `application/pkcs10`; `None` asks for the first.
+    pub accept: Option<String>,
 }
 impl GenerateCsrForApplication {
     /// A `GenerateCsrForApplication` request with its required parameters; the optional ones unset.
@@ -3008,6 +3010,7 @@ impl GenerateCsrForApplication {
         Self {
             app_id: app_id.into(),
             body,
+            accept: None,
         }
     }
 }
@@ -3018,11 +3021,15 @@ impl rt::Operation for GenerateCsrForApplication {
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = GenerateCsrForApplicationResponse;
-    type Success = super::models::Csr;
+    type Success = GenerateCsrForApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
         r.json(Some(&self.body), "application/json")?;
+        r.accept_one_of(
+            self.accept.as_deref(),
+            &["application/json", "application/pkcs10"],
+        )?;
         Ok(r.build())
     }
     fn decode_response(
@@ -3032,7 +3039,13 @@ impl rt::Operation for GenerateCsrForApplication {
         use GenerateCsrForApplicationResponse as R;
         Ok(
             match status {
-                201 => R::Created(rt::from_slice(body)?),
+                201 => {
+                    if rt::is_json_body(body) {
+                        R::Created(rt::from_slice(body)?)
+                    } else {
+                        R::CreatedPkcs10(body.to_vec())
+                    }
+                }
                 400 => rt::error_body(status, body, R::BadRequest, R::Other),
                 403 => rt::error_body(status, body, R::Forbidden, R::Other),
                 404 => rt::error_body(status, body, R::NotFound, R::Other),
@@ -3043,9 +3056,10 @@ impl rt::Operation for GenerateCsrForApplication {
     }
     fn into_success(
         response: GenerateCsrForApplicationResponse,
-    ) -> Result<super::models::Csr, GenerateCsrForApplicationResponse> {
+    ) -> Result<GenerateCsrForApplicationResponse, GenerateCsrForApplicationResponse> {
         match response {
-            GenerateCsrForApplicationResponse::Created(value) => Ok(value),
+            value @ (GenerateCsrForApplicationResponse::Created(_)
+            | GenerateCsrForApplicationResponse::CreatedPkcs10(_)) => Ok(value),
             other => ::std::result::Result::Err(other),
         }
     }
@@ -3056,6 +3070,8 @@ impl rt::Operation for GenerateCsrForApplication {
 pub enum GenerateCsrForApplicationResponse {
     /// `201`: The new CSR.
     Created(super::models::Csr),
+    /// `201` as `application/pkcs10`.
+    CreatedPkcs10(::std::vec::Vec<u8>),
     /// `400`: Bad Request
     BadRequest(super::models::Error),
     /// `403`: Forbidden
@@ -3082,6 +3098,8 @@ pub struct GetCsrForApplication {
     ///
     /// Path parameter `csrId`.
     pub csr_id: String,
+    /// The media type to answer in: one of `application/json`, `application/pkcs10`; `None` asks for the first.
+    pub accept: Option<String>,
 }
 impl GetCsrForApplication {
     /// A `GetCsrForApplication` request with its required parameters; the optional ones unset.
@@ -3089,6 +3107,7 @@ impl GetCsrForApplication {
         Self {
             app_id: app_id.into(),
             csr_id: csr_id.into(),
+            accept: None,
         }
     }
 }
@@ -3099,11 +3118,15 @@ impl rt::Operation for GetCsrForApplication {
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
     type Response = GetCsrForApplicationResponse;
-    type Success = super::models::Csr;
+    type Success = GetCsrForApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
         r.segment("csrId", &self.csr_id)?;
+        r.accept_one_of(
+            self.accept.as_deref(),
+            &["application/json", "application/pkcs10"],
+        )?;
         Ok(r.build())
     }
     fn decode_response(
@@ -3113,7 +3136,13 @@ impl rt::Operation for GetCsrForApplication {
         use GetCsrForApplicationResponse as R;
         Ok(
             match status {
-                200 => R::Ok(rt::from_slice(body)?),
+                200 => {
+                    if rt::is_json_body(body) {
+                        R::Ok(rt::from_slice(body)?)
+                    } else {
+                        R::OkPkcs10(body.to_vec())
+                    }
+                }
                 403 => rt::error_body(status, body, R::Forbidden, R::Other),
                 404 => rt::error_body(status, body, R::NotFound, R::Other),
                 429 => rt::error_body(status, body, R::TooManyRequests, R::Other),
@@ -3123,9 +3152,10 @@ impl rt::Operation for GetCsrForApplication {
     }
     fn into_success(
         response: GetCsrForApplicationResponse,
-    ) -> Result<super::models::Csr, GetCsrForApplicationResponse> {
+    ) -> Result<GetCsrForApplicationResponse, GetCsrForApplicationResponse> {
         match response {
-            GetCsrForApplicationResponse::Ok(value) => Ok(value),
+            value @ (GetCsrForApplicationResponse::Ok(_)
+            | GetCsrForApplicationResponse::OkPkcs10(_)) => Ok(value),
             other => ::std::result::Result::Err(other),
         }
     }
@@ -3136,6 +3166,8 @@ impl rt::Operation for GetCsrForApplication {
 pub enum GetCsrForApplicationResponse {
     /// `200`: The CSR.
     Ok(super::models::Csr),
+    /// `200` as `application/pkcs10`.
+    OkPkcs10(::std::vec::Vec<u8>),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found

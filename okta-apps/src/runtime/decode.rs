@@ -61,6 +61,12 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// Whether a body is JSON rather than one of the other forms an operation
+/// documents beside it (base64, PEM, XML): it starts with `{` or `[`.
+pub fn is_json_body(body: &[u8]) -> bool {
+    matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['))
+}
+
 /// A text response body (XML, plain text) as a `String`; not UTF-8 is an error.
 pub fn text(bytes: &[u8]) -> Result<String, DecodeError> {
     String::from_utf8(bytes.to_vec()).map_err(|e| DecodeError {

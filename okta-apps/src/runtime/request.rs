@@ -269,6 +269,23 @@ impl RequestBuilder {
         Ok(self)
     }
 
+    /// Asks for the success response in `choice`, which must be one of
+    /// `allowed` (nothing is asked, so JSON, when `None`).
+    pub fn accept_one_of(
+        &mut self,
+        choice: Option<&str>,
+        allowed: &'static [&'static str],
+    ) -> Result<&mut Self, RequestError> {
+        let Some(given) = choice else { return Ok(self) };
+        let found = allowed
+            .iter()
+            .copied()
+            .find(|m| m.eq_ignore_ascii_case(given))
+            .ok_or_else(|| RequestError::MediaType { given: given.to_owned(), allowed })?;
+        self.request.accept = Some(found);
+        Ok(self)
+    }
+
     /// Asks for the success response in these media types (`Accept`).
     pub fn accept(&mut self, media_types: &'static str) -> &mut Self {
         self.request.accept = Some(media_types);
