@@ -3,9 +3,7 @@
 //! tokens cached and refreshed once for all callers, DPoP with nonces, and
 //! one test for each bug official SDKs shipped in this code.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
@@ -13,6 +11,11 @@ use okta_apps::client::PrivateKey;
 use okta_apps::fake::{FakeOrg, FakeServiceApp, RecordedRequest};
 use okta_apps::{Client, Error, RetryPolicy};
 use serde_json::json;
+
+#[path = "common/buffer.rs"]
+mod buffer;
+
+use buffer::Buffer;
 
 const CLIENT_ID: &str = "0oaservice1app";
 
@@ -321,20 +324,6 @@ async fn each_operation_needs_its_scopes() {
     assert_eq!(fake.token_requests(), 1);
 }
 
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn keys_assertions_proofs_and_tokens_stay_out_of_traces_and_printouts() {
     let buffer = Buffer::default();
@@ -354,7 +343,7 @@ async fn keys_assertions_proofs_and_tokens_stay_out_of_traces_and_printouts() {
     client.get_application(&id).send().await.expect("get again");
     let error = client.deactivate_application("0oa404").send().await.expect_err("404");
 
-    let out = String::from_utf8(buffer.0.lock().unwrap_or_else(|e| e.into_inner()).clone()).expect("utf8");
+    let out = buffer.text();
     assert!(out.contains("requesting an access token") && out.contains("DPoP nonce"), "{out}");
     let printed = format!("{out}\n{client:?}\n{error}\n{error:?}\n{:?}", fake.requests());
     // JWTs (assertions, proofs) start with a base64url `{"`.

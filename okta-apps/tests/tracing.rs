@@ -2,33 +2,19 @@
 //! template, status, request id and retries, and no token; each retry is
 //! an event.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use std::time::Duration;
 
 use okta_apps::fake::FakeOrg;
 use okta_apps::{Client, RetryPolicy};
 use tracing_subscriber::fmt::format::FmtSpan;
 
+#[path = "common/buffer.rs"]
+mod buffer;
 #[path = "common/scripted.rs"]
 mod scripted;
 
+use buffer::Buffer;
 use scripted::{APP, Reply, serve};
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn one_span_per_request_without_the_token() {
@@ -46,7 +32,7 @@ async fn one_span_per_request_without_the_token() {
     let client = Client::builder(fake.url()).api_token(token).build().expect("client");
     let _ = client.get_application("0oa404").send().await;
 
-    let out = String::from_utf8(buffer.0.lock().unwrap_or_else(|e| e.into_inner()).clone()).expect("utf8");
+    let out = buffer.text();
     let spans: Vec<&str> = out.lines().filter(|l| l.contains("okta.request") && l.contains("close")).collect();
     assert_eq!(spans.len(), 1, "{out}");
     for field in [
@@ -79,7 +65,7 @@ async fn each_retry_is_an_event_without_the_token() {
         .send()
         .await
         .expect("retried");
-    let out = String::from_utf8(buffer.0.lock().unwrap_or_else(|e| e.into_inner()).clone()).expect("utf8");
+    let out = buffer.text();
     let events: Vec<&str> = out.lines().filter(|l| l.contains("sending it again")).collect();
     assert_eq!(events.len(), 2, "{out}");
     assert!(events[0].contains("attempt=1") && events[0].contains("status=503"), "{}", events[0]);

@@ -12,7 +12,7 @@ use quote::quote;
 use super::{Cx, EndpointStyle, Prelude, doc_attrs, ident};
 use crate::ir::{Operation, Param, TypeRef};
 use crate::names;
-use crate::names::reserved::{ACCEPT_FIELD, BODY_FIELD, CONTENT_TYPE_FIELD};
+use crate::names::reserved::BODY_FIELD;
 
 /// What a builder or the client already has: a setter or endpoint of this
 /// name gets a suffix.
@@ -165,21 +165,10 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
         let note = format!("Sets the request body (`{}`).", body.media_type);
         setters.push(setter(BODY_FIELD, argument, None, &note, &cx.std.some));
     }
-    if let Some(choices) = super::operations::accept_choice(op) {
-        let note = format!(
-            "Asks for the answer as one of {} (default: the first).",
-            choices.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-        );
+    for choice in super::operations::media_choices(op) {
+        let note = format!("{} (default: the first).", choice.describe());
         let argument = (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()));
-        setters.push(setter(ACCEPT_FIELD, argument, None, &note, &cx.std.some));
-    }
-    if let Some(alternatives) = super::operations::content_type_choice(op) {
-        let note = format!(
-            "Sends the body as one of {} (default: the first).",
-            alternatives.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-        );
-        let argument = (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()));
-        setters.push(setter(CONTENT_TYPE_FIELD, argument, None, &note, &cx.std.some));
+        setters.push(setter(choice.field, argument, None, &note, &cx.std.some));
     }
     let doc =
         format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, function_name(op));

@@ -127,26 +127,11 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             fields.push(quote! { #bdocs pub #body: #option<#ty>, });
             inits.push(quote!(#body: #none));
         }
-        if let Some(alternatives) = content_type_choice(op) {
-            // (the body's media type)
-            let field = ident(CONTENT_TYPE_FIELD);
-            let note = format!(
-                "The body's media type: one of {}; `None` sends the first.",
-                alternatives.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-            );
-            let cdocs = doc_attrs(Some(&note), None);
-            fields.push(quote! { #cdocs pub #field: #option<#string>, });
-            inits.push(quote!(#field: #none));
-        }
     }
-    if let Some(choices) = accept_choice(op) {
-        let field = ident(ACCEPT_FIELD);
-        let note = format!(
-            "The media type to answer in: one of {}; `None` asks for the first.",
-            choices.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-        );
-        let adocs = doc_attrs(Some(&note), None);
-        fields.push(quote! { #adocs pub #field: #option<#string>, });
+    for choice in media_choices(op) {
+        let field = ident(choice.field);
+        let docs = doc_attrs(Some(&format!("{}; `None` for the first.", choice.describe())), None);
+        fields.push(quote! { #docs pub #field: #option<#string>, });
         inits.push(quote!(#field: #none));
     }
     let needs_new = !required_args.is_empty();
@@ -306,10 +291,10 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
         let media_type = &body.media_type;
         steps.push(match &body.kind {
             BodyKind::Json(_) => quote!(r.json(#value, #media_type)?;),
-            BodyKind::Bytes(_) => match content_type_choice(op) {
-                Some(alternatives) => {
-                    let choice = ident(CONTENT_TYPE_FIELD);
-                    quote!(r.bytes_as(#value, self.#choice.as_deref(), &[#(#alternatives),*])?;)
+            BodyKind::Bytes(_) => match media_choices(op).into_iter().find(|c| c.field == CONTENT_TYPE_FIELD) {
+                Some(MediaChoice { field, choices, .. }) => {
+                    let field = ident(field);
+                    quote!(r.bytes_as(#value, self.#field.as_deref(), &[#(#choices),*])?;)
                 }
                 None => quote!(r.bytes(#value, #media_type);),
             },
@@ -319,8 +304,8 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
             }
         });
     }
-    if let Some(choices) = accept_choice(op) {
-        let field = ident(ACCEPT_FIELD);
+    if let Some(MediaChoice { field, choices, .. }) = media_choices(op).into_iter().find(|c| c.field == ACCEPT_FIELD) {
+        let field = ident(field);
         steps.push(quote!(r.accept_one_of(self.#field.as_deref(), &[#(#choices),*])?;));
     }
     // A success read as text or bytes is asked for by its media types.
@@ -331,19 +316,39 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
     steps
 }
 
-/// The media types the success may be asked in, when there is a choice (and
-/// no parameter has taken the field's name).
-pub(super) fn accept_choice(op: &Operation) -> Option<&[String]> {
-    let taken = op.params.iter().any(|p| p.name == ACCEPT_FIELD);
-    (!op.accept.is_empty() && !taken).then_some(op.accept.as_slice())
+/// A field of an operation that picks one of several documented media types.
+pub(super) struct MediaChoice<'a> {
+    /// The field's name.
+    pub field: &'static str,
+    /// What it picks, for its docs.
+    what: &'static str,
+    /// The media types, the default first.
+    pub choices: &'a [String],
 }
 
-/// The media types a bytes body may be sent in, when there is a choice (and
-/// no parameter has taken the field's name).
-pub(super) fn content_type_choice(op: &Operation) -> Option<&[String]> {
-    let Some(BodyKind::Bytes(alternatives)) = op.body.as_ref().map(|b| &b.kind) else { return None };
-    let taken = op.params.iter().any(|p| p.name == CONTENT_TYPE_FIELD);
-    (alternatives.len() > 1 && !taken).then_some(alternatives.as_slice())
+impl MediaChoice<'_> {
+    /// "The body's media type: one of `a`, `b`".
+    pub fn describe(&self) -> String {
+        let choices: Vec<String> = self.choices.iter().map(|m| format!("`{m}`")).collect();
+        format!("{}: one of {}", self.what, choices.join(", "))
+    }
+}
+
+/// The media-type choices of an operation: the media type its bytes body is
+/// sent in, and the one its success is asked in, where the spec offers
+/// several (and no parameter has taken the field's name).
+pub(super) fn media_choices(op: &Operation) -> Vec<MediaChoice<'_>> {
+    let taken = |field: &str| op.params.iter().any(|p| p.name == field);
+    let mut out = Vec::new();
+    if let Some(BodyKind::Bytes(alternatives)) = op.body.as_ref().map(|b| &b.kind) {
+        if alternatives.len() > 1 && !taken(CONTENT_TYPE_FIELD) {
+            out.push(MediaChoice { field: CONTENT_TYPE_FIELD, what: "The body's media type", choices: alternatives });
+        }
+    }
+    if !op.accept.is_empty() && !taken(ACCEPT_FIELD) {
+        out.push(MediaChoice { field: ACCEPT_FIELD, what: "The media type to answer in", choices: &op.accept });
+    }
+    out
 }
 
 /// The response enum's variants and the status `match` that fills them.

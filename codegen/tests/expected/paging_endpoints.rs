@@ -230,7 +230,7 @@ pub struct PublishWidgetCertificate {
     op: super::operations::PublishWidgetCertificate,
 }
 impl PublishWidgetCertificate {
-    /// Sends the body as one of `application/x-pem-file`, `application/pkix-cert` (default: the first).
+    /// The body's media type: one of `application/x-pem-file`, `application/pkix-cert` (default: the first).
     pub fn content_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -295,7 +295,7 @@ pub struct GetWidgetReport {
     op: super::operations::GetWidgetReport,
 }
 impl GetWidgetReport {
-    /// Asks for the answer as one of `application/json`, `text/csv` (default: the first).
+    /// The media type to answer in: one of `application/json`, `text/csv` (default: the first).
     pub fn accept(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -255,7 +255,7 @@ pub struct PublishWidgetCertificate {
     pub widget_id: String,
     /// The request body (`application/x-pem-file`).
     pub body: Vec<u8>,
-    /// The body's media type: one of `application/x-pem-file`, `application/pkix-cert`; `None` sends the first.
+    /// The body's media type: one of `application/x-pem-file`, `application/pkix-cert`; `None` for the first.
     pub content_type: Option<String>,
 }
 impl PublishWidgetCertificate {
@@ -449,7 +449,7 @@ pub enum GetWidgetMetadataResponse {
 pub struct GetWidgetReport {
     /// Path parameter `widgetId`.
     pub widget_id: String,
-    /// The media type to answer in: one of `application/json`, `text/csv`; `None` asks for the first.
+    /// The media type to answer in: one of `application/json`, `text/csv`; `None` for the first.
     pub accept: Option<String>,
 }
 impl GetWidgetReport {

@@ -238,6 +238,14 @@ fn remove(items: &mut Vec<Value>, id: &str, kind: &str) -> Result<Value, ApiErro
     Ok(items.remove(index))
 }
 
+/// Removes an item that is not ACTIVE: Okta deletes only what was deactivated first.
+fn remove_inactive(items: &mut Vec<Value>, id: &str, kind: &str, what: &str) -> Result<(), ApiError> {
+    if status_of(find(items, id, kind)?) == "ACTIVE" {
+        return Err(invalid("status", format!("An active {what} can't be deleted; deactivate it first.")));
+    }
+    remove(items, id, kind).map(|_| ())
+}
+
 fn new_id(prefix: &str) -> String {
     format!("{prefix}{}", random_alphanumeric(17))
 }
@@ -472,11 +480,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
         }
         "getJwk" => ok(find(&family.jwks, call.path("keyId"), "JsonWebKey")?.clone()),
         "deleteJwk" => {
-            let id = call.path("keyId").to_owned();
-            if status_of(find(&family.jwks, &id, "JsonWebKey")?) == "ACTIVE" {
-                return Err(invalid("status", "An active key can't be deleted; deactivate it first."));
-            }
-            remove(&mut family.jwks, &id, "JsonWebKey")?;
+            remove_inactive(&mut family.jwks, call.path("keyId"), "JsonWebKey", "key")?;
             no_content()
         }
         "activateOAuth2ClientJsonWebKey" | "deactivateOAuth2ClientJsonWebKey" => {
@@ -517,11 +521,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
         }
         "getOAuth2ClientSecret" => ok(find(&family.secrets, call.path("secretId"), "OAuth2ClientSecret")?.clone()),
         "deleteOAuth2ClientSecret" => {
-            let id = call.path("secretId").to_owned();
-            if status_of(find(&family.secrets, &id, "OAuth2ClientSecret")?) == "ACTIVE" {
-                return Err(invalid("status", "An active secret can't be deleted; deactivate it first."));
-            }
-            remove(&mut family.secrets, &id, "OAuth2ClientSecret")?;
+            remove_inactive(&mut family.secrets, call.path("secretId"), "OAuth2ClientSecret", "secret")?;
             no_content()
         }
         "activateOAuth2ClientSecret" | "deactivateOAuth2ClientSecret" => {
@@ -658,11 +658,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
             ok(mapping.clone())
         }
         "deleteGroupPushMapping" => {
-            let id = call.path("mappingId").to_owned();
-            if status_of(find(&family.push, &id, "GroupPushMapping")?) == "ACTIVE" {
-                return Err(invalid("status", "An active mapping can't be deleted; deactivate it first."));
-            }
-            remove(&mut family.push, &id, "GroupPushMapping")?;
+            remove_inactive(&mut family.push, call.path("mappingId"), "GroupPushMapping", "mapping")?;
             no_content()
         }
         // ApplicationPolicies, ApplicationLogos, ApplicationSSO

@@ -2027,7 +2027,7 @@ pub struct GenerateCsrForApplication {
     op: super::operations::GenerateCsrForApplication,
 }
 impl GenerateCsrForApplication {
-    /// Asks for the answer as one of `application/json`, `application/pkcs10` (default: the first).
+    /// The media type to answer in: one of `application/json`, `application/pkcs10` (default: the first).
     pub fn accept(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2059,7 +2059,7 @@ pub struct GetCsrForApplication {
     op: super::operations::GetCsrForApplication,
 }
 impl GetCsrForApplication {
-    /// Asks for the answer as one of `application/json`, `application/pkcs10` (default: the first).
+    /// The media type to answer in: one of `application/json`, `application/pkcs10` (default: the first).
     pub fn accept(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2108,7 +2108,7 @@ pub struct PublishCsrFromApplication {
     op: super::operations::PublishCsrFromApplication,
 }
 impl PublishCsrFromApplication {
-    /// Sends the body as one of `application/x-x509-ca-cert`, `application/pkix-cert`, `application/x-pem-file` (default: the first).
+    /// The body's media type: one of `application/x-x509-ca-cert`, `application/pkix-cert`, `application/x-pem-file` (default: the first).
     pub fn content_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3001,7 +3001,7 @@ pub struct GenerateCsrForApplication {
     pub app_id: String,
     /// The request body (`application/json`).
     pub body: super::models::CsrMetadata,
-    /// The media type to answer in: one of `application/json`, `application/pkcs10`; `None` asks for the first.
+    /// The media type to answer in: one of `application/json`, `application/pkcs10`; `None` for the first.
     pub accept: Option<String>,
 }
 impl GenerateCsrForApplication {
@@ -3098,7 +3098,7 @@ pub struct GetCsrForApplication {
     ///
     /// Path parameter `csrId`.
     pub csr_id: String,
-    /// The media type to answer in: one of `application/json`, `application/pkcs10`; `None` asks for the first.
+    /// The media type to answer in: one of `application/json`, `application/pkcs10`; `None` for the first.
     pub accept: Option<String>,
 }
 impl GetCsrForApplication {
@@ -3272,7 +3272,7 @@ pub struct PublishCsrFromApplication {
     pub csr_id: String,
     /// The request body (`application/x-x509-ca-cert`).
     pub body: Vec<u8>,
-    /// The body's media type: one of `application/x-x509-ca-cert`, `application/pkix-cert`, `application/x-pem-file`; `None` sends the first.
+    /// The body's media type: one of `application/x-x509-ca-cert`, `application/pkix-cert`, `application/x-pem-file`; `None` for the first.
     pub content_type: Option<String>,
 }
 impl PublishCsrFromApplication {

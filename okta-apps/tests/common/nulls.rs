@@ -1,6 +1,8 @@
 //! Payloads with one member set to `null`, as real servers send them: shared
 //! by the tests and the roundtrip check of published examples.
 
+#![allow(dead_code)] // Each user takes the part it needs.
+
 use serde_json::Value;
 
 /// The JSON pointer of every object member of `value` that is not `null`
@@ -42,4 +44,25 @@ pub fn with_null(value: &Value, pointer: &str) -> Value {
         *member = Value::Null;
     }
     changed
+}
+
+/// Checks each copy of `value` with one member set to `null`: `round_trip`
+/// must give it back exactly. Returns how many copies were checked, and adds
+/// a line per failure, labelled with `label` and the member's pointer.
+pub fn each_null(
+    value: &Value,
+    label: &str,
+    round_trip: impl Fn(&Value) -> Result<Value, String>,
+    failures: &mut Vec<String>,
+) -> usize {
+    let members = members(value);
+    for pointer in &members {
+        let changed = with_null(value, pointer);
+        match round_trip(&changed) {
+            Ok(encoded) if encoded == changed => {}
+            Ok(_) => failures.push(format!("{label} {pointer}: re-encoded differently")),
+            Err(e) => failures.push(format!("{label} {pointer}: {e}")),
+        }
+    }
+    members.len()
 }
