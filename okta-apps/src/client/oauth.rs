@@ -51,18 +51,6 @@ pub(super) struct Settings {
     pub(super) dpop_key: Option<PrivateKey>,
 }
 
-impl fmt::Debug for Settings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServiceApp")
-            .field("client_id", &self.client_id)
-            .field("key", &self.key)
-            .field("scopes", &self.scopes)
-            .field("refresh_early", &self.refresh_early)
-            .field("dpop", &self.dpop)
-            .finish_non_exhaustive()
-    }
-}
-
 /// A service app's credentials and its cached token.
 pub(super) struct OAuth {
     client_id: String,
