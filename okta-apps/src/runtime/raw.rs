@@ -57,37 +57,48 @@ pub(crate) fn strip_position(message: &str) -> &str {
 }
 
 impl RawObject {
-    /// What the object holds under each of `keys`.
+    /// What the object holds under each of `keys`. The scan stops at the
+    /// last of them: the rest of the object was checked when it was captured.
     pub fn probe<const N: usize>(&self, keys: [&str; N]) -> [Probed; N] {
-        struct Probe<'k, const N: usize>(&'k [&'k str; N]);
+        struct Probe<'k, 'f, const N: usize> {
+            keys: &'k [&'k str; N],
+            found: &'f mut [Probed; N],
+        }
 
-        impl<'de, const N: usize> Visitor<'de> for Probe<'_, N> {
-            type Value = [Probed; N];
+        impl<'de, const N: usize> Visitor<'de> for Probe<'_, '_, N> {
+            type Value = ();
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut found: [Probed; N] = std::array::from_fn(|_| Probed::Absent);
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                let mut seen = [false; N];
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match self.0.iter().position(|k| *k == key) {
-                        Some(i) => found[i] = map.next_value::<Probed>()?,
+                    match self.keys.iter().position(|k| *k == key) {
+                        Some(i) => {
+                            self.found[i] = map.next_value::<Probed>()?;
+                            seen[i] = true;
+                            if seen.iter().all(|s| *s) {
+                                // Every key is found: stop reading (the caller ignores this error).
+                                return Err(de::Error::custom("probe complete"));
+                            }
+                        }
                         None => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(found)
+                Ok(())
             }
         }
 
+        let mut found: [Probed; N] = std::array::from_fn(|_| Probed::Absent);
         let mut de = serde_json::Deserializer::from_str(self.0.get());
-        // The text was checked when it was captured, so this cannot fail; an
-        // impossible failure leaves every key unknown, and the object decodes
-        // as the union's unknown variant, losing nothing.
-        de::Deserializer::deserialize_map(&mut de, Probe(&keys))
-            .unwrap_or_else(|_| std::array::from_fn(|_| Probed::Absent))
+        // The text was checked when it was captured, so the only error is the
+        // early stop above; what was found so far is the answer either way.
+        let _ = de::Deserializer::deserialize_map(&mut de, Probe { keys: &keys, found: &mut found });
+        found
     }
 
     /// Decodes the object as `T` and wraps it (`Self::Google`).
