@@ -3,6 +3,8 @@
 //! same JSON, and so does each copy of it with one object member set to
 //! `null`, as real servers send them. It lists where the examples themselves
 //! have a `null` the spec does not mark nullable, so the spec can say so.
+//! Then every success example of every operation the crate has (matched by
+//! method and path) must decode as that operation's success.
 //! `cargo xtask roundtrip SPEC` runs it;
 //! `cargo run -p okta-apps --example roundtrip -- SPEC` does too.
 
@@ -29,6 +31,7 @@ const KEYED: &[(&str, &str)] = &[
     ("trendmicroapexoneservice", "TrendMicroApexOneService"),
     ("zoomus", "ZoomUs"),
     ("zscalerbyz", "Zscalerbyz"),
+    ("okta_org2org", "Org2Org"),
 ];
 
 /// The sign-on modes and the variants they decode to.
@@ -142,7 +145,12 @@ fn run(path: &Path) -> Result<usize> {
     if checked == 0 {
         bail!("no Application examples found in {}", path.display());
     }
+    let (read, operation_failures) = check_operations(&spec.raw);
+    if !operation_failures.is_empty() {
+        bail!("{} of {read} success examples failed:\n{}", operation_failures.len(), operation_failures.join("\n"));
+    }
     println!("{checked} apps decoded to the right variant and re-encoded exactly");
+    println!("{read} success examples of the crate's operations decoded as their operation's success");
     println!("{nulled} copies of them, each with one object member set to null, re-encoded exactly");
     if outside_spec.is_empty() {
         println!("every null in the examples is where the spec allows one");
@@ -153,6 +161,77 @@ fn run(path: &Path) -> Result<usize> {
         }
     }
     Ok(checked)
+}
+
+/// Whether two path templates name the same path, whatever their parameters are called.
+fn same_template(a: &str, b: &str) -> bool {
+    let param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x == y || (param(x) && param(y)))
+}
+
+/// The examples of a response's content: `examples` (inline or `$ref`) and `example`.
+fn examples_of<'a>(spec: &'a Value, content: &'a Value) -> Vec<(String, &'a Value)> {
+    let mut out = Vec::new();
+    if let Some(examples) = content.get("examples").and_then(Value::as_object) {
+        for (name, example) in examples {
+            let example = match example.get("$ref").and_then(Value::as_str) {
+                Some(reference) => spec.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null),
+                None => example,
+            };
+            if let Some(value) = example.get("value") {
+                out.push((name.clone(), value));
+            }
+        }
+    }
+    if let Some(value) = content.get("example") {
+        out.push(("example".to_owned(), value));
+    }
+    out
+}
+
+/// Decodes every success example of every operation of `spec` that the
+/// crate has, through that operation's own decoder; gives how many were read,
+/// and the failures.
+fn check_operations(spec: &Value) -> (usize, Vec<String>) {
+    let (mut read, mut failures) = (0, Vec::new());
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else { return (0, failures) };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            let Some(info) = okta_apps::operations::OPERATIONS
+                .iter()
+                .find(|i| i.method.as_str().eq_ignore_ascii_case(method) && same_template(i.path, path))
+            else {
+                continue;
+            };
+            let Some(responses) = op.get("responses").and_then(Value::as_object) else { continue };
+            for (status, response) in responses {
+                let Some(status) = status.parse::<u16>().ok().filter(|s| (200..300).contains(s)) else { continue };
+                let response = match response.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => spec.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null),
+                    None => response,
+                };
+                let Some(content) = response.get("content").and_then(Value::as_object) else { continue };
+                for (media_type, content) in content {
+                    for (name, value) in examples_of(spec, content) {
+                        let body = match value {
+                            Value::String(text) if !media_type.contains("json") => text.clone().into_bytes(),
+                            other => other.to_string().into_bytes(),
+                        };
+                        read += 1;
+                        let label = format!("{} {status} {media_type} {name}", info.id);
+                        match (info.read)(status, &body) {
+                            Ok(true) => {}
+                            Ok(false) => failures.push(format!("{label}: not read as the success")),
+                            Err(e) => failures.push(format!("{label}: {e}")),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (read, failures)
 }
 
 fn main() -> ExitCode {
@@ -173,6 +252,13 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_match_whatever_their_parameters_are_called() {
+        assert!(same_template("/api/v1/apps/{appId}/jwks/{keyId}", "/api/v1/apps/{appId}/jwks/{jwkId}"));
+        assert!(!same_template("/api/v1/apps/{appId}", "/api/v1/apps/{appId}/users"));
+        assert!(!same_template("/api/v1/apps/{appId}/users", "/api/v1/apps/{appId}/groups"));
+    }
 
     #[test]
     fn expected_variants() {

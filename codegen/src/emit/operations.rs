@@ -27,15 +27,22 @@ fn table(cx: &Cx<'_>) -> TokenStream {
     let rows = cx.api.operations.iter().map(|op| {
         let (id, path, scopes) = (&op.id, &op.path, &op.scopes);
         let method = method(op.method);
+        let name = ident(&op.type_name);
         quote! {
-            #rt::OperationInfo { id: #id, method: #rt::Method::#method, path: #path, scopes: &[#(#scopes),*] },
+            #rt::OperationInfo {
+                id: #id,
+                method: #rt::Method::#method,
+                path: #path,
+                scopes: &[#(#scopes),*],
+                read: #rt::read_response::<#name>,
+            },
         }
     });
     let all: std::collections::BTreeSet<&str> =
         cx.api.operations.iter().flat_map(|op| op.scopes.iter().map(String::as_str)).collect();
     let all = all.into_iter();
     quote! {
-        /// Every operation of the spec, in spec order: what routes a request to it.
+        /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
         pub const OPERATIONS: &[#rt::OperationInfo] = &[#(#rows)*];
 
         /// Every OAuth 2.0 scope the operations need, sorted.

@@ -159,9 +159,10 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
     let Prelude { clone, debug, partial_eq, .. } = &cx.std;
     let name = ident(&def.name);
     let variants = u.variants.iter().enumerate().map(|(i, (v, ty))| {
-        let mut doc = match ty.named() {
-            Some(n) => format!(" A [`{}`]", crate::names::unraw(n)),
-            None => format!(" {v}"),
+        let mut doc = match (ty, ty.named()) {
+            (TypeRef::Vec(_), Some(n)) => format!(" A list of [`{}`]", crate::names::unraw(n)),
+            (_, Some(n)) => format!(" A [`{}`]", crate::names::unraw(n)),
+            (_, None) => format!(" {v}"),
         };
         match &u.pick {
             Pick::InOrder => doc.push('.'),

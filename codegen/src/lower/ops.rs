@@ -350,7 +350,7 @@ fn lower_responses<'a>(
         let (encoding, ty) = match json {
             Some((media_type, content)) => {
                 let ty = content.schema.as_ref().map(|s| {
-                    let hint = format!("{type_base}Response{}", names::type_name(&status.to_string()));
+                    let hint = format!("{type_base}{}", status_name(&status.to_string()));
                     type_of(cx, s.into(), &hint, &here.join("content").join(media_type).join("schema"))
                 });
                 (Encoding::Json, ty)

@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
-/// Every operation of the spec, in spec order: what routes a request to it.
+/// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[];
 /// Every OAuth 2.0 scope the operations need, sorted.
 pub const SCOPES: &[&str] = &[];

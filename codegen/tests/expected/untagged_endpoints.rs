@@ -31,7 +31,7 @@ impl AddKey {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<super::models::AddKeyResponseT200>,
+        ::okta_apps::client::Response<super::models::AddKeyOk>,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await

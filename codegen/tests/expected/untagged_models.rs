@@ -72,7 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for AddKeyBody {
 }
 /// From `#/paths/~1keys/post/responses/200/content/application~1json/schema`.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct AddKeyResponseT200 {
+pub struct AddKeyOk {
     /// `key`.
     ///
     /// See [`Key`].
@@ -97,8 +97,8 @@ pub struct AddKeyResponseT200 {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    AddKeyResponseT200 { key = "key", scalar = "scalar", jwk = "jwk", factor = "factor",
-    verify = "verify", ..additional_properties }
+    AddKeyOk { key = "key", scalar = "scalar", jwk = "jwk", factor = "factor", verify =
+    "verify", ..additional_properties }
 );
 /// From `#/components/schemas/EcKey`.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,13 +2,14 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
-/// Every operation of the spec, in spec order: what routes a request to it.
+/// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo {
         id: "addKey",
         method: rt::Method::Post,
         path: "/keys",
         scopes: &[],
+        read: rt::read_response::<AddKey>,
     },
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
@@ -32,7 +33,7 @@ impl rt::Operation for AddKey {
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &[];
     type Response = AddKeyResponse;
-    type Success = super::models::AddKeyResponseT200;
+    type Success = super::models::AddKeyOk;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.json(Some(&self.body), "application/json")?;
@@ -52,7 +53,7 @@ impl rt::Operation for AddKey {
     }
     fn into_success(
         response: AddKeyResponse,
-    ) -> Result<super::models::AddKeyResponseT200, AddKeyResponse> {
+    ) -> Result<super::models::AddKeyOk, AddKeyResponse> {
         match response {
             AddKeyResponse::Ok(value) => Ok(value),
             other => ::std::result::Result::Err(other),
@@ -64,7 +65,7 @@ impl rt::Operation for AddKey {
 #[allow(clippy::large_enum_variant)]
 pub enum AddKeyResponse {
     /// `200`: Everything else in this file.
-    Ok(super::models::AddKeyResponseT200),
+    Ok(super::models::AddKeyOk),
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }

@@ -2234,9 +2234,7 @@ impl ListJwk {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<
-            Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>,
-        >,
+        ::okta_apps::client::Response<super::models::ListJwkOk>,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await
@@ -2258,9 +2256,7 @@ impl AddJwk {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<
-            super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
-        >,
+        ::okta_apps::client::Response<super::models::OAuth2ClientJsonWebKey>,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await
@@ -2282,9 +2278,7 @@ impl GetJwk {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<
-            super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
-        >,
+        ::okta_apps::client::Response<super::models::OAuth2ClientJsonWebKey>,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await
@@ -2325,9 +2319,7 @@ impl ActivateOAuth2ClientJsonWebKey {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<
-            super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
-        >,
+        ::okta_apps::client::Response<super::models::OAuth2ClientJsonWebKey>,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await
@@ -3216,7 +3208,9 @@ impl CreateInterclientTrustMapping {
     pub async fn send(
         self,
     ) -> Result<
-        ::okta_apps::client::Response<super::models::InterclientTrustMapping>,
+        ::okta_apps::client::Response<
+            super::models::CreateInterclientTrustMappingCreated,
+        >,
         ::okta_apps::client::Error,
     > {
         self.client.send(&self.op).await

@@ -74,17 +74,6 @@ impl AcsEndpoint {
     }
 }
 rt::object_impls!(AcsEndpoint { index = "index", url = "url", ..additional_properties });
-/// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks~1{keyId}~1lifecycle~1activate/post/responses/200/content/application~1json/schema`.
-///
-/// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum ActivateOAuth2ClientJsonWebKeyResponseT200 {
-    /// A [`OAuth2ClientJsonSigningKeyResponse`].
-    OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
-    /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
-    OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
-}
 /// Scope of an Active Directory group.
 ///
 /// From `#/components/schemas/ActiveDirectoryGroupScope`.
@@ -3117,6 +3106,17 @@ rt::object_impls!(
     "sourceGroupId", status = "status", target_group_id = "targetGroupId",
     target_group_name = "targetGroupName", ..additional_properties }
 );
+/// From `#/paths/~1api~1v1~1apps~1{appId}~1interclient-allowed-apps/post/responses/201/content/application~1json/schema`.
+///
+/// Nothing in the payload names the variant: each is tried in order.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateInterclientTrustMappingCreated {
+    /// A [`InterclientTrustMapping`].
+    InterclientTrustMapping(InterclientTrustMapping),
+    /// A list of [`InterclientTrustMapping`].
+    Array(Vec<InterclientTrustMapping>),
+}
 /// A pending certificate signing request for a key pair Okta holds for the app.
 ///
 /// From `#/components/schemas/Csr`.
@@ -4743,6 +4743,17 @@ rt::object_impls!(
     LinksSelfLifecycleAndAuthorize { activate = "activate", authorize = "authorize",
     deactivate = "deactivate", self_ = "self", ..additional_properties }
 );
+/// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks/get/responses/200/content/application~1json/schema`.
+///
+/// Nothing in the payload names the variant: each is tried in order.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum ListJwkOk {
+    /// A list of [`OAuth2ClientJsonWebKey`].
+    Array(Vec<OAuth2ClientJsonWebKey>),
+    /// A [`OAuth2ClientJsonWebKeysWrapped`].
+    OAuth2ClientJsonWebKeysWrapped(OAuth2ClientJsonWebKeysWrapped),
+}
 /// Link to the app's SAML metadata.
 ///
 /// From `#/components/schemas/MetadataLink`.
@@ -5050,6 +5061,19 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyResponse {
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
+/// A client JSON Web Key as Okta answers it, for signing or for encryption (an RSA key fits both).
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKey`.
+///
+/// Nothing in the payload names the variant: each is tried in order.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum OAuth2ClientJsonWebKey {
+    /// A [`OAuth2ClientJsonSigningKeyResponse`].
+    OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
+    /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
+    OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
+}
 /// An elliptic curve signing key to add to the client.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyECRequest`.
@@ -5293,6 +5317,21 @@ rt::object_impls!(
     OAuth2ClientJsonWebKeyRsaResponse { kid = "kid", status = "status", created =
     "created", id = "id", last_updated = "lastUpdated", links = "_links", e = "e", kty =
     "kty", n = "n", ..additional_properties }
+);
+/// A client's keys wrapped as an app's `jwks` member, the form of Okta's own list example.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeysWrapped`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OAuth2ClientJsonWebKeysWrapped {
+    /// `jwks`.
+    ///
+    /// See [`OpenIdConnectApplicationSettingsClientKeys`].
+    pub jwks: Option<OpenIdConnectApplicationSettingsClientKeys>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OAuth2ClientJsonWebKeysWrapped { jwks = "jwks", ..additional_properties }
 );
 /// A client secret of an OAuth 2.0 client app.
 ///
@@ -6550,8 +6589,8 @@ rt::string_enum_impls!(
 pub struct OpenIdConnectApplicationSettingsClientKeys {
     /// The keys of the set.
     ///
-    /// See [`ActivateOAuth2ClientJsonWebKeyResponseT200`].
-    pub keys: Option<Vec<ActivateOAuth2ClientJsonWebKeyResponseT200>>,
+    /// See [`OAuth2ClientJsonWebKey`].
+    pub keys: Option<Vec<OAuth2ClientJsonWebKey>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }

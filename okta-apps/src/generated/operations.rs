@@ -2,469 +2,546 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
-/// Every operation of the spec, in spec order: what routes a request to it.
+/// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo {
         id: "listApplications",
         method: rt::Method::Get,
         path: "/api/v1/apps",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListApplications>,
     },
     rt::OperationInfo {
         id: "createApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<CreateApplication>,
     },
     rt::OperationInfo {
         id: "getApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetApplication>,
     },
     rt::OperationInfo {
         id: "replaceApplication",
         method: rt::Method::Put,
         path: "/api/v1/apps/{appId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<ReplaceApplication>,
     },
     rt::OperationInfo {
         id: "deleteApplication",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeleteApplication>,
     },
     rt::OperationInfo {
         id: "activateApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/lifecycle/activate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<ActivateApplication>,
     },
     rt::OperationInfo {
         id: "deactivateApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeactivateApplication>,
     },
     rt::OperationInfo {
         id: "listApplicationUsers",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/users",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListApplicationUsers>,
     },
     rt::OperationInfo {
         id: "assignUserToApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/users",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<AssignUserToApplication>,
     },
     rt::OperationInfo {
         id: "getApplicationUser",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/users/{userId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetApplicationUser>,
     },
     rt::OperationInfo {
         id: "updateApplicationUser",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/users/{userId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UpdateApplicationUser>,
     },
     rt::OperationInfo {
         id: "unassignUserFromApplication",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/users/{userId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UnassignUserFromApplication>,
     },
     rt::OperationInfo {
         id: "listApplicationGroupAssignments",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/groups",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListApplicationGroupAssignments>,
     },
     rt::OperationInfo {
         id: "getApplicationGroupAssignment",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetApplicationGroupAssignment>,
     },
     rt::OperationInfo {
         id: "assignGroupToApplication",
         method: rt::Method::Put,
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<AssignGroupToApplication>,
     },
     rt::OperationInfo {
         id: "unassignApplicationFromGroup",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UnassignApplicationFromGroup>,
     },
     rt::OperationInfo {
         id: "updateGroupAssignmentToApplication",
         method: rt::Method::Patch,
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UpdateGroupAssignmentToApplication>,
     },
     rt::OperationInfo {
         id: "listFeaturesForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/features",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListFeaturesForApplication>,
     },
     rt::OperationInfo {
         id: "getFeatureForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/features/{featureName}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetFeatureForApplication>,
     },
     rt::OperationInfo {
         id: "updateFeatureForApplication",
         method: rt::Method::Put,
         path: "/api/v1/apps/{appId}/features/{featureName}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UpdateFeatureForApplication>,
     },
     rt::OperationInfo {
         id: "assignApplicationPolicy",
         method: rt::Method::Put,
         path: "/api/v1/apps/{appId}/policies/{policyId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<AssignApplicationPolicy>,
     },
     rt::OperationInfo {
         id: "uploadApplicationLogo",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/logo",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UploadApplicationLogo>,
     },
     rt::OperationInfo {
         id: "previewSamlMetadataForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/sso/saml/metadata",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<PreviewSamlMetadataForApplication>,
     },
     rt::OperationInfo {
         id: "listGroupPushMappings",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/group-push/mappings",
         scopes: &["okta.apps.read", "okta.groups.read"],
+        read: rt::read_response::<ListGroupPushMappings>,
     },
     rt::OperationInfo {
         id: "createGroupPushMapping",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/group-push/mappings",
         scopes: &["okta.apps.manage", "okta.groups.manage"],
+        read: rt::read_response::<CreateGroupPushMapping>,
     },
     rt::OperationInfo {
         id: "getGroupPushMapping",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
         scopes: &["okta.apps.read", "okta.groups.read"],
+        read: rt::read_response::<GetGroupPushMapping>,
     },
     rt::OperationInfo {
         id: "deleteGroupPushMapping",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
         scopes: &["okta.apps.manage", "okta.groups.manage"],
+        read: rt::read_response::<DeleteGroupPushMapping>,
     },
     rt::OperationInfo {
         id: "updateGroupPushMapping",
         method: rt::Method::Patch,
         path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
         scopes: &["okta.apps.manage", "okta.groups.manage"],
+        read: rt::read_response::<UpdateGroupPushMapping>,
     },
     rt::OperationInfo {
         id: "listCsrsForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/csrs",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListCsrsForApplication>,
     },
     rt::OperationInfo {
         id: "generateCsrForApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/csrs",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<GenerateCsrForApplication>,
     },
     rt::OperationInfo {
         id: "getCsrForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetCsrForApplication>,
     },
     rt::OperationInfo {
         id: "revokeCsrFromApplication",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<RevokeCsrFromApplication>,
     },
     rt::OperationInfo {
         id: "publishCsrFromApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<PublishCsrFromApplication>,
     },
     rt::OperationInfo {
         id: "listApplicationKeys",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/keys",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListApplicationKeys>,
     },
     rt::OperationInfo {
         id: "generateApplicationKey",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/keys/generate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<GenerateApplicationKey>,
     },
     rt::OperationInfo {
         id: "getApplicationKey",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/keys/{keyId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetApplicationKey>,
     },
     rt::OperationInfo {
         id: "cloneApplicationKey",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/keys/{keyId}/clone",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<CloneApplicationKey>,
     },
     rt::OperationInfo {
         id: "listJwk",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/jwks",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListJwk>,
     },
     rt::OperationInfo {
         id: "addJwk",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/jwks",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<AddJwk>,
     },
     rt::OperationInfo {
         id: "getJwk",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetJwk>,
     },
     rt::OperationInfo {
         id: "deleteJwk",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeleteJwk>,
     },
     rt::OperationInfo {
         id: "activateOAuth2ClientJsonWebKey",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<ActivateOAuth2ClientJsonWebKey>,
     },
     rt::OperationInfo {
         id: "deactivateOAuth2ClientJsonWebKey",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeactivateOAuth2ClientJsonWebKey>,
     },
     rt::OperationInfo {
         id: "listOAuth2ClientSecrets",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/secrets",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListOAuth2ClientSecrets>,
     },
     rt::OperationInfo {
         id: "createOAuth2ClientSecret",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/secrets",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<CreateOAuth2ClientSecret>,
     },
     rt::OperationInfo {
         id: "getOAuth2ClientSecret",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetOAuth2ClientSecret>,
     },
     rt::OperationInfo {
         id: "deleteOAuth2ClientSecret",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeleteOAuth2ClientSecret>,
     },
     rt::OperationInfo {
         id: "activateOAuth2ClientSecret",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<ActivateOAuth2ClientSecret>,
     },
     rt::OperationInfo {
         id: "deactivateOAuth2ClientSecret",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeactivateOAuth2ClientSecret>,
     },
     rt::OperationInfo {
         id: "getDefaultProvisioningConnectionForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/connections/default",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetDefaultProvisioningConnectionForApplication>,
     },
     rt::OperationInfo {
         id: "updateDefaultProvisioningConnectionForApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/connections/default",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UpdateDefaultProvisioningConnectionForApplication>,
     },
     rt::OperationInfo {
         id: "getUserProvisioningConnectionJwks",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/connections/default/jwks",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetUserProvisioningConnectionJwks>,
     },
     rt::OperationInfo {
         id: "activateDefaultProvisioningConnectionForApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/connections/default/lifecycle/activate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<ActivateDefaultProvisioningConnectionForApplication>,
     },
     rt::OperationInfo {
         id: "deactivateDefaultProvisioningConnectionForApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeactivateDefaultProvisioningConnectionForApplication>,
     },
     rt::OperationInfo {
         id: "verifyProvisioningConnectionForApplication",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appName}/{appId}/oauth2/callback",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<VerifyProvisioningConnectionForApplication>,
     },
     rt::OperationInfo {
         id: "listScopeConsentGrants",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/grants",
         scopes: &["okta.appGrants.read"],
+        read: rt::read_response::<ListScopeConsentGrants>,
     },
     rt::OperationInfo {
         id: "grantConsentToScope",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/grants",
         scopes: &["okta.appGrants.manage"],
+        read: rt::read_response::<GrantConsentToScope>,
     },
     rt::OperationInfo {
         id: "getScopeConsentGrant",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/grants/{grantId}",
         scopes: &["okta.appGrants.read"],
+        read: rt::read_response::<GetScopeConsentGrant>,
     },
     rt::OperationInfo {
         id: "revokeScopeConsentGrant",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/grants/{grantId}",
         scopes: &["okta.appGrants.manage"],
+        read: rt::read_response::<RevokeScopeConsentGrant>,
     },
     rt::OperationInfo {
         id: "listOAuth2TokensForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/tokens",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListOAuth2TokensForApplication>,
     },
     rt::OperationInfo {
         id: "revokeOAuth2TokensForApplication",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/tokens",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<RevokeOAuth2TokensForApplication>,
     },
     rt::OperationInfo {
         id: "getOAuth2TokenForApplication",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/tokens/{tokenId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetOAuth2TokenForApplication>,
     },
     rt::OperationInfo {
         id: "revokeOAuth2TokenForApplication",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/tokens/{tokenId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<RevokeOAuth2TokenForApplication>,
     },
     rt::OperationInfo {
         id: "listFederatedClaims",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/federated-claims",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListFederatedClaims>,
     },
     rt::OperationInfo {
         id: "createFederatedClaim",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/federated-claims",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<CreateFederatedClaim>,
     },
     rt::OperationInfo {
         id: "getFederatedClaim",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetFederatedClaim>,
     },
     rt::OperationInfo {
         id: "replaceFederatedClaim",
         method: rt::Method::Put,
         path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<ReplaceFederatedClaim>,
     },
     rt::OperationInfo {
         id: "deleteFederatedClaim",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeleteFederatedClaim>,
     },
     rt::OperationInfo {
         id: "listCrossAppAccessConnections",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/cwo/connections",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<ListCrossAppAccessConnections>,
     },
     rt::OperationInfo {
         id: "createCrossAppAccessConnection",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/cwo/connections",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<CreateCrossAppAccessConnection>,
     },
     rt::OperationInfo {
         id: "getCrossAppAccessConnection",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
         scopes: &["okta.apps.read"],
+        read: rt::read_response::<GetCrossAppAccessConnection>,
     },
     rt::OperationInfo {
         id: "deleteCrossAppAccessConnection",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<DeleteCrossAppAccessConnection>,
     },
     rt::OperationInfo {
         id: "updateCrossAppAccessConnection",
         method: rt::Method::Patch,
         path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
         scopes: &["okta.apps.manage"],
+        read: rt::read_response::<UpdateCrossAppAccessConnection>,
     },
     rt::OperationInfo {
         id: "listInterclientAllowedApplications",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/interclient-allowed-apps",
         scopes: &["okta.apps.interclientTrust.read"],
+        read: rt::read_response::<ListInterclientAllowedApplications>,
     },
     rt::OperationInfo {
         id: "createInterclientTrustMapping",
         method: rt::Method::Post,
         path: "/api/v1/apps/{appId}/interclient-allowed-apps",
         scopes: &["okta.apps.interclientTrust.manage"],
+        read: rt::read_response::<CreateInterclientTrustMapping>,
     },
     rt::OperationInfo {
         id: "deleteInterclientTrustMapping",
         method: rt::Method::Delete,
         path: "/api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}",
         scopes: &["okta.apps.interclientTrust.manage"],
+        read: rt::read_response::<DeleteInterclientTrustMapping>,
     },
     rt::OperationInfo {
         id: "listInterclientTargetApplications",
         method: rt::Method::Get,
         path: "/api/v1/apps/{appId}/interclient-target-apps",
         scopes: &["okta.apps.interclientTrust.read"],
+        read: rt::read_response::<ListInterclientTargetApplications>,
     },
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
@@ -3700,7 +3777,7 @@ impl rt::Operation for ListJwk {
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
     type Response = ListJwkResponse;
-    type Success = Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>;
+    type Success = super::models::ListJwkOk;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -3724,10 +3801,7 @@ impl rt::Operation for ListJwk {
     }
     fn into_success(
         response: ListJwkResponse,
-    ) -> Result<
-        Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>,
-        ListJwkResponse,
-    > {
+    ) -> Result<super::models::ListJwkOk, ListJwkResponse> {
         match response {
             ListJwkResponse::Ok(value) => Ok(value),
             other => ::std::result::Result::Err(other),
@@ -3738,8 +3812,8 @@ impl rt::Operation for ListJwk {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListJwkResponse {
-    /// `200`: The client's JSON Web Keys.
-    Ok(Vec<super::models::ActivateOAuth2ClientJsonWebKeyResponseT200>),
+    /// `200`: The client's JSON Web Keys; Okta's own example answers them wrapped as an app's `jwks` member, which is read as well.
+    Ok(super::models::ListJwkOk),
     /// `401`: Unauthorized (no or an invalid API token or access token)
     Unauthorized(super::models::Error),
     /// `403`: Forbidden
@@ -3781,7 +3855,7 @@ impl rt::Operation for AddJwk {
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = AddJwkResponse;
-    type Success = super::models::ActivateOAuth2ClientJsonWebKeyResponseT200;
+    type Success = super::models::OAuth2ClientJsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -3806,10 +3880,7 @@ impl rt::Operation for AddJwk {
     }
     fn into_success(
         response: AddJwkResponse,
-    ) -> Result<
-        super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
-        AddJwkResponse,
-    > {
+    ) -> Result<super::models::OAuth2ClientJsonWebKey, AddJwkResponse> {
         match response {
             AddJwkResponse::Created(value) => Ok(value),
             other => ::std::result::Result::Err(other),
@@ -3821,7 +3892,7 @@ impl rt::Operation for AddJwk {
 #[allow(clippy::large_enum_variant)]
 pub enum AddJwkResponse {
     /// `201`: The added key.
-    Created(super::models::ActivateOAuth2ClientJsonWebKeyResponseT200),
+    Created(super::models::OAuth2ClientJsonWebKey),
     /// `400`: Bad Request
     BadRequest(super::models::Error),
     /// `401`: Unauthorized (no or an invalid API token or access token)
@@ -3865,7 +3936,7 @@ impl rt::Operation for GetJwk {
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
     type Response = GetJwkResponse;
-    type Success = super::models::ActivateOAuth2ClientJsonWebKeyResponseT200;
+    type Success = super::models::OAuth2ClientJsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -3890,10 +3961,7 @@ impl rt::Operation for GetJwk {
     }
     fn into_success(
         response: GetJwkResponse,
-    ) -> Result<
-        super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
-        GetJwkResponse,
-    > {
+    ) -> Result<super::models::OAuth2ClientJsonWebKey, GetJwkResponse> {
         match response {
             GetJwkResponse::Ok(value) => Ok(value),
             other => ::std::result::Result::Err(other),
@@ -3905,7 +3973,7 @@ impl rt::Operation for GetJwk {
 #[allow(clippy::large_enum_variant)]
 pub enum GetJwkResponse {
     /// `200`: The key.
-    Ok(super::models::ActivateOAuth2ClientJsonWebKeyResponseT200),
+    Ok(super::models::OAuth2ClientJsonWebKey),
     /// `401`: Unauthorized (no or an invalid API token or access token)
     Unauthorized(super::models::Error),
     /// `403`: Forbidden
@@ -4031,7 +4099,7 @@ impl rt::Operation for ActivateOAuth2ClientJsonWebKey {
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
     type Response = ActivateOAuth2ClientJsonWebKeyResponse;
-    type Success = super::models::ActivateOAuth2ClientJsonWebKeyResponseT200;
+    type Success = super::models::OAuth2ClientJsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -4057,7 +4125,7 @@ impl rt::Operation for ActivateOAuth2ClientJsonWebKey {
     fn into_success(
         response: ActivateOAuth2ClientJsonWebKeyResponse,
     ) -> Result<
-        super::models::ActivateOAuth2ClientJsonWebKeyResponseT200,
+        super::models::OAuth2ClientJsonWebKey,
         ActivateOAuth2ClientJsonWebKeyResponse,
     > {
         match response {
@@ -4071,7 +4139,7 @@ impl rt::Operation for ActivateOAuth2ClientJsonWebKey {
 #[allow(clippy::large_enum_variant)]
 pub enum ActivateOAuth2ClientJsonWebKeyResponse {
     /// `200`: The activated key.
-    Ok(super::models::ActivateOAuth2ClientJsonWebKeyResponseT200),
+    Ok(super::models::OAuth2ClientJsonWebKey),
     /// `401`: Unauthorized (no or an invalid API token or access token)
     Unauthorized(super::models::Error),
     /// `403`: Forbidden
@@ -6828,7 +6896,7 @@ impl rt::Operation for CreateInterclientTrustMapping {
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.manage"];
     type Response = CreateInterclientTrustMappingResponse;
-    type Success = super::models::InterclientTrustMapping;
+    type Success = super::models::CreateInterclientTrustMappingCreated;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
@@ -6854,7 +6922,7 @@ impl rt::Operation for CreateInterclientTrustMapping {
     fn into_success(
         response: CreateInterclientTrustMappingResponse,
     ) -> Result<
-        super::models::InterclientTrustMapping,
+        super::models::CreateInterclientTrustMappingCreated,
         CreateInterclientTrustMappingResponse,
     > {
         match response {
@@ -6867,8 +6935,8 @@ impl rt::Operation for CreateInterclientTrustMapping {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInterclientTrustMappingResponse {
-    /// `201`: The new trust mapping.
-    Created(super::models::InterclientTrustMapping),
+    /// `201`: The new trust mapping. Okta documents one object but answers with the app's mappings in an array in its own example; both are read.
+    Created(super::models::CreateInterclientTrustMappingCreated),
     /// `400`: Bad Request
     BadRequest(super::models::Error),
     /// `401`: Unauthorized (no or an invalid API token or access token)

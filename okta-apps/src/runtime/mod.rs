@@ -28,7 +28,7 @@ pub use nullable::Nullable;
 pub use nulls::Nulls;
 #[doc(hidden)]
 pub use operation::error_body;
-pub use operation::{Operation, OperationInfo, Paged, RawResponse};
+pub use operation::{Operation, OperationInfo, Paged, RawResponse, read_response};
 #[doc(hidden)]
 pub use raw::{Probed, RawObject, UnionError};
 #[doc(hidden)]

@@ -55,8 +55,9 @@ pub trait Operation {
 }
 
 /// What a generated `operations::OPERATIONS` table says of each operation:
-/// enough to route a request to it, as a server (the fake org) or a proxy would.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// enough to route a request to it, as a server (the fake org) or a proxy
+/// would, and to read its answers without naming its type.
+#[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
     /// The operationId.
     pub id: &'static str,
@@ -66,6 +67,18 @@ pub struct OperationInfo {
     pub path: &'static str,
     /// The OAuth 2.0 scopes it needs.
     pub scopes: &'static [&'static str],
+    /// Reads a response as the operation does ([`read_response`]): whether
+    /// it is the operation's success, or where its body does not decode.
+    pub read: fn(u16, &[u8]) -> Result<bool, DecodeError>,
+}
+
+/// Decodes a response of `O` by its status: `true` for its success, `false`
+/// for any other documented or undocumented answer.
+///
+/// # Errors
+/// When a success body does not decode as documented.
+pub fn read_response<O: Operation>(status: u16, body: &[u8]) -> Result<bool, DecodeError> {
+    O::decode_response(status, body).map(|response| O::into_success(response).is_ok())
 }
 
 impl OperationInfo {
@@ -158,9 +171,21 @@ mod tests {
     }
 
     const TABLE: &[OperationInfo] = &[
-        OperationInfo { id: "get", method: Method::Get, path: "/api/v1/apps/{appId}", scopes: &["okta.apps.read"] },
-        OperationInfo { id: "search", method: Method::Get, path: "/api/v1/apps/search", scopes: &[] },
-        OperationInfo { id: "list", method: Method::Get, path: "/api/v1/apps", scopes: &[] },
+        OperationInfo {
+            id: "get",
+            method: Method::Get,
+            path: "/api/v1/apps/{appId}",
+            scopes: &["okta.apps.read"],
+            read: |_, _| Ok(true),
+        },
+        OperationInfo {
+            id: "search",
+            method: Method::Get,
+            path: "/api/v1/apps/search",
+            scopes: &[],
+            read: |_, _| Ok(true),
+        },
+        OperationInfo { id: "list", method: Method::Get, path: "/api/v1/apps", scopes: &[], read: |_, _| Ok(true) },
     ];
 
     #[test]
