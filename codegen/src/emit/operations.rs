@@ -25,17 +25,10 @@ pub(super) fn emit(cx: &Cx<'_>, range: Range<usize>) -> TokenStream {
 fn table(cx: &Cx<'_>) -> TokenStream {
     let rt = &cx.rt;
     let rows = cx.api.operations.iter().map(|op| {
-        let (id, path, scopes) = (&op.id, &op.path, &op.scopes);
-        let method = method(op.method);
+        // The operation's own constants: each fact is written once.
         let name = ident(&op.type_name);
         quote! {
-            #rt::OperationInfo {
-                id: #id,
-                method: #rt::Method::#method,
-                path: #path,
-                scopes: &[#(#scopes),*],
-                read: #rt::read_response::<#name>,
-            },
+            #rt::OperationInfo::of::<#name>(),
         }
     });
     let all: std::collections::BTreeSet<&str> =

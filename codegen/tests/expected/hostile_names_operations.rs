@@ -4,20 +4,8 @@
 use ::okta_apps::runtime as rt;
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
-    rt::OperationInfo {
-        id: "string",
-        method: rt::Method::Get,
-        path: "/string",
-        scopes: &[],
-        read: rt::read_response::<StringType>,
-    },
-    rt::OperationInfo {
-        id: "ok",
-        method: rt::Method::Post,
-        path: "/ok",
-        scopes: &[],
-        read: rt::read_response::<OkType>,
-    },
+    rt::OperationInfo::of::<StringType>(),
+    rt::OperationInfo::of::<OkType>(),
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
 pub const SCOPES: &[&str] = &[];

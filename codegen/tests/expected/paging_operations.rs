@@ -4,76 +4,16 @@
 use ::okta_apps::runtime as rt;
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
-    rt::OperationInfo {
-        id: "listWidgets",
-        method: rt::Method::Get,
-        path: "/widgets",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<ListWidgets>,
-    },
-    rt::OperationInfo {
-        id: "getWidget",
-        method: rt::Method::Get,
-        path: "/widgets/{widgetId}",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<GetWidget>,
-    },
-    rt::OperationInfo {
-        id: "polishWidget",
-        method: rt::Method::Post,
-        path: "/widgets/{widgetId}/lifecycle/polish",
-        scopes: &["widgets.manage", "widgets.read"],
-        read: rt::read_response::<PolishWidget>,
-    },
-    rt::OperationInfo {
-        id: "publishWidgetCertificate",
-        method: rt::Method::Put,
-        path: "/widgets/{widgetId}/certificate",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<PublishWidgetCertificate>,
-    },
-    rt::OperationInfo {
-        id: "uploadWidgetLogo",
-        method: rt::Method::Post,
-        path: "/widgets/{widgetId}/logo",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<UploadWidgetLogo>,
-    },
-    rt::OperationInfo {
-        id: "getWidgetMetadata",
-        method: rt::Method::Get,
-        path: "/widgets/{widgetId}/metadata",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<GetWidgetMetadata>,
-    },
-    rt::OperationInfo {
-        id: "getWidgetReport",
-        method: rt::Method::Get,
-        path: "/widgets/{widgetId}/report",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<GetWidgetReport>,
-    },
-    rt::OperationInfo {
-        id: "getWidgetCsr",
-        method: rt::Method::Get,
-        path: "/widgets/{widgetId}/csr",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<GetWidgetCsr>,
-    },
-    rt::OperationInfo {
-        id: "listGadgets",
-        method: rt::Method::Get,
-        path: "/gadgets",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<ListGadgets>,
-    },
-    rt::OperationInfo {
-        id: "listTags",
-        method: rt::Method::Get,
-        path: "/tags",
-        scopes: &["widgets.read"],
-        read: rt::read_response::<ListTags>,
-    },
+    rt::OperationInfo::of::<ListWidgets>(),
+    rt::OperationInfo::of::<GetWidget>(),
+    rt::OperationInfo::of::<PolishWidget>(),
+    rt::OperationInfo::of::<PublishWidgetCertificate>(),
+    rt::OperationInfo::of::<UploadWidgetLogo>(),
+    rt::OperationInfo::of::<GetWidgetMetadata>(),
+    rt::OperationInfo::of::<GetWidgetReport>(),
+    rt::OperationInfo::of::<GetWidgetCsr>(),
+    rt::OperationInfo::of::<ListGadgets>(),
+    rt::OperationInfo::of::<ListTags>(),
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
 pub const SCOPES: &[&str] = &["widgets.manage", "widgets.read"];

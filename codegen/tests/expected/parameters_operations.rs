@@ -4,34 +4,10 @@
 use ::okta_apps::runtime as rt;
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
-    rt::OperationInfo {
-        id: "getPart",
-        method: rt::Method::Get,
-        path: "/things/{thingId}/parts/{partId}",
-        scopes: &[],
-        read: rt::read_response::<GetPart>,
-    },
-    rt::OperationInfo {
-        id: "replacePart",
-        method: rt::Method::Put,
-        path: "/things/{thingId}/parts/{partId}",
-        scopes: &[],
-        read: rt::read_response::<ReplacePart>,
-    },
-    rt::OperationInfo {
-        id: "deletePart",
-        method: rt::Method::Delete,
-        path: "/things/{thingId}/parts/{partId}",
-        scopes: &[],
-        read: rt::read_response::<DeletePart>,
-    },
-    rt::OperationInfo {
-        id: "createThing",
-        method: rt::Method::Post,
-        path: "/things",
-        scopes: &[],
-        read: rt::read_response::<CreateThing>,
-    },
+    rt::OperationInfo::of::<GetPart>(),
+    rt::OperationInfo::of::<ReplacePart>(),
+    rt::OperationInfo::of::<DeletePart>(),
+    rt::OperationInfo::of::<CreateThing>(),
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
 pub const SCOPES: &[&str] = &[];

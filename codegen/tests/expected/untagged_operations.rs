@@ -3,15 +3,7 @@
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
-pub const OPERATIONS: &[rt::OperationInfo] = &[
-    rt::OperationInfo {
-        id: "addKey",
-        method: rt::Method::Post,
-        path: "/keys",
-        scopes: &[],
-        read: rt::read_response::<AddKey>,
-    },
-];
+pub const OPERATIONS: &[rt::OperationInfo] = &[rt::OperationInfo::of::<AddKey>()];
 /// Every OAuth 2.0 scope the operations need, sorted.
 pub const SCOPES: &[&str] = &[];
 /// `POST /keys` (`addKey`).

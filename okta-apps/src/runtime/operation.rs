@@ -82,6 +82,11 @@ pub fn read_response<O: Operation>(status: u16, body: &[u8]) -> Result<bool, Dec
 }
 
 impl OperationInfo {
+    /// What `O` says of itself.
+    pub const fn of<O: Operation>() -> Self {
+        Self { id: O::OPERATION_ID, method: O::METHOD, path: O::PATH, scopes: O::SCOPES, read: read_response::<O> }
+    }
+
     /// Whether a request of `method` on `path` (without its query) is this
     /// operation: each `{param}` of the template takes one non-empty segment.
     pub fn matches(&self, method: &str, path: &str) -> bool {
