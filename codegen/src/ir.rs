@@ -318,14 +318,31 @@ pub struct Operation {
     /// A list a client pages through: its success is an array, and it takes
     /// an `after` cursor or declares a `Link` header.
     pub paged: bool,
-    /// The media types a caller may ask the success in (`Accept`), the JSON
-    /// one first, when the success documents alternatives; else empty.
-    pub accept: Vec<String>,
+    /// What the request asks its success in (`Accept`).
+    pub accept: Accept,
     /// The spec node.
     pub origin: Pointer,
 }
 
+/// What a request asks its success in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accept {
+    /// JSON, the client's default.
+    Json,
+    /// These media types, for a success that is text or bytes only.
+    Fixed(String),
+    /// One of these, chosen by the caller (JSON first, then the other forms
+    /// the success is documented in); the success is then any of them.
+    Choice(Vec<String>),
+}
+
 impl Operation {
+    /// Whether the success comes in more than one form (JSON or PKCS#10, ...):
+    /// its value is then the whole response enum.
+    pub fn success_in_forms(&self) -> bool {
+        matches!(self.accept, Accept::Choice(_))
+    }
+
     /// The response it answers when it succeeds.
     pub fn success_response(&self) -> Option<&Response> {
         self.responses.get(self.success?)
@@ -419,6 +436,8 @@ pub struct Alternative {
     pub media_type: String,
     /// How it is read: text or bytes.
     pub encoding: Encoding,
+    /// Its type: a string for text, bytes otherwise.
+    pub ty: TypeRef,
     /// Its variant's name in the response enum (`CreatedPkcs10`).
     pub name: String,
 }

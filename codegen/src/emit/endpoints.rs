@@ -198,7 +198,7 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
         None => {
             let success = match op.success_response() {
                 // Either form of the success: the response enum.
-                Some(s) if !s.alternatives.is_empty() => {
+                Some(_) if op.success_in_forms() => {
                     let response = ident(&op.response_name);
                     quote!(super::operations::#response)
                 }

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use std::ops::Range;
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{BodyKind, Encoding, Method, Operation, Param, ParamIn, Status, TypeRef};
+use crate::ir::{Accept, BodyKind, Encoding, Method, Operation, Param, ParamIn, Status, TypeRef};
 use crate::names;
 use crate::names::reserved::{ACCEPT_FIELD, BODY_FIELD, CONTENT_TYPE_FIELD, OTHER_VARIANT};
 
@@ -217,7 +217,7 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
     let err = quote!(::std::result::Result::Err);
     let enum_name = ident(&op.response_name);
     match op.success_response() {
-        Some(success) if !success.alternatives.is_empty() && !op.paged => {
+        Some(success) if op.success_in_forms() => {
             let forms = std::iter::once(&success.name).chain(success.alternatives.iter().map(|a| &a.name)).map(|n| {
                 let n = ident(n);
                 quote!(#enum_name::#n(_))
@@ -308,9 +308,8 @@ fn request_steps(cx: &Cx<'_>, op: &Operation) -> Vec<TokenStream> {
         let field = ident(field);
         steps.push(quote!(r.accept_one_of(self.#field.as_deref(), &[#(#choices),*])?;));
     }
-    // A success read as text or bytes is asked for by its media types.
-    if let Some(success) = op.success_response().filter(|r| r.encoding != Encoding::Json) {
-        let accept = success.media_types.join(", ");
+    // A success read as text or bytes only is asked for by its media types.
+    if let Accept::Fixed(accept) = &op.accept {
         steps.push(quote!(r.accept(#accept);));
     }
     steps
@@ -345,10 +344,20 @@ pub(super) fn media_choices(op: &Operation) -> Vec<MediaChoice<'_>> {
             out.push(MediaChoice { field: CONTENT_TYPE_FIELD, what: "The body's media type", choices: alternatives });
         }
     }
-    if !op.accept.is_empty() && !taken(ACCEPT_FIELD) {
-        out.push(MediaChoice { field: ACCEPT_FIELD, what: "The media type to answer in", choices: &op.accept });
+    if let Accept::Choice(choices) = &op.accept {
+        if !taken(ACCEPT_FIELD) {
+            out.push(MediaChoice { field: ACCEPT_FIELD, what: "The media type to answer in", choices });
+        }
     }
     out
+}
+
+/// A body read as text or bytes into `variant`.
+fn read_as(rt: &TokenStream, encoding: Encoding, variant: &syn::Ident) -> TokenStream {
+    match encoding {
+        Encoding::Text => quote!(R::#variant(#rt::text(body)?)),
+        _ => quote!(R::#variant(body.to_vec())),
+    }
 }
 
 /// The response enum's variants and the status `match` that fills them.
@@ -382,29 +391,20 @@ fn responses(cx: &Cx<'_>, op: &Operation, response: &str) -> (Vec<TokenStream>, 
             (Some(ty), _) => {
                 let t = cx.ty(ty);
                 let value = match (r.encoding, r.status.is_success()) {
-                    (Encoding::Text, _) => quote!(R::#variant(#rt::text(body)?)),
-                    (Encoding::Bytes, _) => quote!(R::#variant(body.to_vec())),
                     (Encoding::Json, true) => quote!(R::#variant(#rt::from_slice(body)?)),
                     (Encoding::Json, false) => quote!(#rt::error_body(status, body, R::#variant, R::#other)),
+                    (encoding, _) => read_as(rt, encoding, &variant),
                 };
                 let mut defs = quote!(#[doc = #doc] #variant(#t),);
+                for a in &r.alternatives {
+                    let (name, t) = (ident(&a.name), cx.ty(&a.ty));
+                    let doc = format!(" `{}` as `{}`.", r.status, a.media_type);
+                    defs.extend(quote!(#[doc = #doc] #name(#t),));
+                }
                 // A body that is not JSON is the (first) other form documented.
                 let value = match r.alternatives.first() {
-                    Some(alternative) => {
-                        for a in &r.alternatives {
-                            let name = ident(&a.name);
-                            let doc = format!(" `{}` as `{}`.", r.status, a.media_type);
-                            let t = match a.encoding {
-                                Encoding::Text => quote!(::std::string::String),
-                                _ => quote!(::std::vec::Vec<u8>),
-                            };
-                            defs.extend(quote!(#[doc = #doc] #name(#t),));
-                        }
-                        let name = ident(&alternative.name);
-                        let other_form = match alternative.encoding {
-                            Encoding::Text => quote!(R::#name(#rt::text(body)?)),
-                            _ => quote!(R::#name(body.to_vec())),
-                        };
+                    Some(other) => {
+                        let other_form = read_as(rt, other.encoding, &ident(&other.name));
                         quote!(if #rt::is_json_body(body) { #value } else { #other_form })
                     }
                     None => value,

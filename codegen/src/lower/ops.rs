@@ -7,7 +7,8 @@ use super::Lower;
 use super::schema::type_of;
 use crate::diag::Pointer;
 use crate::ir::{
-    Alternative, Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status, TypeRef,
+    Accept, Alternative, Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status,
+    TypeRef,
 };
 use crate::names::{self, Scope};
 
@@ -54,16 +55,7 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
             let scopes = scopes(cx, op, &here);
             let success = responses.iter().position(|r| r.status.is_success());
             let paged = paged(&params, &responses, success);
-            let accept = match success.and_then(|i| responses.get(i)) {
-                Some(r) if !paged && !r.alternatives.is_empty() => r
-                    .media_types
-                    .iter()
-                    .filter(|m| is_json(m))
-                    .chain(r.alternatives.iter().map(|a| &a.media_type))
-                    .cloned()
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let accept = accept(success.and_then(|i| responses.get(i)), paged);
             out.push(Operation {
                 type_name,
                 response_name,
@@ -355,9 +347,13 @@ fn lower_responses<'a>(
                 });
                 (Encoding::Json, ty)
             }
-            None if media_types.iter().any(|m| is_text(m)) => (Encoding::Text, Some(TypeRef::String)),
             None if media_types.is_empty() => (Encoding::Json, None),
-            None => (Encoding::Bytes, Some(TypeRef::Bytes)),
+            None => {
+                let (encoding, ty) = non_json(
+                    media_types.iter().find(|m| is_text(m)).or(media_types.first()).map_or("", String::as_str),
+                );
+                (encoding, Some(ty))
+            }
         };
         let name = scope.claim(&status_name(&status.to_string()));
         // Beside a JSON body, each other form is a variant of its own.
@@ -365,10 +361,10 @@ fn lower_responses<'a>(
             Some((json_type, _)) if !json_type.is_empty() => media_types
                 .iter()
                 .filter(|m| *m != json_type)
-                .map(|m| Alternative {
-                    media_type: m.clone(),
-                    encoding: if is_text(m) { Encoding::Text } else { Encoding::Bytes },
-                    name: scope.claim(&format!("{name}{}", names::type_name(m.rsplit('/').next().unwrap_or(m)))),
+                .map(|m| {
+                    let (encoding, ty) = non_json(m);
+                    let name = scope.claim(&format!("{name}{}", names::type_name(m.rsplit('/').next().unwrap_or(m))));
+                    Alternative { media_type: m.clone(), encoding, ty, name }
                 })
                 .collect(),
             _ => Vec::new(),
@@ -378,6 +374,29 @@ fn lower_responses<'a>(
         out.push(Response { status, link_header, name, ty, encoding, media_types, alternatives, docs });
     }
     out
+}
+
+/// How a body that is not JSON is read: text as a string, anything else as bytes.
+fn non_json(media_type: &str) -> (Encoding, TypeRef) {
+    if is_text(media_type) { (Encoding::Text, TypeRef::String) } else { (Encoding::Bytes, TypeRef::Bytes) }
+}
+
+/// What an operation asks its success in: JSON; the success's media types
+/// when it is text or bytes only; or a choice when it comes as JSON or in
+/// other forms (not for a paged list, whose success is its items).
+fn accept(success: Option<&Response>, paged: bool) -> Accept {
+    match success {
+        Some(r) if !paged && !r.alternatives.is_empty() => Accept::Choice(
+            r.media_types
+                .iter()
+                .filter(|m| is_json(m))
+                .chain(r.alternatives.iter().map(|a| &a.media_type))
+                .cloned()
+                .collect(),
+        ),
+        Some(r) if r.encoding != Encoding::Json => Accept::Fixed(r.media_types.join(", ")),
+        _ => Accept::Json,
+    }
 }
 
 /// `application/json` and its relatives (`application/problem+json`), not

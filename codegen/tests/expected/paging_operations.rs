@@ -460,7 +460,7 @@ pub enum GetWidgetReportResponse {
     /// `200`: The report.
     Ok(super::models::Widget),
     /// `200` as `text/csv`.
-    OkCsv(::std::string::String),
+    OkCsv(String),
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }

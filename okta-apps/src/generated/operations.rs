@@ -2686,7 +2686,7 @@ pub enum GenerateCsrForApplicationResponse {
     /// `201`: The new CSR.
     Created(super::models::Csr),
     /// `201` as `application/pkcs10`.
-    CreatedPkcs10(::std::vec::Vec<u8>),
+    CreatedPkcs10(Vec<u8>),
     /// `400`: Bad Request
     BadRequest(super::models::Error),
     /// `403`: Forbidden
@@ -2782,7 +2782,7 @@ pub enum GetCsrForApplicationResponse {
     /// `200`: The CSR.
     Ok(super::models::Csr),
     /// `200` as `application/pkcs10`.
-    OkPkcs10(::std::vec::Vec<u8>),
+    OkPkcs10(Vec<u8>),
     /// `403`: Forbidden
     Forbidden(super::models::Error),
     /// `404`: Not Found
