@@ -263,6 +263,20 @@ impl PrivateKey {
     }
 }
 
+/// Seconds since the Unix epoch: `iat` and `exp`.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Segment `index` of a compact JWS (0: header, 1: claims) as JSON, unverified.
+#[cfg(feature = "fake")]
+pub(crate) fn segment(jws: &str, index: usize) -> Result<Value, String> {
+    let what = if index == 0 { "header" } else { "payload" };
+    let part = jws.split('.').nth(index).ok_or_else(|| format!("no {what}"))?;
+    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| format!("{what} is not base64url"))?;
+    serde_json::from_slice(&bytes).map_err(|_| format!("{what} is not JSON"))
+}
+
 /// Base64url without padding.
 pub(crate) fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -304,12 +318,8 @@ pub(crate) fn verify(token: &str, jwk: &Value) -> Result<(Value, Value), String>
     else {
         return Err("not a compact JWS".to_owned());
     };
-    let decode = |part: &str, what: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| format!("{what} is not base64url"));
-    let json =
-        |bytes: Vec<u8>, what: &str| serde_json::from_slice::<Value>(&bytes).map_err(|_| format!("{what} is not JSON"));
-    let header_json = json(decode(header, "header")?, "header")?;
-    let claims_json = json(decode(claims, "payload")?, "payload")?;
-    let signature = decode(signature, "signature")?;
+    let (header_json, claims_json) = (segment(token, 0)?, segment(token, 1)?);
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| "signature is not base64url".to_owned())?;
     let message = format!("{header}.{claims}");
     let member = |name: &str| -> Result<Vec<u8>, String> {
         let text = jwk.get(name).and_then(Value::as_str).ok_or_else(|| format!("the JWK has no `{name}`"))?;

@@ -54,12 +54,22 @@ impl Auth {
             Auth::ApiToken(t) => ("SSWS", t),
             Auth::Bearer(t) => ("Bearer", t),
         };
-        let mut value = HeaderValue::from_str(&format!("{scheme} {}", token.expose()))
-            .map_err(|_| Error::Config("the token holds characters a header cannot carry".to_owned()))?;
-        // Keeps it out of reqwest's and hyper's debug output.
-        value.set_sensitive(true);
-        Ok(value)
+        sensitive_header(&format!("{scheme} {}", token.expose()))
     }
+}
+
+/// A header value holding a credential, marked sensitive so reqwest's and
+/// hyper's debug output leave it out.
+fn sensitive_header(value: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::Config("a credential holds characters a header cannot carry".to_owned()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `X-Okta-Request-Id`, if sent.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get("x-okta-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 impl fmt::Debug for Auth {
@@ -347,7 +357,7 @@ struct Raw {
 
 impl Raw {
     fn request_id(&self) -> Option<String> {
-        self.headers.get("x-okta-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+        request_id(&self.headers)
     }
 
     fn response<T>(&self, value: T) -> Response<T> {

@@ -10,14 +10,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::jose::unix_now;
 use super::jose::{self, PrivateKey};
-use super::{Error, RetryPolicy, retry};
+use super::{Error, RetryPolicy, request_id, retry, sensitive_header};
 use crate::runtime::Secret;
 
 /// How long a client assertion is valid (Okta takes at most an hour).
@@ -190,10 +191,10 @@ impl OAuth {
         url: &reqwest::Url,
     ) -> Result<(HeaderValue, Option<HeaderValue>), Error> {
         let scheme = if token.dpop { "DPoP" } else { "Bearer" };
-        let authorization = sensitive(&format!("{scheme} {}", token.value.expose()))?;
+        let authorization = sensitive_header(&format!("{scheme} {}", token.value.expose()))?;
         let proof = if token.dpop {
             let ath = jose::sha256_b64(token.value.expose().as_bytes());
-            Some(sensitive(&self.proof(method.as_str(), url, Some(&ath), &api_server(url))?)?)
+            Some(sensitive_header(&self.proof(method.as_str(), url, Some(&ath), &api_server(url))?)?)
         } else {
             None
         };
@@ -246,7 +247,7 @@ impl OAuth {
                 .body(form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish());
             if dpop {
                 let proof = self.proof("POST", &self.token_url, None, TOKEN_SERVER)?;
-                request = request.header("DPoP", sensitive(&proof)?);
+                request = request.header("DPoP", sensitive_header(&proof)?);
             }
             tracing::info!(attempt = attempt + 1, dpop, "requesting an access token");
             let sent = Instant::now();
@@ -391,21 +392,6 @@ pub(crate) fn htu(url: &reqwest::Url) -> String {
     url.set_query(None);
     url.set_fragment(None);
     url.to_string()
-}
-
-fn sensitive(value: &str) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| Error::Config("a credential holds characters a header cannot carry".to_owned()))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-okta-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

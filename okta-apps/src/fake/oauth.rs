@@ -8,7 +8,7 @@
 //! included): a client that sends either twice is refused the second time.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::http::take_injected_429;
 use super::store::{ApiError, Org, Shared, lock, random_alphanumeric};
-use crate::client::jose;
+use crate::client::jose::{self, unix_now};
 use crate::runtime::OperationInfo;
 
 /// The token endpoint's path.
@@ -127,16 +127,9 @@ fn new_nonce() -> String {
     random_alphanumeric(22)
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// The claims of a compact JWS, unverified: enough to spend its `jti` first.
 fn unverified_claims(jwt: &str) -> Option<Value> {
-    use base64::Engine as _;
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    jose::segment(jwt, 1).ok()
 }
 
 /// An OAuth error from the token endpoint.
@@ -289,12 +282,7 @@ fn proof_jti_fresh(org: &mut Org, proof: &str) -> bool {
 /// Checks a DPoP proof; its key's thumbprint if it holds.
 fn check_proof(proof: &str, fresh: bool, expected: &ProofFor<'_>) -> Result<String, ProofError> {
     let invalid = |why: &str| ProofError::Invalid(why.to_owned());
-    let header = proof.split('.').next().and_then(|h| {
-        use base64::Engine as _;
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h).ok()?;
-        serde_json::from_slice::<Value>(&bytes).ok()
-    });
-    let Some(header) = header else { return Err(invalid("The DPoP proof is not a JWT.")) };
+    let Ok(header) = jose::segment(proof, 0) else { return Err(invalid("The DPoP proof is not a JWT.")) };
     if header.get("typ").and_then(Value::as_str) != Some("dpop+jwt") {
         return Err(invalid("The DPoP proof's typ must be dpop+jwt."));
     }
