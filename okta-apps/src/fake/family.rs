@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::http::{append_link, param, parse_limit, parse_query, percent_decode};
+use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
 use super::store::{ApiError, Org, Shared, lock, now, random_alphanumeric};
 use crate::runtime::{OperationInfo, encode_unreserved};
 
@@ -195,14 +195,7 @@ fn page_response(call: &Call<'_>, items: &[Value], (default, max): (usize, usize
     };
     let page: Vec<Value> = items.iter().skip(start).take(limit).cloned().collect();
     let more = start + page.len() < items.len();
-    let url = |after: Option<&str>| {
-        let mut query: Vec<String> = after.map(|a| format!("after={}", encode_unreserved(a))).into_iter().collect();
-        query.push(format!("limit={limit}"));
-        for (name, value) in call.query.iter().filter(|(n, _)| n != "after" && n != "limit") {
-            query.push(format!("{}={}", encode_unreserved(name), encode_unreserved(value)));
-        }
-        format!("{}{}?{}", call.base, call.path, query.join("&"))
-    };
+    let url = |after: Option<&str>| page_url(&call.base, call.path, after, limit, &call.query);
     let next = more.then(|| page.last().and_then(id_of).map(str::to_owned)).flatten();
     let mut response = Json(Value::Array(page)).into_response();
     append_link(response.headers_mut(), &url(call.query("after")), "self");

@@ -138,6 +138,9 @@ fn record(request: &Request) -> RecordedRequest {
     }
 }
 
+/// The path of the apps list.
+const APPS: &str = "/api/v1/apps";
+
 async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());
     let (default_limit, max_limit) = {
@@ -165,9 +168,10 @@ async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -
             org.options.public_url.clone().unwrap_or_else(|| base_url(&headers, &org.base_url)),
         )
     };
-    let next = forced_next.or_else(|| page.next_after.map(|cursor| list_url(&base, Some(&cursor), limit, &params)));
+    let next =
+        forced_next.or_else(|| page.next_after.map(|cursor| page_url(&base, APPS, Some(&cursor), limit, &params)));
     let mut response = Json(Value::Array(page.items)).into_response();
-    append_link(response.headers_mut(), &list_url(&base, after, limit, &params), "self");
+    append_link(response.headers_mut(), &page_url(&base, APPS, after, limit, &params), "self");
     if let Some(next) = next {
         append_link(response.headers_mut(), &next, "next");
     }
@@ -196,19 +200,21 @@ pub(super) fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize
     })
 }
 
-/// A list URL with the cursor, the effective limit, and the other parameters the request had.
-fn list_url(base: &str, after: Option<&str>, limit: usize, params: &[(String, String)]) -> String {
-    let mut query = Vec::new();
-    if let Some(after) = after {
-        query.push(format!("after={}", encode_unreserved(after)));
-    }
+/// The URL of a page of the list at `path`: the cursor, the effective limit,
+/// and the other parameters the request had, in its order.
+pub(super) fn page_url(
+    base: &str,
+    path: &str,
+    after: Option<&str>,
+    limit: usize,
+    params: &[(String, String)],
+) -> String {
+    let mut query: Vec<String> = after.map(|a| format!("after={}", encode_unreserved(a))).into_iter().collect();
     query.push(format!("limit={limit}"));
-    for name in ["filter", "q", "expand", "useOptimization", "alwaysIncludeVpnSettings", "includeNonDeleted"] {
-        if let Some(value) = param(params, name) {
-            query.push(format!("{name}={}", encode_unreserved(value)));
-        }
+    for (name, value) in params.iter().filter(|(n, _)| n != "after" && n != "limit") {
+        query.push(format!("{}={}", encode_unreserved(name), encode_unreserved(value)));
     }
-    format!("{base}/api/v1/apps?{}", query.join("&"))
+    format!("{base}{path}?{}", query.join("&"))
 }
 
 pub(super) fn append_link(headers: &mut HeaderMap, url: &str, rel: &str) {
