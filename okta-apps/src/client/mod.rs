@@ -317,9 +317,6 @@ impl ClientBuilder {
                 Credentials::Static(auth)
             }
             (None, Some((client_id, key))) => {
-                if self.dpop_key.as_ref().is_some_and(|k| k.algorithm() != "ES256") {
-                    return Err(Error::Config("the DPoP key must be EC P-256".to_owned()));
-                }
                 let settings = oauth::Settings {
                     client_id,
                     key,

@@ -132,6 +132,9 @@ impl OAuth {
             return Err(Error::Config("the service app's client id is empty".to_owned()));
         }
         let dpop_key = match settings.dpop_key {
+            Some(key) if key.algorithm() != "ES256" => {
+                return Err(Error::Config("the DPoP key must be EC P-256".to_owned()));
+            }
             Some(key) => key,
             None => PrivateKey::generate_es256()?,
         };
