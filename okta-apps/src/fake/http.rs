@@ -170,7 +170,7 @@ async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -
     };
     let next =
         forced_next.or_else(|| page.next_after.map(|cursor| page_url(&base, APPS, Some(&cursor), limit, &params)));
-    let mut response = Json(Value::Array(page.items)).into_response();
+    let mut response = Json(page.items.iter().map(InOktaOrder).collect::<Vec<_>>()).into_response();
     append_link(response.headers_mut(), &page_url(&base, APPS, after, limit, &params), "self");
     if let Some(next) = next {
         append_link(response.headers_mut(), &next, "next");
@@ -273,7 +273,7 @@ async fn get_app(State(shared): State<Shared>, uri: Uri) -> Response {
     let id = app_id(&uri);
     let app = lock(&shared).get(&id);
     match app {
-        Some(app) => Json(app).into_response(),
+        Some(app) => Json(InOktaOrder(&app)).into_response(),
         None => ApiError::app_not_found(&id).into_response(),
     }
 }
@@ -317,9 +317,50 @@ async fn unknown_endpoint(uri: Uri) -> Response {
     .into_response()
 }
 
+/// The order of an app's members in Okta's published responses. The store
+/// keeps them sorted by name; an app is written back in this order, the
+/// members Okta does not list there last, so that clients read apps as a
+/// real org sends them (`signOnMode` before `credentials` and `settings`).
+const APP_MEMBER_ORDER: [&str; 14] = [
+    "id",
+    "status",
+    "lastUpdated",
+    "created",
+    "accessibility",
+    "_links",
+    "visibility",
+    "name",
+    "orn",
+    "label",
+    "features",
+    "signOnMode",
+    "credentials",
+    "settings",
+];
+
+/// An app, written with its members in [`APP_MEMBER_ORDER`].
+struct InOktaOrder<'a>(&'a Value);
+
+impl serde::Serialize for InOktaOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Value::Object(app) = self.0 else { return self.0.serialize(serializer) };
+        let mut map = serializer.serialize_map(Some(app.len()))?;
+        for key in APP_MEMBER_ORDER {
+            if let Some(value) = app.get(key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        for (key, value) in app.iter().filter(|(key, _)| !APP_MEMBER_ORDER.contains(&key.as_str())) {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
 fn json_or_error(result: Result<Value, ApiError>) -> Response {
     match result {
-        Ok(app) => Json(app).into_response(),
+        Ok(app) => Json(InOktaOrder(&app)).into_response(),
         Err(error) => error.into_response(),
     }
 }

@@ -529,3 +529,40 @@ async fn shutdown_stops_the_server() {
     let fresh = client();
     assert!(fresh.get(&url).header("Authorization", AUTH).send().await.is_err());
 }
+
+/// The top-level member names of a JSON object, in the order they were written.
+fn member_order(text: &str) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Vec<String>, A::Error> {
+            while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                self.0.push(key);
+            }
+            Ok(self.0)
+        }
+    }
+    serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(text), Names(Vec::new()))
+        .unwrap_or_else(|e| panic!("not an object ({e}): {text}"))
+}
+
+#[tokio::test]
+async fn apps_are_written_in_oktas_member_order() {
+    let fake = FakeOrg::start().await.expect("start");
+    let http = client();
+    let mut app = bookmark("Ordered");
+    app["zzFuture"] = json!(true);
+    let id = fake.insert(app);
+    let expected = ["id", "status", "lastUpdated", "created", "_links", "label", "signOnMode", "settings", "zzFuture"];
+
+    let one = send_get(&http, &format!("{}/api/v1/apps/{id}", fake.url())).await.text().await.expect("body");
+    assert_eq!(member_order(&one), expected, "{one}");
+    let list = send_get(&http, &format!("{}/api/v1/apps", fake.url())).await.text().await.expect("body");
+    let first =
+        serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(&list).expect("a list")[0].get().to_owned();
+    assert_eq!(member_order(&first), expected, "{first}");
+    fake.shutdown().await;
+}
