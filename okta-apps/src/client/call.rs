@@ -150,7 +150,7 @@ impl<T> Page<T> {
     {
         let next = link::next_link(raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()));
         // Almost every page decodes whole; only a page that does not is split.
-        if let Ok(items) = serde_json::from_slice::<Vec<T>>(&raw.body) {
+        if let Some(items) = runtime::plain::<Vec<T>>(&raw.body) {
             return Ok(Page { items: items.into_iter().map(Ok).collect(), next });
         }
         let operation = O::OPERATION_ID;

@@ -46,7 +46,8 @@ impl DecodeError {
     }
 }
 
-fn join(outer: &str, inner: &str) -> String {
+/// Joins a path and a path inside it.
+pub(super) fn join(outer: &str, inner: &str) -> String {
     match (outer, inner) {
         (".", inner) => inner.to_owned(),
         (outer, ".") => outer.to_owned(),
@@ -81,7 +82,7 @@ pub fn text(bytes: &[u8]) -> Result<String, DecodeError> {
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Path tracking allocates per key: decode plainly, and again only to
     // locate an error.
-    if let Ok(value) = serde_json::from_slice(bytes) {
+    if let Some(value) = plain(bytes) {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -93,6 +94,13 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         column: e.column(),
     })?;
     Ok(value)
+}
+
+/// Decodes JSON bytes as `T` without tracking the path, `None` if they do
+/// not decode. The bytes are checked as UTF-8 once, in one fast pass, rather
+/// than string by string.
+pub(crate) fn plain<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
 }
 
 /// Decodes JSON text as `T`.

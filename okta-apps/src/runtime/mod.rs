@@ -21,6 +21,7 @@ mod timestamp;
 pub use crate::{object_impls, string_enum_impls};
 #[doc(hidden)]
 pub use decode::is_json_body;
+pub(crate) use decode::plain;
 pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec, text};
 pub use form::{FilePart, Form};
 pub use map::Map;
