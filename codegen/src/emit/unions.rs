@@ -8,12 +8,12 @@ use quote::{format_ident, quote};
 use crate::names::reserved::UNKNOWN_VARIANT;
 
 use super::{Cx, Prelude, doc_attrs, ident};
-use crate::ir::{Pick, TypeDef, TypeRef, Union, Untagged};
+use crate::ir::{Pick, TypeDef, TypeKind, TypeRef, Union, Untagged};
 
 pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStream) -> TokenStream {
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let rt = &cx.rt;
-    let Prelude { some, option, string, clone, debug, partial_eq, from, .. } = &cx.std;
+    let Prelude { some, option, string, boxed, clone, debug, partial_eq, from, .. } = &cx.std;
     let name = ident(&def.name);
     let unknown_ty = ident(&u.unknown);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
@@ -44,17 +44,24 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let keys: Vec<_> = (0..properties.len()).map(|i| format_ident!("key{}", i)).collect();
     let position = |p: &str| properties.iter().position(|x| *x == p).unwrap_or(0);
 
+    // A variant that is a struct is read from the members as they come; one
+    // that is itself a union needs the whole object first.
+    let decode = |ty: &str| match cx.api.types.get(ty).map(|def| &def.kind) {
+        Some(TypeKind::Struct(_)) | None => format_ident!("decode"),
+        Some(_) => format_ident!("decode_whole"),
+    };
     // Innermost: the discriminator; around it, each defined-as property in turn.
     let disc_key = &keys[position(&u.property)];
     let disc_arms =
         u.variants.iter().zip(&variants).filter(|(v, _)| !v.discriminator.is_empty()).map(|(v, variant)| {
             let values = &v.discriminator;
-            quote!(#(#some(#values))|* => raw.decode(Self::#variant),)
+            let decode = decode(&v.ty);
+            quote!(#(#some(#values))|* => object.#decode(Self::#variant),)
         });
     let mut dispatch = quote! {
         match #disc_key.as_str() {
             #(#disc_arms)*
-            _ => raw.decode(Self::#unknown),
+            _ => object.decode(Self::#unknown),
         }
     };
     for property in properties.iter().rev().filter(|p| **p != u.property) {
@@ -62,7 +69,8 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         let arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| {
             let d = v.defined_as.as_ref().filter(|d| d.property == *property)?;
             let value = &d.value;
-            Some(quote!(#some(#value) => raw.decode(Self::#variant),))
+            let decode = decode(&v.ty);
+            Some(quote!(#some(#value) => object.#decode(Self::#variant),))
         });
         dispatch = quote! {
             match #key.as_str() {
@@ -75,13 +83,13 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     // where a key name would: the object is unknown, kept whole.
     let dispatch = quote! {
         if #disc_key.is_null_or_not_text() {
-            raw.decode(Self::#unknown)
+            object.decode(Self::#unknown)
         } else {
             #dispatch
         }
     };
     let all: Vec<_> = variants.iter().cloned().chain([unknown.clone()]).collect();
-    let serde = probing_serde(cx, &name, &all, &keys, &properties, &dispatch);
+    let serde = union_serde(cx, &name, &all, &keys, &properties, &dispatch);
 
     let accessors = u.accessors.iter().map(|a| {
         let method = ident(&a.name);
@@ -114,15 +122,17 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 
     quote! {
         #docs
+        ///
+        /// Each variant's object is boxed, so the enum stays small however
+        /// large its variants are; build one with `From` (`.into()`).
         #[derive(#clone, #debug, #partial_eq)]
-        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
-                #variants(#types),
+                #variants(#boxed<#types>),
             )*
             #[doc = #unknown_doc]
-            #unknown(#unknown_ty),
+            #unknown(#boxed<#unknown_ty>),
         }
 
         impl #name {
@@ -140,14 +150,14 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         #(
             impl #from<#types> for #name {
                 fn from(value: #types) -> Self {
-                    Self::#variants(value)
+                    Self::#variants(#boxed::new(value))
                 }
             }
         )*
 
         impl #from<#unknown_ty> for #name {
             fn from(value: #unknown_ty) -> Self {
-                Self::#unknown(value)
+                Self::#unknown(#boxed::new(value))
             }
         }
 
@@ -182,6 +192,7 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
             /// Nothing in the payload names the variant: each is tried in order.
             #[derive(#clone, #debug, #partial_eq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#variants)*
             }
@@ -212,6 +223,59 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
     }
 }
 
+/// `Serialize` as the variant's value, and `Deserialize` in one pass: the
+/// runtime reads members until it has `properties`, `dispatch` picks the
+/// variant from them (`keys`), and the rest is read into it as it comes.
+fn union_serde(
+    cx: &Cx<'_>,
+    name: &syn::Ident,
+    variants: &[syn::Ident],
+    keys: &[syn::Ident],
+    properties: &[&str],
+    dispatch: &TokenStream,
+) -> TokenStream {
+    let (rt, result) = (&cx.rt, &cx.std.result);
+    let serialize = serialize_variants(cx, name, variants);
+    let n = proc_macro2::Literal::usize_unsuffixed(properties.len());
+    let name_str = crate::names::unraw(&name.to_string()).to_owned();
+    quote! {
+        #serialize
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                #rt::deserialize_union::<D, Self, #n>(deserializer)
+            }
+        }
+
+        impl #rt::Union<#n> for #name {
+            const NAME: &'static str = #name_str;
+            const KEYS: [&'static str; #n] = [#(#properties),*];
+
+            fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+                keys: [#rt::Probed; #n],
+                object: #rt::Partial<'de, A>,
+            ) -> #result<Self, A::Error> {
+                let [#(#keys),*] = keys;
+                #dispatch
+            }
+        }
+    }
+}
+
+/// `Serialize` as the variant's value.
+fn serialize_variants(cx: &Cx<'_>, name: &syn::Ident, variants: &[syn::Ident]) -> TokenStream {
+    let result = &cx.std.result;
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => value.serialize(serializer),)*
+                }
+            }
+        }
+    }
+}
+
 /// `Serialize` as the variant's value, and `Deserialize` that captures the
 /// object once, reads `properties` into `keys`, and decodes it as `dispatch`
 /// picks.
@@ -224,14 +288,9 @@ fn probing_serde(
     dispatch: &TokenStream,
 ) -> TokenStream {
     let (rt, result) = (&cx.rt, &cx.std.result);
+    let serialize = serialize_variants(cx, name, variants);
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(value) => value.serialize(serializer),)*
-                }
-            }
-        }
+        #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {

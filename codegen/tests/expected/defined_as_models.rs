@@ -45,17 +45,19 @@ rt::object_impls!(
     ..additional_properties }
 );
 /// From `#/components/schemas/App`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum App {
     /// `name` is `link`, or `mode` is `LINK`.
-    Link(LinkApp),
+    Link(Box<LinkApp>),
     /// `name` is `acme`.
-    Acme(AcmeApp),
+    Acme(Box<AcmeApp>),
     /// `mode` is `SAML`.
-    Saml(SamlApp),
+    Saml(Box<SamlApp>),
     /// Anything else: `mode` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownApp),
+    Unknown(Box<UnknownApp>),
 }
 impl App {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -97,22 +99,22 @@ impl App {
 }
 impl From<LinkApp> for App {
     fn from(value: LinkApp) -> Self {
-        Self::Link(value)
+        Self::Link(Box::new(value))
     }
 }
 impl From<AcmeApp> for App {
     fn from(value: AcmeApp) -> Self {
-        Self::Acme(value)
+        Self::Acme(Box::new(value))
     }
 }
 impl From<SamlApp> for App {
     fn from(value: SamlApp) -> Self {
-        Self::Saml(value)
+        Self::Saml(Box::new(value))
     }
 }
 impl From<UnknownApp> for App {
     fn from(value: UnknownApp) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for App {
@@ -132,24 +134,32 @@ impl<'de> ::serde::Deserialize<'de> for App {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["name", "mode"]);
-        let decoded = if key1.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 2>(deserializer)
+    }
+}
+impl rt::Union<2> for App {
+    const NAME: &'static str = "App";
+    const KEYS: [&'static str; 2] = ["name", "mode"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 2],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0, key1] = keys;
+        if key1.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("link") => raw.decode(Self::Link),
-                Some("acme") => raw.decode(Self::Acme),
+                Some("link") => object.decode(Self::Link),
+                Some("acme") => object.decode(Self::Acme),
                 _ => {
                     match key1.as_str() {
-                        Some("LINK") => raw.decode(Self::Link),
-                        Some("SAML") => raw.decode(Self::Saml),
-                        _ => raw.decode(Self::Unknown),
+                        Some("LINK") => object.decode(Self::Link),
+                        Some("SAML") => object.decode(Self::Saml),
+                        _ => object.decode(Self::Unknown),
                     }
                 }
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// From `#/components/schemas/LinkApp`.

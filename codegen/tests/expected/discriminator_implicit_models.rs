@@ -43,15 +43,17 @@ rt::object_impls!(
 /// A parent with its own fields; children inherit them through allOf.
 ///
 /// From `#/components/schemas/Shape`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Shape {
     /// `shapeType` is `Circle`.
-    Circle(Circle),
+    Circle(Box<Circle>),
     /// `shapeType` is `Square`.
-    Square(Square),
+    Square(Box<Square>),
     /// Anything else: `shapeType` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownShape),
+    Unknown(Box<UnknownShape>),
 }
 impl Shape {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -89,17 +91,17 @@ impl Shape {
 }
 impl From<Circle> for Shape {
     fn from(value: Circle) -> Self {
-        Self::Circle(value)
+        Self::Circle(Box::new(value))
     }
 }
 impl From<Square> for Shape {
     fn from(value: Square) -> Self {
-        Self::Square(value)
+        Self::Square(Box::new(value))
     }
 }
 impl From<UnknownShape> for Shape {
     fn from(value: UnknownShape) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for Shape {
@@ -118,18 +120,26 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["shapeType"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for Shape {
+    const NAME: &'static str = "Shape";
+    const KEYS: [&'static str; 1] = ["shapeType"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("Circle") => raw.decode(Self::Circle),
-                Some("Square") => raw.decode(Self::Square),
-                _ => raw.decode(Self::Unknown),
+                Some("Circle") => object.decode(Self::Circle),
+                Some("Square") => object.decode(Self::Square),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// From `#/components/schemas/ShapeType`.

@@ -71,15 +71,17 @@ rt::object_impls!(
 /// A oneOf told apart by `kind`, with an explicit mapping.
 ///
 /// From `#/components/schemas/Pet`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Pet {
     /// `kind` is `cat` or `kitten`.
-    Cat(Cat),
+    Cat(Box<Cat>),
     /// `kind` is `dog`.
-    Dog(Dog),
+    Dog(Box<Dog>),
     /// Anything else: `kind` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownPet),
+    Unknown(Box<UnknownPet>),
 }
 impl Pet {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -105,17 +107,17 @@ impl Pet {
 }
 impl From<Cat> for Pet {
     fn from(value: Cat) -> Self {
-        Self::Cat(value)
+        Self::Cat(Box::new(value))
     }
 }
 impl From<Dog> for Pet {
     fn from(value: Dog) -> Self {
-        Self::Dog(value)
+        Self::Dog(Box::new(value))
     }
 }
 impl From<UnknownPet> for Pet {
     fn from(value: UnknownPet) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for Pet {
@@ -134,18 +136,26 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["kind"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for Pet {
+    const NAME: &'static str = "Pet";
+    const KEYS: [&'static str; 1] = ["kind"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("cat") | Some("kitten") => raw.decode(Self::Cat),
-                Some("dog") => raw.decode(Self::Dog),
-                _ => raw.decode(Self::Unknown),
+                Some("cat") | Some("kitten") => object.decode(Self::Cat),
+                Some("dog") => object.decode(Self::Dog),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// A `Pet` of a kind this crate does not know: every field is kept.

@@ -5,15 +5,17 @@ use ::okta_apps::runtime as rt;
 /// Inline, and one variant is a union itself, fixing `use` for all its kinds.
 ///
 /// From `#/paths/~1keys/post/requestBody/content/application~1json/schema`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum AddKeyBody {
     /// `use` is `sig`.
-    SigningKeys(SigningKeys),
+    SigningKeys(Box<SigningKeys>),
     /// `use` is `enc`.
-    EncryptionKey(EncryptionKey),
+    EncryptionKey(Box<EncryptionKey>),
     /// Anything else: `use` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownAddKeyBody),
+    Unknown(Box<UnknownAddKeyBody>),
 }
 impl AddKeyBody {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -27,17 +29,17 @@ impl AddKeyBody {
 }
 impl From<SigningKeys> for AddKeyBody {
     fn from(value: SigningKeys) -> Self {
-        Self::SigningKeys(value)
+        Self::SigningKeys(Box::new(value))
     }
 }
 impl From<EncryptionKey> for AddKeyBody {
     fn from(value: EncryptionKey) -> Self {
-        Self::EncryptionKey(value)
+        Self::EncryptionKey(Box::new(value))
     }
 }
 impl From<UnknownAddKeyBody> for AddKeyBody {
     fn from(value: UnknownAddKeyBody) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for AddKeyBody {
@@ -56,18 +58,26 @@ impl<'de> ::serde::Deserialize<'de> for AddKeyBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["use"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for AddKeyBody {
+    const NAME: &'static str = "AddKeyBody";
+    const KEYS: [&'static str; 1] = ["use"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("sig") => raw.decode(Self::SigningKeys),
-                Some("enc") => raw.decode(Self::EncryptionKey),
-                _ => raw.decode(Self::Unknown),
+                Some("sig") => object.decode_whole(Self::SigningKeys),
+                Some("enc") => object.decode(Self::EncryptionKey),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// From `#/paths/~1keys/post/responses/200/content/application~1json/schema`.
@@ -254,15 +264,17 @@ rt::object_impls!(
 /// No discriminator, but each variant fixes `use` to a value of its own.
 ///
 /// From `#/components/schemas/JsonWebKey`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JsonWebKey {
     /// `use` is `sig`.
-    SigningKey(SigningKey),
+    SigningKey(Box<SigningKey>),
     /// `use` is `enc`.
-    EncryptionKey(EncryptionKey),
+    EncryptionKey(Box<EncryptionKey>),
     /// Anything else: `use` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownJsonWebKey),
+    Unknown(Box<UnknownJsonWebKey>),
 }
 impl JsonWebKey {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -276,17 +288,17 @@ impl JsonWebKey {
 }
 impl From<SigningKey> for JsonWebKey {
     fn from(value: SigningKey) -> Self {
-        Self::SigningKey(value)
+        Self::SigningKey(Box::new(value))
     }
 }
 impl From<EncryptionKey> for JsonWebKey {
     fn from(value: EncryptionKey) -> Self {
-        Self::EncryptionKey(value)
+        Self::EncryptionKey(Box::new(value))
     }
 }
 impl From<UnknownJsonWebKey> for JsonWebKey {
     fn from(value: UnknownJsonWebKey) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for JsonWebKey {
@@ -305,18 +317,26 @@ impl<'de> ::serde::Deserialize<'de> for JsonWebKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["use"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for JsonWebKey {
+    const NAME: &'static str = "JsonWebKey";
+    const KEYS: [&'static str; 1] = ["use"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("sig") => raw.decode(Self::SigningKey),
-                Some("enc") => raw.decode(Self::EncryptionKey),
-                _ => raw.decode(Self::Unknown),
+                Some("sig") => object.decode(Self::SigningKey),
+                Some("enc") => object.decode(Self::EncryptionKey),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// Nothing tells these apart but their shape.
@@ -418,6 +438,7 @@ rt::object_impls!(RsaSigningKey { kty = "kty", n = "n", ..additional_properties 
 /// Nothing in the payload names the variant: each is tried in order.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum Scalar {
     /// String.
     String(String),
@@ -449,15 +470,17 @@ pub enum SigningKeyUse {
 }
 rt::string_enum_impls!(SigningKeyUse { Sig = "sig" });
 /// From `#/components/schemas/SigningKeys`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum SigningKeys {
     /// `kty` is `RSA`.
-    RsaSigningKey(RsaSigningKey),
+    RsaSigningKey(Box<RsaSigningKey>),
     /// `kty` is `EC`.
-    EcSigningKey(EcSigningKey),
+    EcSigningKey(Box<EcSigningKey>),
     /// Anything else: `kty` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownSigningKeys),
+    Unknown(Box<UnknownSigningKeys>),
 }
 impl SigningKeys {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -483,17 +506,17 @@ impl SigningKeys {
 }
 impl From<RsaSigningKey> for SigningKeys {
     fn from(value: RsaSigningKey) -> Self {
-        Self::RsaSigningKey(value)
+        Self::RsaSigningKey(Box::new(value))
     }
 }
 impl From<EcSigningKey> for SigningKeys {
     fn from(value: EcSigningKey) -> Self {
-        Self::EcSigningKey(value)
+        Self::EcSigningKey(Box::new(value))
     }
 }
 impl From<UnknownSigningKeys> for SigningKeys {
     fn from(value: UnknownSigningKeys) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for SigningKeys {
@@ -512,18 +535,26 @@ impl<'de> ::serde::Deserialize<'de> for SigningKeys {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["kty"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for SigningKeys {
+    const NAME: &'static str = "SigningKeys";
+    const KEYS: [&'static str; 1] = ["kty"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("RSA") => raw.decode(Self::RsaSigningKey),
-                Some("EC") => raw.decode(Self::EcSigningKey),
-                _ => raw.decode(Self::Unknown),
+                Some("RSA") => object.decode(Self::RsaSigningKey),
+                Some("EC") => object.decode(Self::EcSigningKey),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// A `AddKeyBody` of a kind this crate does not know: every field is kept.

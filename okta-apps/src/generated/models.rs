@@ -112,6 +112,7 @@ rt::string_enum_impls!(
 /// Nothing in the payload names the variant: each is tried in order.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum AddJwkBody {
     /// A [`OAuth2ClientJsonSigningKeyRequest`].
     OAuth2ClientJsonSigningKeyRequest(OAuth2ClientJsonSigningKeyRequest),
@@ -121,13 +122,15 @@ pub enum AddJwkBody {
 /// App-specific settings of a group push mapping; only Active Directory needs them.
 ///
 /// From `#/components/schemas/AppConfig`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum AppConfig {
     /// `type` is `ACTIVE_DIRECTORY`.
-    ActiveDirectory(AppConfigActiveDirectory),
+    ActiveDirectory(Box<AppConfigActiveDirectory>),
     /// Anything else: `type` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownAppConfig),
+    Unknown(Box<UnknownAppConfig>),
 }
 impl AppConfig {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -147,12 +150,12 @@ impl AppConfig {
 }
 impl From<AppConfigActiveDirectory> for AppConfig {
     fn from(value: AppConfigActiveDirectory) -> Self {
-        Self::ActiveDirectory(value)
+        Self::ActiveDirectory(Box::new(value))
     }
 }
 impl From<UnknownAppConfig> for AppConfig {
     fn from(value: UnknownAppConfig) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for AppConfig {
@@ -170,17 +173,25 @@ impl<'de> ::serde::Deserialize<'de> for AppConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["type"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for AppConfig {
+    const NAME: &'static str = "AppConfig";
+    const KEYS: [&'static str; 1] = ["type"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("ACTIVE_DIRECTORY") => raw.decode(Self::ActiveDirectory),
-                _ => raw.decode(Self::Unknown),
+                Some("ACTIVE_DIRECTORY") => object.decode(Self::ActiveDirectory),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// Group push settings for Active Directory.
@@ -594,45 +605,47 @@ rt::object_impls!(
 /// An app integration. The `signOnMode` picks the custom app shape; OIN apps are recognised by their `name`.
 ///
 /// From `#/components/schemas/Application`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Application {
     /// `name` is `template_basic_auth`, or `signOnMode` is `BASIC_AUTH`.
-    BasicAuth(BasicAuthApplication),
+    BasicAuth(Box<BasicAuthApplication>),
     /// `name` is `bookmark`, or `signOnMode` is `BOOKMARK`.
-    Bookmark(BookmarkApplication),
+    Bookmark(Box<BookmarkApplication>),
     /// `name` is `oidc_client`, or `signOnMode` is `OPENID_CONNECT`.
-    OpenIdConnect(OpenIdConnectApplication),
+    OpenIdConnect(Box<OpenIdConnectApplication>),
     /// `name` is `template_sps`, or `signOnMode` is `SECURE_PASSWORD_STORE`.
-    SecurePasswordStore(SecurePasswordStoreApplication),
+    SecurePasswordStore(Box<SecurePasswordStoreApplication>),
     /// `name` is `template_wsfed`, or `signOnMode` is `WS_FEDERATION`.
-    WsFederation(WsFederationApplication),
+    WsFederation(Box<WsFederationApplication>),
     /// `name` is `google`.
-    Google(GoogleApplication),
+    Google(Box<GoogleApplication>),
     /// `name` is `office365`.
-    Office365(Office365Application),
+    Office365(Box<Office365Application>),
     /// `name` is `salesforce`.
-    Salesforce(SalesforceApplication),
+    Salesforce(Box<SalesforceApplication>),
     /// `name` is `slack`.
-    Slack(SlackApplication),
+    Slack(Box<SlackApplication>),
     /// `name` is `trendmicroapexoneservice`.
-    TrendMicroApexOneService(TrendMicroApexOneServiceApplication),
+    TrendMicroApexOneService(Box<TrendMicroApexOneServiceApplication>),
     /// `name` is `zoomus`.
-    ZoomUs(ZoomUsApplication),
+    ZoomUs(Box<ZoomUsApplication>),
     /// `name` is `zscalerbyz`.
-    Zscalerbyz(ZscalerbyzApplication),
+    Zscalerbyz(Box<ZscalerbyzApplication>),
     /// `name` is `okta_org2org`.
-    Org2Org(Org2OrgApplication),
+    Org2Org(Box<Org2OrgApplication>),
     /// `signOnMode` is `AUTO_LOGIN`.
-    AutoLogin(AutoLoginApplication),
+    AutoLogin(Box<AutoLoginApplication>),
     /// `signOnMode` is `BROWSER_PLUGIN`.
-    BrowserPlugin(BrowserPluginApplication),
+    BrowserPlugin(Box<BrowserPluginApplication>),
     /// `signOnMode` is `SAML_1_1`.
-    Saml11(Saml11Application),
+    Saml11(Box<Saml11Application>),
     /// `signOnMode` is `SAML_2_0`.
-    Saml(SamlApplication),
+    Saml(Box<SamlApplication>),
     /// Anything else: `signOnMode` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownApplication),
+    Unknown(Box<UnknownApplication>),
 }
 impl Application {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -1070,92 +1083,92 @@ impl Application {
 }
 impl From<BasicAuthApplication> for Application {
     fn from(value: BasicAuthApplication) -> Self {
-        Self::BasicAuth(value)
+        Self::BasicAuth(Box::new(value))
     }
 }
 impl From<BookmarkApplication> for Application {
     fn from(value: BookmarkApplication) -> Self {
-        Self::Bookmark(value)
+        Self::Bookmark(Box::new(value))
     }
 }
 impl From<OpenIdConnectApplication> for Application {
     fn from(value: OpenIdConnectApplication) -> Self {
-        Self::OpenIdConnect(value)
+        Self::OpenIdConnect(Box::new(value))
     }
 }
 impl From<SecurePasswordStoreApplication> for Application {
     fn from(value: SecurePasswordStoreApplication) -> Self {
-        Self::SecurePasswordStore(value)
+        Self::SecurePasswordStore(Box::new(value))
     }
 }
 impl From<WsFederationApplication> for Application {
     fn from(value: WsFederationApplication) -> Self {
-        Self::WsFederation(value)
+        Self::WsFederation(Box::new(value))
     }
 }
 impl From<GoogleApplication> for Application {
     fn from(value: GoogleApplication) -> Self {
-        Self::Google(value)
+        Self::Google(Box::new(value))
     }
 }
 impl From<Office365Application> for Application {
     fn from(value: Office365Application) -> Self {
-        Self::Office365(value)
+        Self::Office365(Box::new(value))
     }
 }
 impl From<SalesforceApplication> for Application {
     fn from(value: SalesforceApplication) -> Self {
-        Self::Salesforce(value)
+        Self::Salesforce(Box::new(value))
     }
 }
 impl From<SlackApplication> for Application {
     fn from(value: SlackApplication) -> Self {
-        Self::Slack(value)
+        Self::Slack(Box::new(value))
     }
 }
 impl From<TrendMicroApexOneServiceApplication> for Application {
     fn from(value: TrendMicroApexOneServiceApplication) -> Self {
-        Self::TrendMicroApexOneService(value)
+        Self::TrendMicroApexOneService(Box::new(value))
     }
 }
 impl From<ZoomUsApplication> for Application {
     fn from(value: ZoomUsApplication) -> Self {
-        Self::ZoomUs(value)
+        Self::ZoomUs(Box::new(value))
     }
 }
 impl From<ZscalerbyzApplication> for Application {
     fn from(value: ZscalerbyzApplication) -> Self {
-        Self::Zscalerbyz(value)
+        Self::Zscalerbyz(Box::new(value))
     }
 }
 impl From<Org2OrgApplication> for Application {
     fn from(value: Org2OrgApplication) -> Self {
-        Self::Org2Org(value)
+        Self::Org2Org(Box::new(value))
     }
 }
 impl From<AutoLoginApplication> for Application {
     fn from(value: AutoLoginApplication) -> Self {
-        Self::AutoLogin(value)
+        Self::AutoLogin(Box::new(value))
     }
 }
 impl From<BrowserPluginApplication> for Application {
     fn from(value: BrowserPluginApplication) -> Self {
-        Self::BrowserPlugin(value)
+        Self::BrowserPlugin(Box::new(value))
     }
 }
 impl From<Saml11Application> for Application {
     fn from(value: Saml11Application) -> Self {
-        Self::Saml11(value)
+        Self::Saml11(Box::new(value))
     }
 }
 impl From<SamlApplication> for Application {
     fn from(value: SamlApplication) -> Self {
-        Self::Saml(value)
+        Self::Saml(Box::new(value))
     }
 }
 impl From<UnknownApplication> for Application {
     fn from(value: UnknownApplication) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for Application {
@@ -1189,46 +1202,54 @@ impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["name", "signOnMode"]);
-        let decoded = if key1.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 2>(deserializer)
+    }
+}
+impl rt::Union<2> for Application {
+    const NAME: &'static str = "Application";
+    const KEYS: [&'static str; 2] = ["name", "signOnMode"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 2],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0, key1] = keys;
+        if key1.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("template_basic_auth") => raw.decode(Self::BasicAuth),
-                Some("bookmark") => raw.decode(Self::Bookmark),
-                Some("oidc_client") => raw.decode(Self::OpenIdConnect),
-                Some("template_sps") => raw.decode(Self::SecurePasswordStore),
-                Some("template_wsfed") => raw.decode(Self::WsFederation),
-                Some("google") => raw.decode(Self::Google),
-                Some("office365") => raw.decode(Self::Office365),
-                Some("salesforce") => raw.decode(Self::Salesforce),
-                Some("slack") => raw.decode(Self::Slack),
+                Some("template_basic_auth") => object.decode(Self::BasicAuth),
+                Some("bookmark") => object.decode(Self::Bookmark),
+                Some("oidc_client") => object.decode(Self::OpenIdConnect),
+                Some("template_sps") => object.decode(Self::SecurePasswordStore),
+                Some("template_wsfed") => object.decode(Self::WsFederation),
+                Some("google") => object.decode(Self::Google),
+                Some("office365") => object.decode(Self::Office365),
+                Some("salesforce") => object.decode(Self::Salesforce),
+                Some("slack") => object.decode(Self::Slack),
                 Some("trendmicroapexoneservice") => {
-                    raw.decode(Self::TrendMicroApexOneService)
+                    object.decode(Self::TrendMicroApexOneService)
                 }
-                Some("zoomus") => raw.decode(Self::ZoomUs),
-                Some("zscalerbyz") => raw.decode(Self::Zscalerbyz),
-                Some("okta_org2org") => raw.decode(Self::Org2Org),
+                Some("zoomus") => object.decode(Self::ZoomUs),
+                Some("zscalerbyz") => object.decode(Self::Zscalerbyz),
+                Some("okta_org2org") => object.decode(Self::Org2Org),
                 _ => {
                     match key1.as_str() {
-                        Some("BASIC_AUTH") => raw.decode(Self::BasicAuth),
-                        Some("BOOKMARK") => raw.decode(Self::Bookmark),
-                        Some("OPENID_CONNECT") => raw.decode(Self::OpenIdConnect),
+                        Some("BASIC_AUTH") => object.decode(Self::BasicAuth),
+                        Some("BOOKMARK") => object.decode(Self::Bookmark),
+                        Some("OPENID_CONNECT") => object.decode(Self::OpenIdConnect),
                         Some("SECURE_PASSWORD_STORE") => {
-                            raw.decode(Self::SecurePasswordStore)
+                            object.decode(Self::SecurePasswordStore)
                         }
-                        Some("WS_FEDERATION") => raw.decode(Self::WsFederation),
-                        Some("AUTO_LOGIN") => raw.decode(Self::AutoLogin),
-                        Some("BROWSER_PLUGIN") => raw.decode(Self::BrowserPlugin),
-                        Some("SAML_1_1") => raw.decode(Self::Saml11),
-                        Some("SAML_2_0") => raw.decode(Self::Saml),
-                        _ => raw.decode(Self::Unknown),
+                        Some("WS_FEDERATION") => object.decode(Self::WsFederation),
+                        Some("AUTO_LOGIN") => object.decode(Self::AutoLogin),
+                        Some("BROWSER_PLUGIN") => object.decode(Self::BrowserPlugin),
+                        Some("SAML_1_1") => object.decode(Self::Saml11),
+                        Some("SAML_2_0") => object.decode(Self::Saml),
+                        _ => object.decode(Self::Unknown),
                     }
                 }
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// Who may reach the app and where users are sent on errors.
@@ -1607,15 +1628,17 @@ rt::object_impls!(ApplicationFeatureLinks { self_ = "self", ..additional_propert
 /// A provisioning feature of an app and its settings (Okta's `ApplicationFeature` object; named apart from our `ApplicationFeature` enum). `name` selects the shape of `capabilities`.
 ///
 /// From `#/components/schemas/ApplicationFeatureObject`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum ApplicationFeatureObject {
     /// `name` is `USER_PROVISIONING`.
-    UserProvisioningApplicationFeature(UserProvisioningApplicationFeature),
+    UserProvisioningApplicationFeature(Box<UserProvisioningApplicationFeature>),
     /// `name` is `INBOUND_PROVISIONING`.
-    InboundProvisioningApplicationFeature(InboundProvisioningApplicationFeature),
+    InboundProvisioningApplicationFeature(Box<InboundProvisioningApplicationFeature>),
     /// Anything else: `name` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownApplicationFeatureObject),
+    Unknown(Box<UnknownApplicationFeatureObject>),
 }
 impl ApplicationFeatureObject {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -1667,17 +1690,17 @@ impl ApplicationFeatureObject {
 }
 impl From<UserProvisioningApplicationFeature> for ApplicationFeatureObject {
     fn from(value: UserProvisioningApplicationFeature) -> Self {
-        Self::UserProvisioningApplicationFeature(value)
+        Self::UserProvisioningApplicationFeature(Box::new(value))
     }
 }
 impl From<InboundProvisioningApplicationFeature> for ApplicationFeatureObject {
     fn from(value: InboundProvisioningApplicationFeature) -> Self {
-        Self::InboundProvisioningApplicationFeature(value)
+        Self::InboundProvisioningApplicationFeature(Box::new(value))
     }
 }
 impl From<UnknownApplicationFeatureObject> for ApplicationFeatureObject {
     fn from(value: UnknownApplicationFeatureObject) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for ApplicationFeatureObject {
@@ -1700,22 +1723,30 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationFeatureObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["name"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for ApplicationFeatureObject {
+    const NAME: &'static str = "ApplicationFeatureObject";
+    const KEYS: [&'static str; 1] = ["name"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
                 Some("USER_PROVISIONING") => {
-                    raw.decode(Self::UserProvisioningApplicationFeature)
+                    object.decode(Self::UserProvisioningApplicationFeature)
                 }
                 Some("INBOUND_PROVISIONING") => {
-                    raw.decode(Self::InboundProvisioningApplicationFeature)
+                    object.decode(Self::InboundProvisioningApplicationFeature)
                 }
-                _ => raw.decode(Self::Unknown),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// Key name of a provisioning feature (USER_PROVISIONING pushes users to the app, INBOUND_PROVISIONING imports them into Okta).
@@ -3111,6 +3142,7 @@ rt::object_impls!(
 /// Nothing in the payload names the variant: each is tried in order.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateInterclientTrustMappingCreated {
     /// A [`InterclientTrustMapping`].
     InterclientTrustMapping(InterclientTrustMapping),
@@ -4748,6 +4780,7 @@ rt::object_impls!(
 /// Nothing in the payload names the variant: each is tried in order.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListJwkOk {
     /// A list of [`OAuth2ClientJsonWebKey`].
     Array(Vec<OAuth2ClientJsonWebKey>),
@@ -4920,15 +4953,17 @@ rt::object_impls!(
 /// A public key, RSA or EC, that Okta uses to verify JWTs the client signs.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonSigningKeyRequest`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum OAuth2ClientJsonSigningKeyRequest {
     /// `kty` is `RSA`.
-    OAuth2ClientJsonWebKeyRsaRequest(OAuth2ClientJsonWebKeyRsaRequest),
+    OAuth2ClientJsonWebKeyRsaRequest(Box<OAuth2ClientJsonWebKeyRsaRequest>),
     /// `kty` is `EC`.
-    OAuth2ClientJsonWebKeyEcRequest(OAuth2ClientJsonWebKeyEcRequest),
+    OAuth2ClientJsonWebKeyEcRequest(Box<OAuth2ClientJsonWebKeyEcRequest>),
     /// Anything else: `kty` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownOAuth2ClientJsonSigningKeyRequest),
+    Unknown(Box<UnknownOAuth2ClientJsonSigningKeyRequest>),
 }
 impl OAuth2ClientJsonSigningKeyRequest {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -4944,18 +4979,18 @@ impl OAuth2ClientJsonSigningKeyRequest {
 }
 impl From<OAuth2ClientJsonWebKeyRsaRequest> for OAuth2ClientJsonSigningKeyRequest {
     fn from(value: OAuth2ClientJsonWebKeyRsaRequest) -> Self {
-        Self::OAuth2ClientJsonWebKeyRsaRequest(value)
+        Self::OAuth2ClientJsonWebKeyRsaRequest(Box::new(value))
     }
 }
 impl From<OAuth2ClientJsonWebKeyEcRequest> for OAuth2ClientJsonSigningKeyRequest {
     fn from(value: OAuth2ClientJsonWebKeyEcRequest) -> Self {
-        Self::OAuth2ClientJsonWebKeyEcRequest(value)
+        Self::OAuth2ClientJsonWebKeyEcRequest(Box::new(value))
     }
 }
 impl From<UnknownOAuth2ClientJsonSigningKeyRequest>
 for OAuth2ClientJsonSigningKeyRequest {
     fn from(value: UnknownOAuth2ClientJsonSigningKeyRequest) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for OAuth2ClientJsonSigningKeyRequest {
@@ -4974,32 +5009,42 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["kty"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for OAuth2ClientJsonSigningKeyRequest {
+    const NAME: &'static str = "OAuth2ClientJsonSigningKeyRequest";
+    const KEYS: [&'static str; 1] = ["kty"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("RSA") => raw.decode(Self::OAuth2ClientJsonWebKeyRsaRequest),
-                Some("EC") => raw.decode(Self::OAuth2ClientJsonWebKeyEcRequest),
-                _ => raw.decode(Self::Unknown),
+                Some("RSA") => object.decode(Self::OAuth2ClientJsonWebKeyRsaRequest),
+                Some("EC") => object.decode(Self::OAuth2ClientJsonWebKeyEcRequest),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// A public key that verifies client-signed JWTs, either RSA or EC.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonSigningKeyResponse`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum OAuth2ClientJsonSigningKeyResponse {
     /// `kty` is `RSA`.
-    OAuth2ClientJsonWebKeyRsaResponse(OAuth2ClientJsonWebKeyRsaResponse),
+    OAuth2ClientJsonWebKeyRsaResponse(Box<OAuth2ClientJsonWebKeyRsaResponse>),
     /// `kty` is `EC`.
-    OAuth2ClientJsonWebKeyEcResponse(OAuth2ClientJsonWebKeyEcResponse),
+    OAuth2ClientJsonWebKeyEcResponse(Box<OAuth2ClientJsonWebKeyEcResponse>),
     /// Anything else: `kty` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownOAuth2ClientJsonSigningKeyResponse),
+    Unknown(Box<UnknownOAuth2ClientJsonSigningKeyResponse>),
 }
 impl OAuth2ClientJsonSigningKeyResponse {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -5017,18 +5062,18 @@ impl OAuth2ClientJsonSigningKeyResponse {
 }
 impl From<OAuth2ClientJsonWebKeyRsaResponse> for OAuth2ClientJsonSigningKeyResponse {
     fn from(value: OAuth2ClientJsonWebKeyRsaResponse) -> Self {
-        Self::OAuth2ClientJsonWebKeyRsaResponse(value)
+        Self::OAuth2ClientJsonWebKeyRsaResponse(Box::new(value))
     }
 }
 impl From<OAuth2ClientJsonWebKeyEcResponse> for OAuth2ClientJsonSigningKeyResponse {
     fn from(value: OAuth2ClientJsonWebKeyEcResponse) -> Self {
-        Self::OAuth2ClientJsonWebKeyEcResponse(value)
+        Self::OAuth2ClientJsonWebKeyEcResponse(Box::new(value))
     }
 }
 impl From<UnknownOAuth2ClientJsonSigningKeyResponse>
 for OAuth2ClientJsonSigningKeyResponse {
     fn from(value: UnknownOAuth2ClientJsonSigningKeyResponse) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for OAuth2ClientJsonSigningKeyResponse {
@@ -5047,18 +5092,26 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["kty"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for OAuth2ClientJsonSigningKeyResponse {
+    const NAME: &'static str = "OAuth2ClientJsonSigningKeyResponse";
+    const KEYS: [&'static str; 1] = ["kty"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("RSA") => raw.decode(Self::OAuth2ClientJsonWebKeyRsaResponse),
-                Some("EC") => raw.decode(Self::OAuth2ClientJsonWebKeyEcResponse),
-                _ => raw.decode(Self::Unknown),
+                Some("RSA") => object.decode(Self::OAuth2ClientJsonWebKeyRsaResponse),
+                Some("EC") => object.decode(Self::OAuth2ClientJsonWebKeyEcResponse),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// A client JSON Web Key as Okta answers it, for signing or for encryption (an RSA key fits both).
@@ -5068,6 +5121,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonSigningKeyResponse {
 /// Nothing in the payload names the variant: each is tried in order.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum OAuth2ClientJsonWebKey {
     /// A [`OAuth2ClientJsonSigningKeyResponse`].
     OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
@@ -8364,15 +8418,17 @@ rt::string_enum_impls!(
 /// A SAML attribute statement, either EXPRESSION or GROUP.
 ///
 /// From `#/components/schemas/SamlAttributeStatement`.
+///
+/// Each variant's object is boxed, so the enum stays small however
+/// large its variants are; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum SamlAttributeStatement {
     /// `type` is `EXPRESSION`.
-    Expression(SamlAttributeStatementExpression),
+    Expression(Box<SamlAttributeStatementExpression>),
     /// `type` is `GROUP`.
-    Group(SamlAttributeStatementGroup),
+    Group(Box<SamlAttributeStatementGroup>),
     /// Anything else: `type` absent, `null` or a value this crate does not know. Kept whole.
-    Unknown(UnknownSamlAttributeStatement),
+    Unknown(Box<UnknownSamlAttributeStatement>),
 }
 impl SamlAttributeStatement {
     /// The variant's name (`Unknown` for the unknown one), e.g. for reports.
@@ -8386,17 +8442,17 @@ impl SamlAttributeStatement {
 }
 impl From<SamlAttributeStatementExpression> for SamlAttributeStatement {
     fn from(value: SamlAttributeStatementExpression) -> Self {
-        Self::Expression(value)
+        Self::Expression(Box::new(value))
     }
 }
 impl From<SamlAttributeStatementGroup> for SamlAttributeStatement {
     fn from(value: SamlAttributeStatementGroup) -> Self {
-        Self::Group(value)
+        Self::Group(Box::new(value))
     }
 }
 impl From<UnknownSamlAttributeStatement> for SamlAttributeStatement {
     fn from(value: UnknownSamlAttributeStatement) -> Self {
-        Self::Unknown(value)
+        Self::Unknown(Box::new(value))
     }
 }
 impl ::serde::Serialize for SamlAttributeStatement {
@@ -8415,18 +8471,26 @@ impl<'de> ::serde::Deserialize<'de> for SamlAttributeStatement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["type"]);
-        let decoded = if key0.is_null_or_not_text() {
-            raw.decode(Self::Unknown)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for SamlAttributeStatement {
+    const NAME: &'static str = "SamlAttributeStatement";
+    const KEYS: [&'static str; 1] = ["type"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if key0.is_null_or_not_text() {
+            object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
-                Some("EXPRESSION") => raw.decode(Self::Expression),
-                Some("GROUP") => raw.decode(Self::Group),
-                _ => raw.decode(Self::Unknown),
+                Some("EXPRESSION") => object.decode(Self::Expression),
+                Some("GROUP") => object.decode(Self::Group),
+                _ => object.decode(Self::Unknown),
             }
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+        }
     }
 }
 /// An attribute whose values are Okta expressions.

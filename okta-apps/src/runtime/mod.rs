@@ -16,6 +16,7 @@ mod request;
 mod secret;
 mod string_enum;
 mod timestamp;
+mod union;
 
 #[doc(hidden)]
 pub use crate::{object_impls, string_enum_impls};
@@ -39,6 +40,8 @@ pub(crate) use request::encode_unreserved;
 pub use request::{Method, Request, RequestError};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
+#[doc(hidden)]
+pub use union::{Partial, Union, deserialize_union};
 
 /// Decodes a string enum with an `Unknown(String)` variant without copying a
 /// known value: generated enums call this from `Deserialize`.

@@ -67,30 +67,40 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::empty();
-        let mut seen = Seen::default();
-        while let Some(key) = map.next_key_seed(KeySeed(T::FIELDS))? {
-            match key {
-                Key::Field(index) => {
-                    if !seen.insert(index) {
-                        return Err(de::Error::duplicate_field(T::FIELDS[index]));
-                    }
-                    value.read_field(index, &mut map)?;
-                }
-                Key::Other(key) => value.read_other(key, &mut map)?,
-            }
-        }
+        read_members(&mut value, &mut Seen::default(), &mut map)?;
         Ok(value)
     }
+}
+
+/// Reads the members left in `map` into `value`; `seen` holds the declared
+/// properties read already.
+pub(super) fn read_members<'de, T: Object, A: MapAccess<'de>>(
+    value: &mut T,
+    seen: &mut Seen,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key_seed(KeySeed(T::FIELDS))? {
+        match key {
+            Key::Field(index) => {
+                if !seen.insert(index) {
+                    return Err(de::Error::duplicate_field(T::FIELDS[index]));
+                }
+                value.read_field(index, map)?;
+            }
+            Key::Other(key) => value.read_other(key, map)?,
+        }
+    }
+    Ok(())
 }
 
 /// Which declared properties were read. Models have far fewer than 256; past
 /// that, a repeated property is not detected and the last one wins.
 #[derive(Default)]
-struct Seen([u64; 4]);
+pub(super) struct Seen([u64; 4]);
 
 impl Seen {
     /// Marks `index`; false when it was marked already.
-    fn insert(&mut self, index: usize) -> bool {
+    pub(super) fn insert(&mut self, index: usize) -> bool {
         let Some(word) = self.0.get_mut(index / 64) else { return true };
         let bit = 1u64 << (index % 64);
         let fresh = *word & bit == 0;
@@ -101,16 +111,39 @@ impl Seen {
 
 /// A key, looked up among the declared names as it is read, so a known key
 /// costs no allocation.
-enum Key {
+pub(super) enum Key {
     Field(usize),
     Other(String),
 }
 
-struct KeySeed(&'static [&'static str]);
+impl Key {
+    /// The property's name.
+    pub(super) fn name<'k>(&'k self, fields: &'static [&'static str]) -> &'k str {
+        match self {
+            Key::Field(index) => fields[*index],
+            Key::Other(key) => key,
+        }
+    }
+
+    /// Reads the property's value from `map` into `value`.
+    pub(super) fn read<'de, T: Object, A: MapAccess<'de>>(&self, value: &mut T, map: &mut A) -> Result<(), A::Error> {
+        match self {
+            Key::Field(index) => value.read_field(*index, map),
+            Key::Other(key) => value.read_other(key.clone(), map),
+        }
+    }
+}
+
+pub(super) struct KeySeed(pub(super) &'static [&'static str]);
 
 impl KeySeed {
     fn find(&self, key: &str) -> Option<usize> {
         self.0.iter().position(|name| *name == key)
+    }
+
+    /// The key of a name read already.
+    pub(super) fn key(&self, name: std::borrow::Cow<'_, str>) -> Key {
+        self.find(&name).map_or_else(|| Key::Other(name.into_owned()), Key::Field)
     }
 }
 

@@ -1,32 +1,106 @@
 //! Decoding of discriminated unions without `#[serde(untagged)]`: the object
-//! is captured once as raw JSON, the few properties that pick the variant are
-//! read from it, and it is decoded once as that variant.
+//! is read once into its members, each kept as raw JSON; the few properties
+//! that pick the variant are looked up among them, and the members are
+//! decoded once as that variant.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-/// One JSON object, as raw text.
+/// One JSON object, as its members: each name, and its value as raw text.
+///
+/// Reading the members is the one full pass over the object: picking the
+/// variant then looks at a few names, and decoding parses each value once.
 #[derive(Debug)]
-pub struct RawObject(Box<RawValue>);
+pub struct RawObject<'de> {
+    members: Vec<(Cow<'de, str>, Box<RawValue>)>,
+}
 
-impl<'de> Deserialize<'de> for RawObject {
+impl<'de> Deserialize<'de> for RawObject<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        if raw.get().trim_start().starts_with('{') {
-            Ok(Self(raw))
-        } else {
-            let found = match raw.get().trim_start().as_bytes().first() {
-                Some(b'[') => de::Unexpected::Seq,
-                Some(b'"') => de::Unexpected::Other("a string"),
-                Some(b'n') => de::Unexpected::Unit,
-                Some(b't' | b'f') => de::Unexpected::Other("a boolean"),
-                _ => de::Unexpected::Other("a number"),
-            };
-            Err(de::Error::invalid_type(found, &"a JSON object"))
+        struct Object;
+
+        impl<'de> Visitor<'de> for Object {
+            type Value = RawObject<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(Name(name)) = map.next_key()? {
+                    members.push((name, map.next_value::<Box<RawValue>>()?));
+                }
+                Ok(RawObject { members })
+            }
+
+            // The value is not echoed: it may be anything, a secret included.
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawObject<'de>, E> {
+                Err(E::invalid_type(de::Unexpected::Other("a string"), &self))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawObject<'de>, E> {
+                Err(E::invalid_type(de::Unexpected::Other("a boolean"), &self))
+            }
+
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawObject<'de>, E> {
+                Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+            }
+
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawObject<'de>, E> {
+                Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawObject<'de>, E> {
+                Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<RawObject<'de>, E> {
+                Err(E::invalid_type(de::Unexpected::Unit, &self))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<RawObject<'de>, A::Error> {
+                Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+            }
         }
+
+        deserializer.deserialize_any(Object)
+    }
+}
+
+/// A member's name, borrowed from the input when it has no escapes.
+pub(super) struct Name<'de>(pub(super) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v)))
+            }
+        }
+
+        deserializer.deserialize_str(V)
     }
 }
 
@@ -56,76 +130,79 @@ pub(crate) fn strip_position(message: &str) -> &str {
     }
 }
 
-impl RawObject {
-    /// What the object holds under each of `keys`. The scan stops at the
-    /// last of them: the rest of the object was checked when it was captured.
+impl<'de> RawObject<'de> {
+    /// The object of these members.
+    pub(super) fn from_members(members: Vec<(Cow<'de, str>, Box<RawValue>)>) -> Self {
+        Self { members }
+    }
+
+    /// What the object holds under each of `keys` (the first member of
+    /// that name, if it repeats).
     pub fn probe<const N: usize>(&self, keys: [&str; N]) -> [Probed; N] {
-        struct Probe<'k, 'f, const N: usize> {
-            keys: &'k [&'k str; N],
-            found: &'f mut [Probed; N],
-        }
-
-        impl<'de, const N: usize> Visitor<'de> for Probe<'_, '_, N> {
-            type Value = ();
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                let mut seen = [false; N];
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match self.keys.iter().position(|k| *k == key) {
-                        Some(i) => {
-                            self.found[i] = map.next_value::<Probed>()?;
-                            seen[i] = true;
-                            if seen.iter().all(|s| *s) {
-                                // Every key is found: stop reading (the caller ignores this error).
-                                return Err(de::Error::custom("probe complete"));
-                            }
-                        }
-                        None => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(())
-            }
-        }
-
-        let mut found: [Probed; N] = std::array::from_fn(|_| Probed::Absent);
-        let mut de = serde_json::Deserializer::from_str(self.0.get());
-        // The text was checked when it was captured, so the only error is the
-        // early stop above; what was found so far is the answer either way.
-        let _ = de::Deserializer::deserialize_map(&mut de, Probe { keys: &keys, found: &mut found });
-        found
+        keys.map(|key| match self.members.iter().find(|(name, _)| name == key) {
+            None => Probed::Absent,
+            // The text was checked when it was read, so it parses.
+            Some((_, value)) => serde_json::from_str(value.get()).unwrap_or(Probed::Other),
+        })
     }
 
     /// Decodes the object as `T` and wraps it (`Self::Google`).
     pub fn decode<T: DeserializeOwned, U>(&self, wrap: fn(T) -> U) -> Result<U, UnionError> {
         // Tracking the path costs an allocation per key, so it is done only
         // on the way to an error: decode plainly, and again to locate a failure.
-        match serde_json::from_str(self.0.get()) {
+        match T::deserialize(Members(&self.members)) {
             Ok(value) => Ok(wrap(value)),
-            Err(plain) => {
-                let mut de = serde_json::Deserializer::from_str(self.0.get());
-                Err(match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                    Err(e) => UnionError {
-                        path: e.path().to_string(),
-                        message: strip_position(&e.inner().to_string()).to_owned(),
-                    },
-                    // Not reachable for a deterministic decoder; report what the first pass said.
-                    Ok(_) => {
-                        UnionError { path: ".".to_owned(), message: strip_position(&plain.to_string()).to_owned() }
-                    }
-                })
-            }
+            Err(plain) => Err(match serde_path_to_error::deserialize::<_, T>(Members(&self.members)) {
+                Err(e) => UnionError {
+                    path: e.path().to_string(),
+                    message: strip_position(&e.inner().to_string()).to_owned(),
+                },
+                // Not reachable for a deterministic decoder; report what the first pass said.
+                Ok(_) => UnionError { path: ".".to_owned(), message: strip_position(&plain.to_string()).to_owned() },
+            }),
         }
     }
+}
 
-    /// The raw JSON text.
-    pub fn get(&self) -> &str {
-        self.0.get()
+/// The members of a [`RawObject`] as a deserializer of a JSON object: each
+/// value is parsed from its own text, when the decoder asks for it.
+struct Members<'de, 'src>(&'de [(Cow<'src, str>, Box<RawValue>)]);
+
+impl<'de> Deserializer<'de> for Members<'de, '_> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(MembersAccess { members: self.0.iter(), value: None })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct MembersAccess<'de, 'src> {
+    members: std::slice::Iter<'de, (Cow<'src, str>, Box<RawValue>)>,
+    value: Option<&'de RawValue>,
+}
+
+impl<'de> MapAccess<'de> for MembersAccess<'de, '_> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        let Some((name, value)) = self.members.next() else { return Ok(None) };
+        self.value = Some(value);
+        seed.deserialize(BorrowedStrDeserializer::new(name)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+        let value = self.value.take().ok_or_else(|| de::Error::custom("a value asked for before its name"))?;
+        seed.deserialize(&mut serde_json::Deserializer::from_str(value.get()))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
     }
 }
 
