@@ -32,44 +32,60 @@ impl<'de> Deserialize<'de> for RawObject<'de> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(16).min(256));
                 while let Some(Name(name)) = map.next_key()? {
                     members.push((name, map.next_value::<Box<RawValue>>()?));
                 }
                 Ok(RawObject { members })
             }
-
-            // The value is not echoed: it may be anything, a secret included.
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawObject<'de>, E> {
-                Err(E::invalid_type(de::Unexpected::Other("a string"), &self))
-            }
-
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawObject<'de>, E> {
-                Err(E::invalid_type(de::Unexpected::Other("a boolean"), &self))
-            }
-
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawObject<'de>, E> {
-                Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
-            }
-
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawObject<'de>, E> {
-                Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
-            }
-
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawObject<'de>, E> {
-                Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<RawObject<'de>, E> {
-                Err(E::invalid_type(de::Unexpected::Unit, &self))
-            }
-
-            fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<RawObject<'de>, A::Error> {
-                Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
-            }
         }
 
-        deserializer.deserialize_any(Object)
+        deserializer.deserialize_any(ObjectOnly(Object))
+    }
+}
+
+/// A visitor that takes only a JSON object, to `V`; anything else is an
+/// error that names its JSON type but not its value, which may be anything,
+/// a secret included.
+pub(super) struct ObjectOnly<V>(pub(super) V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectOnly<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(map)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<V::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a string"), &self))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<V::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a boolean"), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<V::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<V::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<V::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        Err(E::invalid_type(de::Unexpected::Unit, &self))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<V::Value, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
     }
 }
 

@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::object::{Key, KeySeed, Object, Seen};
-use super::raw::{Name, Probed, RawObject, strip_position};
+use super::raw::{Name, ObjectOnly, Probed, RawObject, strip_position};
 
 /// A discriminated union of generated models: the properties that pick its
 /// variant, and how they pick it. Implemented by the generator.
@@ -37,7 +37,7 @@ where
     D: Deserializer<'de>,
     U: Union<N>,
 {
-    deserializer.deserialize_any(UnionVisitor::<U, N>(PhantomData))
+    deserializer.deserialize_any(ObjectOnly(UnionVisitor::<U, N>(PhantomData)))
 }
 
 struct UnionVisitor<U, const N: usize>(PhantomData<U>);
@@ -70,35 +70,6 @@ impl<'de, U: Union<N>, const N: usize> Visitor<'de> for UnionVisitor<U, N> {
             Some(at) => serde_json::from_str(kept[at].1.get()).unwrap_or(Probed::Other),
         });
         U::pick(keys, Partial { kept, map, ended, lifetime: PhantomData })
-    }
-
-    // The value is not echoed: it may be anything, a secret included.
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<U, E> {
-        Err(E::invalid_type(de::Unexpected::Other("a string"), &self))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<U, E> {
-        Err(E::invalid_type(de::Unexpected::Other("a boolean"), &self))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<U, E> {
-        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<U, E> {
-        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<U, E> {
-        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<U, E> {
-        Err(E::invalid_type(de::Unexpected::Unit, &self))
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<U, A::Error> {
-        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
     }
 }
 
