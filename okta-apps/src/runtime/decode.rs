@@ -37,13 +37,18 @@ impl DecodeError {
         let text = inner.to_string();
         let text = strip_position(&text);
         let outer = outer.to_string();
-        // A union reports the path inside its object as "at `path`: message".
-        let (path, message) = match text.strip_prefix("at `").and_then(|rest| rest.split_once("`: ")) {
+        let (path, message) = match located(text) {
             Some((inner_path, message)) => (join(&outer, inner_path), message.to_owned()),
             None => (outer, text.to_owned()),
         };
         Self { path, message, line: inner.line(), column: inner.column() }
     }
+}
+
+/// A union reports an error inside its object as "at `path`: message":
+/// the path and the message, if `text` is one.
+pub(super) fn located(text: &str) -> Option<(&str, &str)> {
+    text.strip_prefix("at `").and_then(|rest| rest.split_once("`: "))
 }
 
 /// Joins a path and a path inside it.

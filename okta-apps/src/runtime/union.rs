@@ -15,6 +15,7 @@ use serde::Deserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::decode::{join, located};
 use super::object::{Key, KeySeed, Object, Seen};
 use super::raw::{Name, ObjectOnly, Probed, RawObject, strip_position};
 
@@ -96,9 +97,7 @@ impl<'de, A: MapAccess<'de>> Partial<'de, A> {
         }
         Ok(wrap(value))
     }
-}
 
-impl<'de, A: MapAccess<'de>> Partial<'de, A> {
     /// Decodes the object as `T`, a variant that is itself a union, and
     /// wraps it: the rest of the members are kept too, and `T` reads them all.
     pub fn decode_whole<T: DeserializeOwned, U>(mut self, wrap: fn(Box<T>) -> U) -> Result<U, A::Error> {
@@ -134,11 +133,11 @@ fn read_kept<T: Object>(value: &mut T, seen: &mut Seen, key: &Key, raw: &str) ->
     };
     let message = strip_position(&message);
     // A union inside the member located its own error: join the paths.
-    let (inner, message) = match message.strip_prefix("at `").and_then(|rest| rest.split_once("`: ")) {
-        Some((deeper, message)) => (super::decode::join(&inner, deeper), message),
+    let (inner, message) = match located(message) {
+        Some((deeper, message)) => (join(&inner, deeper), message),
         None => (inner, message),
     };
-    Err(format!("at `{}`: {message}", super::decode::join(name, &inner)))
+    Err(format!("at `{}`: {message}", join(name, &inner)))
 }
 
 /// A kept member's value, as the map a generated `read_field` reads it from.
