@@ -110,3 +110,26 @@ fn an_object_without_the_picking_members_is_unknown_and_whole() {
     let sent: Value = serde_json::from_str(text).expect("JSON");
     assert_eq!(serde_json::to_value(&app).expect("encodes"), sent);
 }
+
+#[test]
+fn a_union_among_the_variants_of_a_union_tried_in_order_is_decoded() {
+    use okta_apps::models::{OAuth2ClientJsonSigningKeyResponse as Signing, OAuth2ClientJsonWebKey as Jwk};
+    let rsa =
+        r#"{"id":"pks1","kid":"k1","kty":"RSA","alg":"RS256","use":"sig","e":"AQAB","n":"0vx7","status":"ACTIVE"}"#;
+    let ec = r#"{"kid":"k2","kty":"EC","crv":"P-256","x":"f83O","y":"x_FE","status":"INACTIVE"}"#;
+    for (text, expected) in [(rsa, "OAuth2ClientJsonWebKeyRsaResponse"), (ec, "OAuth2ClientJsonWebKeyEcResponse")] {
+        let key: Jwk = okta_apps::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let Jwk::OAuth2ClientJsonSigningKeyResponse(signing) = &key else { panic!("not a signing key: {key:?}") };
+        assert_eq!(Signing::variant_name(signing), expected);
+        let sent: Value = serde_json::from_str(text).expect("JSON");
+        assert_eq!(serde_json::to_value(&key).expect("encodes"), sent);
+    }
+    let list: Vec<Jwk> = okta_apps::from_str(&format!("[{rsa},{ec}]")).expect("a list");
+    assert!(list.iter().all(|key| matches!(key, Jwk::OAuth2ClientJsonSigningKeyResponse(_))), "{list:?}");
+}
+
+#[test]
+fn a_value_no_variant_takes_is_an_error_naming_the_union() {
+    let err = okta_apps::from_str::<okta_apps::models::OAuth2ClientJsonWebKey>("[1]").expect_err("an array");
+    assert!(err.message().contains("OAuth2ClientJsonWebKey"), "{err}");
+}

@@ -186,15 +186,29 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
         quote!(#[doc = #doc] #v(#ty),)
     });
     let Pick::ByMarker { markers, fallback } = &u.pick else {
+        // Read once as JSON, then each variant tried on it: unlike serde's
+        // buffer, a JSON value can be read again as raw text, which a union
+        // among the variants needs.
+        let (rt, result) = (&cx.rt, &cx.std.result);
+        let names = u.variants.iter().map(|(v, _)| ident(v));
+        let name_str = crate::names::unraw(&def.name).to_owned();
         return quote! {
             #docs
             ///
             /// Nothing in the payload names the variant: each is tried in order.
-            #[derive(#clone, #debug, #partial_eq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(#clone, #debug, #partial_eq, ::serde::Serialize)]
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#variants)*
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                    #rt::deserialize_in_order(deserializer, #name_str, &[
+                        #(|value| #rt::try_variant(value, Self::#names),)*
+                    ])
+                }
             }
         };
     };

@@ -436,7 +436,7 @@ rt::object_impls!(RsaSigningKey { kty = "kty", n = "n", ..additional_properties 
 /// From `#/components/schemas/Scalar`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Scalar {
@@ -446,6 +446,21 @@ pub enum Scalar {
     Integer(i64),
     /// Array.
     Array(Vec<String>),
+}
+impl<'de> ::serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_in_order(
+            deserializer,
+            "Scalar",
+            &[
+                |value| rt::try_variant(value, Self::String),
+                |value| rt::try_variant(value, Self::Integer),
+                |value| rt::try_variant(value, Self::Array),
+            ],
+        )
+    }
 }
 /// From `#/components/schemas/SigningKey`.
 #[derive(Clone, Debug, PartialEq, Default)]

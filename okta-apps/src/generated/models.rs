@@ -110,7 +110,7 @@ rt::string_enum_impls!(
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks/post/requestBody/content/application~1json/schema`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AddJwkBody {
@@ -118,6 +118,23 @@ pub enum AddJwkBody {
     OAuth2ClientJsonSigningKeyRequest(OAuth2ClientJsonSigningKeyRequest),
     /// A [`OAuth2ClientJsonEncryptionKeyRequest`].
     OAuth2ClientJsonEncryptionKeyRequest(OAuth2ClientJsonEncryptionKeyRequest),
+}
+impl<'de> ::serde::Deserialize<'de> for AddJwkBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_in_order(
+            deserializer,
+            "AddJwkBody",
+            &[
+                |value| rt::try_variant(value, Self::OAuth2ClientJsonSigningKeyRequest),
+                |value| rt::try_variant(
+                    value,
+                    Self::OAuth2ClientJsonEncryptionKeyRequest,
+                ),
+            ],
+        )
+    }
 }
 /// App-specific settings of a group push mapping; only Active Directory needs them.
 ///
@@ -3140,7 +3157,7 @@ rt::object_impls!(
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1interclient-allowed-apps/post/responses/201/content/application~1json/schema`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInterclientTrustMappingCreated {
@@ -3148,6 +3165,20 @@ pub enum CreateInterclientTrustMappingCreated {
     InterclientTrustMapping(InterclientTrustMapping),
     /// A list of [`InterclientTrustMapping`].
     Array(Vec<InterclientTrustMapping>),
+}
+impl<'de> ::serde::Deserialize<'de> for CreateInterclientTrustMappingCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_in_order(
+            deserializer,
+            "CreateInterclientTrustMappingCreated",
+            &[
+                |value| rt::try_variant(value, Self::InterclientTrustMapping),
+                |value| rt::try_variant(value, Self::Array),
+            ],
+        )
+    }
 }
 /// A pending certificate signing request for a key pair Okta holds for the app.
 ///
@@ -4778,7 +4809,7 @@ rt::object_impls!(
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks/get/responses/200/content/application~1json/schema`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListJwkOk {
@@ -4786,6 +4817,20 @@ pub enum ListJwkOk {
     Array(Vec<OAuth2ClientJsonWebKey>),
     /// A [`OAuth2ClientJsonWebKeysWrapped`].
     OAuth2ClientJsonWebKeysWrapped(OAuth2ClientJsonWebKeysWrapped),
+}
+impl<'de> ::serde::Deserialize<'de> for ListJwkOk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_in_order(
+            deserializer,
+            "ListJwkOk",
+            &[
+                |value| rt::try_variant(value, Self::Array),
+                |value| rt::try_variant(value, Self::OAuth2ClientJsonWebKeysWrapped),
+            ],
+        )
+    }
 }
 /// Link to the app's SAML metadata.
 ///
@@ -5119,7 +5164,7 @@ impl rt::Union<1> for OAuth2ClientJsonSigningKeyResponse {
 /// From `#/components/schemas/OAuth2ClientJsonWebKey`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum OAuth2ClientJsonWebKey {
@@ -5127,6 +5172,23 @@ pub enum OAuth2ClientJsonWebKey {
     OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
     /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
     OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
+}
+impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::deserialize_in_order(
+            deserializer,
+            "OAuth2ClientJsonWebKey",
+            &[
+                |value| rt::try_variant(value, Self::OAuth2ClientJsonSigningKeyResponse),
+                |value| rt::try_variant(
+                    value,
+                    Self::OAuth2ClientJsonEncryptionKeyResponse,
+                ),
+            ],
+        )
+    }
 }
 /// An elliptic curve signing key to add to the client.
 ///

@@ -41,7 +41,7 @@ pub use request::{Method, Request, RequestError};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
 #[doc(hidden)]
-pub use union::{Partial, Union, deserialize_union};
+pub use union::{Partial, Union, deserialize_in_order, deserialize_union, try_variant};
 
 /// Decodes a string enum with an `Unknown(String)` variant without copying a
 /// known value: generated enums call this from `Deserialize`.

@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::decode::{join, located};
@@ -160,4 +160,27 @@ impl<'r> MapAccess<'r> for Kept<'r, '_> {
             Some(track) => seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, track)),
         }
     }
+}
+
+/// Decodes a union whose variants nothing in the payload names: the value
+/// is read once, and each variant tried on it in order (`variants`, each a
+/// [`try_variant`]). The body of a generated `Deserialize`.
+pub fn deserialize_in_order<'de, D, U>(
+    deserializer: D,
+    name: &'static str,
+    variants: &[fn(&serde_json::Value) -> Option<U>],
+) -> Result<U, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    variants
+        .iter()
+        .find_map(|variant| variant(&value))
+        .ok_or_else(|| de::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
+}
+
+/// The value decoded as `T` and wrapped (`Self::Key`), if it decodes.
+pub fn try_variant<T: DeserializeOwned, U>(value: &serde_json::Value, wrap: fn(T) -> U) -> Option<U> {
+    T::deserialize(value).ok().map(wrap)
 }
