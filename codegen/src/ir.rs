@@ -152,7 +152,7 @@ pub struct Accessor {
 pub struct Variant {
     /// The Rust variant name.
     pub name: String,
-    /// The struct it holds.
+    /// The type it holds: a struct, or a union of its own.
     pub ty: String,
     /// `x-okta-defined-as`: a property (`name`) with this value picks the
     /// variant, before the discriminator is looked at.

@@ -1,6 +1,7 @@
-//! Unions. A discriminated union reads the properties that tell its variants
-//! apart first (`x-okta-defined-as` keys, then the discriminator) and decodes
-//! the object once as the chosen variant; anything else is `Unknown`, whole.
+//! Unions. A discriminated union reads members until it has the properties
+//! that tell its variants apart (`x-okta-defined-as` keys, then the
+//! discriminator), then reads the kept members and the rest straight into
+//! the chosen variant, boxed; anything else is `Unknown`, whole.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
