@@ -167,9 +167,10 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 }
 
 pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: TokenStream) -> TokenStream {
-    let Prelude { clone, debug, partial_eq, .. } = &cx.std;
+    let Prelude { clone, debug, partial_eq, boxed, from, .. } = &cx.std;
     let name = ident(&def.name);
-    let variants = u.variants.iter().enumerate().map(|(i, (v, ty))| {
+    let names: Vec<_> = u.variants.iter().map(|(v, _)| ident(v)).collect();
+    let docs_of = u.variants.iter().enumerate().map(|(i, (v, ty))| {
         let mut doc = match (ty, ty.named()) {
             (TypeRef::Vec(_), Some(n)) => format!(" A list of [`{}`]", crate::names::unraw(n)),
             (_, Some(n)) => format!(" A [`{}`]", crate::names::unraw(n)),
@@ -182,16 +183,14 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
                 None => doc.push_str(": an object that has none of the others' properties."),
             },
         }
-        let v = ident(v);
-        let ty = cx.ty(ty);
-        quote!(#[doc = #doc] #v(#ty),)
+        doc
     });
+    let types: Vec<_> = u.variants.iter().map(|(_, ty)| cx.ty(ty)).collect();
     let Pick::ByMarker { markers, fallback } = &u.pick else {
         // Read once as JSON, then each variant tried on it: unlike serde's
         // buffer, a JSON value can be read again as raw text, which a union
         // among the variants needs.
         let (rt, result) = (&cx.rt, &cx.std.result);
-        let names = u.variants.iter().map(|(v, _)| ident(v));
         let name_str = crate::names::unraw(&def.name).to_owned();
         return quote! {
             #docs
@@ -201,7 +200,7 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
-                #(#variants)*
+                #(#[doc = #docs_of] #names(#types),)*
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
@@ -213,27 +212,35 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
             }
         };
     };
-    // The object is read once as raw JSON, the markers are looked up, and it
-    // is decoded once as the variant the first present one names.
-    let names: Vec<_> = u.variants.iter().map(|(v, _)| ident(v)).collect();
+    // Every variant is an object: read like a discriminated union, the
+    // variant named by the first marker present, the fallback otherwise.
     let keys: Vec<_> = (0..markers.len()).map(|i| format_ident!("key{}", i)).collect();
     let properties: Vec<&str> = markers.iter().map(|(_, p)| p.as_str()).collect();
     let checks = markers.iter().zip(&keys).map(|((i, _), key)| {
         let variant = &names[*i];
-        quote!(if !#key.is_absent() { raw.decode(Self::#variant) } else)
+        quote!(if !#key.is_absent() { object.decode(Self::#variant) } else)
     });
-    let fallback = &names[*fallback];
-    let dispatch = quote!(#(#checks)* { raw.decode(Self::#fallback) });
-    let serde = probing_serde(cx, &name, &names, &keys, &properties, &dispatch);
+    let fallback_variant = &names[*fallback];
+    let dispatch = quote!(#(#checks)* { object.decode(Self::#fallback_variant) });
+    let serde = union_serde(cx, &name, &names, &keys, &properties, &dispatch);
     quote! {
         #docs
         ///
-        /// The properties the object has pick the variant.
+        /// The properties the object has pick the variant. Each variant's
+        /// object is boxed; build one with `From` (`.into()`).
         #[derive(#clone, #debug, #partial_eq)]
-        #[allow(clippy::large_enum_variant)]
         pub enum #name {
-            #(#variants)*
+            #(#[doc = #docs_of] #names(#boxed<#types>),)*
         }
+
+        #(
+            impl #from<#types> for #name {
+                fn from(value: #types) -> Self {
+                    Self::#names(#boxed::new(value))
+                }
+            }
+        )*
+
         #serde
     }
 }
@@ -286,33 +293,6 @@ fn serialize_variants(cx: &Cx<'_>, name: &syn::Ident, variants: &[syn::Ident]) -
                 match self {
                     #(Self::#variants(value) => value.serialize(serializer),)*
                 }
-            }
-        }
-    }
-}
-
-/// `Serialize` as the variant's value, and `Deserialize` that captures the
-/// object once, reads `properties` into `keys`, and decodes it as `dispatch`
-/// picks.
-fn probing_serde(
-    cx: &Cx<'_>,
-    name: &syn::Ident,
-    variants: &[syn::Ident],
-    keys: &[syn::Ident],
-    properties: &[&str],
-    dispatch: &TokenStream,
-) -> TokenStream {
-    let (rt, result) = (&cx.rt, &cx.std.result);
-    let serialize = serialize_variants(cx, name, variants);
-    quote! {
-        #serialize
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let raw = #rt::RawObject::deserialize(deserializer)?;
-                let [#(#keys),*] = raw.probe([#(#properties),*]);
-                let decoded = #dispatch;
-                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
     }

@@ -190,14 +190,24 @@ rt::string_enum_impls!(EncryptionKeyUse { Enc = "enc" });
 ///
 /// From `#/components/schemas/Factor`.
 ///
-/// The properties the object has pick the variant.
+/// The properties the object has pick the variant. Each variant's
+/// object is boxed; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Factor {
     /// A [`FactorVariant0`]: the object has `passCode`.
-    Variant0(FactorVariant0),
+    Variant0(Box<FactorVariant0>),
     /// A [`FactorVariant1`]: the object has `answer`.
-    Variant1(FactorVariant1),
+    Variant1(Box<FactorVariant1>),
+}
+impl From<FactorVariant0> for Factor {
+    fn from(value: FactorVariant0) -> Self {
+        Self::Variant0(Box::new(value))
+    }
+}
+impl From<FactorVariant1> for Factor {
+    fn from(value: FactorVariant1) -> Self {
+        Self::Variant1(Box::new(value))
+    }
 }
 impl ::serde::Serialize for Factor {
     fn serialize<S: ::serde::Serializer>(
@@ -214,16 +224,24 @@ impl<'de> ::serde::Deserialize<'de> for Factor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["passCode", "answer"]);
-        let decoded = if !key0.is_absent() {
-            raw.decode(Self::Variant0)
+        rt::deserialize_union::<D, Self, 2>(deserializer)
+    }
+}
+impl rt::Union<2> for Factor {
+    const NAME: &'static str = "Factor";
+    const KEYS: [&'static str; 2] = ["passCode", "answer"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 2],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0, key1] = keys;
+        if !key0.is_absent() {
+            object.decode(Self::Variant0)
         } else if !key1.is_absent() {
-            raw.decode(Self::Variant1)
+            object.decode(Self::Variant1)
         } else {
-            raw.decode(Self::Variant0)
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            object.decode(Self::Variant0)
+        }
     }
 }
 /// From `#/components/schemas/Factor/oneOf/0`.
@@ -343,14 +361,24 @@ impl rt::Union<1> for JsonWebKey {
 ///
 /// From `#/components/schemas/Key`.
 ///
-/// The properties the object has pick the variant.
+/// The properties the object has pick the variant. Each variant's
+/// object is boxed; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Key {
     /// A [`RsaKey`]: the object has `n`.
-    RsaKey(RsaKey),
+    RsaKey(Box<RsaKey>),
     /// A [`EcKey`]: the object has `x`.
-    EcKey(EcKey),
+    EcKey(Box<EcKey>),
+}
+impl From<RsaKey> for Key {
+    fn from(value: RsaKey) -> Self {
+        Self::RsaKey(Box::new(value))
+    }
+}
+impl From<EcKey> for Key {
+    fn from(value: EcKey) -> Self {
+        Self::EcKey(Box::new(value))
+    }
 }
 impl ::serde::Serialize for Key {
     fn serialize<S: ::serde::Serializer>(
@@ -367,16 +395,24 @@ impl<'de> ::serde::Deserialize<'de> for Key {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["n", "x"]);
-        let decoded = if !key0.is_absent() {
-            raw.decode(Self::RsaKey)
+        rt::deserialize_union::<D, Self, 2>(deserializer)
+    }
+}
+impl rt::Union<2> for Key {
+    const NAME: &'static str = "Key";
+    const KEYS: [&'static str; 2] = ["n", "x"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 2],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0, key1] = keys;
+        if !key0.is_absent() {
+            object.decode(Self::RsaKey)
         } else if !key1.is_absent() {
-            raw.decode(Self::EcKey)
+            object.decode(Self::EcKey)
         } else {
-            raw.decode(Self::RsaKey)
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            object.decode(Self::RsaKey)
+        }
     }
 }
 /// From `#/components/schemas/RsaKey`.
@@ -621,14 +657,24 @@ rt::object_impls!(
 ///
 /// From `#/components/schemas/Verify`.
 ///
-/// The properties the object has pick the variant.
+/// The properties the object has pick the variant. Each variant's
+/// object is boxed; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum Verify {
     /// A [`FactorVariant0`]: the object has `passCode`.
-    Variant0(FactorVariant0),
+    Variant0(Box<FactorVariant0>),
     /// A [`VerifyVariant0`]: the object has `signature`.
-    Variant1(VerifyVariant0),
+    Variant1(Box<VerifyVariant0>),
+}
+impl From<FactorVariant0> for Verify {
+    fn from(value: FactorVariant0) -> Self {
+        Self::Variant0(Box::new(value))
+    }
+}
+impl From<VerifyVariant0> for Verify {
+    fn from(value: VerifyVariant0) -> Self {
+        Self::Variant1(Box::new(value))
+    }
 }
 impl ::serde::Serialize for Verify {
     fn serialize<S: ::serde::Serializer>(
@@ -645,16 +691,24 @@ impl<'de> ::serde::Deserialize<'de> for Verify {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["passCode", "signature"]);
-        let decoded = if !key0.is_absent() {
-            raw.decode(Self::Variant0)
+        rt::deserialize_union::<D, Self, 2>(deserializer)
+    }
+}
+impl rt::Union<2> for Verify {
+    const NAME: &'static str = "Verify";
+    const KEYS: [&'static str; 2] = ["passCode", "signature"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 2],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0, key1] = keys;
+        if !key0.is_absent() {
+            object.decode(Self::Variant0)
         } else if !key1.is_absent() {
-            raw.decode(Self::Variant1)
+            object.decode(Self::Variant1)
         } else {
-            raw.decode(Self::Variant0)
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            object.decode(Self::Variant0)
+        }
     }
 }
 /// From `#/components/schemas/Verify/oneOf/1`.

@@ -7375,14 +7375,24 @@ rt::object_impls!(
 ///
 /// From `#/components/schemas/ProvisioningConnectionRequest`.
 ///
-/// The properties the object has pick the variant.
+/// The properties the object has pick the variant. Each variant's
+/// object is boxed; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum ProvisioningConnectionRequest {
     /// A [`ProvisioningConnectionTokenRequest`]: the object has `baseUrl`.
-    ProvisioningConnectionTokenRequest(ProvisioningConnectionTokenRequest),
+    ProvisioningConnectionTokenRequest(Box<ProvisioningConnectionTokenRequest>),
     /// A [`ProvisioningConnectionOauthRequest`]: an object that has none of the others' properties.
-    ProvisioningConnectionOauthRequest(ProvisioningConnectionOauthRequest),
+    ProvisioningConnectionOauthRequest(Box<ProvisioningConnectionOauthRequest>),
+}
+impl From<ProvisioningConnectionTokenRequest> for ProvisioningConnectionRequest {
+    fn from(value: ProvisioningConnectionTokenRequest) -> Self {
+        Self::ProvisioningConnectionTokenRequest(Box::new(value))
+    }
+}
+impl From<ProvisioningConnectionOauthRequest> for ProvisioningConnectionRequest {
+    fn from(value: ProvisioningConnectionOauthRequest) -> Self {
+        Self::ProvisioningConnectionOauthRequest(Box::new(value))
+    }
 }
 impl ::serde::Serialize for ProvisioningConnectionRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -7403,14 +7413,22 @@ impl<'de> ::serde::Deserialize<'de> for ProvisioningConnectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0] = raw.probe(["baseUrl"]);
-        let decoded = if !key0.is_absent() {
-            raw.decode(Self::ProvisioningConnectionTokenRequest)
+        rt::deserialize_union::<D, Self, 1>(deserializer)
+    }
+}
+impl rt::Union<1> for ProvisioningConnectionRequest {
+    const NAME: &'static str = "ProvisioningConnectionRequest";
+    const KEYS: [&'static str; 1] = ["baseUrl"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 1],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0] = keys;
+        if !key0.is_absent() {
+            object.decode(Self::ProvisioningConnectionTokenRequest)
         } else {
-            raw.decode(Self::ProvisioningConnectionOauthRequest)
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            object.decode(Self::ProvisioningConnectionOauthRequest)
+        }
     }
 }
 /// An app's default provisioning connection as Okta returns it.
@@ -9750,14 +9768,24 @@ rt::string_enum_impls!(
 );
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1features~1{featureName}/put/requestBody/content/application~1json/schema`.
 ///
-/// The properties the object has pick the variant.
+/// The properties the object has pick the variant. Each variant's
+/// object is boxed; build one with `From` (`.into()`).
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum UpdateFeatureForApplicationBody {
     /// A [`CapabilitiesObject`]: the object has `create`.
-    CapabilitiesObject(CapabilitiesObject),
+    CapabilitiesObject(Box<CapabilitiesObject>),
     /// A [`CapabilitiesInboundProvisioningObject`]: the object has `importRules`.
-    CapabilitiesInboundProvisioningObject(CapabilitiesInboundProvisioningObject),
+    CapabilitiesInboundProvisioningObject(Box<CapabilitiesInboundProvisioningObject>),
+}
+impl From<CapabilitiesObject> for UpdateFeatureForApplicationBody {
+    fn from(value: CapabilitiesObject) -> Self {
+        Self::CapabilitiesObject(Box::new(value))
+    }
+}
+impl From<CapabilitiesInboundProvisioningObject> for UpdateFeatureForApplicationBody {
+    fn from(value: CapabilitiesInboundProvisioningObject) -> Self {
+        Self::CapabilitiesInboundProvisioningObject(Box::new(value))
+    }
 }
 impl ::serde::Serialize for UpdateFeatureForApplicationBody {
     fn serialize<S: ::serde::Serializer>(
@@ -9776,16 +9804,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateFeatureForApplicationBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let raw = rt::RawObject::deserialize(deserializer)?;
-        let [key0, key1] = raw.probe(["create", "importRules"]);
-        let decoded = if !key0.is_absent() {
-            raw.decode(Self::CapabilitiesObject)
+        rt::deserialize_union::<D, Self, 2>(deserializer)
+    }
+}
+impl rt::Union<2> for UpdateFeatureForApplicationBody {
+    const NAME: &'static str = "UpdateFeatureForApplicationBody";
+    const KEYS: [&'static str; 2] = ["create", "importRules"];
+    fn pick<'de, A: ::serde::de::MapAccess<'de>>(
+        keys: [rt::Probed; 2],
+        object: rt::Partial<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let [key0, key1] = keys;
+        if !key0.is_absent() {
+            object.decode(Self::CapabilitiesObject)
         } else if !key1.is_absent() {
-            raw.decode(Self::CapabilitiesInboundProvisioningObject)
+            object.decode(Self::CapabilitiesInboundProvisioningObject)
         } else {
-            raw.decode(Self::CapabilitiesObject)
-        };
-        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            object.decode(Self::CapabilitiesObject)
+        }
     }
 }
 /// The new status of a mapping.

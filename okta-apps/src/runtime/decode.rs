@@ -5,7 +5,6 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 use super::nulls::strict;
-use super::raw::strip_position;
 
 /// A payload that does not decode: where (`[3].settings.app.url`, `.` for the
 /// whole document) and why.
@@ -42,6 +41,26 @@ impl DecodeError {
             None => (outer, text.to_owned()),
         };
         Self { path, message, line: inner.line(), column: inner.column() }
+    }
+}
+
+/// serde_json appends the position inside the text it read, which means
+/// nothing to a reader of the whole document; the path says where instead.
+pub(super) fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    }
+}
+
+/// The error a union reports for `message`, found at `path` inside its
+/// object: "at `path`: message", with the path of a union further in (its
+/// own "at `...`: " prefix) joined on.
+pub(super) fn locate(path: &str, message: &str) -> String {
+    let message = strip_position(message);
+    match located(message) {
+        Some((deeper, message)) => format!("at `{}`: {message}", join(path, deeper)),
+        None => format!("at `{path}`: {message}"),
     }
 }
 

@@ -32,7 +32,7 @@ pub use nulls::Nulls;
 pub use operation::error_body;
 pub use operation::{Operation, OperationInfo, Paged, RawResponse, read_response};
 #[doc(hidden)]
-pub use raw::{Probed, RawObject, UnionError};
+pub use raw::Probed;
 #[doc(hidden)]
 pub use request::RequestBuilder;
 #[cfg(feature = "fake")]

@@ -1,7 +1,7 @@
-//! Decoding of discriminated unions without `#[serde(untagged)]`: the object
-//! is read once into its members, each kept as raw JSON; the few properties
-//! that pick the variant are looked up among them, and the members are
-//! decoded once as that variant.
+//! The pieces union decoding reads objects with: a visitor that takes only
+//! objects, member names borrowed where they can be, members kept as raw
+//! JSON and decoded as one type, and what a property that picks a variant
+//! holds.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -9,40 +9,9 @@ use std::fmt;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+
+use super::decode::locate;
 use serde_json::value::RawValue;
-
-/// One JSON object, as its members: each name, and its value as raw text.
-///
-/// Reading the members is the one full pass over the object: picking the
-/// variant then looks at a few names, and decoding parses each value once.
-#[derive(Debug)]
-pub struct RawObject<'de> {
-    members: Vec<(Cow<'de, str>, Box<RawValue>)>,
-}
-
-impl<'de> Deserialize<'de> for RawObject<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Object;
-
-        impl<'de> Visitor<'de> for Object {
-            type Value = RawObject<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(16).min(256));
-                while let Some(Name(name)) = map.next_key()? {
-                    members.push((name, map.next_value::<Box<RawValue>>()?));
-                }
-                Ok(RawObject { members })
-            }
-        }
-
-        deserializer.deserialize_any(ObjectOnly(Object))
-    }
-}
 
 /// A visitor that takes only a JSON object, to `V`; anything else is an
 /// error that names its JSON type but not its value, which may be anything,
@@ -120,71 +89,29 @@ impl<'de> Deserialize<'de> for Name<'de> {
     }
 }
 
-/// A variant failed to decode: where inside the object, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnionError {
-    /// The path inside the object (`settings.app.url`).
-    pub path: String,
-    /// What was wrong.
-    pub message: String,
-}
+/// An object's members, each name with its value as raw JSON text.
+pub(super) type Members<'de> = Vec<(Cow<'de, str>, Box<RawValue>)>;
 
-impl fmt::Display for UnionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at `{}`: {}", self.path, self.message)
+/// Decodes kept members as one object of type `T`; a failure is located
+/// ("at `path`: message"), as a union reports one.
+pub(super) fn decode_members<T: DeserializeOwned>(members: &Members<'_>) -> Result<T, String> {
+    // Tracking the path costs an allocation per key, so it is done only
+    // on the way to an error: decode plainly, and again to locate a failure.
+    match T::deserialize(MembersDeserializer(members)) {
+        Ok(value) => Ok(value),
+        Err(plain) => Err(match serde_path_to_error::deserialize::<_, T>(MembersDeserializer(members)) {
+            Err(e) => locate(&e.path().to_string(), &e.inner().to_string()),
+            // Not reachable for a deterministic decoder; report what the first pass said.
+            Ok(_) => locate(".", &plain.to_string()),
+        }),
     }
 }
 
-impl std::error::Error for UnionError {}
+/// Kept members as a deserializer of a JSON object: each value is parsed
+/// from its own text, when the decoder asks for it.
+struct MembersDeserializer<'de, 'src>(&'de [(Cow<'src, str>, Box<RawValue>)]);
 
-/// serde_json appends the position inside the captured text, which means
-/// nothing to a reader of the whole document; the path says where instead.
-pub(crate) fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => &message[..i],
-        _ => message,
-    }
-}
-
-impl<'de> RawObject<'de> {
-    /// The object of these members.
-    pub(super) fn from_members(members: Vec<(Cow<'de, str>, Box<RawValue>)>) -> Self {
-        Self { members }
-    }
-
-    /// What the object holds under each of `keys` (the first member of
-    /// that name, if it repeats).
-    pub fn probe<const N: usize>(&self, keys: [&str; N]) -> [Probed; N] {
-        keys.map(|key| match self.members.iter().find(|(name, _)| name == key) {
-            None => Probed::Absent,
-            // The text was checked when it was read, so it parses.
-            Some((_, value)) => serde_json::from_str(value.get()).unwrap_or(Probed::Other),
-        })
-    }
-
-    /// Decodes the object as `T` and wraps it (`Self::Google`).
-    pub fn decode<T: DeserializeOwned, U>(&self, wrap: fn(T) -> U) -> Result<U, UnionError> {
-        // Tracking the path costs an allocation per key, so it is done only
-        // on the way to an error: decode plainly, and again to locate a failure.
-        match T::deserialize(Members(&self.members)) {
-            Ok(value) => Ok(wrap(value)),
-            Err(plain) => Err(match serde_path_to_error::deserialize::<_, T>(Members(&self.members)) {
-                Err(e) => UnionError {
-                    path: e.path().to_string(),
-                    message: strip_position(&e.inner().to_string()).to_owned(),
-                },
-                // Not reachable for a deterministic decoder; report what the first pass said.
-                Ok(_) => UnionError { path: ".".to_owned(), message: strip_position(&plain.to_string()).to_owned() },
-            }),
-        }
-    }
-}
-
-/// The members of a [`RawObject`] as a deserializer of a JSON object: each
-/// value is parsed from its own text, when the decoder asks for it.
-struct Members<'de, 'src>(&'de [(Cow<'src, str>, Box<RawValue>)]);
-
-impl<'de> Deserializer<'de> for Members<'de, '_> {
+impl<'de> Deserializer<'de> for MembersDeserializer<'de, '_> {
     type Error = serde_json::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {

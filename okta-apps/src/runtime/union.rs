@@ -7,7 +7,6 @@
 //! `signOnMode` before the large members (`credentials`, `settings`,
 //! `_links`), so most of an app is read once, as it arrives.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -15,9 +14,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::decode::{join, located};
+use super::decode::{join, locate};
 use super::object::{Key, KeySeed, Object, Seen};
-use super::raw::{Name, ObjectOnly, Probed, RawObject, strip_position};
+use super::raw::{Members, Name, ObjectOnly, Probed, decode_members};
 
 /// A discriminated union of generated models: the properties that pick its
 /// variant, and how they pick it. Implemented by the generator.
@@ -77,7 +76,7 @@ impl<'de, U: Union<N>, const N: usize> Visitor<'de> for UnionVisitor<U, N> {
 /// An object whose variant is being picked: the members read so far, kept
 /// as raw JSON, and the rest still to read.
 pub struct Partial<'de, A> {
-    kept: Vec<(Cow<'de, str>, Box<RawValue>)>,
+    kept: Members<'de>,
     map: A,
     ended: bool,
     lifetime: PhantomData<&'de ()>,
@@ -106,7 +105,7 @@ impl<'de, A: MapAccess<'de>> Partial<'de, A> {
                 self.kept.push((name, self.map.next_value()?));
             }
         }
-        RawObject::from_members(self.kept).decode(wrap).map_err(de::Error::custom)
+        decode_members(&self.kept).map(wrap).map_err(de::Error::custom)
     }
 }
 
@@ -119,7 +118,7 @@ fn read_kept<T: Object>(value: &mut T, seen: &mut Seen, key: &Key, raw: &str) ->
         && !seen.insert(*index)
     {
         let error = <serde_json::Error as de::Error>::duplicate_field(T::FIELDS[*index]);
-        return Err(format!("at `{name}`: {error}"));
+        return Err(locate(name, &error.to_string()));
     }
     let plain = key.read(value, &mut Kept { raw, track: None });
     let Err(error) = plain else { return Ok(()) };
@@ -131,13 +130,7 @@ fn read_kept<T: Object>(value: &mut T, seen: &mut Seen, key: &Key, raw: &str) ->
         // Not reachable for a deterministic decoder; report what the first pass said.
         Ok(()) => error.to_string(),
     };
-    let message = strip_position(&message);
-    // A union inside the member located its own error: join the paths.
-    let (inner, message) = match located(message) {
-        Some((deeper, message)) => (join(&inner, deeper), message),
-        None => (inner, message),
-    };
-    Err(format!("at `{}`: {message}", join(name, &inner)))
+    Err(locate(&join(name, &inner), &message))
 }
 
 /// A kept member's value, as the map a generated `read_field` reads it from.
