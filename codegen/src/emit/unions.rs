@@ -257,11 +257,16 @@ fn union_serde(
     dispatch: &TokenStream,
 ) -> TokenStream {
     let (rt, result) = (&cx.rt, &cx.std.result);
-    let serialize = serialize_variants(cx, name, variants);
     let n = proc_macro2::Literal::usize_unsuffixed(properties.len());
     let name_str = crate::names::unraw(&name.to_string()).to_owned();
     quote! {
-        #serialize
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => value.serialize(serializer),)*
+                }
+            }
+        }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
@@ -279,20 +284,6 @@ fn union_serde(
             ) -> #result<Self, A::Error> {
                 let [#(#keys),*] = keys;
                 #dispatch
-            }
-        }
-    }
-}
-
-/// `Serialize` as the variant's value.
-fn serialize_variants(cx: &Cx<'_>, name: &syn::Ident, variants: &[syn::Ident]) -> TokenStream {
-    let result = &cx.std.result;
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(value) => value.serialize(serializer),)*
-                }
             }
         }
     }
