@@ -12,6 +12,9 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
+    /// The wire names of every secret member (`format: password`,
+    /// `x-okta-secret: true`), sorted, each once: what error views redact.
+    pub secret_members: Vec<String>,
 }
 
 /// A named Rust type and where it came from.
@@ -232,6 +235,15 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Whether it is a secret, or a container of secrets.
+    pub fn is_secret(&self) -> bool {
+        match self {
+            TypeRef::Secret => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.is_secret(),
+            _ => false,
+        }
+    }
+
     /// The named type this refers to, if any, looking through containers.
     pub fn named(&self) -> Option<&str> {
         match self {

@@ -236,3 +236,22 @@ fn media_types_other_than_json_are_sent_and_read() {
     assert_eq!(csv, GetWidgetReportResponse::OkCsv("id,name\nw1,First\n".to_owned()));
     assert!(GetWidgetReport::into_success(csv).is_ok(), "either form is the success");
 }
+
+/// The members a spec marks secret (`format: password`, `x-okta-secret`, a
+/// write-only `clientSecret`) are secrets in the model and are listed for
+/// redaction; their values show in neither `Debug` nor a redacted body.
+#[test]
+fn members_the_spec_marks_secret_are_listed_and_hidden() {
+    use expected::formats::models::Scalars;
+    use expected::formats::operations::SECRET_MEMBERS;
+
+    assert_eq!(SECRET_MEMBERS, ["clientSecret", "password", "sharedKey"]);
+    let body = r#"{"text":"shown","password":"pw-1","clientSecret":"cs-2","sharedKey":"sk-3"}"#;
+    let scalars: Scalars = okta_apps::from_str(body).expect("decodes");
+    let printed = format!("{scalars:?}\n{}", okta_apps::runtime::redact_body(body.as_bytes(), SECRET_MEMBERS));
+    for secret in ["pw-1", "cs-2", "sk-3"] {
+        assert!(!printed.contains(secret), "{secret} printed: {printed}");
+    }
+    assert!(printed.contains("shown"), "{printed}");
+    assert_eq!(serde_json::to_string(&scalars).expect("encodes"), body, "the values are still sent");
+}

@@ -34,7 +34,12 @@ fn table(cx: &Cx<'_>) -> TokenStream {
     let all: std::collections::BTreeSet<&str> =
         cx.api.operations.iter().flat_map(|op| op.scopes.iter().map(String::as_str)).collect();
     let all = all.into_iter();
+    let secrets = &cx.api.secret_members;
     quote! {
+        /// The wire names of the members the spec marks secret (`format: password`,
+        /// `x-okta-secret: true`), sorted: error views redact their values.
+        pub const SECRET_MEMBERS: &[&str] = &[#(#secrets),*];
+
         /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
         pub const OPERATIONS: &[#rt::OperationInfo] = &[#(#rows)*];
 
@@ -177,6 +182,7 @@ fn operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             const PATH: &'static str = #template;
             const IDEMPOTENT: bool = #idempotent;
             const SCOPES: &'static [&'static str] = &[#(#scopes),*];
+            const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
             type Response = #response_name;
             type Success = #success_ty;
 

@@ -33,7 +33,7 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     // Once every type is lowered, inline ones in operations included.
     infer::tag_untagged(&mut cx);
     unions::fill_accessors(&mut cx);
-    let mut api = Api { types: std::mem::take(&mut cx.types), operations };
+    let mut api = Api { types: std::mem::take(&mut cx.types), operations, secret_members: Vec::new() };
     let inline: std::collections::BTreeSet<String> = cx.inline.values().cloned().collect();
     prune::merge_inline_duplicates(&mut api, &inline);
     prune::drop_repeated_variants(&mut api);
@@ -41,7 +41,18 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     prune::drop_unreachable(&mut api);
     prune::renumber_variants(&mut api, &inline);
     recursion::box_cycles(&mut api);
+    api.secret_members = secret_members(&api);
     (api, cx.diags)
+}
+
+/// The wire names of the secret fields of every type kept, sorted.
+fn secret_members(api: &Api) -> Vec<String> {
+    let fields = api.types.values().filter_map(|t| match &t.kind {
+        crate::ir::TypeKind::Struct(s) => Some(&s.fields),
+        _ => None,
+    });
+    let names: BTreeSet<&str> = fields.flatten().filter(|f| f.ty.is_secret()).map(|f| f.wire.as_str()).collect();
+    names.into_iter().map(str::to_owned).collect()
 }
 
 /// A schema reached from somewhere: by reference or written in place.

@@ -259,6 +259,9 @@ pub(super) fn type_of<'a>(cx: &mut Lower<'a>, schema: SchemaRef<'a>, hint: &str,
         Kind::String => match format {
             Some("date-time") => TypeRef::Timestamp,
             Some("password") => TypeRef::Secret,
+            _ if view.data.extensions.get("x-okta-secret").and_then(serde_json::Value::as_bool) == Some(true) => {
+                TypeRef::Secret
+            }
             _ if view.data.write_only && looks_secret(at) => TypeRef::Secret,
             _ => TypeRef::String,
         },

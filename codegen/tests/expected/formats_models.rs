@@ -33,6 +33,8 @@ pub struct Scalars {
     ///
     /// Sent in requests; never returned.
     pub client_secret: Option<rt::Secret>,
+    /// `sharedKey`.
+    pub shared_key: Option<rt::Secret>,
     /// `anything`.
     pub anything: Option<::serde_json::Value>,
     /// `uuid`.
@@ -43,6 +45,6 @@ pub struct Scalars {
 rt::object_impls!(
     Scalars { i32 = "i32", i64 = "i64", int = "int", float = "float", double = "double",
     number = "number", flag = "flag", text = "text", when = "when", day = "day", bytes =
-    "bytes", password = "password", client_secret = "clientSecret", anything =
-    "anything", uuid = "uuid", ..additional_properties }
+    "bytes", password = "password", client_secret = "clientSecret", shared_key =
+    "sharedKey", anything = "anything", uuid = "uuid", ..additional_properties }
 );

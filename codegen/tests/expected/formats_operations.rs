@@ -2,6 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// The wire names of the members the spec marks secret (`format: password`,
+/// `x-okta-secret: true`), sorted: error views redact their values.
+pub const SECRET_MEMBERS: &[&str] = &["clientSecret", "password", "sharedKey"];
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[];
 /// Every OAuth 2.0 scope the operations need, sorted.

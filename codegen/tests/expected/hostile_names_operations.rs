@@ -2,6 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// The wire names of the members the spec marks secret (`format: password`,
+/// `x-okta-secret: true`), sorted: error views redact their values.
+pub const SECRET_MEMBERS: &[&str] = &[];
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo::of::<StringType>(),
@@ -23,6 +26,7 @@ impl rt::Operation for StringType {
     const PATH: &'static str = "/string";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = StringTypeResponse;
     type Success = super::models::StringType;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -78,6 +82,7 @@ impl rt::Operation for OkType {
     const PATH: &'static str = "/ok";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = OkTypeResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

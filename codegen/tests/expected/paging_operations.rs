@@ -2,6 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// The wire names of the members the spec marks secret (`format: password`,
+/// `x-okta-secret: true`), sorted: error views redact their values.
+pub const SECRET_MEMBERS: &[&str] = &[];
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo::of::<ListWidgets>(),
@@ -37,6 +40,7 @@ impl rt::Operation for ListWidgets {
     const PATH: &'static str = "/widgets";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListWidgetsResponse;
     type Success = Vec<super::models::Widget>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -102,6 +106,7 @@ impl rt::Operation for GetWidget {
     const PATH: &'static str = "/widgets/{widgetId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetWidgetResponse;
     type Success = super::models::Widget;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -161,6 +166,7 @@ impl rt::Operation for PolishWidget {
     const PATH: &'static str = "/widgets/{widgetId}/lifecycle/polish";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.manage", "widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = PolishWidgetResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -224,6 +230,7 @@ impl rt::Operation for PublishWidgetCertificate {
     const PATH: &'static str = "/widgets/{widgetId}/certificate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = PublishWidgetCertificateResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -291,6 +298,7 @@ impl rt::Operation for UploadWidgetLogo {
     const PATH: &'static str = "/widgets/{widgetId}/logo";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UploadWidgetLogoResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -351,6 +359,7 @@ impl rt::Operation for GetWidgetMetadata {
     const PATH: &'static str = "/widgets/{widgetId}/metadata";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetWidgetMetadataResponse;
     type Success = String;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -417,6 +426,7 @@ impl rt::Operation for GetWidgetReport {
     const PATH: &'static str = "/widgets/{widgetId}/report";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetWidgetReportResponse;
     type Success = GetWidgetReportResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -486,6 +496,7 @@ impl rt::Operation for GetWidgetCsr {
     const PATH: &'static str = "/widgets/{widgetId}/csr";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetWidgetCsrResponse;
     type Success = Vec<u8>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -535,6 +546,7 @@ impl rt::Operation for ListGadgets {
     const PATH: &'static str = "/gadgets";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListGadgetsResponse;
     type Success = Vec<String>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -585,6 +597,7 @@ impl rt::Operation for ListTags {
     const PATH: &'static str = "/tags";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["widgets.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListTagsResponse;
     type Success = Vec<String>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

@@ -2,6 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// The wire names of the members the spec marks secret (`format: password`,
+/// `x-okta-secret: true`), sorted: error views redact their values.
+pub const SECRET_MEMBERS: &[&str] = &[];
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo::of::<GetPart>(),
@@ -55,6 +58,7 @@ impl rt::Operation for GetPart {
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetPartResponse;
     type Success = super::models::Part;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -139,6 +143,7 @@ impl rt::Operation for ReplacePart {
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ReplacePartResponse;
     type Success = super::models::Part;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -201,6 +206,7 @@ impl rt::Operation for DeletePart {
     const PATH: &'static str = "/things/{thingId}/parts/{partId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeletePartResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -253,6 +259,7 @@ impl rt::Operation for CreateThing {
     const PATH: &'static str = "/things";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateThingResponse;
     type Success = Vec<super::models::Part>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

@@ -2,6 +2,14 @@
 
 #[allow(unused_imports)]
 use ::okta_apps::runtime as rt;
+/// The wire names of the members the spec marks secret (`format: password`,
+/// `x-okta-secret: true`), sorted: error views redact their values.
+pub const SECRET_MEMBERS: &[&str] = &[
+    "adminPassword",
+    "client_secret",
+    "token",
+    "value",
+];
 /// Every operation of the spec, in spec order: what routes a request to it and reads its answers.
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo::of::<ListApplications>(),
@@ -139,6 +147,7 @@ impl rt::Operation for ListApplications {
     const PATH: &'static str = "/api/v1/apps";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListApplicationsResponse;
     type Success = Vec<super::models::Application>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -232,6 +241,7 @@ impl rt::Operation for CreateApplication {
     const PATH: &'static str = "/api/v1/apps";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateApplicationResponse;
     type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -314,6 +324,7 @@ impl rt::Operation for GetApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetApplicationResponse;
     type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -393,6 +404,7 @@ impl rt::Operation for ReplaceApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ReplaceApplicationResponse;
     type Success = super::models::Application;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -470,6 +482,7 @@ impl rt::Operation for DeleteApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -543,6 +556,7 @@ impl rt::Operation for ActivateApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/activate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ActivateApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -616,6 +630,7 @@ impl rt::Operation for DeactivateApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/lifecycle/deactivate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeactivateApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -711,6 +726,7 @@ impl rt::Operation for ListApplicationUsers {
     const PATH: &'static str = "/api/v1/apps/{appId}/users";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListApplicationUsersResponse;
     type Success = Vec<super::models::AppUser>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -799,6 +815,7 @@ impl rt::Operation for AssignUserToApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/users";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = AssignUserToApplicationResponse;
     type Success = super::models::AppUser;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -888,6 +905,7 @@ impl rt::Operation for GetApplicationUser {
     const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetApplicationUserResponse;
     type Success = super::models::AppUser;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -977,6 +995,7 @@ impl rt::Operation for UpdateApplicationUser {
     const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UpdateApplicationUserResponse;
     type Success = super::models::AppUser;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1067,6 +1086,7 @@ impl rt::Operation for UnassignUserFromApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/users/{userId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UnassignUserFromApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1164,6 +1184,7 @@ impl rt::Operation for ListApplicationGroupAssignments {
     const PATH: &'static str = "/api/v1/apps/{appId}/groups";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListApplicationGroupAssignmentsResponse;
     type Success = Vec<super::models::ApplicationGroupAssignment>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1259,6 +1280,7 @@ impl rt::Operation for GetApplicationGroupAssignment {
     const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetApplicationGroupAssignmentResponse;
     type Success = super::models::ApplicationGroupAssignment;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1347,6 +1369,7 @@ impl rt::Operation for AssignGroupToApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = AssignGroupToApplicationResponse;
     type Success = super::models::ApplicationGroupAssignment;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1435,6 +1458,7 @@ impl rt::Operation for UnassignApplicationFromGroup {
     const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UnassignApplicationFromGroupResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1519,6 +1543,7 @@ impl rt::Operation for UpdateGroupAssignmentToApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/groups/{groupId}";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UpdateGroupAssignmentToApplicationResponse;
     type Success = super::models::ApplicationGroupAssignment;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1600,6 +1625,7 @@ impl rt::Operation for ListFeaturesForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/features";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListFeaturesForApplicationResponse;
     type Success = Vec<super::models::ApplicationFeatureObject>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1689,6 +1715,7 @@ impl rt::Operation for GetFeatureForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/features/{featureName}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetFeatureForApplicationResponse;
     type Success = super::models::ApplicationFeatureObject;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1780,6 +1807,7 @@ impl rt::Operation for UpdateFeatureForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/features/{featureName}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UpdateFeatureForApplicationResponse;
     type Success = super::models::ApplicationFeatureObject;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1868,6 +1896,7 @@ impl rt::Operation for AssignApplicationPolicy {
     const PATH: &'static str = "/api/v1/apps/{appId}/policies/{policyId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = AssignApplicationPolicyResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -1947,6 +1976,7 @@ impl rt::Operation for UploadApplicationLogo {
     const PATH: &'static str = "/api/v1/apps/{appId}/logo";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UploadApplicationLogoResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2031,6 +2061,7 @@ impl rt::Operation for PreviewSamlMetadataForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/sso/saml/metadata";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = PreviewSamlMetadataForApplicationResponse;
     type Success = String;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2133,6 +2164,7 @@ impl rt::Operation for ListGroupPushMappings {
     const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read", "okta.groups.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListGroupPushMappingsResponse;
     type Success = Vec<super::models::GroupPushMapping>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2219,6 +2251,7 @@ impl rt::Operation for CreateGroupPushMapping {
     const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage", "okta.groups.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateGroupPushMappingResponse;
     type Success = super::models::GroupPushMapping;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2300,6 +2333,7 @@ impl rt::Operation for GetGroupPushMapping {
     const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings/{mappingId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read", "okta.groups.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetGroupPushMappingResponse;
     type Success = super::models::GroupPushMapping;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2390,6 +2424,7 @@ impl rt::Operation for DeleteGroupPushMapping {
     const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings/{mappingId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage", "okta.groups.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteGroupPushMappingResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2479,6 +2514,7 @@ impl rt::Operation for UpdateGroupPushMapping {
     const PATH: &'static str = "/api/v1/apps/{appId}/group-push/mappings/{mappingId}";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage", "okta.groups.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UpdateGroupPushMappingResponse;
     type Success = super::models::GroupPushMapping;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2557,6 +2593,7 @@ impl rt::Operation for ListCsrsForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListCsrsForApplicationResponse;
     type Success = Vec<super::models::Csr>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2635,6 +2672,7 @@ impl rt::Operation for GenerateCsrForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GenerateCsrForApplicationResponse;
     type Success = GenerateCsrForApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2732,6 +2770,7 @@ impl rt::Operation for GetCsrForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs/{csrId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetCsrForApplicationResponse;
     type Success = GetCsrForApplicationResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2823,6 +2862,7 @@ impl rt::Operation for RevokeCsrFromApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs/{csrId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = RevokeCsrFromApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2911,6 +2951,7 @@ impl rt::Operation for PublishCsrFromApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = PublishCsrFromApplicationResponse;
     type Success = super::models::JsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -2994,6 +3035,7 @@ impl rt::Operation for ListApplicationKeys {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListApplicationKeysResponse;
     type Success = Vec<super::models::JsonWebKey>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3071,6 +3113,7 @@ impl rt::Operation for GenerateApplicationKey {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys/generate";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GenerateApplicationKeyResponse;
     type Success = super::models::JsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3152,6 +3195,7 @@ impl rt::Operation for GetApplicationKey {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys/{keyId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetApplicationKeyResponse;
     type Success = super::models::JsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3239,6 +3283,7 @@ impl rt::Operation for CloneApplicationKey {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/keys/{keyId}/clone";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CloneApplicationKeyResponse;
     type Success = super::models::JsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3314,6 +3359,7 @@ impl rt::Operation for ListJwk {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListJwkResponse;
     type Success = super::models::ListJwkOk;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3392,6 +3438,7 @@ impl rt::Operation for AddJwk {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = AddJwkResponse;
     type Success = super::models::OAuth2ClientJsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3473,6 +3520,7 @@ impl rt::Operation for GetJwk {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetJwkResponse;
     type Success = super::models::OAuth2ClientJsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3554,6 +3602,7 @@ impl rt::Operation for DeleteJwk {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteJwkResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3636,6 +3685,7 @@ impl rt::Operation for ActivateOAuth2ClientJsonWebKey {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ActivateOAuth2ClientJsonWebKeyResponse;
     type Success = super::models::OAuth2ClientJsonWebKey;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3720,6 +3770,7 @@ impl rt::Operation for DeactivateOAuth2ClientJsonWebKey {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeactivateOAuth2ClientJsonWebKeyResponse;
     type Success = super::models::OAuth2ClientJsonSigningKeyResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3800,6 +3851,7 @@ impl rt::Operation for ListOAuth2ClientSecrets {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListOAuth2ClientSecretsResponse;
     type Success = Vec<super::models::OAuth2ClientSecret>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3881,6 +3933,7 @@ impl rt::Operation for CreateOAuth2ClientSecret {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateOAuth2ClientSecretResponse;
     type Success = super::models::OAuth2ClientSecret;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -3962,6 +4015,7 @@ impl rt::Operation for GetOAuth2ClientSecret {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetOAuth2ClientSecretResponse;
     type Success = super::models::OAuth2ClientSecret;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4043,6 +4097,7 @@ impl rt::Operation for DeleteOAuth2ClientSecret {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteOAuth2ClientSecretResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4127,6 +4182,7 @@ impl rt::Operation for ActivateOAuth2ClientSecret {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ActivateOAuth2ClientSecretResponse;
     type Success = super::models::OAuth2ClientSecret;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4208,6 +4264,7 @@ impl rt::Operation for DeactivateOAuth2ClientSecret {
     const PATH: &'static str = "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeactivateOAuth2ClientSecretResponse;
     type Success = super::models::OAuth2ClientSecret;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4288,6 +4345,7 @@ impl rt::Operation for GetDefaultProvisioningConnectionForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/connections/default";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetDefaultProvisioningConnectionForApplicationResponse;
     type Success = super::models::ProvisioningConnectionResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4382,6 +4440,7 @@ impl rt::Operation for UpdateDefaultProvisioningConnectionForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/connections/default";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UpdateDefaultProvisioningConnectionForApplicationResponse;
     type Success = super::models::ProvisioningConnectionResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4468,6 +4527,7 @@ impl rt::Operation for GetUserProvisioningConnectionJwks {
     const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/jwks";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetUserProvisioningConnectionJwksResponse;
     type Success = super::models::AppConnectionUserProvisionJwkResponse;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4541,6 +4601,7 @@ impl rt::Operation for ActivateDefaultProvisioningConnectionForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/lifecycle/activate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ActivateDefaultProvisioningConnectionForApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4619,6 +4680,7 @@ impl rt::Operation for DeactivateDefaultProvisioningConnectionForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeactivateDefaultProvisioningConnectionForApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4717,6 +4779,7 @@ impl rt::Operation for VerifyProvisioningConnectionForApplication {
     const PATH: &'static str = "/api/v1/apps/{appName}/{appId}/oauth2/callback";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = VerifyProvisioningConnectionForApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4800,6 +4863,7 @@ impl rt::Operation for ListScopeConsentGrants {
     const PATH: &'static str = "/api/v1/apps/{appId}/grants";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.appGrants.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListScopeConsentGrantsResponse;
     type Success = Vec<super::models::OAuth2ScopeConsentGrant>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4885,6 +4949,7 @@ impl rt::Operation for GrantConsentToScope {
     const PATH: &'static str = "/api/v1/apps/{appId}/grants";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.appGrants.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GrantConsentToScopeResponse;
     type Success = super::models::OAuth2ScopeConsentGrant;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -4974,6 +5039,7 @@ impl rt::Operation for GetScopeConsentGrant {
     const PATH: &'static str = "/api/v1/apps/{appId}/grants/{grantId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.appGrants.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetScopeConsentGrantResponse;
     type Success = super::models::OAuth2ScopeConsentGrant;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5056,6 +5122,7 @@ impl rt::Operation for RevokeScopeConsentGrant {
     const PATH: &'static str = "/api/v1/apps/{appId}/grants/{grantId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.appGrants.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = RevokeScopeConsentGrantResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5147,6 +5214,7 @@ impl rt::Operation for ListOAuth2TokensForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/tokens";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListOAuth2TokensForApplicationResponse;
     type Success = Vec<super::models::OAuth2RefreshToken>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5229,6 +5297,7 @@ impl rt::Operation for RevokeOAuth2TokensForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/tokens";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = RevokeOAuth2TokensForApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5314,6 +5383,7 @@ impl rt::Operation for GetOAuth2TokenForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/tokens/{tokenId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetOAuth2TokenForApplicationResponse;
     type Success = super::models::OAuth2RefreshToken;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5399,6 +5469,7 @@ impl rt::Operation for RevokeOAuth2TokenForApplication {
     const PATH: &'static str = "/api/v1/apps/{appId}/tokens/{tokenId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = RevokeOAuth2TokenForApplicationResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5473,6 +5544,7 @@ impl rt::Operation for ListFederatedClaims {
     const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListFederatedClaimsResponse;
     type Success = Vec<super::models::FederatedClaim>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5554,6 +5626,7 @@ impl rt::Operation for CreateFederatedClaim {
     const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateFederatedClaimResponse;
     type Success = super::models::FederatedClaim;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5635,6 +5708,7 @@ impl rt::Operation for GetFederatedClaim {
     const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims/{claimId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetFederatedClaimResponse;
     type Success = super::models::FederatedClaim;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5719,6 +5793,7 @@ impl rt::Operation for ReplaceFederatedClaim {
     const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims/{claimId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ReplaceFederatedClaimResponse;
     type Success = super::models::FederatedClaim;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5801,6 +5876,7 @@ impl rt::Operation for DeleteFederatedClaim {
     const PATH: &'static str = "/api/v1/apps/{appId}/federated-claims/{claimId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteFederatedClaimResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -5917,6 +5993,7 @@ impl rt::Operation for ListCrossAppAccessConnections {
     const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListCrossAppAccessConnectionsResponse;
     type Success = Vec<super::models::OrgCrossAppAccessConnection>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6012,6 +6089,7 @@ impl rt::Operation for CreateCrossAppAccessConnection {
     const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateCrossAppAccessConnectionResponse;
     type Success = super::models::OrgCrossAppAccessConnection;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6099,6 +6177,7 @@ impl rt::Operation for GetCrossAppAccessConnection {
     const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections/{connectionId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = GetCrossAppAccessConnectionResponse;
     type Success = super::models::OrgCrossAppAccessConnection;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6183,6 +6262,7 @@ impl rt::Operation for DeleteCrossAppAccessConnection {
     const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections/{connectionId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteCrossAppAccessConnectionResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6271,6 +6351,7 @@ impl rt::Operation for UpdateCrossAppAccessConnection {
     const PATH: &'static str = "/api/v1/apps/{appId}/cwo/connections/{connectionId}";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = UpdateCrossAppAccessConnectionResponse;
     type Success = super::models::OrgCrossAppAccessConnection;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6352,6 +6433,7 @@ impl rt::Operation for ListInterclientAllowedApplications {
     const PATH: &'static str = "/api/v1/apps/{appId}/interclient-allowed-apps";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListInterclientAllowedApplicationsResponse;
     type Success = Vec<String>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6433,6 +6515,7 @@ impl rt::Operation for CreateInterclientTrustMapping {
     const PATH: &'static str = "/api/v1/apps/{appId}/interclient-allowed-apps";
     const IDEMPOTENT: bool = false;
     const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = CreateInterclientTrustMappingResponse;
     type Success = super::models::CreateInterclientTrustMappingCreated;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6517,6 +6600,7 @@ impl rt::Operation for DeleteInterclientTrustMapping {
     const PATH: &'static str = "/api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.manage"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = DeleteInterclientTrustMappingResponse;
     type Success = ();
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
@@ -6591,6 +6675,7 @@ impl rt::Operation for ListInterclientTargetApplications {
     const PATH: &'static str = "/api/v1/apps/{appId}/interclient-target-apps";
     const IDEMPOTENT: bool = true;
     const SCOPES: &'static [&'static str] = &["okta.apps.interclientTrust.read"];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
     type Response = ListInterclientTargetApplicationsResponse;
     type Success = Vec<String>;
     fn to_request(&self) -> Result<rt::Request, rt::RequestError> {

@@ -12,6 +12,7 @@ mod nulls;
 pub mod object;
 mod operation;
 mod raw;
+mod redact;
 mod request;
 mod secret;
 mod string_enum;
@@ -33,6 +34,7 @@ pub use operation::error_body;
 pub use operation::{Operation, OperationInfo, Paged, RawResponse, read_response};
 #[doc(hidden)]
 pub use raw::Probed;
+pub use redact::{REDACTED, RawBody, SECRET_MEMBERS, is_secret_header, is_secret_member, redact_body};
 #[doc(hidden)]
 pub use request::RequestBuilder;
 #[cfg(feature = "fake")]

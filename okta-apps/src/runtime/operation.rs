@@ -35,6 +35,10 @@ pub trait Operation {
     /// The OAuth 2.0 scopes an access token needs for it (`okta.apps.read`),
     /// as the spec's security requirement lists them; empty when it names none.
     const SCOPES: &'static [&'static str];
+    /// The member names the spec marks secret (`format: password`,
+    /// `x-okta-secret`), redacted with [`super::SECRET_MEMBERS`] wherever the
+    /// client prints a body of this operation.
+    const SECRET_MEMBERS: &'static [&'static str] = &[];
     /// The documented responses.
     type Response: Send + Sync + 'static;
     /// What it answers when it succeeds: the body of its first documented
@@ -125,13 +129,23 @@ pub trait Paged: Operation<Success = Vec<Self::Item>> {
 }
 
 /// A response kept as received: a status the spec does not document for the
-/// operation, or an error body that did not decode as documented.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// operation, or an error body that did not decode as documented. `Debug`
+/// shows the body redacted ([`super::redact_body`]); `body` holds it as sent.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RawResponse {
     /// The HTTP status.
     pub status: u16,
     /// The body as received.
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("body", &super::redact_body(&self.body, &[]))
+            .finish()
+    }
 }
 
 impl RawResponse {
