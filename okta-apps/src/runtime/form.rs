@@ -108,20 +108,35 @@ impl Form {
         (format!("multipart/form-data; boundary={boundary}"), body)
     }
 
-    /// A boundary found in no part's content.
+    /// A boundary found in no part's content: `okta-apps-form-boundary-`
+    /// and the lowest eight-digit hex number that never follows that prefix
+    /// in a part. One pass over the contents, however many would-be
+    /// boundaries they hold.
     fn boundary(&self) -> String {
-        let contents = || {
-            self.parts.iter().map(|(_, v)| match v {
+        let finder = memchr::memmem::Finder::new(BOUNDARY_PREFIX.as_bytes());
+        let mut taken = std::collections::HashSet::new();
+        for (_, value) in &self.parts {
+            let content = match value {
                 Value::Text(t) => t.as_bytes(),
                 Value::File(f) => f.bytes.as_slice(),
-            })
-        };
-        (0u32..)
-            .map(|n| format!("okta-apps-form-boundary-{n:08x}"))
-            .find(|b| contents().all(|c| !c.windows(b.len()).any(|w| w == b.as_bytes())))
-            .unwrap_or_default()
+            };
+            for at in finder.find_iter(content) {
+                let digits = content.get(at + BOUNDARY_PREFIX.len()..at + BOUNDARY_PREFIX.len() + 8);
+                if let Some(n) =
+                    digits.and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| u32::from_str_radix(d, 16).ok())
+                {
+                    taken.insert(n);
+                }
+            }
+        }
+        // At most one number per occurrence is taken, so one is free.
+        let free = (0u32..).find(|n| !taken.contains(n)).unwrap_or(u32::MAX);
+        format!("{BOUNDARY_PREFIX}{free:08x}")
     }
 }
+
+/// What every boundary starts with.
+const BOUNDARY_PREFIX: &str = "okta-apps-form-boundary-";
 
 /// A name or file name inside a quoted header parameter: quotes and line
 /// breaks percent-encoded, as browsers do.
@@ -154,5 +169,18 @@ mod tests {
         assert_eq!(text, expected);
         assert!(form.has("file") && !form.has("other"));
         assert!(!format!("{form:?}").contains("00000000"), "Debug shows a file's length, not its bytes");
+    }
+
+    #[test]
+    fn a_file_full_of_would_be_boundaries_is_encoded_in_one_pass() {
+        // Every boundary from 0 to 9,999, back to back: the 10,000th is free.
+        let mut bytes = Vec::new();
+        for n in 0..10_000u32 {
+            bytes.extend_from_slice(format!("--{BOUNDARY_PREFIX}{n:08x}").as_bytes());
+        }
+        let (content_type, body) =
+            Form::new().file("file", FilePart::new("x.bin", "image/png", bytes.clone())).encode();
+        assert!(content_type.ends_with("okta-apps-form-boundary-00002710"), "{content_type}");
+        assert_eq!(body.windows(bytes.len()).filter(|w| *w == bytes.as_slice()).count(), 1);
     }
 }
