@@ -9,7 +9,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde_json::value::RawValue;
 
 use super::error::Decoded;
-use super::{Client, Error, Raw, Response, Target, link};
+use super::send::{Raw, Target};
+use super::{Client, Error, Response, link};
 use crate::runtime::{self, Operation, Paged};
 
 impl Client {
@@ -30,7 +31,7 @@ impl Client {
         let response = O::decode_response(raw.status, &raw.body).map_err(|source| Error::Decode {
             operation: O::OPERATION_ID,
             source,
-            raw: String::from_utf8_lossy(&raw.body).into_owned(),
+            raw: raw.raw_body(&raw.body),
         })?;
         match O::into_success(response) {
             Ok(value) => Ok(raw.response(value)),
@@ -43,14 +44,18 @@ impl Client {
     /// link to the next page.
     pub async fn page<O: Paged>(&self, op: &O) -> Result<Response<Page<O::Item>>, Error> {
         let raw = self.send_operation(op).await?;
-        let page = Page::decode::<O>(&raw)?;
+        let next = next_url::<O>(&raw)?;
+        let page = Page::decode::<O>(&raw, next)?;
         Ok(raw.response(page))
     }
 
     /// Every page of a paged list, from `op` on: [`Client::page`], then each
-    /// `Link: <...>; rel="next"` as sent, only to the org's own origin,
-    /// stopping if a link comes back. The next page is requested while the
-    /// current one is decoded.
+    /// `Link: <...>; rel="next"` (resolved against the page that sent it),
+    /// only to the org's own origin. A link back to a page already read is
+    /// [`Error::PageLoop`], one to another origin [`Error::ForeignNextLink`],
+    /// an unreadable `Link` header [`Error::InvalidLinkHeader`]: each comes
+    /// after the items of the page that carried it, and ends the stream. The
+    /// next page is requested while the current one is decoded.
     pub fn pages<O>(&self, op: O) -> impl Stream<Item = Result<Response<Page<O::Item>>, Error>> + Send + use<O>
     where
         O: Paged + Send + Sync + 'static,
@@ -71,13 +76,19 @@ impl Client {
                 Ok(raw) => raw,
                 Err(e) => return Some((Err(e), state)),
             };
+            state.read(&raw);
             // Follow before decoding, so decoding overlaps the next round trip.
-            if let Err(e) = state.follow(link::next_link(
-                raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()),
-            )) {
+            let next = match next_url::<O>(&raw) {
+                Ok(next) => next,
+                Err(e) => {
+                    state.failed = Some(e);
+                    None
+                }
+            };
+            if let Err(e) = state.follow(next.clone()) {
                 state.failed = Some(e);
             }
-            let page = match Page::decode::<O>(&raw) {
+            let page = match Page::decode::<O>(&raw, next) {
                 Ok(page) => Ok(raw.response(page)),
                 Err(e) => {
                     state.next = None;
@@ -102,7 +113,7 @@ impl Client {
     /// Builds and sends an operation's request; the raw response, any status.
     async fn send_operation<O: Operation>(&self, op: &O) -> Result<Raw, Error> {
         let request = op.to_request().map_err(|source| Error::InvalidInput { operation: O::OPERATION_ID, source })?;
-        let raw = self.send_request(request).await?;
+        let raw = self.send_request(Target::of::<O>(), request).await?;
         if !(200..300).contains(&raw.status) {
             return Err(operation_error::<O>(raw));
         }
@@ -117,12 +128,22 @@ fn operation_error<O: Operation>(raw: Raw) -> Error {
     raw.api_error_with(O::OPERATION_ID, decoded)
 }
 
+/// The next page's URL of a page: its `Link: rel="next"` target, resolved
+/// against the URL the page came from.
+fn next_url<O: Operation>(raw: &Raw) -> Result<Option<reqwest::Url>, Error> {
+    let invalid = |reason: String| Error::InvalidLinkHeader { operation: O::OPERATION_ID, reason };
+    let values = raw.headers.get_all(reqwest::header::LINK).iter().map(reqwest::header::HeaderValue::as_bytes);
+    let Some(next) = link::next_link(values).map_err(invalid)? else { return Ok(None) };
+    raw.url.join(&next).map(Some).map_err(|e| invalid(format!("the next link `{next}` is not a URL: {e}")))
+}
+
 /// One page of a list.
 #[derive(Debug)]
 pub struct Page<T> {
     /// The items, in order; one that does not decode is an `Err` holding its raw JSON.
     pub items: Vec<Result<T, Error>>,
-    /// The `next` link as the server sent it, if there are more pages.
+    /// The next page's URL, if there are more pages: the `Link: rel="next"`
+    /// target resolved against this page's URL.
     pub next: Option<String>,
 }
 
@@ -144,11 +165,11 @@ impl<T> Page<T> {
     }
 
     /// Decodes a list body item by item.
-    fn decode<O: Paged<Item = T>>(raw: &Raw) -> Result<Self, Error>
+    fn decode<O: Paged<Item = T>>(raw: &Raw, next: Option<reqwest::Url>) -> Result<Self, Error>
     where
         T: serde::de::DeserializeOwned,
     {
-        let next = link::next_link(raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()));
+        let next = next.map(String::from);
         // Almost every page decodes whole; only a page that does not is split.
         if let Some(items) = runtime::plain::<Vec<T>>(&raw.body) {
             return Ok(Page { items: items.into_iter().map(Ok).collect(), next });
@@ -157,7 +178,7 @@ impl<T> Page<T> {
         let items: Vec<Box<RawValue>> = runtime::from_slice(&raw.body).map_err(|source| Error::Decode {
             operation,
             source,
-            raw: String::from_utf8_lossy(&raw.body).into_owned(),
+            raw: raw.raw_body(&raw.body),
         })?;
         let items = items
             .into_iter()
@@ -165,7 +186,7 @@ impl<T> Page<T> {
                 runtime::from_str::<T>(item.get()).map_err(|source| Error::Decode {
                     operation,
                     source,
-                    raw: item.get().to_owned(),
+                    raw: raw.raw_body(item.get().as_bytes()),
                 })
             })
             .collect();
@@ -193,6 +214,7 @@ struct Pager<O> {
     next: Option<Fetch<O>>,
     /// An error found while following a link, given after the page.
     failed: Option<Error>,
+    /// Every page URL requested or read, the first included.
     seen: HashSet<String>,
 }
 
@@ -200,7 +222,7 @@ impl<O: Paged> Pager<O> {
     /// The raw response of the next page; an error status is an error.
     async fn fetch(&self, fetch: Fetch<O>) -> Result<Raw, Error> {
         let raw = match fetch {
-            Fetch::First(op) => return self.client.send_operation(op.as_ref()).await,
+            Fetch::First(op) => self.client.send_operation(op.as_ref()).await?,
             Fetch::Pending(mut prefetch) => {
                 (&mut prefetch.0).await.map_err(|e| Error::Config(format!("the page request task ended: {e}")))??
             }
@@ -211,22 +233,22 @@ impl<O: Paged> Pager<O> {
         Ok(raw)
     }
 
-    /// Starts fetching the next link, if it is safe and new.
-    fn follow(&mut self, next: Option<String>) -> Result<(), Error> {
-        let Some(next) = next else { return Ok(()) };
-        let url = reqwest::Url::parse(&next)
-            .or_else(|_| self.client.inner.base.join(&next))
-            .map_err(|_| Error::ForeignNextLink { operation: O::OPERATION_ID, url: next.clone() })?;
+    /// Remembers the URL a page came from.
+    fn read(&mut self, raw: &Raw) {
+        self.seen.insert(raw.url.as_str().to_owned());
+    }
+
+    /// Starts fetching the next page, if it is on the org and new.
+    fn follow(&mut self, next: Option<reqwest::Url>) -> Result<(), Error> {
+        let Some(url) = next else { return Ok(()) };
         if !self.client.same_origin(&url) {
-            return Err(Error::ForeignNextLink { operation: O::OPERATION_ID, url: next });
+            return Err(Error::ForeignNextLink { operation: O::OPERATION_ID, url: url.into() });
         }
         if !self.seen.insert(url.as_str().to_owned()) {
-            tracing::warn!(next = %url, "the next link repeats an earlier one; stopping");
-            return Ok(());
+            return Err(Error::PageLoop { operation: O::OPERATION_ID, url: url.into() });
         }
         let client = self.client.clone();
-        let target =
-            Target { operation: O::OPERATION_ID, method: O::METHOD, template: O::PATH, idempotent: O::IDEMPOTENT };
+        let target = Target::of::<O>();
         let task = tokio::spawn(async move { client.send_url(target, url, Vec::new(), None, None).await });
         self.next = Some(Fetch::Pending(Prefetch(task)));
         Ok(())

@@ -5,12 +5,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::models;
-use crate::runtime::{DecodeError, RequestError};
+use crate::runtime::{DecodeError, RawBody, RequestError};
 
 use super::RateLimit;
 
-/// Everything that can go wrong talking to Okta.
-#[derive(Debug, thiserror::Error)]
+/// Everything that can go wrong talking to Okta. Cheap to clone; no
+/// variant's `Debug` or `Display` shows a credential or a secret member of a
+/// body (bodies print redacted; [`RawBody::expose`] gives them whole).
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Okta answered with an error status (after any retries).
@@ -23,8 +25,9 @@ pub enum Error {
         operation: &'static str,
         /// Where in the JSON and why.
         source: DecodeError,
-        /// The JSON that did not decode (the whole body, or the one item).
-        raw: String,
+        /// The JSON that did not decode (the whole body, or the one item),
+        /// printed redacted.
+        raw: RawBody,
     },
     /// The request could not be sent or the response not read (after any retries).
     #[error("{operation}: {source} ({attempts} attempt{s})", s = if *attempts == 1 { "" } else { "s" })]
@@ -32,7 +35,7 @@ pub enum Error {
         /// The operationId.
         operation: &'static str,
         /// What reqwest said of the last attempt.
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
         /// How many times the request was sent.
         attempts: u32,
     },
@@ -68,6 +71,48 @@ pub enum Error {
         /// The link as sent.
         url: String,
     },
+    /// A `next` link leads back to a page of this listing already read:
+    /// following it would give the same items again, without end.
+    #[error("{operation}: the next link leads back to a page already read: {url}")]
+    PageLoop {
+        /// The operationId.
+        operation: &'static str,
+        /// The page's URL.
+        url: String,
+    },
+    /// A page's `Link` header cannot be read (not ASCII, or not RFC 8288),
+    /// so whether more pages follow is unknown.
+    #[error("{operation}: cannot read the Link header of a page: {reason}")]
+    InvalidLinkHeader {
+        /// The operationId.
+        operation: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The server answered with a redirect (3xx). Redirects are not followed
+    /// unless [`ClientBuilder::follow_redirects`](super::ClientBuilder::follow_redirects)
+    /// says so, and then only on the org's own origin.
+    #[error("{operation}: the server answered {status}, a redirect{}, which is not followed",
+        location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    Redirect {
+        /// The operationId.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The origin (scheme, host and port) the redirect points to, never
+        /// its path or query; `None` without a readable `Location`.
+        location: Option<String>,
+    },
+    /// A response body is larger than
+    /// [`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes);
+    /// reading stopped there.
+    #[error("{operation}: the response is larger than {limit} bytes")]
+    ResponseTooLarge {
+        /// The operationId.
+        operation: &'static str,
+        /// The limit.
+        limit: u64,
+    },
     /// The org's token endpoint refused to issue an access token (OAuth 2.0
     /// for a service app), after any retries.
     #[error("{operation}: the token endpoint answered {status}{}{}",
@@ -94,8 +139,10 @@ pub enum Error {
     Config(String),
 }
 
-/// An error status from Okta, with what it said.
-#[derive(Debug, Clone)]
+/// An error status from Okta, with what it said. `Debug` shows Okta's error
+/// code, summary and causes, the headers without credentials and the body
+/// redacted.
+#[derive(Clone)]
 pub struct ApiError {
     /// The operationId.
     pub operation: &'static str,
@@ -109,10 +156,16 @@ pub struct ApiError {
     pub(super) response: Option<Decoded>,
     /// `X-Okta-Request-Id`, for Okta support.
     pub request_id: Option<String>,
-    /// The response headers.
+    /// The response headers; credential headers (`Set-Cookie`, ...) are
+    /// marked sensitive, so `Debug` does not show them.
     pub headers: reqwest::header::HeaderMap,
-    /// The body as received.
-    pub body: String,
+    /// The body as received; `Debug` shows it redacted, [`RawBody::expose`] whole.
+    pub body: RawBody,
+    /// How long the server asked the client to wait before sending again
+    /// (`X-Rate-Limit-Reset` after a 429, else `Retry-After`), if it said.
+    /// When it asks for longer than the retry policy's longest wait, the
+    /// client returns this error rather than sleep.
+    pub retry_after: Option<std::time::Duration>,
     /// The rate-limit headers of the response.
     pub rate_limit: RateLimit,
     /// How many times the request was retried before giving up.
@@ -133,6 +186,26 @@ impl Decoded {
 impl fmt::Debug for Decoded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Decoded(..)")
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not the decoded error object: members Okta adds to it are shown
+        // only through the redacted body.
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code())
+            .field("summary", &self.summary())
+            .field("causes", &self.causes())
+            .field("request_id", &self.request_id)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("retry_after", &self.retry_after)
+            .field("rate_limit", &self.rate_limit)
+            .field("retries", &self.retries)
+            .finish_non_exhaustive()
     }
 }
 
@@ -190,6 +263,9 @@ impl fmt::Display for ApiError {
         }
         if self.retries > 0 {
             write!(f, " after {} retries", self.retries)?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (the server asks to wait {} s)", wait.as_secs())?;
         }
         Ok(())
     }

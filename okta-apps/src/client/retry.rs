@@ -109,23 +109,22 @@ impl RetryPolicy {
         idempotent || self.non_idempotent
     }
 
-    /// How long to wait after a 429 with these headers.
-    pub(super) fn rate_limit_wait(&self, headers: &HeaderMap) -> Duration {
-        let now = server_now(headers);
-        let until_reset = RateLimit::from_headers(headers)
-            .reset
-            .map_or(Duration::from_secs(1), |reset| Duration::from_secs(reset.saturating_sub(now)));
-        self.capped(until_reset + self.random_jitter())
-    }
-
-    /// How long to wait before retry number `retry` (0 for the first) after
-    /// a transient failure; `headers` when a response came.
-    pub(super) fn transient_wait(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
-        let base = headers.and_then(retry_after).unwrap_or_else(|| {
-            let factor = 2u32.saturating_pow(retry.min(16));
-            self.backoff.saturating_mul(factor)
-        });
-        self.capped(base + self.random_jitter())
+    /// How long to wait after a 429 or a transient failure before retry
+    /// number `retry` (0 for the first); `headers` when a response came.
+    /// [`Wait::TooLong`] when the server asks for more than
+    /// [`RetryPolicy::max_wait`]: the call gives up rather than sleep.
+    pub(super) fn wait(&self, status: Option<u16>, retry: u32, headers: Option<&HeaderMap>) -> Wait {
+        match headers.and_then(|h| asked_wait(status.unwrap_or(0), h)) {
+            Some(asked) if asked > self.max_wait => Wait::TooLong(asked),
+            Some(asked) => Wait::Sleep(self.capped(asked.saturating_add(self.random_jitter()))),
+            None if status == Some(429) => {
+                Wait::Sleep(self.capped(Duration::from_secs(1).saturating_add(self.random_jitter())))
+            }
+            None => {
+                let factor = 2u32.saturating_pow(retry.min(16));
+                Wait::Sleep(self.capped(self.backoff.saturating_mul(factor).saturating_add(self.random_jitter())))
+            }
+        }
     }
 
     fn capped(&self, wait: Duration) -> Duration {
@@ -140,14 +139,36 @@ impl RetryPolicy {
     }
 }
 
+/// What to do before sending again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wait {
+    /// Sleep this long (jitter added, capped), then send again.
+    Sleep(Duration),
+    /// The server asked for this long, more than the policy waits: give up.
+    TooLong(Duration),
+}
+
+/// How long the server asks the client to wait before sending again: after
+/// a 429, until `X-Rate-Limit-Reset` (measured against `Date`), else
+/// `Retry-After`; after any other status, `Retry-After`. Saturating: a
+/// reset or a `Retry-After` of any size is a long wait, never an overflow.
+pub(crate) fn asked_wait(status: u16, headers: &HeaderMap) -> Option<Duration> {
+    let reset = (status == 429).then(|| RateLimit::from_headers(headers).reset).flatten();
+    match reset {
+        Some(reset) => Some(Duration::from_secs(reset.saturating_sub(server_now(headers)))),
+        None => retry_after(headers),
+    }
+}
+
 /// The server's clock (its `Date`), else ours, in seconds since the epoch.
-fn server_now(headers: &HeaderMap) -> u64 {
-    let now = headers
-        .get(header::DATE)
-        .and_then(|d| d.to_str().ok())
-        .and_then(|d| httpdate::parse_http_date(d).ok())
-        .unwrap_or_else(SystemTime::now);
-    now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+pub(crate) fn server_now(headers: &HeaderMap) -> u64 {
+    server_date(headers).unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs())
+}
+
+/// The response's `Date`, in seconds since the epoch, if it has a readable one.
+pub(crate) fn server_date(headers: &HeaderMap) -> Option<u64> {
+    let date = httpdate::parse_http_date(headers.get(header::DATE)?.to_str().ok()?).ok()?;
+    Some(date.duration_since(UNIX_EPOCH).ok()?.as_secs())
 }
 
 /// `Retry-After`: seconds, or an HTTP date measured against `Date`.
@@ -155,6 +176,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
+    }
+    // Seconds too large for a u64 are still a wait, the longest there is.
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(u64::MAX));
     }
     let at = httpdate::parse_http_date(value).ok()?.duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(Duration::from_secs(at.saturating_sub(server_now(headers))))
@@ -186,18 +211,24 @@ mod tests {
         map
     }
 
+    fn rate_limited(policy: &RetryPolicy, h: &HeaderMap) -> Wait {
+        policy.wait(Some(429), 0, Some(h))
+    }
+
     #[test]
     fn waits_until_the_reset_measured_against_the_date_header() {
         // Date: 1,700,000,000 s; reset 5 s later; the local clock plays no part.
         let h = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1700000005")]);
         let policy = RetryPolicy::default().jitter(Duration::ZERO);
-        assert_eq!(policy.rate_limit_wait(&h), Duration::from_secs(5));
-        let jittered = RetryPolicy::default().jitter(Duration::from_millis(300)).rate_limit_wait(&h);
+        assert_eq!(rate_limited(&policy, &h), Wait::Sleep(Duration::from_secs(5)));
+        let Wait::Sleep(jittered) = rate_limited(&RetryPolicy::default().jitter(Duration::from_millis(300)), &h) else {
+            panic!("a short wait is slept")
+        };
         assert!(jittered >= Duration::from_secs(5) && jittered <= Duration::from_millis(5300), "{jittered:?}");
     }
 
     #[test]
-    fn the_smallest_reset_counts_and_the_wait_is_capped() {
+    fn the_smallest_reset_counts_and_a_longer_wait_than_the_policy_allows_gives_up() {
         let h = headers(&[
             ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
             ("x-rate-limit-reset", "1700000090"),
@@ -205,31 +236,53 @@ mod tests {
         ]);
         let policy = RetryPolicy::default().jitter(Duration::ZERO);
         assert_eq!(RateLimit::from_headers(&h).reset, Some(1_700_000_030));
-        assert_eq!(policy.rate_limit_wait(&h), Duration::from_secs(30));
-        assert_eq!(policy.max_wait(Duration::from_secs(10)).rate_limit_wait(&h), Duration::from_secs(10));
+        assert_eq!(rate_limited(&policy, &h), Wait::Sleep(Duration::from_secs(30)));
+        let short = policy.max_wait(Duration::from_secs(10));
+        assert_eq!(rate_limited(&short, &h), Wait::TooLong(Duration::from_secs(30)));
     }
 
     #[test]
     fn a_reset_in_the_past_or_missing_waits_briefly() {
         let policy = RetryPolicy::default().jitter(Duration::ZERO);
         let past = headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("x-rate-limit-reset", "1600000000")]);
-        assert_eq!(policy.rate_limit_wait(&past), Duration::ZERO);
-        assert_eq!(policy.rate_limit_wait(&HeaderMap::new()), Duration::from_secs(1));
+        assert_eq!(rate_limited(&policy, &past), Wait::Sleep(Duration::ZERO));
+        assert_eq!(rate_limited(&policy, &HeaderMap::new()), Wait::Sleep(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn absurd_headers_are_long_waits_never_overflows() {
+        let policy = RetryPolicy::default().jitter(Duration::from_secs(u64::MAX));
+        for h in [
+            headers(&[("retry-after", "18446744073709551615")]),
+            headers(&[("retry-after", "99999999999999999999999999999")]),
+            headers(&[("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")]),
+            headers(&[("x-rate-limit-reset", "18446744073709551615")]),
+            headers(&[("date", "Thu, 01 Jan 1970 00:00:00 GMT"), ("x-rate-limit-reset", "18446744073709551615")]),
+        ] {
+            let wait = policy.wait(Some(429), 0, Some(&h));
+            assert!(matches!(wait, Wait::TooLong(asked) if asked > Duration::from_secs(3600 * 24 * 365)), "{wait:?}");
+            assert!(matches!(policy.wait(Some(503), 99, Some(&h)), Wait::TooLong(_) | Wait::Sleep(_)));
+        }
+        // A huge jitter and backoff are capped by the longest wait.
+        let wait = policy.backoff(Duration::MAX).wait(Some(503), u32::MAX, None);
+        assert_eq!(wait, Wait::Sleep(Duration::from_secs(60)));
     }
 
     #[test]
     fn transient_waits_double_and_honour_retry_after() {
         let policy = RetryPolicy::default().jitter(Duration::ZERO).backoff(Duration::from_millis(100));
-        let waits: Vec<_> = (0..4).map(|n| policy.transient_wait(n, None)).collect();
-        assert_eq!(waits, [100, 200, 400, 800].map(Duration::from_millis));
-        assert_eq!(policy.max_wait(Duration::from_millis(300)).transient_wait(5, None), Duration::from_millis(300));
+        let waits: Vec<_> = (0..4).map(|n| policy.wait(Some(503), n, None)).collect();
+        assert_eq!(waits, [100, 200, 400, 800].map(|ms| Wait::Sleep(Duration::from_millis(ms))));
+        let capped = policy.max_wait(Duration::from_millis(300));
+        assert_eq!(capped.wait(None, 5, None), Wait::Sleep(Duration::from_millis(300)));
         let seconds = headers(&[("retry-after", "3")]);
-        assert_eq!(policy.transient_wait(0, Some(&seconds)), Duration::from_secs(3));
+        assert_eq!(policy.wait(Some(503), 0, Some(&seconds)), Wait::Sleep(Duration::from_secs(3)));
+        assert_eq!(capped.wait(Some(503), 0, Some(&seconds)), Wait::TooLong(Duration::from_secs(3)));
         let date =
             headers(&[("date", "Tue, 14 Nov 2023 22:13:20 GMT"), ("retry-after", "Tue, 14 Nov 2023 22:13:27 GMT")]);
-        assert_eq!(policy.transient_wait(0, Some(&date)), Duration::from_secs(7));
+        assert_eq!(policy.wait(Some(503), 0, Some(&date)), Wait::Sleep(Duration::from_secs(7)));
         let junk = headers(&[("retry-after", "soon")]);
-        assert_eq!(policy.transient_wait(1, Some(&junk)), Duration::from_millis(200));
+        assert_eq!(policy.wait(Some(503), 1, Some(&junk)), Wait::Sleep(Duration::from_millis(200)));
     }
 
     #[test]
