@@ -12,9 +12,12 @@ use tracing_subscriber::fmt::format::FmtSpan;
 mod buffer;
 #[path = "common/scripted.rs"]
 mod scripted;
+#[path = "common/service_apps.rs"]
+mod service_apps;
 
 use buffer::Buffer;
 use scripted::{APP, Reply, serve};
+use service_apps::{ALL, client, key, key_file, org};
 
 #[tokio::test]
 async fn one_span_per_request_without_the_token() {
@@ -71,4 +74,38 @@ async fn each_retry_is_an_event_without_the_token() {
     assert!(events[0].contains("attempt=1") && events[0].contains("status=503"), "{}", events[0]);
     assert!(events[1].contains("attempt=2"), "{}", events[1]);
     assert!(!out.contains("00retries"), "{out}");
+}
+
+// Every test of this file installs its own subscriber: an event first seen
+// by a test without one could otherwise be cached as uninteresting.
+#[tokio::test]
+async fn keys_assertions_proofs_and_tokens_stay_out_of_traces_and_printouts() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let key = key("ec.jwk.json");
+    let (fake, id) = org(&key, ALL, true).await;
+    let client = client(&fake, key);
+    client.get_application(&id).send().await.expect("get");
+    fake.revoke_tokens();
+    client.get_application(&id).send().await.expect("get again");
+    let error = client.deactivate_application("0oa404").send().await.expect_err("404");
+
+    let out = buffer.text();
+    assert!(out.contains("requesting an access token") && out.contains("DPoP nonce"), "{out}");
+    let printed = format!("{out}\n{client:?}\n{error}\n{error:?}\n{:?}", fake.requests());
+    // JWTs (assertions, proofs) start with a base64url `{"`.
+    assert!(!printed.contains("eyJ"), "a JWT was printed");
+    // The fake's access tokens are 40 letters and digits; nothing that long is printed.
+    let longest = printed.split(|c: char| !c.is_ascii_alphanumeric()).map(str::len).max().unwrap_or(0);
+    assert!(longest < 40, "a token-like run of {longest} characters was printed");
+    let jwk = std::fs::read_to_string(key_file("ec.jwk.json")).expect("read");
+    let d = serde_json::from_str::<serde_json::Value>(&jwk).expect("json")["d"].as_str().expect("d").to_owned();
+    assert!(!printed.contains(&d), "the private key was printed");
 }
