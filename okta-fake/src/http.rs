@@ -1,7 +1,7 @@
 //! The fake org's HTTP side: the router, the middleware every request passes through, and one
 //! handler per operation of spec/applications.yaml.
 
-use crate::runtime::encode_unreserved;
+use okta_runtime::encode_unreserved;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::RecordedRequest;
 use super::store::{
-    ApiError, Org, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric,
+    ApiError, DirectoryKind, Org, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric,
 };
 use super::{family, oauth};
 
@@ -27,6 +27,8 @@ pub(super) fn router(shared: Shared) -> Router {
         .route("/api/v1/apps/{app_id}", get(get_app).put(replace_app).delete(delete_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unsupported_method))
+        .route(USERS, get(list_users).fallback(unsupported_method))
+        .route(GROUPS, get(list_groups).fallback(unsupported_method))
         .route(oauth::TOKEN_PATH, post(oauth::token).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/{*rest}", any(family::handle))
         .fallback(unknown_endpoint)
@@ -140,6 +142,46 @@ fn record(request: &Request) -> RecordedRequest {
 
 /// The path of the apps list.
 const APPS: &str = "/api/v1/apps";
+
+const USERS: &str = "/api/v1/users";
+const GROUPS: &str = "/api/v1/groups";
+
+async fn list_users(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
+    list_directory(state, headers, uri, DirectoryKind::User, USERS)
+}
+
+async fn list_groups(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
+    list_directory(state, headers, uri, DirectoryKind::Group, GROUPS)
+}
+
+/// A page of users or groups, paged as apps are: `limit`, `after` and `Link`.
+fn list_directory(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    uri: Uri,
+    kind: DirectoryKind,
+    path: &str,
+) -> Response {
+    let params = parse_query(uri.query().unwrap_or_default());
+    let (limit, after, page, base) = {
+        let org = lock(&shared);
+        let (default_limit, max_limit) = (org.options.default_page_size, org.options.max_page_size);
+        let limit = match param(&params, "limit").map(|raw| parse_limit(raw, default_limit, max_limit)) {
+            None => default_limit,
+            Some(Ok(limit)) => limit,
+            Some(Err(error)) => return error.into_response(),
+        };
+        let after = param(&params, "after").filter(|after| !after.is_empty()).map(str::to_owned);
+        let page = org.list_directory(kind, after.as_deref(), limit);
+        (limit, after, page, org.options.public_url.clone().unwrap_or_else(|| base_url(&headers, &org.base_url)))
+    };
+    let mut response = Json(page.items).into_response();
+    append_link(response.headers_mut(), &page_url(&base, path, after.as_deref(), limit, &params), "self");
+    if let Some(cursor) = page.next_after {
+        append_link(response.headers_mut(), &page_url(&base, path, Some(&cursor), limit, &params), "next");
+    }
+    response
+}
 
 async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());

@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
 use super::store::{ApiError, Org, Shared, lock, now, random_alphanumeric};
-use crate::runtime::{OperationInfo, encode_unreserved};
+use okta_runtime::{OperationInfo, encode_unreserved};
 
 /// Operations the fake answers with `501`: they reach outside the org's
 /// apps (provisioning connections to other systems, other orgs' and
@@ -116,7 +116,7 @@ pub(super) async fn handle(
     body: Bytes,
 ) -> Response {
     let path = uri.path();
-    let Some(op) = OperationInfo::find(crate::operations::OPERATIONS, method.as_str(), path) else {
+    let Some(op) = OperationInfo::find(okta_apps::operations::OPERATIONS, method.as_str(), path) else {
         return ApiError::new(
             StatusCode::NOT_FOUND,
             "E0000022",
@@ -503,7 +503,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 "status": if active { "ACTIVE" } else { "INACTIVE" },
                 "created": now(),
                 "lastUpdated": now(),
-                "secret_hash": crate::client::jose::sha256_b64(secret.as_bytes()),
+                "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
                 "_links": lifecycle_links(&href, active),
             });
             family.secrets.push(stored.clone());
@@ -845,9 +845,9 @@ fn new_key(years: u32) -> Value {
         "kty": "RSA",
         "use": "sig",
         "e": "AQAB",
-        "n": crate::client::jose::b64(&modulus),
+        "n": okta_runtime::client::jose::b64(&modulus),
         "x5c": [base64_std(&certificate)],
-        "x5t#S256": crate::client::jose::sha256_b64(&certificate),
+        "x5t#S256": okta_runtime::client::jose::sha256_b64(&certificate),
         "created": now(),
         "lastUpdated": now(),
         "expiresAt": expires.format(format).unwrap_or_default(),

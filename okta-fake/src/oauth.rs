@@ -18,8 +18,9 @@ use serde_json::{Value, json};
 
 use super::http::take_injected_429;
 use super::store::{ApiError, Org, Shared, lock, random_alphanumeric};
-use crate::client::jose::{self, unix_now};
-use crate::runtime::OperationInfo;
+use crate::jws;
+use okta_runtime::OperationInfo;
+use okta_runtime::client::jose::{self, unix_now};
 
 /// The token endpoint's path.
 pub(super) const TOKEN_PATH: &str = "/oauth2/v1/token";
@@ -129,7 +130,7 @@ fn new_nonce() -> String {
 
 /// The claims of a compact JWS, unverified: enough to spend its `jti` first.
 fn unverified_claims(jwt: &str) -> Option<Value> {
-    jose::segment(jwt, 1).ok()
+    jws::segment(jwt, 1).ok()
 }
 
 /// An OAuth error from the token endpoint.
@@ -232,8 +233,7 @@ pub(super) async fn token(State(shared): State<Shared>, headers: HeaderMap, body
 /// client id, `aud` the token endpoint, `exp` in the future and at most an
 /// hour away, a `jti` never seen before.
 fn check_assertion(assertion: &str, app: &FakeServiceApp, token_url: &str, fresh: bool) -> Result<(), String> {
-    let (_, claims) =
-        jose::verify(assertion, &app.jwk).map_err(|e| format!("The client_assertion is invalid: {e}."))?;
+    let (_, claims) = jws::verify(assertion, &app.jwk).map_err(|e| format!("The client_assertion is invalid: {e}."))?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("iss") != Some(&app.client_id) || text("sub") != Some(&app.client_id) {
         return Err("The client_assertion's iss and sub must both be the client_id.".to_owned());
@@ -282,7 +282,7 @@ fn proof_jti_fresh(org: &mut Org, proof: &str) -> bool {
 /// Checks a DPoP proof; its key's thumbprint if it holds.
 fn check_proof(proof: &str, fresh: bool, expected: &ProofFor<'_>) -> Result<String, ProofError> {
     let invalid = |why: &str| ProofError::Invalid(why.to_owned());
-    let Ok(header) = jose::segment(proof, 0) else { return Err(invalid("The DPoP proof is not a JWT.")) };
+    let Ok(header) = jws::segment(proof, 0) else { return Err(invalid("The DPoP proof is not a JWT.")) };
     if header.get("typ").and_then(Value::as_str) != Some("dpop+jwt") {
         return Err(invalid("The DPoP proof's typ must be dpop+jwt."));
     }
@@ -291,7 +291,7 @@ fn check_proof(proof: &str, fresh: bool, expected: &ProofFor<'_>) -> Result<Stri
         return Err(invalid("The DPoP proof's jwk holds a private key."));
     }
     let (_, claims) =
-        jose::verify(proof, jwk).map_err(|e| ProofError::Invalid(format!("The DPoP proof is invalid: {e}.")))?;
+        jws::verify(proof, jwk).map_err(|e| ProofError::Invalid(format!("The DPoP proof is invalid: {e}.")))?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("htm") != Some(expected.method) {
         return Err(invalid("The DPoP proof's htm does not match the request method."));
@@ -397,7 +397,7 @@ pub(super) fn authorize_api(
             }
         }
     }
-    let Some(operation) = OperationInfo::find(crate::operations::OPERATIONS, method.as_str(), path) else {
+    let Some(operation) = OperationInfo::find(okta_apps::operations::OPERATIONS, method.as_str(), path) else {
         return Ok(());
     };
     let granted = |needed: &str| {

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::{FakeOptions, RecordedRequest};
-use crate::runtime::encode_unreserved;
+use okta_runtime::encode_unreserved;
 
 /// The state every handler and the [`super::FakeOrg`] handle share.
 pub(super) type Shared = Arc<Mutex<Org>>;
@@ -50,6 +50,26 @@ pub(super) struct Org {
     pub(super) auth: super::oauth::AuthServer,
     /// What hangs off each app: assignments, keys, secrets, ...
     pub(super) family: std::collections::BTreeMap<String, super::family::AppFamily>,
+    /// The org's users and groups, in list order: what `/api/v1/users` and
+    /// `/api/v1/groups` list.
+    pub(super) directory: Directory,
+}
+
+/// The users and groups of the org, each kept as inserted plus what the
+/// server assigns.
+#[derive(Debug, Default)]
+pub(super) struct Directory {
+    pub(super) users: Vec<Value>,
+    pub(super) groups: Vec<Value>,
+}
+
+/// A kind of directory object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DirectoryKind {
+    /// `/api/v1/users`, ids `00u…`.
+    User,
+    /// `/api/v1/groups`, ids `00g…`.
+    Group,
 }
 
 /// An Okta error response, before it becomes HTTP.
@@ -146,6 +166,7 @@ impl Org {
             window_reset: 0,
             auth: super::oauth::AuthServer::default(),
             family: std::collections::BTreeMap::new(),
+            directory: Directory::default(),
         }
     }
 
@@ -315,6 +336,48 @@ impl Org {
         } else {
             None
         };
+        Page { items, next_after }
+    }
+
+    /// Stores a user or a group as given, filling in what the server assigns
+    /// (`id`, `created`, `lastUpdated`, and `status` for a user or `type` for
+    /// a group); returns its id.
+    pub(super) fn insert_directory(&mut self, kind: DirectoryKind, object: Value) -> String {
+        let Value::Object(mut object) = object else { panic!("a user or group must be a JSON object") };
+        let (prefix, list, filled) = match kind {
+            DirectoryKind::User => ("00u", &mut self.directory.users, ("status", "ACTIVE")),
+            DirectoryKind::Group => ("00g", &mut self.directory.groups, ("type", "OKTA_GROUP")),
+        };
+        let id = match object.get("id").and_then(Value::as_str) {
+            Some(id) => id.to_owned(),
+            None => format!("{prefix}{}", random_alphanumeric(17)),
+        };
+        let stamp = now();
+        object.insert("id".to_owned(), Value::String(id.clone()));
+        for (key, value) in [("created", stamp.as_str()), ("lastUpdated", stamp.as_str()), filled] {
+            object.entry(key.to_owned()).or_insert_with(|| Value::String(value.to_owned()));
+        }
+        object.entry("profile".to_owned()).or_insert_with(|| json!({}));
+        list.push(Value::Object(object));
+        id
+    }
+
+    /// One page of users or groups, after the one with id `after`.
+    pub(super) fn list_directory(&self, kind: DirectoryKind, after: Option<&str>, limit: usize) -> Page {
+        let list = match kind {
+            DirectoryKind::User => &self.directory.users,
+            DirectoryKind::Group => &self.directory.groups,
+        };
+        let id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_owned);
+        let start = match after {
+            None => 0,
+            Some(cursor) => match list.iter().position(|v| id(v).as_deref() == Some(cursor)) {
+                Some(index) => index + 1,
+                None => return Page { items: Vec::new(), next_after: None },
+            },
+        };
+        let items: Vec<Value> = list.iter().skip(start).take(limit).cloned().collect();
+        let next_after = if list.len() > start + items.len() { items.last().and_then(id) } else { None };
         Page { items, next_after }
     }
 

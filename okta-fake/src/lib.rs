@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use okta_apps::fake::FakeOrg;
+//! use okta_fake::FakeOrg;
 //!
 //! let fake = FakeOrg::start().await?;
 //! let id = fake.insert(serde_json::json!({ "label": "Wiki", "signOnMode": "BOOKMARK" }));
@@ -29,6 +29,7 @@
 
 mod family;
 mod http;
+mod jws;
 mod oauth;
 mod store;
 
@@ -158,6 +159,26 @@ impl FakeOrg {
     /// When `app` is not a JSON object.
     pub fn insert(&self, app: Value) -> String {
         lock(&self.shared).insert(app)
+    }
+
+    /// Stores a user (`{"profile": {"login": ...}}`) at the end of
+    /// `/api/v1/users`, filling in `id`, `status` (ACTIVE), `created` and
+    /// `lastUpdated` where it lacks them; returns its id.
+    ///
+    /// # Panics
+    /// When `user` is not a JSON object.
+    pub fn insert_user(&self, user: Value) -> String {
+        lock(&self.shared).insert_directory(store::DirectoryKind::User, user)
+    }
+
+    /// Stores a group (`{"profile": {"name": ...}}`) at the end of
+    /// `/api/v1/groups`, filling in `id`, `type` (OKTA_GROUP), `created` and
+    /// `lastUpdated` where it lacks them; returns its id.
+    ///
+    /// # Panics
+    /// When `group` is not a JSON object.
+    pub fn insert_group(&self, group: Value) -> String {
+        lock(&self.shared).insert_directory(store::DirectoryKind::Group, group)
     }
 
     /// The stored apps, in list order.
