@@ -8,6 +8,8 @@ use crate::diag::Pointer;
 /// A whole API, lowered.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Api {
+    /// The spec's title (`info.title`).
+    pub title: String,
     /// Every named type, by Rust name (so output order never moves).
     pub types: BTreeMap<String, TypeDef>,
     /// Every operation, in spec order.
@@ -303,6 +305,13 @@ pub struct Operation {
     pub type_name: String,
     /// The response enum's name (`ListApplicationsResponse`).
     pub response_name: String,
+    /// The endpoint function's name on the crate's `Client`
+    /// (`list_applications`), unique among them and clear of the client's
+    /// own methods.
+    pub method_name: String,
+    /// The name of the builder the endpoint function returns
+    /// (`ListApplicationsBuilder`), unique in the endpoints module.
+    pub builder_name: String,
     /// The operationId as written.
     pub id: String,
     /// The HTTP method.

@@ -17,7 +17,7 @@ pub mod print;
 use std::path::Path;
 
 pub use diag::{Diagnostic, Pointer, Severity};
-pub use emit::{EmitOptions, EndpointStyle};
+pub use emit::EmitOptions;
 
 /// How to generate.
 #[derive(Debug, Clone)]

@@ -22,6 +22,19 @@ pub mod reserved {
     /// The field of an operation that picks the media type its success is
     /// asked in, when the spec offers several.
     pub const ACCEPT_FIELD: &str = "accept";
+    /// The client type every generated crate defines in its endpoints module,
+    /// beside the builders.
+    pub const CLIENT_TYPE: &str = "Client";
+    /// The suffix of an endpoint function's builder (`ListApplicationsBuilder`).
+    pub const BUILDER_SUFFIX: &str = "Builder";
+    /// What the generated `Client` already has, itself or through the
+    /// runtime's client it derefs to: an endpoint function of one of these
+    /// names gets the suffix `_operation`.
+    pub const CLIENT_METHODS: &[&str] =
+        &["send", "page", "pages", "items", "builder", "runtime", "org_url", "clone", "fmt", "from", "into", "deref"];
+    /// What a builder already has: a setter of one of these names gets the
+    /// prefix `set_`.
+    pub const BUILDER_METHODS: &[&str] = &["send", "stream", "pages", "operation", "clone", "fmt"];
 }
 
 use std::collections::BTreeSet;

@@ -67,11 +67,10 @@ pub fn include_modules(header: &str, modules: &[IncludedModule]) -> Result<Strin
     print(quote! { #(#items)* }, header, "module list")
 }
 
-/// The `lib.rs` of a standalone generated crate: its modules, the endpoint
-/// functions behind the `client` feature, with the client itself.
+/// The `lib.rs` of a standalone generated crate: its modules, and behind
+/// the `client` feature its own `Client` with the endpoint functions.
 pub fn crate_root(header: &str, doc: &str) -> Result<String, PrintError> {
-    use quote::{format_ident, quote};
-    let extension = format_ident!("{}", crate::emit::EXTENSION_TRAIT);
+    use quote::quote;
     print(
         quote! {
             #![doc = #doc]
@@ -79,14 +78,16 @@ pub fn crate_root(header: &str, doc: &str) -> Result<String, PrintError> {
 
             pub mod models;
             pub mod operations;
-            /// The endpoint functions: `use` [`endpoints::ClientExt`] and call them on a [`Client`].
+            /// The crate's [`Client`], with one endpoint function per
+            /// operation, and the builders they return.
             #[cfg(feature = "client")]
             pub mod endpoints;
 
             #[cfg(feature = "client")]
-            pub use endpoints::#extension;
+            pub use endpoints::Client;
             #[cfg(feature = "client")]
-            pub use ::okta_apps::client::{Client, ClientBuilder, Error, Page, Response, RetryPolicy};
+            pub use ::okta_runtime::client::{ClientBuilder, Error, Page, Response, RetryPolicy};
+            pub use ::okta_runtime::{DecodeError, ErrorBody, Nullable, Secret, Timestamp, from_slice, from_str, from_value};
         },
         header,
         "lib.rs",

@@ -13,7 +13,7 @@ mod expected;
 fn generated_fixtures_compile() {
     use expected::discriminator_mapping::models::{Cat, Pet};
     // Building and decoding through the generated code, not only compiling it.
-    let pet: Pet = okta_apps::from_str(r#"{"kind":"kitten","lives":9}"#).expect("decodes");
+    let pet: Pet = okta_runtime::from_str(r#"{"kind":"kitten","lives":9}"#).expect("decodes");
     assert!(matches!(pet, Pet::Cat(cat) if matches!(*cat, Cat { lives: Some(9), .. })));
 }
 
@@ -22,50 +22,50 @@ fn unions_without_a_discriminator_pick_by_what_the_object_has() {
     use expected::untagged::models::{EcKey, Factor, JsonWebKey, Key, Scalar};
 
     // A property each variant fixes: decoded like a discriminator, with Unknown.
-    let enc: JsonWebKey = okta_apps::from_str(r#"{"use":"enc","kty":"RSA"}"#).expect("decodes");
+    let enc: JsonWebKey = okta_runtime::from_str(r#"{"use":"enc","kty":"RSA"}"#).expect("decodes");
     assert_eq!(enc.variant_name(), "EncryptionKey");
-    let other: JsonWebKey = okta_apps::from_str(r#"{"use":"wrap","k":1}"#).expect("decodes");
+    let other: JsonWebKey = okta_runtime::from_str(r#"{"use":"wrap","k":1}"#).expect("decodes");
     assert_eq!(other.variant_name(), "Unknown");
     assert_eq!(serde_json::to_string(&other).expect("encodes"), r#"{"use":"wrap","k":1}"#);
 
     // A property only one variant declares: its presence picks the variant,
     // even where trying in order would stop at the first.
-    let ec: Key = okta_apps::from_str(r#"{"x":"1","y":"2"}"#).expect("decodes");
+    let ec: Key = okta_runtime::from_str(r#"{"x":"1","y":"2"}"#).expect("decodes");
     assert!(matches!(&ec, Key::EcKey(key) if matches!(**key, EcKey { x: Some(_), y: Some(_), .. })), "{ec:?}");
-    let answer: Factor = okta_apps::from_str(r#"{"answer":"blue","hint":"sky"}"#).expect("decodes");
+    let answer: Factor = okta_runtime::from_str(r#"{"answer":"blue","hint":"sky"}"#).expect("decodes");
     assert!(matches!(answer, Factor::Variant1(_)), "{answer:?}");
-    let neither: Factor = okta_apps::from_str(r#"{"other":true}"#).expect("decodes");
+    let neither: Factor = okta_runtime::from_str(r#"{"other":true}"#).expect("decodes");
     assert!(matches!(neither, Factor::Variant0(_)), "{neither:?}");
     assert_eq!(serde_json::to_string(&neither).expect("encodes"), r#"{"other":true}"#);
     // A wrong type inside the chosen variant names its path.
-    let err = okta_apps::from_str::<Factor>(r#"{"answer":7}"#).expect_err("wrong type");
+    let err = okta_runtime::from_str::<Factor>(r#"{"answer":7}"#).expect_err("wrong type");
     assert_eq!(err.path(), "answer", "{err}");
 
     // A variant that is a union itself: its own fixed `use` picks it, then
     // its discriminator picks its kind.
     use expected::untagged::models::{AddKeyBody, SigningKeys};
-    let signing: AddKeyBody = okta_apps::from_str(r#"{"use":"sig","kty":"EC","x":"1"}"#).expect("decodes");
+    let signing: AddKeyBody = okta_runtime::from_str(r#"{"use":"sig","kty":"EC","x":"1"}"#).expect("decodes");
     assert!(
         matches!(&signing, AddKeyBody::SigningKeys(keys) if matches!(**keys, SigningKeys::EcSigningKey(_))),
         "{signing:?}"
     );
-    let encryption: AddKeyBody = okta_apps::from_str(r#"{"use":"enc","kty":"RSA"}"#).expect("decodes");
+    let encryption: AddKeyBody = okta_runtime::from_str(r#"{"use":"enc","kty":"RSA"}"#).expect("decodes");
     assert_eq!(encryption.variant_name(), "EncryptionKey");
 
     // A variant merged into another union's type: the rest are numbered on, without gaps.
     use expected::untagged::models::{Verify, VerifyVariant0};
-    let verify: Verify = okta_apps::from_str(r#"{"signature":"s"}"#).expect("decodes");
+    let verify: Verify = okta_runtime::from_str(r#"{"signature":"s"}"#).expect("decodes");
     assert!(matches!(&verify, Verify::Variant1(v) if matches!(**v, VerifyVariant0 { .. })), "{verify:?}");
 
     // Values of different JSON types are still tried in order.
-    let scalar: Scalar = okta_apps::from_str("5").expect("decodes");
+    let scalar: Scalar = okta_runtime::from_str("5").expect("decodes");
     assert!(matches!(scalar, Scalar::Integer(5)), "{scalar:?}");
 }
 
 /// Decodes `text` as `T`, checks it re-encodes to the same JSON value, and
 /// gives the value.
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> T {
-    let value: T = okta_apps::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let value: T = okta_runtime::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
     let again = serde_json::to_value(&value).expect("encodes");
     assert_eq!(again, serde_json::from_str::<serde_json::Value>(text).expect("json"), "{text}");
     value
@@ -91,7 +91,7 @@ fn a_null_anywhere_in_a_generated_object_is_read_and_given_back() {
     assert_eq!(holder.flags.as_ref().map(|f| f.len()), Some(1));
     let thing: Thing =
         round_trip(r#"{"id":null,"name":null,"count":null,"note":null,"plain":{"value":null},"secret":null}"#);
-    assert_eq!(thing.note, Some(okta_apps::Nullable::Null), "nullable fields keep their own null");
+    assert_eq!(thing.note, Some(okta_runtime::Nullable::Null), "nullable fields keep their own null");
     assert!(thing.plain.is_some_and(|c| c.value.is_none()));
 
     // Union members too; a null discriminator is the unknown variant, whole.
@@ -101,34 +101,34 @@ fn a_null_anywhere_in_a_generated_object_is_read_and_given_back() {
     assert_eq!(pet.variant_name(), "Unknown");
 
     // What the caller sets is written instead of the null.
-    let mut open: Open = okta_apps::from_str(r#"{"a":null}"#).expect("decodes");
+    let mut open: Open = okta_runtime::from_str(r#"{"a":null}"#).expect("decodes");
     open.a = Some("set".to_owned());
     assert_eq!(serde_json::to_string(&open).expect("encodes"), r#"{"a":"set"}"#);
 
     // A null item of a typed array, or a wrong type, stays a located error.
-    let err = okta_apps::from_str::<Holder>(r#"{"flags":{"on":"yes"}}"#).expect_err("wrong type in a typed map");
+    let err = okta_runtime::from_str::<Holder>(r#"{"flags":{"on":"yes"}}"#).expect_err("wrong type in a typed map");
     assert_eq!(err.path(), "flags.on", "{err}");
-    let err = okta_apps::from_str::<expected::recursive::models::Node>(r#"{"children":[{},null]}"#)
+    let err = okta_runtime::from_str::<expected::recursive::models::Node>(r#"{"children":[{},null]}"#)
         .expect_err("null item of a typed array");
     assert_eq!(err.path(), "children[1]", "{err}");
-    let err = okta_apps::from_str::<Thing>(r#"{"plain":{"value":7}}"#).expect_err("wrong type");
+    let err = okta_runtime::from_str::<Thing>(r#"{"plain":{"value":7}}"#).expect_err("wrong type");
     assert_eq!(err.path(), "plain.value", "{err}");
 
     // The report names each null the spec does not allow.
     let thing = serde_json::json!({"id": null, "note": null, "plain": {"value": null}});
-    let paths = okta_apps::runtime::nulls_outside_spec::<Thing>(&thing).expect("decodes");
+    let paths = okta_runtime::nulls_outside_spec::<Thing>(&thing).expect("decodes");
     assert_eq!(paths, ["id", "plain.value"]);
 }
 
 #[path = "../../okta-apps/tests/common/scripted.rs"]
 mod scripted;
 
-/// The generated endpoint functions of a fixture (outside the client's crate,
-/// so through its `ClientExt` trait) against a server on 127.0.0.1: a paged
+/// The generated endpoint functions of a fixture, on its own `Client`,
+/// against a server on 127.0.0.1: a paged
 /// list followed through its `Link` header, one item read, errors typed.
 #[tokio::test]
 async fn a_generated_client_pages_a_list_and_reads_an_item() {
-    use expected::paging::endpoints::ClientExt;
+    use expected::paging::endpoints::Client;
     use expected::paging::models::Widget;
     use futures_util::TryStreamExt;
     use scripted::{Reply, serve};
@@ -146,7 +146,8 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
         Reply::Full(200, "", "0\u{82}\u{1}"),
     ])
     .await;
-    let client = okta_apps::Client::builder(&url).api_token("00token").build().expect("client");
+    // The fixture's own client: its endpoint functions are inherent methods.
+    let client = Client::builder(&url).api_token("00token").build().expect("client");
 
     let widgets: Vec<Widget> = client.list_widgets().limit(2).stream().try_collect().await.expect("every page");
     let ids: Vec<_> = widgets.iter().filter_map(|w| w.id.as_deref()).collect();
@@ -166,8 +167,8 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
     assert!(page.items[1].is_err());
     let pem = b"-----BEGIN CERTIFICATE-----".to_vec();
     client.publish_widget_certificate("w3", pem).send().await.expect("201");
-    let logo = okta_apps::runtime::FilePart::new("logo.png", "image/png", vec![0x89, b'P', b'N', b'G']);
-    client.upload_widget_logo("w3", okta_apps::runtime::Form::new().file("file", logo)).send().await.expect("201");
+    let logo = okta_runtime::FilePart::new("logo.png", "image/png", vec![0x89, b'P', b'N', b'G']);
+    client.upload_widget_logo("w3", okta_runtime::Form::new().file("file", logo)).send().await.expect("201");
     let xml = client.get_widget_metadata("w3").send().await.expect("xml").into_value();
     assert_eq!(xml, "<md:EntityDescriptor/>");
     let csr = client.get_widget_csr("w3").send().await.expect("bytes").into_value();
@@ -189,7 +190,7 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
 #[test]
 fn media_types_other_than_json_are_sent_and_read() {
     use expected::paging::operations::*;
-    use okta_apps::runtime::{FilePart, Form, Operation, RequestError};
+    use okta_runtime::{FilePart, Form, Operation, RequestError};
 
     let mut publish = PublishWidgetCertificate::new("w1", b"DER".to_vec());
     let request = publish.to_request().expect("request");
@@ -247,8 +248,8 @@ fn members_the_spec_marks_secret_are_listed_and_hidden() {
 
     assert_eq!(SECRET_MEMBERS, ["clientSecret", "password", "sharedKey"]);
     let body = r#"{"text":"shown","password":"pw-1","clientSecret":"cs-2","sharedKey":"sk-3"}"#;
-    let scalars: Scalars = okta_apps::from_str(body).expect("decodes");
-    let printed = format!("{scalars:?}\n{}", okta_apps::runtime::redact_body(body.as_bytes(), SECRET_MEMBERS));
+    let scalars: Scalars = okta_runtime::from_str(body).expect("decodes");
+    let printed = format!("{scalars:?}\n{}", okta_runtime::redact_body(body.as_bytes(), SECRET_MEMBERS));
     for secret in ["pw-1", "cs-2", "sk-3"] {
         assert!(!printed.contains(secret), "{secret} printed: {printed}");
     }

@@ -27,9 +27,7 @@ pub fn cargo() -> String {
 /// Regenerates (or, with [`Mode::Check`], checks) everything generated from
 /// the workspace's spec.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Report> {
-    // The crate defines `Client`: its endpoint functions are inherent methods.
-    let emit = codegen::EmitOptions { endpoints: codegen::EndpointStyle::Inherent, ..Default::default() };
-    let options = codegen::Options { emit, ..codegen::Options::default() };
+    let options = codegen::Options::default();
     let spec = root.join(SPEC);
     let generated = codegen::generate_file(&spec, &options).with_context(|| format!("generating from {SPEC}"))?;
     for d in &generated.diagnostics {

@@ -1,69 +1,37 @@
-//! Endpoint functions: for each operation, a method on the runtime's
-//! `Client` named after its operationId that takes the path parameters and a
-//! required body, and returns a builder with one setter per optional
-//! parameter, `.send()`, and `.stream()`/`.pages()` for paged lists.
-//!
-//! In the crate that defines `Client` the methods are inherent; anywhere
-//! else they come with a trait (`ClientExt`) implemented for it.
+//! Endpoint functions: the crate's own `Client` (a thin wrapper over the
+//! runtime's, defined by the runtime's `client_type!`), and for each
+//! operation an inherent method on it, named in lowering, that takes the path
+//! parameters and a required body and returns a builder with one setter per
+//! optional parameter, `.send()`, and `.stream()`/`.pages()` for paged lists.
+//! Being inherent, nothing needs importing and nothing shadows them.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Cx, EndpointStyle, Prelude, doc_attrs, ident};
+use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{Operation, Param, TypeRef};
 use crate::names;
-use crate::names::reserved::BODY_FIELD;
-
-/// What a builder or the client already has: a setter or endpoint of this
-/// name gets a suffix.
-const BUILDER_METHODS: &[&str] = &["send", "stream", "pages", "operation", "clone", "fmt"];
-const CLIENT_METHODS: &[&str] = &["send", "page", "pages", "items", "builder", "org_url", "clone", "fmt"];
-
-/// The name of the trait that carries the endpoints outside the client's crate.
-pub const EXTENSION_TRAIT: &str = "ClientExt";
+use crate::names::reserved::{BODY_FIELD, BUILDER_METHODS, CLIENT_TYPE};
 
 /// The whole endpoints module.
-pub(super) fn emit(cx: &Cx<'_>, client: &TokenStream, style: EndpointStyle) -> TokenStream {
+pub(super) fn emit(cx: &Cx<'_>, client: &TokenStream, runtime: &TokenStream) -> TokenStream {
     let ops = &cx.api.operations;
     let builders = ops.iter().map(|op| builder(cx, client, op));
-    let functions: Vec<Function> = ops.iter().map(|op| function(cx, op)).collect();
-    let methods = match style {
-        EndpointStyle::Inherent => {
-            let bodies =
-                functions.iter().map(|Function { docs, signature, body }| quote!(#docs pub #signature { #body }));
-            quote! {
-                impl #client::Client {
-                    #(#bodies)*
-                }
-            }
-        }
-        EndpointStyle::Trait => {
-            let name = ident(EXTENSION_TRAIT);
-            let signatures = functions.iter().map(|Function { docs, signature, .. }| quote!(#docs #signature;));
-            let bodies = functions.iter().map(|Function { signature, body, .. }| quote!(#signature { #body }));
-            quote! {
-                /// The endpoint functions of this API, on the client: `use` this trait to call them.
-                pub trait #name {
-                    #(#signatures)*
-                }
-
-                impl #name for #client::Client {
-                    #(#bodies)*
-                }
-            }
-        }
-    };
+    let functions = ops.iter().map(|op| function(cx, op));
+    let name = ident(CLIENT_TYPE);
+    let doc = format!(" A client for {}: the runtime's client with every endpoint function of the API.", cx.api.title);
     quote! {
-        #methods
+        #runtime::client_type! {
+            #[doc = #doc]
+            #name
+        }
+
+        impl #name {
+            #(#functions)*
+        }
+
         #(#builders)*
     }
-}
-
-/// The endpoint function's name: the operation's, in snake case, with a
-/// suffix where the client has a method of that name.
-fn function_name(op: &Operation) -> syn::Ident {
-    let name = names::field_name(&op.type_name);
-    if CLIENT_METHODS.contains(&names::unraw(&name)) { ident(&format!("{name}_operation")) } else { ident(&name) }
 }
 
 /// An argument taking what converts into `ty`, and the conversion.
@@ -79,18 +47,11 @@ fn argument(cx: &Cx<'_>, name: &syn::Ident, ty: &TypeRef) -> (TokenStream, Token
     }
 }
 
-/// An endpoint function, in parts: the trait style puts the docs on the
-/// declaration and the body in the impl.
-struct Function {
-    docs: TokenStream,
-    signature: TokenStream,
-    body: TokenStream,
-}
-
-fn function(cx: &Cx<'_>, op: &Operation) -> Function {
+/// An endpoint function: the required parameters and body in, the builder out.
+fn function(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let Prelude { default, .. } = &cx.std;
-    let (builder, request) = (ident(&op.type_name), ident(&op.type_name));
-    let name = function_name(op);
+    let (builder, request) = (ident(&op.builder_name), ident(&op.type_name));
+    let name = ident(&op.method_name);
     let mut args = Vec::new();
     let mut values = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
@@ -108,17 +69,19 @@ fn function(cx: &Cx<'_>, op: &Operation) -> Function {
         args.push(quote!(#field: #ty));
         values.push(value);
     }
-    let summary = format!("`{} {}` (`{}`): see [`{}`].", op.method.as_str(), op.path, op.id, op.type_name);
+    let summary = format!("`{} {}` (`{}`): see [`{}`].", op.method.as_str(), op.path, op.id, op.builder_name);
     let first = op.docs.as_deref().and_then(|d| d.lines().next());
     let docs = doc_attrs(first, Some(&summary));
     let op_path = quote!(super::operations::#request);
     let new =
         if values.is_empty() { quote!(<#op_path as #default>::default()) } else { quote!(#op_path::new(#(#values),*)) };
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    Function {
-        docs: quote!(#docs #allow),
-        signature: quote!(fn #name(&self, #(#args),*) -> #builder),
-        body: quote!(#builder { client: ::std::clone::Clone::clone(self), op: #new }),
+    quote! {
+        #docs
+        #allow
+        pub fn #name(&self, #(#args),*) -> #builder {
+            #builder { client: self.runtime().clone(), op: #new }
+        }
     }
 }
 
@@ -153,8 +116,9 @@ fn param_setter(cx: &Cx<'_>, p: &Param) -> TokenStream {
 /// and what sends it.
 fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
     let Prelude { result, clone, debug, .. } = &cx.std;
-    let name = ident(&op.type_name);
-    let request = quote!(super::operations::#name);
+    let name = ident(&op.builder_name);
+    let request_name = ident(&op.type_name);
+    let request = quote!(super::operations::#request_name);
     let mut setters: Vec<TokenStream> = op.params.iter().filter(|p| !p.required).map(|p| param_setter(cx, p)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
         let value = ident("value");
@@ -171,7 +135,7 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
         setters.push(setter(choice.field, argument, None, &note, &cx.std.some));
     }
     let doc =
-        format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, function_name(op));
+        format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, op.method_name);
     let send = match op.page_item() {
         Some(item) => {
             let item = cx.ty(item);

@@ -14,36 +14,19 @@ use quote::{ToTokens, format_ident, quote};
 
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 
-pub use endpoints::EXTENSION_TRAIT;
-
 /// What the emitted code refers to outside itself.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
-    /// The path of the runtime module (`::okta_apps::runtime`).
+    /// The path of the runtime crate (`::okta_runtime`).
     pub runtime: String,
-    /// The path of the module with the async client (`::okta_apps::client`):
-    /// its `Client`, `Response`, `Page`, `Error` and `Stream`.
+    /// The path of its async client module (`::okta_runtime::client`): its
+    /// `Client`, `Response`, `Page`, `Error` and `Stream`.
     pub client: String,
-    /// How the endpoint functions attach to the client.
-    pub endpoints: EndpointStyle,
-}
-
-/// How the endpoint functions attach to the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndpointStyle {
-    /// Inherent methods: for the crate that defines `Client`.
-    Inherent,
-    /// A trait implemented for `Client` ([`EXTENSION_TRAIT`]): for any other crate.
-    Trait,
 }
 
 impl Default for EmitOptions {
     fn default() -> Self {
-        Self {
-            runtime: "::okta_apps::runtime".to_owned(),
-            client: "::okta_apps::client".to_owned(),
-            endpoints: EndpointStyle::Trait,
-        }
+        Self { runtime: "::okta_runtime".to_owned(), client: "::okta_runtime::client".to_owned() }
     }
 }
 
@@ -88,12 +71,14 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
             quote! { #preamble #items }
         }
         Part::Endpoints => {
-            let taken = api.operations.iter().map(|op| op.type_name.as_str()).chain([endpoints::EXTENSION_TRAIT]);
+            let taken =
+                api.operations.iter().map(|op| op.builder_name.as_str()).chain([crate::names::reserved::CLIENT_TYPE]);
             let cx = Cx::new(api, options, taken, quote!(super::models::));
             let client: TokenStream = syn::parse_str::<syn::Path>(&options.client)
-                .unwrap_or_else(|_| syn::parse_quote!(::okta_apps::client))
+                .unwrap_or_else(|_| syn::parse_quote!(::okta_runtime::client))
                 .into_token_stream();
-            let items = endpoints::emit(&cx, &client, options.endpoints);
+            let runtime = runtime_path(options).into_token_stream();
+            let items = endpoints::emit(&cx, &client, &runtime);
             let preamble = &cx.preamble;
             quote! { #preamble #items }
         }
@@ -146,7 +131,7 @@ fn split(weights: &[usize], target: usize) -> Vec<Range<usize>> {
 
 /// The runtime path; an unparsable one falls back to the default.
 fn runtime_path(options: &EmitOptions) -> syn::Path {
-    syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::okta_apps::runtime))
+    syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::okta_runtime))
 }
 
 /// The name the runtime is imported as, unless a generated type has it.

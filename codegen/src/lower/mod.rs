@@ -33,7 +33,8 @@ pub fn lower(spec: &OpenAPI) -> (Api, Diagnostics) {
     // Once every type is lowered, inline ones in operations included.
     infer::tag_untagged(&mut cx);
     unions::fill_accessors(&mut cx);
-    let mut api = Api { types: std::mem::take(&mut cx.types), operations, secret_members: Vec::new() };
+    let title = cx.spec.info.title.clone();
+    let mut api = Api { title, types: std::mem::take(&mut cx.types), operations, secret_members: Vec::new() };
     let inline: std::collections::BTreeSet<String> = cx.inline.values().cloned().collect();
     prune::merge_inline_duplicates(&mut api, &inline);
     prune::drop_repeated_variants(&mut api);

@@ -10,13 +10,24 @@ use crate::ir::{
     Accept, Alternative, Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status,
     TypeRef,
 };
-use crate::names::{self, Scope};
+use crate::names::{self, Scope, reserved};
 
 const JSON: &str = "application/json";
+
+/// The endpoint function's name: the operation's in snake case, with the
+/// suffix `_operation` where the client has a method of that name.
+fn method_name(type_name: &str) -> String {
+    let name = names::field_name(type_name);
+    let bare = names::unraw(&name);
+    if reserved::CLIENT_METHODS.contains(&bare) { format!("{bare}_operation") } else { name }
+}
 
 pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
     let mut out = Vec::new();
     let mut scope = Scope::default();
+    // The endpoints module's names: the client, its methods, the builders.
+    let mut method_names = Scope::with_reserved(reserved::CLIENT_METHODS);
+    let mut builders = Scope::with_reserved(&[reserved::CLIENT_TYPE]);
     let spec = cx.spec;
     for (path, item) in spec.paths.iter() {
         let at = Pointer::root().join("paths").join(path);
@@ -43,6 +54,8 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
             // response enum each.
             let type_name = scope.claim(&type_base);
             let response_name = scope.claim(&format!("{type_name}Response"));
+            let method_name = method_names.claim(&method_name(&type_name));
+            let builder_name = builders.claim(&format!("{type_name}{}", reserved::BUILDER_SUFFIX));
             let params = lower_params(cx, &item.parameters, &op.parameters, &type_base, &here, path);
             let body = op.request_body.as_ref().and_then(|b| lower_body(cx, b, &type_base, &here.join("requestBody")));
             let responses = lower_responses(cx, &op.responses, &type_base, &here.join("responses"));
@@ -59,6 +72,8 @@ pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
             out.push(Operation {
                 type_name,
                 response_name,
+                method_name,
+                builder_name,
                 id,
                 method,
                 idempotent,
