@@ -21,8 +21,10 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask codegen [--check]\n       cargo xtask roundtrip SPEC\n       cargo xtask contract";
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime-version VERSION] [--deny-warnings]
+       cargo xtask roundtrip SPEC
+       cargo xtask contract";
 
 fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +35,7 @@ fn run() -> Result<ExitCode> {
                 out: PathBuf::new(),
                 name: None,
                 deny_warnings: false,
+                runtime_version: None,
             };
             let mut rest = args[1..].iter();
             while let Some(arg) = rest.next() {
@@ -42,6 +45,7 @@ fn run() -> Result<ExitCode> {
                     "--out" => job.out = PathBuf::from(value()?),
                     "--name" => job.name = Some(value()?.clone()),
                     "--deny-warnings" => job.deny_warnings = true,
+                    "--runtime-version" => job.runtime_version = Some(value()?.clone()),
                     other => bail!("unexpected argument {other}\n{USAGE}"),
                 }
             }
