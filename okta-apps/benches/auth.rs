@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use okta_apps::Client;
 use okta_apps::client::PrivateKey;
-use okta_apps::fake::{FakeOrg, FakeServiceApp};
+use okta_fake::{FakeOrg, FakeServiceApp};
 use serde_json::json;
 
 fn key(name: &str) -> PrivateKey {

@@ -25,7 +25,7 @@ fn page() -> Vec<u8> {
 fn page_in_okta_order() -> Vec<u8> {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let fake = okta_apps::fake::FakeOrg::start().await.expect("fake");
+        let fake = okta_fake::FakeOrg::start().await.expect("fake");
         for app in apps() {
             fake.insert(app);
         }

@@ -13,7 +13,7 @@ mod fixtures;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::TryStreamExt;
 use okta_apps::Client;
-use okta_apps::fake::FakeOrg;
+use okta_fake::FakeOrg;
 
 const APPS: usize = 2_000;
 const PAGE: i32 = 200;

@@ -8,13 +8,13 @@ use std::io::Read;
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut options = okta_apps::fake::FakeOptions::default();
+    let mut options = okta_fake::FakeOptions::default();
     if let [flag, url] = args.as_slice() {
         if flag == "--public-url" {
             options = options.public_url(url.as_str());
         }
     }
-    let fake = okta_apps::fake::FakeOrg::start_with(options).await?;
+    let fake = okta_fake::FakeOrg::start_with(options).await?;
     println!("{}", fake.url());
     // Wait for stdin to close (the parent going away) without blocking the runtime.
     tokio::task::spawn_blocking(|| {

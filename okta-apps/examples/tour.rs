@@ -18,7 +18,6 @@
 
 use futures_util::TryStreamExt;
 use okta_apps::client::PrivateKey;
-use okta_apps::fake::{FakeOrg, FakeServiceApp};
 use okta_apps::models::{
     AppUser, AppUserAssignRequest, Application, ApplicationGroupAssignment, ApplicationSignOnMode, BookmarkApplication,
     BookmarkApplicationSettings, BookmarkApplicationSettingsApplication, GoogleApplication, GoogleApplicationSettings,
@@ -27,6 +26,7 @@ use okta_apps::models::{
 use okta_apps::operations as ops;
 use okta_apps::runtime::Operation as _;
 use okta_apps::{Client, Secret};
+use okta_fake::{FakeOrg, FakeServiceApp};
 
 /// What the tour's calls need of a service app's token: each operation's scopes.
 const TOUR_SCOPES: &[&[&str]] = &[

@@ -27,16 +27,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-extern crate self as okta_apps;
+/// The runtime the generated code stands on (the `okta-runtime` crate):
+/// the lossless codec, the sans-IO request types and the [`Operation`](runtime::Operation)
+/// trait, Okta's error body.
+pub use okta_runtime as runtime;
+
+/// The async client: the runtime's client, its builder, errors and paging
+/// (from `okta-runtime`), with this crate's [`Client`] and the builders its
+/// endpoint functions return.
+#[cfg(feature = "client")]
+pub mod client {
+    pub use crate::endpoints::Client;
+    pub use crate::endpoints::*;
+    pub use okta_runtime::client::*;
+}
 
 #[cfg(feature = "client")]
-pub mod client;
-#[cfg(feature = "fake")]
-pub mod fake;
-pub mod runtime;
-
+pub use client::{ApiError, Auth, ClientBuilder, Error, Page, RateLimit, Response, RetryPolicy, USER_AGENT};
 #[cfg(feature = "client")]
-pub use client::{ApiError, Auth, Client, ClientBuilder, Error, Page, RateLimit, Response, RetryPolicy, USER_AGENT};
+pub use endpoints::Client;
 
 /// The API's types, generated from `spec/applications.yaml`.
 #[rustfmt::skip]
@@ -50,16 +59,16 @@ pub mod models;
 #[path = "generated/operations.rs"]
 pub mod operations;
 
-/// The endpoint functions on [`Client`] and their builders, re-exported by
-/// [`client`].
+/// This crate's [`Client`], with an endpoint function per operation, and the
+/// builders they return (`ListApplicationsBuilder`, ...).
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 #[path = "generated/endpoints.rs"]
-mod endpoints;
+pub mod endpoints;
 
 // The README's examples run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub use runtime::{DecodeError, Nullable, Secret, Timestamp, from_slice, from_str, from_value};
+pub use runtime::{DecodeError, ErrorBody, Nullable, Secret, Timestamp, from_slice, from_str, from_value};

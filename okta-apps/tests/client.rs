@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use okta_apps::fake::FakeOrg;
 use okta_apps::models::{
     Application, ApplicationLifecycleStatus, BookmarkApplication, BookmarkApplicationSettings,
     BookmarkApplicationSettingsApplication,
 };
 use okta_apps::{Client, Error, RetryPolicy};
+use okta_fake::FakeOrg;
 use serde_json::json;
 
 fn bookmark(label: &str) -> BookmarkApplication {

@@ -4,13 +4,13 @@
 
 use futures_util::TryStreamExt;
 use okta_apps::Client;
-use okta_apps::fake::FakeOrg;
 use okta_apps::models::{
     AppUser, AppUserAssignRequest, ApplicationFeatureObject, ApplicationFeatureType, ApplicationGroupAssignment,
     LifecycleStatus,
 };
 use okta_apps::operations::{GenerateCsrForApplicationResponse, GetCsrForApplicationResponse};
 use okta_apps::runtime::{FilePart, Form};
+use okta_fake::FakeOrg;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use okta_apps::client::PrivateKey;
-use okta_apps::fake::{FakeOrg, RecordedRequest};
 use okta_apps::{Client, Error, RetryPolicy};
+use okta_fake::{FakeOrg, RecordedRequest};
 use serde_json::json;
 
 #[path = "common/service_apps.rs"]

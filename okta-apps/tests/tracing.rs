@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use okta_apps::fake::FakeOrg;
 use okta_apps::{Client, RetryPolicy};
+use okta_fake::FakeOrg;
 use tracing_subscriber::fmt::format::FmtSpan;
 
 #[path = "common/buffer.rs"]

@@ -149,9 +149,9 @@ pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, D
 /// use okta_apps::models::Application;
 /// let app = serde_json::json!({"name": "bookmark", "signOnMode": "BOOKMARK", "label": null,
 ///     "settings": {"app": {"url": "https://wiki.example.com"}, "notes": null}});
-/// let paths = okta_apps::runtime::nulls_outside_spec::<Application>(&app)?;
+/// let paths = okta_runtime::nulls_outside_spec::<Application>(&app)?;
 /// assert_eq!(paths, ["label", "settings.notes"]);
-/// # Ok::<(), okta_apps::DecodeError>(())
+/// # Ok::<(), okta_runtime::DecodeError>(())
 /// ```
 ///
 /// Fails, as [`from_value`] does, when `value` does not decode at all.

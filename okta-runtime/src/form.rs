@@ -40,7 +40,7 @@ enum Value {
 /// A `multipart/form-data` body: parts in the order added.
 ///
 /// ```
-/// use okta_apps::runtime::{FilePart, Form};
+/// use okta_runtime::{FilePart, Form};
 ///
 /// let form = Form::new().file("file", FilePart::new("logo.png", "image/png", vec![0x89, b'P', b'N', b'G']));
 /// let (content_type, body) = form.encode();

@@ -1,9 +1,21 @@
-//! The hand-written support the generated models stand on: values that keep
-//! what the server sent (`null`, timestamps, unknown enum values, unknown
-//! union members), secrets that never print, and decoding that names the JSON
-//! path of a bad value.
+//! The runtime every crate generated from an Okta OpenAPI description stands
+//! on. It names no schema and no operation of any spec.
+//!
+//! - Values that keep what the server sent (`null`, timestamps, unknown enum
+//!   values, unknown union members, unknown members), secrets that never
+//!   print, and decoding that names the JSON path of a bad value.
+//! - The sans-IO request and response types and the [`Operation`] trait that
+//!   generated operations implement, and Okta's error body ([`ErrorBody`]),
+//!   which every Okta API shares.
+//! - With the `client` feature (on by default): the async [`client`] (reqwest
+//!   with rustls, tokio) with paging, retries, the rate limit, auth (API token,
+//!   bearer, private-key JWT, DPoP) and its guards against servers that
+//!   misbehave. Without it the crate needs neither tokio nor reqwest.
 
+#[cfg(feature = "client")]
+pub mod client;
 mod decode;
+mod error_body;
 mod form;
 mod map;
 mod nullable;
@@ -20,11 +32,11 @@ mod timestamp;
 mod union;
 
 #[doc(hidden)]
-pub use crate::{object_impls, string_enum_impls};
-#[doc(hidden)]
 pub use decode::is_json_body;
+#[cfg(feature = "client")]
 pub(crate) use decode::plain;
 pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec, text};
+pub use error_body::{ErrorBody, ErrorCause};
 pub use form::{FilePart, Form};
 pub use map::Map;
 pub use nullable::Nullable;
@@ -37,8 +49,8 @@ pub use raw::Probed;
 pub use redact::{REDACTED, RawBody, SECRET_MEMBERS, is_secret_header, is_secret_member, redact_body};
 #[doc(hidden)]
 pub use request::RequestBuilder;
-#[cfg(feature = "fake")]
-pub(crate) use request::encode_unreserved;
+#[doc(hidden)]
+pub use request::encode_unreserved;
 pub use request::{Method, Request, RequestError};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};

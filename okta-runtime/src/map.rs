@@ -19,7 +19,7 @@ use super::object::OtherProperties;
 /// map now holds a value under that name.
 ///
 /// ```
-/// use okta_apps::runtime::Map;
+/// use okta_runtime::Map;
 /// let mut links: Map<bool> = serde_json::from_str(r#"{"login":true,"admin":null}"#)?;
 /// assert_eq!((links.get("login"), links.get("admin")), (Some(&true), None));
 /// assert_eq!(serde_json::to_string(&links)?, r#"{"login":true,"admin":null}"#);

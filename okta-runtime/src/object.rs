@@ -306,14 +306,14 @@ impl<M: SerializeMap> Writer<M> {
 /// - `; nulls = field`: no undeclared property allowed; the `null`s in a [`Nulls`].
 ///
 /// ```
-/// # use okta_apps::runtime::Nullable;
+/// # use okta_runtime::Nullable;
 /// #[derive(Debug, Default, PartialEq)]
 /// pub struct Link {
 ///     pub href: Option<String>,
 ///     pub hints: Option<Nullable<String>>,
 ///     pub other: serde_json::Map<String, serde_json::Value>,
 /// }
-/// okta_apps::object_impls!(Link { href = "href", hints = "x-hints", ..other });
+/// okta_runtime::object_impls!(Link { href = "href", hints = "x-hints", ..other });
 ///
 /// // `hints` may be null by the spec; `href` is null anyway, and kept.
 /// let text = r#"{"href":null,"x-hints":null,"title":"A"}"#;
@@ -334,7 +334,7 @@ macro_rules! object_impls {
     // `store` keeps the nulls of declared properties: the map of others, or
     // a `Nulls` of its own.
     (@impl $name:ident { $($field:ident = $wire:literal),* } $store:ident [$($other:ident)?] [$($nulls:ident)?]) => {
-        impl $crate::runtime::object::Object for $name {
+        impl $crate::object::Object for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];
 
@@ -355,11 +355,11 @@ macro_rules! object_impls {
                 enum Field { $($field),* }
                 $(
                     if index == Field::$field as usize {
-                        return $crate::runtime::object::read(&mut self.$field, $wire, &mut self.$store, map);
+                        return $crate::object::read(&mut self.$field, $wire, &mut self.$store, map);
                     }
                 )*
                 let _ = index;
-                $crate::runtime::object::skip(map)
+                $crate::object::skip(map)
             }
 
             fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
@@ -367,25 +367,25 @@ macro_rules! object_impls {
                 key: ::std::string::String,
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
-                $(return $crate::runtime::object::read_other(&mut self.$other, key, map);)?
+                $(return $crate::object::read_other(&mut self.$other, key, map);)?
                 $(
                     let _ = &self.$nulls;
-                    $crate::runtime::object::deny_other::<A, Self>(key, map)
+                    $crate::object::deny_other::<A, Self>(key, map)
                 )?
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::object::deserialize_object(deserializer)
+                $crate::object::deserialize_object(deserializer)
             }
         }
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut object = $crate::runtime::object::Writer::new(serializer)?;
+                let mut object = $crate::object::Writer::new(serializer)?;
                 $(object.field($wire, &self.$field, &self.$store);)*
-                $(object.other(&self.$other, <Self as $crate::runtime::object::Object>::FIELDS);)?
+                $(object.other(&self.$other, <Self as $crate::object::Object>::FIELDS);)?
                 object.end()
             }
         }
@@ -395,7 +395,7 @@ macro_rules! object_impls {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::Nullable;
+    use crate::Nullable;
 
     /// What the generator writes for a model with one nullable and one
     /// renamed property, keeping the others.
@@ -421,7 +421,7 @@ mod tests {
     #[derive(Debug, Default, PartialEq)]
     struct Counts {
         total: Option<u32>,
-        more: crate::runtime::Map<u32>,
+        more: crate::Map<u32>,
     }
 
     crate::object_impls!(Counts { total = "total", ..more });
@@ -472,8 +472,8 @@ mod tests {
 
     #[test]
     fn strict_decoding_rejects_a_null_the_spec_does_not_allow() {
-        let err = crate::runtime::nulls::strict::with(|| decode(r#"{"a":null,"bee":null}"#)).expect_err("strict");
-        assert!(err.contains(crate::runtime::nulls::strict::NOT_NULLABLE), "{err}");
+        let err = crate::nulls::strict::with(|| decode(r#"{"a":null,"bee":null}"#)).expect_err("strict");
+        assert!(err.contains(crate::nulls::strict::NOT_NULLABLE), "{err}");
         // Only on this call: the next one is lenient again.
         assert!(decode(r#"{"bee":null}"#).is_ok());
     }

@@ -10,7 +10,7 @@ use super::{DecodeError, Method, Request, RequestError};
 ///
 /// ```
 /// use okta_apps::operations::{ListApplications, ListApplicationsResponse};
-/// use okta_apps::runtime::{Method, Operation};
+/// use okta_runtime::{Method, Operation};
 ///
 /// let op = ListApplications { limit: Some(20), ..Default::default() };
 /// let request = op.to_request()?;

@@ -108,7 +108,7 @@ const NOT_UNRESERVED: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
-pub(crate) fn encode_unreserved(text: &str) -> String {
+pub fn encode_unreserved(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 

@@ -80,7 +80,7 @@ macro_rules! string_enum_impls {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_enum(deserializer)
+                $crate::deserialize_enum(deserializer)
             }
         }
     };

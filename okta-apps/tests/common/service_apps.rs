@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use okta_apps::Client;
 use okta_apps::client::PrivateKey;
-use okta_apps::fake::{FakeOrg, FakeServiceApp};
+use okta_fake::{FakeOrg, FakeServiceApp};
 use serde_json::json;
 
 /// The service app's client id.

@@ -3,11 +3,12 @@
 //! (no redirects off the org, bounded bodies, bounded waits).
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Auth, Client, Credentials, Error, Inner, PrivateKey, RetryPolicy, USER_AGENT, oauth};
-use crate::runtime::Secret;
+use crate::Secret;
 
 /// The largest response body read by default: 64 MiB, far above Okta's
 /// largest page (200 apps of a few kilobytes each).
@@ -16,8 +17,9 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// The most same-origin redirects one request follows, when it follows any.
 pub const MAX_REDIRECTS: u8 = 10;
 
-/// Builds a [`Client`].
-pub struct ClientBuilder {
+/// Builds a [`Client`], or the `Client` of a generated crate (`C`), which
+/// wraps one.
+pub struct ClientBuilder<C = Client> {
     org_url: String,
     auth: Option<Auth>,
     service_app: Option<(String, PrivateKey)>,
@@ -31,9 +33,10 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_body: u64,
     redirects: u8,
+    target: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("org_url", &without_user_info(&self.org_url))
@@ -52,6 +55,14 @@ impl fmt::Debug for ClientBuilder {
 impl Client {
     /// A builder for a client of the org at `org_url` (`https://example.okta.com`).
     pub fn builder(org_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(org_url)
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for a client of the org at `org_url` (`https://example.okta.com`)
+    /// that [`ClientBuilder::build`] turns into a `C`.
+    pub fn new(org_url: impl Into<String>) -> Self {
         ClientBuilder {
             org_url: org_url.into(),
             auth: None,
@@ -66,11 +77,10 @@ impl Client {
             http: None,
             max_body: DEFAULT_MAX_RESPONSE_BYTES,
             redirects: 0,
+            target: PhantomData,
         }
     }
-}
 
-impl ClientBuilder {
     /// Authenticates with an API token (`SSWS`).
     pub fn api_token(self, token: impl Into<Secret>) -> Self {
         self.auth(Auth::api_token(token))
@@ -102,7 +112,7 @@ impl ClientBuilder {
     /// ```no_run
     /// # fn run() -> Result<(), okta_apps::Error> {
     /// use okta_apps::Client;
-    /// use okta_apps::client::PrivateKey;
+    /// use okta_runtime::client::PrivateKey;
     ///
     /// let key = PrivateKey::from_file("service-app.pem")?;
     /// let client = Client::builder("https://example.okta.com")
@@ -121,8 +131,8 @@ impl ClientBuilder {
 
     /// The scopes a service app asks for, each once (default: `okta.apps.read
     /// okta.apps.manage`, what the app calls need). Each operation says what
-    /// it needs in `Operation::SCOPES`; [`crate::operations::SCOPES`] lists
-    /// them all.
+    /// it needs in `Operation::SCOPES`; a generated crate's
+    /// `operations::SCOPES` lists them all.
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         let mut unique: Vec<String> = Vec::new();
         for scope in scopes.into_iter().map(Into::into) {
@@ -207,7 +217,7 @@ impl ClientBuilder {
     /// Checks the settings and builds the client. The org URL must be an
     /// origin: https (plain http only on a loopback host), no user name or
     /// password, no path beyond `/`, no query or fragment.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let base = org_origin(&self.org_url)?;
         let credentials = match (self.auth, self.service_app) {
             (Some(auth), _) => {
@@ -238,7 +248,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 http,
                 base,
@@ -247,7 +257,8 @@ impl ClientBuilder {
                 max_body: self.max_body,
                 redirects: self.redirects,
             }),
-        })
+        };
+        Ok(C::from(client))
     }
 }
 

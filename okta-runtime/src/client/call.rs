@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use super::error::Decoded;
 use super::send::{Raw, Target};
 use super::{Client, Error, Response, link};
-use crate::runtime::{self, Operation, Paged};
+use crate::{self as runtime, Operation, Paged};
 
 impl Client {
     /// Sends any operation and decodes its success value (`()` for one

@@ -4,8 +4,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::models;
-use crate::runtime::{DecodeError, RawBody, RequestError};
+use crate::{DecodeError, ErrorBody, RawBody, RequestError};
 
 use super::RateLimit;
 
@@ -150,7 +149,7 @@ pub struct ApiError {
     pub status: u16,
     /// Okta's error object (errorCode, errorSummary, errorLink, errorId,
     /// errorCauses), when the body is one.
-    pub error: Option<models::Error>,
+    pub error: Option<ErrorBody>,
     /// The response as the operation's own decoder read it (its documented
     /// error variant, or `Other`); see [`ApiError::response`].
     pub(super) response: Option<Decoded>,
@@ -240,8 +239,7 @@ impl ApiError {
 
     /// The summaries of the error's causes.
     pub fn causes(&self) -> Vec<&str> {
-        let causes = self.error.as_ref().and_then(|e| e.error_causes.as_ref());
-        causes.into_iter().flatten().filter_map(|c| c.error_summary.as_deref()).collect()
+        self.error.as_ref().map(ErrorBody::causes).unwrap_or_default()
     }
 }
 

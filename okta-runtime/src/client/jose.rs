@@ -1,7 +1,6 @@
 //! The little of JOSE that OAuth 2.0 for service apps needs: a private key
 //! (RSA or EC P-256, from PEM or JWK) that signs compact JWS as RS256 or
-//! ES256, its public JWK and RFC 7638 thumbprint, and the verification the
-//! fake org's authorization server does. Signing and hashing are aws-lc-rs,
+//! ES256, its public JWK and RFC 7638 thumbprint. Signing and hashing are aws-lc-rs,
 //! the crypto rustls already uses.
 
 use std::fmt;
@@ -34,13 +33,13 @@ impl KeyError {
 /// key id, never the key.
 ///
 /// ```
-/// use okta_apps::client::PrivateKey;
+/// use okta_runtime::client::PrivateKey;
 ///
 /// let key = PrivateKey::generate_es256()?.with_kid("my-key");
 /// assert_eq!((key.algorithm(), key.kid()), ("ES256", Some("my-key")));
 /// assert_eq!(key.public_jwk()["kty"], "EC");
 /// assert!(!format!("{key:?}").contains(key.public_jwk()["x"].as_str().unwrap_or("?")));
-/// # Ok::<(), okta_apps::client::KeyError>(())
+/// # Ok::<(), okta_runtime::client::KeyError>(())
 /// ```
 pub struct PrivateKey {
     pair: Pair,
@@ -264,26 +263,17 @@ impl PrivateKey {
 }
 
 /// Seconds since the Unix epoch: `iat` and `exp`.
-pub(crate) fn unix_now() -> u64 {
+pub fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// Segment `index` of a compact JWS (0: header, 1: claims) as JSON, unverified.
-#[cfg(feature = "fake")]
-pub(crate) fn segment(jws: &str, index: usize) -> Result<Value, String> {
-    let what = if index == 0 { "header" } else { "payload" };
-    let part = jws.split('.').nth(index).ok_or_else(|| format!("no {what}"))?;
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| format!("{what} is not base64url"))?;
-    serde_json::from_slice(&bytes).map_err(|_| format!("{what} is not JSON"))
-}
-
 /// Base64url without padding.
-pub(crate) fn b64(bytes: &[u8]) -> String {
+pub fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// SHA-256 of `bytes`, base64url: DPoP's `ath`, and thumbprints.
-pub(crate) fn sha256_b64(bytes: &[u8]) -> String {
+pub fn sha256_b64(bytes: &[u8]) -> String {
     b64(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
 }
 
@@ -297,7 +287,7 @@ pub(crate) fn random_id() -> Result<String, KeyError> {
 /// The RFC 7638 thumbprint of a public JWK: SHA-256 of its required
 /// members in lexicographic order, base64url. `None` for a JWK that is not
 /// RSA or EC or lacks a member.
-pub(crate) fn thumbprint(jwk: &Value) -> Option<String> {
+pub fn thumbprint(jwk: &Value) -> Option<String> {
     let text = |name: &str| jwk.get(name).and_then(Value::as_str);
     // serde_json's maps keep keys sorted, as the canonical form needs.
     let canonical = match text("kty")? {
@@ -308,60 +298,9 @@ pub(crate) fn thumbprint(jwk: &Value) -> Option<String> {
     Some(sha256_b64(canonical.to_string().as_bytes()))
 }
 
-/// A compact JWS taken apart and checked against a public JWK: its header
-/// and claims, if the signature holds for the header's `alg` (RS256 or
-/// ES256 only). Used by the fake org's authorization server.
-#[cfg(feature = "fake")]
-pub(crate) fn verify(token: &str, jwk: &Value) -> Result<(Value, Value), String> {
-    let mut parts = token.split('.');
-    let (Some(header), Some(claims), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err("not a compact JWS".to_owned());
-    };
-    let (header_json, claims_json) = (segment(token, 0)?, segment(token, 1)?);
-    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| "signature is not base64url".to_owned())?;
-    let message = format!("{header}.{claims}");
-    let member = |name: &str| -> Result<Vec<u8>, String> {
-        let text = jwk.get(name).and_then(Value::as_str).ok_or_else(|| format!("the JWK has no `{name}`"))?;
-        URL_SAFE_NO_PAD.decode(text).map_err(|_| format!("the JWK's `{name}` is not base64url"))
-    };
-    let verified = match (header_json.get("alg").and_then(Value::as_str), jwk.get("kty").and_then(Value::as_str)) {
-        (Some("RS256"), Some("RSA")) => PublicKeyComponents { n: member("n")?, e: member("e")? }
-            .verify(&signature::RSA_PKCS1_2048_8192_SHA256, message.as_bytes(), &signature)
-            .is_ok(),
-        (Some("ES256"), Some("EC")) => {
-            let mut point = vec![4];
-            point.extend(member("x")?);
-            point.extend(member("y")?);
-            signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)
-                .verify(message.as_bytes(), &signature)
-                .is_ok()
-        }
-        (alg, kty) => return Err(format!("alg {alg:?} does not fit a key of kty {kty:?}")),
-    };
-    if verified { Ok((header_json, claims_json)) } else { Err("the signature does not verify".to_owned()) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_es256_jwt_verifies_against_its_public_jwk_and_fails_when_changed() {
-        let key = PrivateKey::generate_es256().expect("key").with_kid("k1");
-        let jwt = key.sign_jwt(json!({"typ": "JWT"}), &json!({"sub": "me"}), true).expect("signed");
-        #[cfg(feature = "fake")]
-        {
-            let (header, claims) = verify(&jwt, &key.public_jwk()).expect("verifies");
-            assert_eq!((header["alg"].as_str(), header["kid"].as_str()), (Some("ES256"), Some("k1")));
-            assert_eq!(claims["sub"], "me");
-            let other = PrivateKey::generate_es256().expect("key");
-            assert!(verify(&jwt, &other.public_jwk()).is_err());
-            let tampered = jwt.replacen('.', ".eyJzdWIiOiJ5b3UifQ.", 1);
-            assert!(verify(&tampered, &key.public_jwk()).is_err());
-        }
-        assert_eq!(jwt.split('.').count(), 3);
-    }
 
     #[test]
     fn the_thumbprint_is_rfc_7638s() {

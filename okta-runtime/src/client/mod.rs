@@ -1,15 +1,16 @@
 //! The async client: sends any generated operation with reqwest
 //! ([`Client::send`]), follows pages, survives rate limits and transient
-//! failures, and keeps the token out of every printout. Each operation also
-//! has an endpoint function on [`Client`] (`client.list_applications()`),
-//! generated, returning the builder of the same name in this module.
+//! failures, and keeps the token out of every printout. Every generated crate
+//! wraps it in a `Client` of its own ([`client_type!`](crate::client_type)),
+//! with an endpoint function per operation (`client.list_applications()`).
 
 mod builder;
 mod call;
 mod error;
 #[cfg(test)]
 mod fuzz;
-pub(crate) mod jose;
+#[doc(hidden)]
+pub mod jose;
 mod link;
 mod oauth;
 mod retry;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::runtime::Secret;
+use crate::Secret;
 
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, MAX_REDIRECTS};
 pub use call::Page;
@@ -29,7 +30,6 @@ pub use error::{ApiError, Error};
 pub use futures_core::Stream;
 pub use jose::{KeyError, PrivateKey};
 
-pub use crate::endpoints::*;
 pub use retry::RetryPolicy;
 
 /// The `User-Agent` sent by default.
@@ -179,6 +179,52 @@ impl Client {
     fn same_origin(&self, url: &reqwest::Url) -> bool {
         url.origin() == self.inner.base.origin()
     }
+}
+
+/// Defines a generated crate's `Client`: a thin wrapper over the runtime's
+/// [`Client`], built by [`ClientBuilder`], that derefs to it (so `send`,
+/// `page`, `pages`, `items` and `org_url` are there) and carries the crate's
+/// endpoint functions as inherent methods.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! client_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name($crate::client::Client);
+
+        impl $name {
+            /// A builder for a client of the org at `org_url` (`https://example.okta.com`).
+            pub fn builder(org_url: impl ::std::convert::Into<::std::string::String>) -> $crate::client::ClientBuilder<Self> {
+                $crate::client::ClientBuilder::new(org_url)
+            }
+
+            /// The runtime's client this one wraps.
+            pub fn runtime(&self) -> &$crate::client::Client {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<$crate::client::Client> for $name {
+            fn from(client: $crate::client::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl ::std::ops::Deref for $name {
+            type Target = $crate::client::Client;
+
+            fn deref(&self) -> &$crate::client::Client {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+    };
 }
 
 #[cfg(test)]

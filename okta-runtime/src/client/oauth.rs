@@ -21,7 +21,7 @@ use super::jose::{self, PrivateKey};
 use super::retry::Wait;
 use super::send::{Failure, read};
 use super::{Error, RetryPolicy, request_id, retry, sensitive_header};
-use crate::runtime::Secret;
+use crate::Secret;
 
 /// How long a client assertion is valid (Okta takes at most an hour).
 const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);

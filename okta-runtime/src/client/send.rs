@@ -12,7 +12,7 @@ use tracing::Instrument;
 use super::error::{ApiError, Decoded};
 use super::retry::{self, Wait};
 use super::{Client, Credentials, Error, RateLimit, Response, oauth, request_id};
-use crate::runtime::{RawBody, Request, is_secret_header};
+use crate::{RawBody, Request, is_secret_header};
 
 /// What came back, before it is decoded.
 #[derive(Clone)]
@@ -56,7 +56,7 @@ impl Raw {
 
     /// The error for this response, with what the operation's decoder made of it.
     pub(super) fn api_error_with(self, operation: &'static str, response: Option<Decoded>) -> Error {
-        let error = crate::runtime::from_slice::<crate::models::Error>(&self.body).ok();
+        let error = crate::from_slice::<crate::ErrorBody>(&self.body).ok();
         Error::Api(Box::new(ApiError {
             operation,
             status: self.status,
@@ -76,7 +76,7 @@ impl Raw {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Target {
     pub(super) operation: &'static str,
-    pub(super) method: crate::runtime::Method,
+    pub(super) method: crate::Method,
     pub(super) template: &'static str,
     pub(super) idempotent: bool,
     pub(super) secrets: &'static [&'static str],
@@ -84,7 +84,7 @@ pub(super) struct Target {
 
 impl Target {
     /// What `O` says of itself.
-    pub(super) fn of<O: crate::runtime::Operation>() -> Self {
+    pub(super) fn of<O: crate::Operation>() -> Self {
         Self {
             operation: O::OPERATION_ID,
             method: O::METHOD,
