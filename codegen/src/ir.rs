@@ -150,6 +150,10 @@ pub struct Accessor {
     pub docs: Option<String>,
     /// Per variant (the unknown one last, named `Unknown`): whether the field is nullable there.
     pub nullable: Vec<(String, bool)>,
+    /// The name of the method that reaches the field mutably (`label_mut`),
+    /// when it has the same type in every variant (nullable in none) and
+    /// the name is free.
+    pub mut_name: Option<String>,
 }
 
 /// One variant of a discriminated union.

@@ -252,3 +252,20 @@ fn built_apps_encode_their_key_and_mode() {
     let back: Application = okta_apps::from_value(&value).expect("decodes");
     assert_eq!(back, app);
 }
+
+/// A member every variant shares is changed through its `_mut` accessor on
+/// any app, known variant or not, and the rest of the app is written back
+/// as it came.
+#[test]
+fn shared_members_change_in_place_on_every_variant() {
+    for (name, variant_name) in [("apps/saml_2_0.json", "Saml"), ("apps/unknown_sign_on_mode.json", "Unknown")] {
+        let mut app = round_trip(name, variant_name);
+        let mut expected: Value = serde_json::from_slice(&fixture(name)).expect("JSON");
+        *app.label_mut() = Some("Renamed".to_owned());
+        expected["label"] = Value::from("Renamed");
+        assert_eq!(app.label(), Some("Renamed"));
+        assert_same(&serde_json::to_value(&app).expect("encodes"), &expected, name);
+        app.links_mut().take();
+        assert!(serde_json::to_value(&app).expect("encodes").get("_links").is_none(), "{name}");
+    }
+}

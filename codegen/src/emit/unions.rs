@@ -6,6 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::names;
 use crate::names::reserved::UNKNOWN_VARIANT;
 
 use super::{Cx, Prelude, doc_attrs, ident};
@@ -111,6 +112,23 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
             quote!(Self::#variant(v) => #read,)
         });
         let docs = doc_attrs(a.docs.as_deref(), Some("`None` when absent or `null`."));
+        let mutable = a.mut_name.as_ref().map(|name| {
+            let name = ident(name);
+            let ty = cx.ty(&a.ty);
+            let arms = a.nullable.iter().map(|(variant, _)| {
+                let variant = ident(variant);
+                quote!(Self::#variant(v) => &mut v.#method,)
+            });
+            let doc = format!(" The `{}` of whichever variant, to set, change or take.", names::unraw(&a.name));
+            quote! {
+                #[doc = #doc]
+                pub fn #name(&mut self) -> &mut #option<#ty> {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        });
         quote! {
             #docs
             pub fn #method(&self) -> #option<#ret> {
@@ -118,6 +136,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
                     #(#arms)*
                 }
             }
+            #mutable
         }
     });
 

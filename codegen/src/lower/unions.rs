@@ -258,7 +258,7 @@ pub(super) fn fill_accessors(cx: &mut Lower<'_>) {
 /// Fields every variant struct shares with the unknown struct, by wire name,
 /// field name and type.
 fn accessors(cx: &Lower<'_>, variants: &[Variant], unknown: &Struct) -> Vec<Accessor> {
-    let mut out = Vec::new();
+    let mut out: Vec<Accessor> = Vec::new();
     'field: for field in &unknown.fields {
         let mut nullable = Vec::new();
         for v in variants {
@@ -269,7 +269,20 @@ fn accessors(cx: &Lower<'_>, variants: &[Variant], unknown: &Struct) -> Vec<Acce
             nullable.push((v.name.clone(), found.nullable));
         }
         nullable.push(("Unknown".to_owned(), field.nullable));
-        out.push(Accessor { name: field.name.clone(), ty: field.ty.clone(), docs: field.docs.clone(), nullable });
+        let mut_name = nullable.iter().all(|(_, n)| !n).then(|| format!("{}_mut", names::unraw(&field.name)));
+        out.push(Accessor {
+            name: field.name.clone(),
+            ty: field.ty.clone(),
+            docs: field.docs.clone(),
+            nullable,
+            mut_name,
+        });
+    }
+    // A `_mut` name another method of the union has already goes.
+    let taken: Vec<String> =
+        out.iter().map(|a| names::unraw(&a.name).to_owned()).chain(["variant_name".to_owned()]).collect();
+    for accessor in &mut out {
+        accessor.mut_name = accessor.mut_name.take().filter(|name| !taken.contains(name));
     }
     out
 }

@@ -78,6 +78,15 @@ impl App {
             Self::Unknown(v) => v.name.as_deref(),
         }
     }
+    /// The `name` of whichever variant, to set, change or take.
+    pub fn name_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::Link(v) => &mut v.name,
+            Self::Acme(v) => &mut v.name,
+            Self::Saml(v) => &mut v.name,
+            Self::Unknown(v) => &mut v.name,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn label(&self) -> Option<&str> {
         match self {
@@ -85,6 +94,15 @@ impl App {
             Self::Acme(v) => v.label.as_deref(),
             Self::Saml(v) => v.label.as_deref(),
             Self::Unknown(v) => v.label.as_deref(),
+        }
+    }
+    /// The `label` of whichever variant, to set, change or take.
+    pub fn label_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::Link(v) => &mut v.label,
+            Self::Acme(v) => &mut v.label,
+            Self::Saml(v) => &mut v.label,
+            Self::Unknown(v) => &mut v.label,
         }
     }
     /// `None` when absent or `null`.

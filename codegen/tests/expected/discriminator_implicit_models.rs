@@ -80,12 +80,28 @@ impl Shape {
             Self::Unknown(v) => v.id.as_deref(),
         }
     }
+    /// The `id` of whichever variant, to set, change or take.
+    pub fn id_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::Circle(v) => &mut v.id,
+            Self::Square(v) => &mut v.id,
+            Self::Unknown(v) => &mut v.id,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn label(&self) -> Option<&str> {
         match self {
             Self::Circle(v) => v.label.as_deref(),
             Self::Square(v) => v.label.as_deref(),
             Self::Unknown(v) => v.label.as_deref(),
+        }
+    }
+    /// The `label` of whichever variant, to set, change or take.
+    pub fn label_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::Circle(v) => &mut v.label,
+            Self::Square(v) => &mut v.label,
+            Self::Unknown(v) => &mut v.label,
         }
     }
 }

@@ -711,6 +711,29 @@ impl Application {
             Self::Unknown(v) => v.accessibility.as_ref(),
         }
     }
+    /// The `accessibility` of whichever variant, to set, change or take.
+    pub fn accessibility_mut(&mut self) -> &mut Option<ApplicationAccessibility> {
+        match self {
+            Self::BasicAuth(v) => &mut v.accessibility,
+            Self::Bookmark(v) => &mut v.accessibility,
+            Self::OpenIdConnect(v) => &mut v.accessibility,
+            Self::SecurePasswordStore(v) => &mut v.accessibility,
+            Self::WsFederation(v) => &mut v.accessibility,
+            Self::Google(v) => &mut v.accessibility,
+            Self::Office365(v) => &mut v.accessibility,
+            Self::Salesforce(v) => &mut v.accessibility,
+            Self::Slack(v) => &mut v.accessibility,
+            Self::TrendMicroApexOneService(v) => &mut v.accessibility,
+            Self::ZoomUs(v) => &mut v.accessibility,
+            Self::Zscalerbyz(v) => &mut v.accessibility,
+            Self::Org2Org(v) => &mut v.accessibility,
+            Self::AutoLogin(v) => &mut v.accessibility,
+            Self::BrowserPlugin(v) => &mut v.accessibility,
+            Self::Saml11(v) => &mut v.accessibility,
+            Self::Saml(v) => &mut v.accessibility,
+            Self::Unknown(v) => &mut v.accessibility,
+        }
+    }
     /// When the app was created.
     ///
     /// `None` when absent or `null`.
@@ -736,6 +759,29 @@ impl Application {
             Self::Unknown(v) => v.created.as_ref(),
         }
     }
+    /// The `created` of whichever variant, to set, change or take.
+    pub fn created_mut(&mut self) -> &mut Option<rt::Timestamp> {
+        match self {
+            Self::BasicAuth(v) => &mut v.created,
+            Self::Bookmark(v) => &mut v.created,
+            Self::OpenIdConnect(v) => &mut v.created,
+            Self::SecurePasswordStore(v) => &mut v.created,
+            Self::WsFederation(v) => &mut v.created,
+            Self::Google(v) => &mut v.created,
+            Self::Office365(v) => &mut v.created,
+            Self::Salesforce(v) => &mut v.created,
+            Self::Slack(v) => &mut v.created,
+            Self::TrendMicroApexOneService(v) => &mut v.created,
+            Self::ZoomUs(v) => &mut v.created,
+            Self::Zscalerbyz(v) => &mut v.created,
+            Self::Org2Org(v) => &mut v.created,
+            Self::AutoLogin(v) => &mut v.created,
+            Self::BrowserPlugin(v) => &mut v.created,
+            Self::Saml11(v) => &mut v.created,
+            Self::Saml(v) => &mut v.created,
+            Self::Unknown(v) => &mut v.created,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn express_configuration(&self) -> Option<&ApplicationExpressConfiguration> {
         match self {
@@ -757,6 +803,31 @@ impl Application {
             Self::Saml11(v) => v.express_configuration.as_ref(),
             Self::Saml(v) => v.express_configuration.as_ref(),
             Self::Unknown(v) => v.express_configuration.as_ref(),
+        }
+    }
+    /// The `express_configuration` of whichever variant, to set, change or take.
+    pub fn express_configuration_mut(
+        &mut self,
+    ) -> &mut Option<ApplicationExpressConfiguration> {
+        match self {
+            Self::BasicAuth(v) => &mut v.express_configuration,
+            Self::Bookmark(v) => &mut v.express_configuration,
+            Self::OpenIdConnect(v) => &mut v.express_configuration,
+            Self::SecurePasswordStore(v) => &mut v.express_configuration,
+            Self::WsFederation(v) => &mut v.express_configuration,
+            Self::Google(v) => &mut v.express_configuration,
+            Self::Office365(v) => &mut v.express_configuration,
+            Self::Salesforce(v) => &mut v.express_configuration,
+            Self::Slack(v) => &mut v.express_configuration,
+            Self::TrendMicroApexOneService(v) => &mut v.express_configuration,
+            Self::ZoomUs(v) => &mut v.express_configuration,
+            Self::Zscalerbyz(v) => &mut v.express_configuration,
+            Self::Org2Org(v) => &mut v.express_configuration,
+            Self::AutoLogin(v) => &mut v.express_configuration,
+            Self::BrowserPlugin(v) => &mut v.express_configuration,
+            Self::Saml11(v) => &mut v.express_configuration,
+            Self::Saml(v) => &mut v.express_configuration,
+            Self::Unknown(v) => &mut v.express_configuration,
         }
     }
     /// Provisioning and other features turned on for the app.
@@ -784,6 +855,29 @@ impl Application {
             Self::Unknown(v) => v.features.as_ref(),
         }
     }
+    /// The `features` of whichever variant, to set, change or take.
+    pub fn features_mut(&mut self) -> &mut Option<Vec<ApplicationFeature>> {
+        match self {
+            Self::BasicAuth(v) => &mut v.features,
+            Self::Bookmark(v) => &mut v.features,
+            Self::OpenIdConnect(v) => &mut v.features,
+            Self::SecurePasswordStore(v) => &mut v.features,
+            Self::WsFederation(v) => &mut v.features,
+            Self::Google(v) => &mut v.features,
+            Self::Office365(v) => &mut v.features,
+            Self::Salesforce(v) => &mut v.features,
+            Self::Slack(v) => &mut v.features,
+            Self::TrendMicroApexOneService(v) => &mut v.features,
+            Self::ZoomUs(v) => &mut v.features,
+            Self::Zscalerbyz(v) => &mut v.features,
+            Self::Org2Org(v) => &mut v.features,
+            Self::AutoLogin(v) => &mut v.features,
+            Self::BrowserPlugin(v) => &mut v.features,
+            Self::Saml11(v) => &mut v.features,
+            Self::Saml(v) => &mut v.features,
+            Self::Unknown(v) => &mut v.features,
+        }
+    }
     /// The app's unique ID.
     ///
     /// `None` when absent or `null`.
@@ -807,6 +901,29 @@ impl Application {
             Self::Saml11(v) => v.id.as_deref(),
             Self::Saml(v) => v.id.as_deref(),
             Self::Unknown(v) => v.id.as_deref(),
+        }
+    }
+    /// The `id` of whichever variant, to set, change or take.
+    pub fn id_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::BasicAuth(v) => &mut v.id,
+            Self::Bookmark(v) => &mut v.id,
+            Self::OpenIdConnect(v) => &mut v.id,
+            Self::SecurePasswordStore(v) => &mut v.id,
+            Self::WsFederation(v) => &mut v.id,
+            Self::Google(v) => &mut v.id,
+            Self::Office365(v) => &mut v.id,
+            Self::Salesforce(v) => &mut v.id,
+            Self::Slack(v) => &mut v.id,
+            Self::TrendMicroApexOneService(v) => &mut v.id,
+            Self::ZoomUs(v) => &mut v.id,
+            Self::Zscalerbyz(v) => &mut v.id,
+            Self::Org2Org(v) => &mut v.id,
+            Self::AutoLogin(v) => &mut v.id,
+            Self::BrowserPlugin(v) => &mut v.id,
+            Self::Saml11(v) => &mut v.id,
+            Self::Saml(v) => &mut v.id,
+            Self::Unknown(v) => &mut v.id,
         }
     }
     /// The app's display name, chosen by the admin.
@@ -834,6 +951,29 @@ impl Application {
             Self::Unknown(v) => v.label.as_deref(),
         }
     }
+    /// The `label` of whichever variant, to set, change or take.
+    pub fn label_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::BasicAuth(v) => &mut v.label,
+            Self::Bookmark(v) => &mut v.label,
+            Self::OpenIdConnect(v) => &mut v.label,
+            Self::SecurePasswordStore(v) => &mut v.label,
+            Self::WsFederation(v) => &mut v.label,
+            Self::Google(v) => &mut v.label,
+            Self::Office365(v) => &mut v.label,
+            Self::Salesforce(v) => &mut v.label,
+            Self::Slack(v) => &mut v.label,
+            Self::TrendMicroApexOneService(v) => &mut v.label,
+            Self::ZoomUs(v) => &mut v.label,
+            Self::Zscalerbyz(v) => &mut v.label,
+            Self::Org2Org(v) => &mut v.label,
+            Self::AutoLogin(v) => &mut v.label,
+            Self::BrowserPlugin(v) => &mut v.label,
+            Self::Saml11(v) => &mut v.label,
+            Self::Saml(v) => &mut v.label,
+            Self::Unknown(v) => &mut v.label,
+        }
+    }
     /// When the app was last changed.
     ///
     /// `None` when absent or `null`.
@@ -859,6 +999,29 @@ impl Application {
             Self::Unknown(v) => v.last_updated.as_ref(),
         }
     }
+    /// The `last_updated` of whichever variant, to set, change or take.
+    pub fn last_updated_mut(&mut self) -> &mut Option<rt::Timestamp> {
+        match self {
+            Self::BasicAuth(v) => &mut v.last_updated,
+            Self::Bookmark(v) => &mut v.last_updated,
+            Self::OpenIdConnect(v) => &mut v.last_updated,
+            Self::SecurePasswordStore(v) => &mut v.last_updated,
+            Self::WsFederation(v) => &mut v.last_updated,
+            Self::Google(v) => &mut v.last_updated,
+            Self::Office365(v) => &mut v.last_updated,
+            Self::Salesforce(v) => &mut v.last_updated,
+            Self::Slack(v) => &mut v.last_updated,
+            Self::TrendMicroApexOneService(v) => &mut v.last_updated,
+            Self::ZoomUs(v) => &mut v.last_updated,
+            Self::Zscalerbyz(v) => &mut v.last_updated,
+            Self::Org2Org(v) => &mut v.last_updated,
+            Self::AutoLogin(v) => &mut v.last_updated,
+            Self::BrowserPlugin(v) => &mut v.last_updated,
+            Self::Saml11(v) => &mut v.last_updated,
+            Self::Saml(v) => &mut v.last_updated,
+            Self::Unknown(v) => &mut v.last_updated,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn licensing(&self) -> Option<&ApplicationLicensing> {
         match self {
@@ -880,6 +1043,29 @@ impl Application {
             Self::Saml11(v) => v.licensing.as_ref(),
             Self::Saml(v) => v.licensing.as_ref(),
             Self::Unknown(v) => v.licensing.as_ref(),
+        }
+    }
+    /// The `licensing` of whichever variant, to set, change or take.
+    pub fn licensing_mut(&mut self) -> &mut Option<ApplicationLicensing> {
+        match self {
+            Self::BasicAuth(v) => &mut v.licensing,
+            Self::Bookmark(v) => &mut v.licensing,
+            Self::OpenIdConnect(v) => &mut v.licensing,
+            Self::SecurePasswordStore(v) => &mut v.licensing,
+            Self::WsFederation(v) => &mut v.licensing,
+            Self::Google(v) => &mut v.licensing,
+            Self::Office365(v) => &mut v.licensing,
+            Self::Salesforce(v) => &mut v.licensing,
+            Self::Slack(v) => &mut v.licensing,
+            Self::TrendMicroApexOneService(v) => &mut v.licensing,
+            Self::ZoomUs(v) => &mut v.licensing,
+            Self::Zscalerbyz(v) => &mut v.licensing,
+            Self::Org2Org(v) => &mut v.licensing,
+            Self::AutoLogin(v) => &mut v.licensing,
+            Self::BrowserPlugin(v) => &mut v.licensing,
+            Self::Saml11(v) => &mut v.licensing,
+            Self::Saml(v) => &mut v.licensing,
+            Self::Unknown(v) => &mut v.licensing,
         }
     }
     /// The key name of the app definition this app is an instance of.
@@ -907,6 +1093,29 @@ impl Application {
             Self::Unknown(v) => v.name.as_deref(),
         }
     }
+    /// The `name` of whichever variant, to set, change or take.
+    pub fn name_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::BasicAuth(v) => &mut v.name,
+            Self::Bookmark(v) => &mut v.name,
+            Self::OpenIdConnect(v) => &mut v.name,
+            Self::SecurePasswordStore(v) => &mut v.name,
+            Self::WsFederation(v) => &mut v.name,
+            Self::Google(v) => &mut v.name,
+            Self::Office365(v) => &mut v.name,
+            Self::Salesforce(v) => &mut v.name,
+            Self::Slack(v) => &mut v.name,
+            Self::TrendMicroApexOneService(v) => &mut v.name,
+            Self::ZoomUs(v) => &mut v.name,
+            Self::Zscalerbyz(v) => &mut v.name,
+            Self::Org2Org(v) => &mut v.name,
+            Self::AutoLogin(v) => &mut v.name,
+            Self::BrowserPlugin(v) => &mut v.name,
+            Self::Saml11(v) => &mut v.name,
+            Self::Saml(v) => &mut v.name,
+            Self::Unknown(v) => &mut v.name,
+        }
+    }
     /// The app's Okta resource name.
     ///
     /// `None` when absent or `null`.
@@ -932,6 +1141,29 @@ impl Application {
             Self::Unknown(v) => v.orn.as_deref(),
         }
     }
+    /// The `orn` of whichever variant, to set, change or take.
+    pub fn orn_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::BasicAuth(v) => &mut v.orn,
+            Self::Bookmark(v) => &mut v.orn,
+            Self::OpenIdConnect(v) => &mut v.orn,
+            Self::SecurePasswordStore(v) => &mut v.orn,
+            Self::WsFederation(v) => &mut v.orn,
+            Self::Google(v) => &mut v.orn,
+            Self::Office365(v) => &mut v.orn,
+            Self::Salesforce(v) => &mut v.orn,
+            Self::Slack(v) => &mut v.orn,
+            Self::TrendMicroApexOneService(v) => &mut v.orn,
+            Self::ZoomUs(v) => &mut v.orn,
+            Self::Zscalerbyz(v) => &mut v.orn,
+            Self::Org2Org(v) => &mut v.orn,
+            Self::AutoLogin(v) => &mut v.orn,
+            Self::BrowserPlugin(v) => &mut v.orn,
+            Self::Saml11(v) => &mut v.orn,
+            Self::Saml(v) => &mut v.orn,
+            Self::Unknown(v) => &mut v.orn,
+        }
+    }
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     ///
     /// `None` when absent or `null`.
@@ -955,6 +1187,31 @@ impl Application {
             Self::Saml11(v) => v.profile.as_ref(),
             Self::Saml(v) => v.profile.as_ref(),
             Self::Unknown(v) => v.profile.as_ref(),
+        }
+    }
+    /// The `profile` of whichever variant, to set, change or take.
+    pub fn profile_mut(
+        &mut self,
+    ) -> &mut Option<::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::BasicAuth(v) => &mut v.profile,
+            Self::Bookmark(v) => &mut v.profile,
+            Self::OpenIdConnect(v) => &mut v.profile,
+            Self::SecurePasswordStore(v) => &mut v.profile,
+            Self::WsFederation(v) => &mut v.profile,
+            Self::Google(v) => &mut v.profile,
+            Self::Office365(v) => &mut v.profile,
+            Self::Salesforce(v) => &mut v.profile,
+            Self::Slack(v) => &mut v.profile,
+            Self::TrendMicroApexOneService(v) => &mut v.profile,
+            Self::ZoomUs(v) => &mut v.profile,
+            Self::Zscalerbyz(v) => &mut v.profile,
+            Self::Org2Org(v) => &mut v.profile,
+            Self::AutoLogin(v) => &mut v.profile,
+            Self::BrowserPlugin(v) => &mut v.profile,
+            Self::Saml11(v) => &mut v.profile,
+            Self::Saml(v) => &mut v.profile,
+            Self::Unknown(v) => &mut v.profile,
         }
     }
     /// `None` when absent or `null`.
@@ -1003,6 +1260,29 @@ impl Application {
             Self::Unknown(v) => v.status.as_ref(),
         }
     }
+    /// The `status` of whichever variant, to set, change or take.
+    pub fn status_mut(&mut self) -> &mut Option<ApplicationLifecycleStatus> {
+        match self {
+            Self::BasicAuth(v) => &mut v.status,
+            Self::Bookmark(v) => &mut v.status,
+            Self::OpenIdConnect(v) => &mut v.status,
+            Self::SecurePasswordStore(v) => &mut v.status,
+            Self::WsFederation(v) => &mut v.status,
+            Self::Google(v) => &mut v.status,
+            Self::Office365(v) => &mut v.status,
+            Self::Salesforce(v) => &mut v.status,
+            Self::Slack(v) => &mut v.status,
+            Self::TrendMicroApexOneService(v) => &mut v.status,
+            Self::ZoomUs(v) => &mut v.status,
+            Self::Zscalerbyz(v) => &mut v.status,
+            Self::Org2Org(v) => &mut v.status,
+            Self::AutoLogin(v) => &mut v.status,
+            Self::BrowserPlugin(v) => &mut v.status,
+            Self::Saml11(v) => &mut v.status,
+            Self::Saml(v) => &mut v.status,
+            Self::Unknown(v) => &mut v.status,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn universal_logout(&self) -> Option<&ApplicationUniversalLogout> {
         match self {
@@ -1026,6 +1306,29 @@ impl Application {
             Self::Unknown(v) => v.universal_logout.as_ref(),
         }
     }
+    /// The `universal_logout` of whichever variant, to set, change or take.
+    pub fn universal_logout_mut(&mut self) -> &mut Option<ApplicationUniversalLogout> {
+        match self {
+            Self::BasicAuth(v) => &mut v.universal_logout,
+            Self::Bookmark(v) => &mut v.universal_logout,
+            Self::OpenIdConnect(v) => &mut v.universal_logout,
+            Self::SecurePasswordStore(v) => &mut v.universal_logout,
+            Self::WsFederation(v) => &mut v.universal_logout,
+            Self::Google(v) => &mut v.universal_logout,
+            Self::Office365(v) => &mut v.universal_logout,
+            Self::Salesforce(v) => &mut v.universal_logout,
+            Self::Slack(v) => &mut v.universal_logout,
+            Self::TrendMicroApexOneService(v) => &mut v.universal_logout,
+            Self::ZoomUs(v) => &mut v.universal_logout,
+            Self::Zscalerbyz(v) => &mut v.universal_logout,
+            Self::Org2Org(v) => &mut v.universal_logout,
+            Self::AutoLogin(v) => &mut v.universal_logout,
+            Self::BrowserPlugin(v) => &mut v.universal_logout,
+            Self::Saml11(v) => &mut v.universal_logout,
+            Self::Saml(v) => &mut v.universal_logout,
+            Self::Unknown(v) => &mut v.universal_logout,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn visibility(&self) -> Option<&ApplicationVisibility> {
         match self {
@@ -1047,6 +1350,29 @@ impl Application {
             Self::Saml11(v) => v.visibility.as_ref(),
             Self::Saml(v) => v.visibility.as_ref(),
             Self::Unknown(v) => v.visibility.as_ref(),
+        }
+    }
+    /// The `visibility` of whichever variant, to set, change or take.
+    pub fn visibility_mut(&mut self) -> &mut Option<ApplicationVisibility> {
+        match self {
+            Self::BasicAuth(v) => &mut v.visibility,
+            Self::Bookmark(v) => &mut v.visibility,
+            Self::OpenIdConnect(v) => &mut v.visibility,
+            Self::SecurePasswordStore(v) => &mut v.visibility,
+            Self::WsFederation(v) => &mut v.visibility,
+            Self::Google(v) => &mut v.visibility,
+            Self::Office365(v) => &mut v.visibility,
+            Self::Salesforce(v) => &mut v.visibility,
+            Self::Slack(v) => &mut v.visibility,
+            Self::TrendMicroApexOneService(v) => &mut v.visibility,
+            Self::ZoomUs(v) => &mut v.visibility,
+            Self::Zscalerbyz(v) => &mut v.visibility,
+            Self::Org2Org(v) => &mut v.visibility,
+            Self::AutoLogin(v) => &mut v.visibility,
+            Self::BrowserPlugin(v) => &mut v.visibility,
+            Self::Saml11(v) => &mut v.visibility,
+            Self::Saml(v) => &mut v.visibility,
+            Self::Unknown(v) => &mut v.visibility,
         }
     }
     /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
@@ -1074,6 +1400,31 @@ impl Application {
             Self::Unknown(v) => v.embedded.as_ref(),
         }
     }
+    /// The `embedded` of whichever variant, to set, change or take.
+    pub fn embedded_mut(
+        &mut self,
+    ) -> &mut Option<::serde_json::Map<String, ::serde_json::Value>> {
+        match self {
+            Self::BasicAuth(v) => &mut v.embedded,
+            Self::Bookmark(v) => &mut v.embedded,
+            Self::OpenIdConnect(v) => &mut v.embedded,
+            Self::SecurePasswordStore(v) => &mut v.embedded,
+            Self::WsFederation(v) => &mut v.embedded,
+            Self::Google(v) => &mut v.embedded,
+            Self::Office365(v) => &mut v.embedded,
+            Self::Salesforce(v) => &mut v.embedded,
+            Self::Slack(v) => &mut v.embedded,
+            Self::TrendMicroApexOneService(v) => &mut v.embedded,
+            Self::ZoomUs(v) => &mut v.embedded,
+            Self::Zscalerbyz(v) => &mut v.embedded,
+            Self::Org2Org(v) => &mut v.embedded,
+            Self::AutoLogin(v) => &mut v.embedded,
+            Self::BrowserPlugin(v) => &mut v.embedded,
+            Self::Saml11(v) => &mut v.embedded,
+            Self::Saml(v) => &mut v.embedded,
+            Self::Unknown(v) => &mut v.embedded,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn links(&self) -> Option<&ApplicationLinks> {
         match self {
@@ -1095,6 +1446,29 @@ impl Application {
             Self::Saml11(v) => v.links.as_ref(),
             Self::Saml(v) => v.links.as_ref(),
             Self::Unknown(v) => v.links.as_ref(),
+        }
+    }
+    /// The `links` of whichever variant, to set, change or take.
+    pub fn links_mut(&mut self) -> &mut Option<ApplicationLinks> {
+        match self {
+            Self::BasicAuth(v) => &mut v.links,
+            Self::Bookmark(v) => &mut v.links,
+            Self::OpenIdConnect(v) => &mut v.links,
+            Self::SecurePasswordStore(v) => &mut v.links,
+            Self::WsFederation(v) => &mut v.links,
+            Self::Google(v) => &mut v.links,
+            Self::Office365(v) => &mut v.links,
+            Self::Salesforce(v) => &mut v.links,
+            Self::Slack(v) => &mut v.links,
+            Self::TrendMicroApexOneService(v) => &mut v.links,
+            Self::ZoomUs(v) => &mut v.links,
+            Self::Zscalerbyz(v) => &mut v.links,
+            Self::Org2Org(v) => &mut v.links,
+            Self::AutoLogin(v) => &mut v.links,
+            Self::BrowserPlugin(v) => &mut v.links,
+            Self::Saml11(v) => &mut v.links,
+            Self::Saml(v) => &mut v.links,
+            Self::Unknown(v) => &mut v.links,
         }
     }
 }
@@ -1680,6 +2054,14 @@ impl ApplicationFeatureObject {
             Self::Unknown(v) => v.description.as_deref(),
         }
     }
+    /// The `description` of whichever variant, to set, change or take.
+    pub fn description_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => &mut v.description,
+            Self::InboundProvisioningApplicationFeature(v) => &mut v.description,
+            Self::Unknown(v) => &mut v.description,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn name(&self) -> Option<&ApplicationFeatureType> {
         match self {
@@ -1696,12 +2078,28 @@ impl ApplicationFeatureObject {
             Self::Unknown(v) => v.status.as_ref(),
         }
     }
+    /// The `status` of whichever variant, to set, change or take.
+    pub fn status_mut(&mut self) -> &mut Option<EnabledStatus> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => &mut v.status,
+            Self::InboundProvisioningApplicationFeature(v) => &mut v.status,
+            Self::Unknown(v) => &mut v.status,
+        }
+    }
     /// `None` when absent or `null`.
     pub fn links(&self) -> Option<&ApplicationFeatureLinks> {
         match self {
             Self::UserProvisioningApplicationFeature(v) => v.links.as_ref(),
             Self::InboundProvisioningApplicationFeature(v) => v.links.as_ref(),
             Self::Unknown(v) => v.links.as_ref(),
+        }
+    }
+    /// The `links` of whichever variant, to set, change or take.
+    pub fn links_mut(&mut self) -> &mut Option<ApplicationFeatureLinks> {
+        match self {
+            Self::UserProvisioningApplicationFeature(v) => &mut v.links,
+            Self::InboundProvisioningApplicationFeature(v) => &mut v.links,
+            Self::Unknown(v) => &mut v.links,
         }
     }
 }
