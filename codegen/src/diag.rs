@@ -42,6 +42,20 @@ impl Pointer {
     pub fn last(&self) -> Option<String> {
         self.segments().last()
     }
+
+    /// The name a `$ref` gives in `components/{section}`
+    /// (`#/components/schemas/A~1B` is `A/B` of `schemas`), unescaped: the one
+    /// place every `$ref` of a spec is read. `None` for any other reference.
+    pub fn component_ref(reference: &str, section: &str) -> Option<String> {
+        let pointer = Self::from_ref(reference)?;
+        let mut segments = pointer.segments();
+        match (segments.next(), segments.next(), segments.next(), segments.next()) {
+            (Some(components), Some(found), Some(name), None) if components == "components" && found == section => {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Pointer {
@@ -141,6 +155,10 @@ mod tests {
     fn pointers_escape_segments() {
         let p = Pointer::root().join("paths").join("/api/v1/apps").join("get");
         assert_eq!(p.to_string(), "#/paths/~1api~1v1~1apps/get");
+        assert_eq!(Pointer::component_ref("#/components/schemas/A~1B~0C", "schemas").as_deref(), Some("A/B~C"));
+        assert_eq!(Pointer::component_ref("#/components/parameters/p", "schemas"), None);
+        assert_eq!(Pointer::component_ref("#/components/schemas/A/b", "schemas"), None);
+        assert_eq!(Pointer::component_ref("other.yaml#/components/schemas/A", "schemas"), None);
         assert_eq!(p.last().as_deref(), Some("get"));
         assert_eq!(p.segments().nth(1).as_deref(), Some("/api/v1/apps"));
         assert_eq!(Pointer::root().join("a~b").to_string(), "#/a~0b");

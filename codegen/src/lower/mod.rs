@@ -114,6 +114,11 @@ pub(crate) struct Lower<'a> {
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// The schema a `$ref` names in `components/schemas`, unescaped.
+fn schema_ref(reference: &str) -> Option<String> {
+    Pointer::component_ref(reference, "schemas")
+}
+
 impl<'a> Lower<'a> {
     fn new(spec: &'a OpenAPI) -> Self {
         Self {
@@ -143,7 +148,7 @@ impl<'a> Lower<'a> {
             match current {
                 SchemaRef::Inline(schema) => return Some(Resolved { component, schema, pointer }),
                 SchemaRef::Ref(reference) => {
-                    let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) else {
+                    let Some(name) = schema_ref(reference) else {
                         self.diags.error(
                             at,
                             "unsupported-ref",
@@ -151,7 +156,6 @@ impl<'a> Lower<'a> {
                         );
                         return None;
                     };
-                    let name = name.replace("~1", "/").replace("~0", "~");
                     let Some((key, target)) =
                         self.spec.components.as_ref().and_then(|c| c.schemas.get_key_value(name.as_str()))
                     else {
@@ -193,8 +197,8 @@ impl<'a> Lower<'a> {
             let ReferenceOr::Item(s) = schema else { continue };
             for member in View::of(s).all_of {
                 if let ReferenceOr::Reference { reference } = member {
-                    if let Some(parent) = reference.strip_prefix(COMPONENT_PREFIX) {
-                        if let Some(p) = self.parents.get_mut(parent) {
+                    if let Some(parent) = schema_ref(reference) {
+                        if let Some(p) = self.parents.get_mut(parent.as_str()) {
                             p.children.push((*name).to_owned());
                         }
                     }

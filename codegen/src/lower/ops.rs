@@ -181,11 +181,8 @@ fn resolve<'a, T>(
         ReferenceOr::Reference { reference } => reference,
     };
     let spec = cx.spec;
-    let found = reference
-        .strip_prefix("#/components/")
-        .and_then(|rest| rest.strip_prefix(section))
-        .and_then(|rest| rest.strip_prefix('/'))
-        .and_then(|name| pick(spec.components.as_ref()?).get(name));
+    let found =
+        Pointer::component_ref(reference, section).and_then(|name| pick(spec.components.as_ref()?).get(name.as_str()));
     match found {
         Some(ReferenceOr::Item(found)) => Some(found),
         _ => {

@@ -51,16 +51,16 @@ fn members(cx: &Lower<'_>, parent: &str, schema: &Schema) -> Vec<String> {
     let listed: &[ReferenceOr<Schema>] = if view.one_of.is_empty() { view.any_of } else { view.one_of };
     for member in listed {
         if let ReferenceOr::Reference { reference } = member {
-            if let Some(name) = reference.strip_prefix(super::COMPONENT_PREFIX) {
-                push(name);
+            if let Some(name) = super::schema_ref(reference) {
+                push(&name);
             }
         }
     }
     if listed.is_empty() {
         if let Some(disc) = &schema.schema_data.discriminator {
             for target in disc.mapping.values() {
-                if let Some(name) = target.strip_prefix(super::COMPONENT_PREFIX) {
-                    push(name);
+                if let Some(name) = super::schema_ref(target) {
+                    push(&name);
                 }
             }
         }
@@ -83,9 +83,8 @@ fn defined_as(cx: &Lower<'_>, component: &str) -> Option<(String, String)> {
 /// The discriminator values naming `component`: the mapping's, else its
 /// name, unless it is keyed by `x-okta-defined-as` instead.
 fn discriminator_values(disc: &openapiv3::Discriminator, component: &str, keyed: bool) -> Vec<String> {
-    let target = format!("{}{component}", super::COMPONENT_PREFIX);
-    let mapped: Vec<String> =
-        disc.mapping.iter().filter(|(_, t)| **t == target || t.as_str() == component).map(|(k, _)| k.clone()).collect();
+    let names_it = |t: &String| super::schema_ref(t).as_deref() == Some(component) || t.as_str() == component;
+    let mapped: Vec<String> = disc.mapping.iter().filter(|(_, t)| names_it(t)).map(|(k, _)| k.clone()).collect();
     if mapped.is_empty() && !keyed { vec![component.to_owned()] } else { mapped }
 }
 
@@ -105,9 +104,7 @@ pub(super) fn lower_union<'a>(
             .iter()
             .chain(view.any_of)
             .filter_map(|m| match m {
-                ReferenceOr::Reference { reference } => {
-                    reference.strip_prefix(super::COMPONENT_PREFIX).map(str::to_owned)
-                }
+                ReferenceOr::Reference { reference } => super::schema_ref(reference),
                 ReferenceOr::Item(_) => None,
             })
             .collect(),
@@ -128,9 +125,9 @@ pub(super) fn lower_union<'a>(
         variants.push(Variant { name: scope.claim(short), ty, defined_as, discriminator });
     }
     for (value, target) in &disc.mapping {
-        let target_name = target.strip_prefix(super::COMPONENT_PREFIX);
-        let known = target_name.is_some_and(|t| member_names.iter().any(|m| m == t));
-        if target_name.is_some() && target_name == component {
+        let target_name = super::schema_ref(target);
+        let known = target_name.as_deref().is_some_and(|t| member_names.iter().any(|m| m == t));
+        if target_name.is_some() && target_name.as_deref() == component {
             cx.diags.warn(
                 &at.join("discriminator").join("mapping").join(value),
                 "union-self-mapping",
