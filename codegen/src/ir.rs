@@ -396,8 +396,11 @@ pub enum ParamIn {
 /// A parameter of an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
-    /// Rust name.
+    /// Rust name: the operation's field.
     pub name: String,
+    /// The name of the endpoint builder's setter for it: the field's, or
+    /// `set_` and the field's where the builder has a method of that name.
+    pub setter: String,
     /// The name on the wire.
     pub wire: String,
     /// Where it goes.

@@ -256,3 +256,26 @@ fn members_the_spec_marks_secret_are_listed_and_hidden() {
     assert!(printed.contains("shown"), "{printed}");
     assert_eq!(serde_json::to_string(&scalars).expect("encodes"), body, "the values are still sent");
 }
+
+/// Names the runtime or the generated code reserves are renamed in
+/// lowering, one kind of collision each: an operation named like a client
+/// method (`send`), a builder named like the client (`Client` →
+/// `ClientBuilder` is free, the client is `Client`), parameters named like the
+/// operation's own fields (`accept`, `content_type`, `body`) and like the
+/// builder's methods (`send`, `stream`), and Rust keywords and std names.
+#[test]
+fn reserved_names_are_renamed_and_still_reach_the_wire() {
+    use expected::hostile_names::endpoints::Client;
+    use okta_runtime::Operation;
+
+    let client = Client::builder("https://example.okta.com").api_token("00token").build().expect("client");
+    let call = client.send_operation().accept2("a").content_type2("b").body2("c").set_send("d").set_stream("e");
+    let request = call.operation().to_request().expect("request");
+    let query: Vec<(&str, &str)> = request.query.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    assert_eq!(query, [("accept", "a"), ("content_type", "b"), ("body", "c"), ("send", "d"), ("stream", "e")]);
+    assert_eq!(request.operation, "send");
+    // Nothing shadows the runtime's own `send` on the crate's client.
+    let _unsent = client.send(call.operation());
+    assert_eq!(client.client().operation().to_request().expect("request").path, "/client");
+    let _ = client.string_type().some("x");
+}

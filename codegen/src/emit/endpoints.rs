@@ -10,8 +10,7 @@ use quote::quote;
 
 use super::{Cx, Prelude, doc_attrs, ident};
 use crate::ir::{Operation, Param, TypeRef};
-use crate::names;
-use crate::names::reserved::{BODY_FIELD, BUILDER_METHODS, CLIENT_TYPE};
+use crate::names::reserved::{BODY_FIELD, CLIENT_TYPE};
 
 /// The whole endpoints module.
 pub(super) fn emit(cx: &Cx<'_>, client: &TokenStream, runtime: &TokenStream) -> TokenStream {
@@ -85,18 +84,16 @@ fn function(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// A setter for an optional parameter or body: `value` is taken as `arg`
-/// and stored as `conversion`.
+/// A setter `name` for an optional parameter or body: `value` is taken as
+/// `arg` and stored in `field` as `conversion`.
 fn setter(
-    field: &str,
+    (name, field): (&str, &str),
     (arg, conversion): (TokenStream, TokenStream),
     docs: Option<&str>,
     note: &str,
     some: &TokenStream,
 ) -> TokenStream {
-    let field = ident(field);
-    let bare = names::unraw(field.to_string().as_str()).to_owned();
-    let name = if BUILDER_METHODS.contains(&bare.as_str()) { ident(&format!("set_{bare}")) } else { field.clone() };
+    let (name, field) = (ident(name), ident(field));
     let docs = doc_attrs(docs, Some(note));
     quote! {
         #docs
@@ -109,7 +106,7 @@ fn setter(
 
 fn param_setter(cx: &Cx<'_>, p: &Param) -> TokenStream {
     let note = format!("Sets `{}`.", p.wire);
-    setter(&p.name, argument(cx, &ident("value"), &p.ty), p.docs.as_deref(), &note, &cx.std.some)
+    setter((&p.setter, &p.name), argument(cx, &ident("value"), &p.ty), p.docs.as_deref(), &note, &cx.std.some)
 }
 
 /// The builder: the client, the operation, a setter per optional parameter,
@@ -127,12 +124,12 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             None => (cx.body_ty(body), quote!(value)),
         };
         let note = format!("Sets the request body (`{}`).", body.media_type);
-        setters.push(setter(BODY_FIELD, argument, None, &note, &cx.std.some));
+        setters.push(setter((BODY_FIELD, BODY_FIELD), argument, None, &note, &cx.std.some));
     }
     for choice in super::operations::media_choices(op) {
         let note = format!("{} (default: the first).", choice.describe());
         let argument = (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into()));
-        setters.push(setter(choice.field, argument, None, &note, &cx.std.some));
+        setters.push(setter((choice.field, choice.field), argument, None, &note, &cx.std.some));
     }
     let doc =
         format!(" A `{}` call, made by the client's `{}`: set what it needs, then send it.", op.id, op.method_name);

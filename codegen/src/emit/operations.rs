@@ -341,19 +341,16 @@ impl MediaChoice<'_> {
 
 /// The media-type choices of an operation: the media type its bytes body is
 /// sent in, and the one its success is asked in, where the spec offers
-/// several (and no parameter has taken the field's name).
+/// several. Lowering keeps parameters off these fields' names.
 pub(super) fn media_choices(op: &Operation) -> Vec<MediaChoice<'_>> {
-    let taken = |field: &str| op.params.iter().any(|p| p.name == field);
     let mut out = Vec::new();
     if let Some(BodyKind::Bytes(alternatives)) = op.body.as_ref().map(|b| &b.kind) {
-        if alternatives.len() > 1 && !taken(CONTENT_TYPE_FIELD) {
+        if alternatives.len() > 1 {
             out.push(MediaChoice { field: CONTENT_TYPE_FIELD, what: "The body's media type", choices: alternatives });
         }
     }
     if let Accept::Choice(choices) = &op.accept {
-        if !taken(ACCEPT_FIELD) {
-            out.push(MediaChoice { field: ACCEPT_FIELD, what: "The media type to answer in", choices });
-        }
+        out.push(MediaChoice { field: ACCEPT_FIELD, what: "The media type to answer in", choices });
     }
     out
 }

@@ -215,7 +215,10 @@ fn lower_params<'a>(
             found.push((p, here));
         }
     }
-    let mut scope = Scope::with_reserved(&[crate::names::reserved::BODY_FIELD]);
+    // The operation's fields beside the parameters, and the builder's methods.
+    let fields = [reserved::BODY_FIELD, reserved::CONTENT_TYPE_FIELD, reserved::ACCEPT_FIELD];
+    let mut scope = Scope::with_reserved(&fields);
+    let mut setters = Scope::with_reserved(&[reserved::BUILDER_METHODS, &fields[..]].concat());
     let mut out = Vec::new();
     for (p, here) in found {
         let data = p.parameter_data_ref();
@@ -251,8 +254,16 @@ fn lower_params<'a>(
                 TypeRef::String
             }
         };
+        let name = scope.claim(&names::field_name(&data.name));
+        let bare = names::unraw(&name);
+        let setter = setters.claim(&if reserved::BUILDER_METHODS.contains(&bare) {
+            format!("set_{bare}")
+        } else {
+            name.clone()
+        });
         out.push(Param {
-            name: scope.claim(&names::field_name(&data.name)),
+            name,
+            setter,
             wire: data.name.clone(),
             location,
             ty,

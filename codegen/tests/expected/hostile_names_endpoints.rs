@@ -24,6 +24,24 @@ impl Client {
             op: super::operations::OkType::new(body.into()),
         }
     }
+    /// An operation named like a client method, with parameters named like the operation's own fields and the builder's methods.
+    ///
+    /// `GET /send` (`send`): see [`SendBuilder`].
+    pub fn send_operation(&self) -> SendBuilder {
+        SendBuilder {
+            client: self.runtime().clone(),
+            op: <super::operations::Send as Default>::default(),
+        }
+    }
+    /// An operation whose builder would be named like the client.
+    ///
+    /// `GET /client` (`client`): see [`ClientBuilder`].
+    pub fn client(&self) -> ClientBuilder {
+        ClientBuilder {
+            client: self.runtime().clone(),
+            op: <super::operations::Client as Default>::default(),
+        }
+    }
 }
 /// A `string` call, made by the client's `string_type`: set what it needs, then send it.
 #[derive(Clone, Debug)]
@@ -62,6 +80,69 @@ pub struct OkTypeBuilder {
 impl OkTypeBuilder {
     /// The request as built so far.
     pub fn operation(&self) -> &super::operations::OkType {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `send` call, made by the client's `send_operation`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct SendBuilder {
+    client: ::okta_runtime::client::Client,
+    op: super::operations::Send,
+}
+impl SendBuilder {
+    /// Sets `accept`.
+    pub fn accept2(mut self, value: impl Into<String>) -> Self {
+        self.op.accept2 = Some(value.into());
+        self
+    }
+    /// Sets `content_type`.
+    pub fn content_type2(mut self, value: impl Into<String>) -> Self {
+        self.op.content_type2 = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    pub fn body2(mut self, value: impl Into<String>) -> Self {
+        self.op.body2 = Some(value.into());
+        self
+    }
+    /// Sets `send`.
+    pub fn set_send(mut self, value: impl Into<String>) -> Self {
+        self.op.send = Some(value.into());
+        self
+    }
+    /// Sets `stream`.
+    pub fn set_stream(mut self, value: impl Into<String>) -> Self {
+        self.op.stream = Some(value.into());
+        self
+    }
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::Send {
+        &self.op
+    }
+    /// Sends it; the success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
+        self.client.send(&self.op).await
+    }
+}
+/// A `client` call, made by the client's `client`: set what it needs, then send it.
+#[derive(Clone, Debug)]
+#[must_use = "call .send()"]
+pub struct ClientBuilder {
+    client: ::okta_runtime::client::Client,
+    op: super::operations::Client,
+}
+impl ClientBuilder {
+    /// The request as built so far.
+    pub fn operation(&self) -> &super::operations::Client {
         &self.op
     }
     /// Sends it; the success value, or the error.

@@ -9,6 +9,8 @@ pub const SECRET_MEMBERS: &[&str] = &[];
 pub const OPERATIONS: &[rt::OperationInfo] = &[
     rt::OperationInfo::of::<StringType>(),
     rt::OperationInfo::of::<OkType>(),
+    rt::OperationInfo::of::<Send>(),
+    rt::OperationInfo::of::<Client>(),
 ];
 /// Every OAuth 2.0 scope the operations need, sorted.
 pub const SCOPES: &[&str] = &[];
@@ -113,6 +115,114 @@ impl rt::Operation for OkType {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum OkTypeResponse {
+    /// `204`: done
+    NoContent,
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// An operation named like a client method, with parameters named like the operation's own fields and the builder's methods.
+///
+/// `GET /send` (`send`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Send {
+    /// Query parameter `accept`.
+    pub accept2: Option<String>,
+    /// Query parameter `content_type`.
+    pub content_type2: Option<String>,
+    /// Query parameter `body`.
+    pub body2: Option<String>,
+    /// Query parameter `send`.
+    pub send: Option<String>,
+    /// Query parameter `stream`.
+    pub stream: Option<String>,
+}
+impl rt::Operation for Send {
+    const OPERATION_ID: &'static str = "send";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/send";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
+    type Response = SendResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        r.query("accept", self.accept2.as_ref());
+        r.query("content_type", self.content_type2.as_ref());
+        r.query("body", self.body2.as_ref());
+        r.query("send", self.send.as_ref());
+        r.query("stream", self.stream.as_ref());
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<SendResponse, rt::DecodeError> {
+        use SendResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(response: SendResponse) -> Result<(), SendResponse> {
+        match response {
+            SendResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `send`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum SendResponse {
+    /// `204`: done
+    NoContent,
+    /// A status the spec does not document, or an error body that did not decode.
+    Other(rt::RawResponse),
+}
+/// An operation whose builder would be named like the client.
+///
+/// `GET /client` (`client`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Client {}
+impl rt::Operation for Client {
+    const OPERATION_ID: &'static str = "client";
+    const METHOD: rt::Method = rt::Method::Get;
+    const PATH: &'static str = "/client";
+    const IDEMPOTENT: bool = true;
+    const SCOPES: &'static [&'static str] = &[];
+    const SECRET_MEMBERS: &'static [&'static str] = SECRET_MEMBERS;
+    type Response = ClientResponse;
+    type Success = ();
+    fn to_request(&self) -> Result<rt::Request, rt::RequestError> {
+        let mut r = rt::RequestBuilder::of::<Self>();
+        Ok(r.build())
+    }
+    fn decode_response(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ClientResponse, rt::DecodeError> {
+        use ClientResponse as R;
+        Ok(
+            match status {
+                204 => R::NoContent,
+                _ => R::Other(rt::RawResponse::new(status, body)),
+            },
+        )
+    }
+    fn into_success(response: ClientResponse) -> Result<(), ClientResponse> {
+        match response {
+            ClientResponse::NoContent => Ok(()),
+            other => ::std::result::Result::Err(other),
+        }
+    }
+}
+/// The documented responses of `client`.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ClientResponse {
     /// `204`: done
     NoContent,
     /// A status the spec does not document, or an error body that did not decode.
