@@ -208,8 +208,11 @@ fn lower_field<'a>(
         nullable = v.data.nullable;
         read_only = v.data.read_only;
         write_only = v.data.write_only;
-        if resolved.component.is_none() || !matches!(ty, TypeRef::Named(_)) {
-            docs = docs_of(&v);
+        docs = docs_of(&v);
+        // A field of a named type says in a line what it holds; the type's
+        // page says the rest.
+        if resolved.component.is_some() && matches!(ty, TypeRef::Named(_)) {
+            docs = docs.and_then(|d| d.split("\n\n").next().map(str::to_owned));
         }
         // `allOf: [$ref]` with `nullable` beside it.
         for member in v.all_of {

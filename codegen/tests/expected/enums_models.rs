@@ -18,7 +18,7 @@ rt::string_enum_impls!(Duplicated { GroupPush = "GROUP_PUSH", Import = "IMPORT" 
 /// From `#/components/schemas/Holder`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Holder {
-    /// `status`.
+    /// A lifecycle status.
     ///
     /// See [`Status`].
     pub status: Option<Status>,

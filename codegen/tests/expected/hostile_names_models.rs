@@ -9,13 +9,13 @@ use ::okta_runtime as rt;
 pub struct Default {
     /// `value`.
     pub value: Option<String>,
-    /// `more`.
+    /// Named like std's Default, and reaching every other schema.
     ///
     /// See [`Default`].
     pub more: Option<Box<Default>>,
-    /// `self`.
+    /// A schema named like a keyword, with fields named like keywords and std items.
     ///
-    /// See [`SelfType`].
+    /// See [`SelfType`]. Sent as `self`.
     pub self_: Option<SelfType>,
     /// `result`.
     ///
@@ -25,7 +25,7 @@ pub struct Default {
     ///
     /// See [`VecType`].
     pub vec: Option<VecType>,
-    /// `string`.
+    /// Named like std's String, with fields of std-like types.
     ///
     /// See [`StringType`].
     pub string: Option<StringType>,

@@ -83,7 +83,7 @@ impl rt::Union<1> for AddKeyBody {
 /// From `#/paths/~1keys/post/responses/200/content/application~1json/schema`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AddKeyOk {
-    /// `key`.
+    /// Nothing tells these apart but their shape.
     ///
     /// See [`Key`].
     pub key: Option<Key>,
@@ -91,15 +91,15 @@ pub struct AddKeyOk {
     ///
     /// See [`Scalar`].
     pub scalar: Option<Scalar>,
-    /// `jwk`.
+    /// No discriminator, but each variant fixes `use` to a value of its own.
     ///
     /// See [`JsonWebKey`].
     pub jwk: Option<JsonWebKey>,
-    /// `factor`.
+    /// Inline variants, two of the same shape; `passCode` or `answer` tell them apart.
     ///
     /// See [`Factor`].
     pub factor: Option<Factor>,
-    /// `verify`.
+    /// Its first variant has the shape of one of `Factor`'s and becomes that type; the rest are numbered on.
     ///
     /// See [`Verify`].
     pub verify: Option<Verify>,

@@ -7,7 +7,7 @@ use ::okta_runtime as rt;
 /// From `#/components/schemas/AccessPolicyLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccessPolicyLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -157,6 +157,8 @@ impl AppConfig {
             Self::Unknown(_) => "Unknown",
         }
     }
+    /// Which kind of app the settings are for.
+    ///
     /// `None` when absent or `null`.
     pub fn r#type(&self) -> Option<&AppConfigType> {
         match self {
@@ -216,7 +218,7 @@ impl rt::Union<1> for AppConfig {
 /// From `#/components/schemas/AppConfigActiveDirectory`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppConfigActiveDirectory {
-    /// `type`.
+    /// Which kind of app the settings are for.
     ///
     /// See [`AppConfigType`]. Required by the spec in requests.
     pub r#type: Option<AppConfigType>,
@@ -224,13 +226,13 @@ pub struct AppConfigActiveDirectory {
     ///
     /// Sent as `distinguishedName`. Required by the spec in requests.
     pub distinguished_name: Option<String>,
-    /// `groupScope`.
+    /// Scope of an Active Directory group.
     ///
-    /// See [`ActiveDirectoryGroupScope`]. Required by the spec in requests.
+    /// See [`ActiveDirectoryGroupScope`]. Sent as `groupScope`. Required by the spec in requests.
     pub group_scope: Option<ActiveDirectoryGroupScope>,
-    /// `groupType`.
+    /// Kind of Active Directory group.
     ///
-    /// See [`ActiveDirectoryGroupType`]. Required by the spec in requests.
+    /// See [`ActiveDirectoryGroupType`]. Sent as `groupType`. Required by the spec in requests.
     pub group_type: Option<ActiveDirectoryGroupType>,
     /// SAM account name of the group in Active Directory.
     ///
@@ -308,7 +310,7 @@ rt::object_impls!(
 /// From `#/components/schemas/AppConnectionUserProvisionJWKResponse`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppConnectionUserProvisionJwkResponse {
-    /// `jwks`.
+    /// A JSON Web Key Set.
     ///
     /// See [`AppConnectionUserProvisionJwkList`]. Required by the spec in requests.
     pub jwks: Option<AppConnectionUserProvisionJwkList>,
@@ -353,7 +355,7 @@ pub struct AppUser {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `credentials`.
+    /// The user's credentials for the app; not used by apps whose sign-on mode carries no per-user credentials.
     ///
     /// See [`AppUserCredentials`].
     pub credentials: Option<AppUserCredentials>,
@@ -381,7 +383,7 @@ pub struct AppUser {
     ///
     /// See [`AppUserScope`].
     pub scope: Option<AppUserScope>,
-    /// `status`.
+    /// Lifecycle and provisioning status of an app user.
     ///
     /// See [`AppUserStatus`]. Set by the server; ignored in requests.
     pub status: Option<AppUserStatus>,
@@ -389,17 +391,17 @@ pub struct AppUser {
     ///
     /// Sent as `statusChanged`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
     pub status_changed: Option<rt::Nullable<rt::Timestamp>>,
-    /// `syncState`.
+    /// Whether the app user's profile is in step with the target app (DISABLED when the app does not master profiles).
     ///
-    /// See [`AppUserSyncState`]. Set by the server; ignored in requests.
+    /// See [`AppUserSyncState`]. Sent as `syncState`. Set by the server; ignored in requests.
     pub sync_state: Option<AppUserSyncState>,
     /// Related resources embedded on request, such as the Okta user with `expand=user`.
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to the app, user and group an app user belongs to.
     ///
-    /// See [`LinksAppAndUser`]. Set by the server; ignored in requests.
+    /// See [`LinksAppAndUser`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<LinksAppAndUser>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -420,7 +422,7 @@ pub struct AppUserAssignRequest {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `credentials`.
+    /// The user's credentials for the app; not used by apps whose sign-on mode carries no per-user credentials.
     ///
     /// See [`AppUserCredentials`].
     pub credentials: Option<AppUserCredentials>,
@@ -450,7 +452,7 @@ pub struct AppUserAssignRequest {
     ///
     /// See [`AppUserScope`].
     pub scope: Option<AppUserScope>,
-    /// `status`.
+    /// Lifecycle and provisioning status of an app user.
     ///
     /// See [`AppUserStatus`]. Set by the server; ignored in requests.
     pub status: Option<AppUserStatus>,
@@ -458,17 +460,17 @@ pub struct AppUserAssignRequest {
     ///
     /// Sent as `statusChanged`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
     pub status_changed: Option<rt::Nullable<rt::Timestamp>>,
-    /// `syncState`.
+    /// Whether the app user's profile is in step with the target app (DISABLED when the app does not master profiles).
     ///
-    /// See [`AppUserSyncState`]. Set by the server; ignored in requests.
+    /// See [`AppUserSyncState`]. Sent as `syncState`. Set by the server; ignored in requests.
     pub sync_state: Option<AppUserSyncState>,
     /// Related resources embedded on request, such as the Okta user with `expand=user`.
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to the app, user and group an app user belongs to.
     ///
-    /// See [`LinksAppAndUser`]. Set by the server; ignored in requests.
+    /// See [`LinksAppAndUser`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<LinksAppAndUser>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -496,7 +498,7 @@ rt::object_impls!(
 /// From `#/components/schemas/AppUserCredentials`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AppUserCredentials {
-    /// `password`.
+    /// The user's app password; responses send an empty object when a password is set.
     ///
     /// See [`AppUserPasswordCredential`].
     pub password: Option<AppUserPasswordCredential>,
@@ -606,7 +608,7 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/AppUserUpdateRequest`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AppUserUpdateRequest {
-    /// `credentials`.
+    /// The user's credentials for the app; not used by apps whose sign-on mode carries no per-user credentials.
     ///
     /// See [`AppUserCredentials`].
     pub credentials: Option<AppUserCredentials>,
@@ -688,6 +690,8 @@ impl Application {
             Self::Unknown(_) => "Unknown",
         }
     }
+    /// Who may reach the app and where users are sent on errors.
+    ///
     /// `None` when absent or `null`.
     pub fn accessibility(&self) -> Option<&ApplicationAccessibility> {
         match self {
@@ -782,6 +786,8 @@ impl Application {
             Self::Unknown(v) => &mut v.created,
         }
     }
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
     /// `None` when absent or `null`.
     pub fn express_configuration(&self) -> Option<&ApplicationExpressConfiguration> {
         match self {
@@ -1022,6 +1028,8 @@ impl Application {
             Self::Unknown(v) => &mut v.last_updated,
         }
     }
+    /// License information for the app.
+    ///
     /// `None` when absent or `null`.
     pub fn licensing(&self) -> Option<&ApplicationLicensing> {
         match self {
@@ -1214,6 +1222,8 @@ impl Application {
             Self::Unknown(v) => &mut v.profile,
         }
     }
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
     /// `None` when absent or `null`.
     pub fn sign_on_mode(&self) -> Option<&ApplicationSignOnMode> {
         match self {
@@ -1237,6 +1247,8 @@ impl Application {
             Self::Unknown(v) => v.sign_on_mode.as_ref().and_then(rt::Nullable::as_value),
         }
     }
+    /// Lifecycle status of the app.
+    ///
     /// `None` when absent or `null`.
     pub fn status(&self) -> Option<&ApplicationLifecycleStatus> {
         match self {
@@ -1283,6 +1295,8 @@ impl Application {
             Self::Unknown(v) => &mut v.status,
         }
     }
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
     /// `None` when absent or `null`.
     pub fn universal_logout(&self) -> Option<&ApplicationUniversalLogout> {
         match self {
@@ -1329,6 +1343,8 @@ impl Application {
             Self::Unknown(v) => &mut v.universal_logout,
         }
     }
+    /// How the app shows up for end users.
+    ///
     /// `None` when absent or `null`.
     pub fn visibility(&self) -> Option<&ApplicationVisibility> {
         match self {
@@ -1425,6 +1441,8 @@ impl Application {
             Self::Unknown(v) => &mut v.embedded,
         }
     }
+    /// HAL links to resources related to the app.
+    ///
     /// `None` when absent or `null`.
     pub fn links(&self) -> Option<&ApplicationLinks> {
         match self {
@@ -1691,13 +1709,13 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/ApplicationCredentials`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ApplicationCredentials {
-    /// `signing`.
+    /// The app's signing key (key rotation applies to SAML, WS-Fed and OIDC apps).
     ///
     /// See [`ApplicationCredentialsSigning`].
     pub signing: Option<ApplicationCredentialsSigning>,
-    /// `userNameTemplate`.
+    /// How the app username is built when the app is assigned to a user.
     ///
-    /// See [`ApplicationCredentialsUsernameTemplate`].
+    /// See [`ApplicationCredentialsUsernameTemplate`]. Sent as `userNameTemplate`.
     pub user_name_template: Option<ApplicationCredentialsUsernameTemplate>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1721,7 +1739,7 @@ pub struct ApplicationCredentialsOAuthClient {
     pub client_secret: Option<rt::Secret>,
     /// Whether PKCE is required.
     pub pkce_required: Option<bool>,
-    /// `token_endpoint_auth_method`.
+    /// How the client authenticates to the token endpoint.
     ///
     /// See [`OAuthEndpointAuthenticationMethod`].
     pub token_endpoint_auth_method: Option<OAuthEndpointAuthenticationMethod>,
@@ -1776,7 +1794,7 @@ pub struct ApplicationCredentialsSigning {
     ///
     /// Sent as `rotationMode`.
     pub rotation_mode: Option<String>,
-    /// `use`.
+    /// What the key is for.
     ///
     /// See [`ApplicationCredentialsSigningUse`].
     pub r#use: Option<ApplicationCredentialsSigningUse>,
@@ -2008,9 +2026,9 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/ApplicationFeatureLinks`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ApplicationFeatureLinks {
-    /// `self`.
+    /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`].
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -2062,6 +2080,8 @@ impl ApplicationFeatureObject {
             Self::Unknown(v) => &mut v.description,
         }
     }
+    /// Key name of a provisioning feature (USER_PROVISIONING pushes users to the app, INBOUND_PROVISIONING imports them into Okta).
+    ///
     /// `None` when absent or `null`.
     pub fn name(&self) -> Option<&ApplicationFeatureType> {
         match self {
@@ -2070,6 +2090,8 @@ impl ApplicationFeatureObject {
             Self::Unknown(v) => v.name.as_ref().and_then(rt::Nullable::as_value),
         }
     }
+    /// Whether a setting is on.
+    ///
     /// `None` when absent or `null`.
     pub fn status(&self) -> Option<&EnabledStatus> {
         match self {
@@ -2086,6 +2108,8 @@ impl ApplicationFeatureObject {
             Self::Unknown(v) => &mut v.status,
         }
     }
+    /// HAL links of a feature.
+    ///
     /// `None` when absent or `null`.
     pub fn links(&self) -> Option<&ApplicationFeatureLinks> {
         match self {
@@ -2201,9 +2225,9 @@ pub struct ApplicationGroupAssignment {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links of a group assignment.
     ///
-    /// See [`ApplicationGroupAssignmentLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationGroupAssignmentLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationGroupAssignmentLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -2218,17 +2242,17 @@ rt::object_impls!(
 /// From `#/components/schemas/ApplicationGroupAssignmentLinks`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ApplicationGroupAssignmentLinks {
-    /// `app`.
+    /// Link to an app.
     ///
     /// See [`HrefObjectAppLink`].
     pub app: Option<HrefObjectAppLink>,
-    /// `group`.
+    /// Link to a group.
     ///
     /// See [`HrefObjectGroupLink`].
     pub group: Option<HrefObjectGroupLink>,
-    /// `self`.
+    /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`].
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -2275,11 +2299,11 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/ApplicationLinks`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ApplicationLinks {
-    /// `accessPolicy`.
+    /// Link to the app's access policy.
     ///
-    /// See [`AccessPolicyLink`].
+    /// See [`AccessPolicyLink`]. Sent as `accessPolicy`.
     pub access_policy: Option<AccessPolicyLink>,
-    /// `activate`.
+    /// Link that activates the resource.
     ///
     /// See [`HrefObjectActivateLink`].
     pub activate: Option<HrefObjectActivateLink>,
@@ -2287,15 +2311,15 @@ pub struct ApplicationLinks {
     ///
     /// See [`HrefObject`]. Sent as `appLinks`.
     pub app_links: Option<Vec<HrefObject>>,
-    /// `deactivate`.
+    /// Link that deactivates the resource.
     ///
     /// See [`HrefObjectDeactivateLink`].
     pub deactivate: Option<HrefObjectDeactivateLink>,
-    /// `groups`.
+    /// Link to the groups assigned to the app.
     ///
     /// See [`GroupsLink`].
     pub groups: Option<GroupsLink>,
-    /// `help`.
+    /// Link to the app's help page.
     ///
     /// See [`HelpLink`].
     pub help: Option<HelpLink>,
@@ -2303,15 +2327,15 @@ pub struct ApplicationLinks {
     ///
     /// See [`HrefObject`].
     pub logo: Option<Vec<HrefObject>>,
-    /// `metadata`.
+    /// Link to the app's SAML metadata.
     ///
     /// See [`MetadataLink`].
     pub metadata: Option<MetadataLink>,
-    /// `self`.
+    /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`].
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
-    /// `users`.
+    /// Link to the users assigned to the app.
     ///
     /// See [`UsersLink`].
     pub users: Option<UsersLink>,
@@ -2371,7 +2395,7 @@ rt::object_impls!(
 /// From `#/components/schemas/ApplicationSettingsNotifications`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ApplicationSettingsNotifications {
-    /// `vpn`.
+    /// Message shown to users when the app needs a VPN connection.
     ///
     /// See [`ApplicationSettingsNotificationsVpn`].
     pub vpn: Option<ApplicationSettingsNotificationsVpn>,
@@ -2394,7 +2418,7 @@ pub struct ApplicationSettingsNotificationsVpn {
     ///
     /// The server may send `null`, kept apart from absent.
     pub message: Option<rt::Nullable<String>>,
-    /// `network`.
+    /// The network zones where the VPN message applies.
     ///
     /// See [`ApplicationSettingsNotificationsVpnNetwork`]. Required by the spec in requests.
     pub network: Option<ApplicationSettingsNotificationsVpnNetwork>,
@@ -2601,7 +2625,7 @@ pub struct ApplicationVisibility {
     ///
     /// Sent as `autoSubmitToolbar`.
     pub auto_submit_toolbar: Option<bool>,
-    /// `hide`.
+    /// Where the app is hidden from end users.
     ///
     /// See [`ApplicationVisibilityHide`].
     pub hide: Option<ApplicationVisibilityHide>,
@@ -2650,7 +2674,7 @@ rt::object_impls!(
 /// From `#/components/schemas/AutoLoginApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AutoLoginApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -2658,9 +2682,9 @@ pub struct AutoLoginApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -2678,7 +2702,7 @@ pub struct AutoLoginApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -2692,19 +2716,19 @@ pub struct AutoLoginApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -2712,15 +2736,15 @@ pub struct AutoLoginApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of an AUTO_LOGIN app.
     ///
     /// See [`AutoLoginApplicationSettings`].
     pub settings: Option<AutoLoginApplicationSettings>,
@@ -2771,17 +2795,17 @@ pub struct AutoLoginApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `signOn`.
+    /// Sign-in pages of an AUTO_LOGIN app.
     ///
-    /// See [`AutoLoginApplicationSettingsSignOn`].
+    /// See [`AutoLoginApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<AutoLoginApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -2844,15 +2868,15 @@ pub struct BasicApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Site URLs of a BASIC_AUTH app.
     ///
     /// See [`BasicApplicationSettingsApplication`].
     pub app: Option<BasicApplicationSettingsApplication>,
@@ -2902,7 +2926,7 @@ rt::object_impls!(
 /// From `#/components/schemas/BasicAuthApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BasicAuthApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -2910,9 +2934,9 @@ pub struct BasicAuthApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -2930,7 +2954,7 @@ pub struct BasicAuthApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -2942,19 +2966,19 @@ pub struct BasicAuthApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -2962,15 +2986,15 @@ pub struct BasicAuthApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a BASIC_AUTH app.
     ///
     /// See [`BasicApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<BasicApplicationSettings>,
@@ -3007,7 +3031,7 @@ rt::object_impls!(
 /// From `#/components/schemas/BookmarkApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BookmarkApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -3015,9 +3039,9 @@ pub struct BookmarkApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -3035,7 +3059,7 @@ pub struct BookmarkApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -3049,19 +3073,19 @@ pub struct BookmarkApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -3069,15 +3093,15 @@ pub struct BookmarkApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials settings of the app.
     ///
     /// See [`ApplicationCredentials`].
     pub credentials: Option<ApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a BOOKMARK app.
     ///
     /// See [`BookmarkApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<BookmarkApplicationSettings>,
@@ -3130,15 +3154,15 @@ pub struct BookmarkApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Target of a BOOKMARK app.
     ///
     /// See [`BookmarkApplicationSettingsApplication`].
     pub app: Option<BookmarkApplicationSettingsApplication>,
@@ -3187,7 +3211,7 @@ rt::object_impls!(
 /// From `#/components/schemas/BrowserPluginApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BrowserPluginApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -3195,9 +3219,9 @@ pub struct BrowserPluginApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -3215,7 +3239,7 @@ pub struct BrowserPluginApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -3229,19 +3253,19 @@ pub struct BrowserPluginApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -3249,15 +3273,15 @@ pub struct BrowserPluginApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a BROWSER_PLUGIN app.
     ///
     /// See [`SwaApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<SwaApplicationSettings>,
@@ -3298,9 +3322,9 @@ rt::object_impls!(
 /// From `#/components/schemas/CapabilitiesCreateObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CapabilitiesCreateObject {
-    /// `lifecycleCreate`.
+    /// Whether new app accounts are created for assigned users.
     ///
-    /// See [`LifecycleCreateSettingObject`].
+    /// See [`LifecycleCreateSettingObject`]. Sent as `lifecycleCreate`.
     pub lifecycle_create: Option<LifecycleCreateSettingObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3314,9 +3338,9 @@ rt::object_impls!(
 /// From `#/components/schemas/CapabilitiesImportRulesObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CapabilitiesImportRulesObject {
-    /// `userCreateAndMatch`.
+    /// Matching and confirmation rules for imported users.
     ///
-    /// See [`CapabilitiesImportRulesUserCreateAndMatchObject`].
+    /// See [`CapabilitiesImportRulesUserCreateAndMatchObject`]. Sent as `userCreateAndMatch`.
     pub user_create_and_match: Option<CapabilitiesImportRulesUserCreateAndMatchObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3387,11 +3411,11 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/CapabilitiesImportSettingsObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CapabilitiesImportSettingsObject {
-    /// `schedule`.
+    /// When imports run.
     ///
     /// See [`ImportScheduleObject`].
     pub schedule: Option<ImportScheduleObject>,
-    /// `username`.
+    /// How the Okta username of an imported user is formed.
     ///
     /// See [`ImportUsernameObject`].
     pub username: Option<ImportUsernameObject>,
@@ -3407,13 +3431,13 @@ rt::object_impls!(
 /// From `#/components/schemas/CapabilitiesInboundProvisioningObject`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapabilitiesInboundProvisioningObject {
-    /// `importRules`.
+    /// How imported users are matched and created.
     ///
-    /// See [`CapabilitiesImportRulesObject`]. Required by the spec in requests.
+    /// See [`CapabilitiesImportRulesObject`]. Sent as `importRules`. Required by the spec in requests.
     pub import_rules: Option<CapabilitiesImportRulesObject>,
-    /// `importSettings`.
+    /// Import schedule and username rules.
     ///
-    /// See [`CapabilitiesImportSettingsObject`]. Required by the spec in requests.
+    /// See [`CapabilitiesImportSettingsObject`]. Sent as `importSettings`. Required by the spec in requests.
     pub import_settings: Option<CapabilitiesImportSettingsObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3442,11 +3466,11 @@ rt::object_impls!(
 /// From `#/components/schemas/CapabilitiesObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CapabilitiesObject {
-    /// `create`.
+    /// Whether Okta creates an app account for each assigned user (an existing account with the same username is linked instead).
     ///
     /// See [`CapabilitiesCreateObject`].
     pub create: Option<CapabilitiesCreateObject>,
-    /// `update`.
+    /// Which user changes in Okta are pushed to the app.
     ///
     /// See [`CapabilitiesUpdateObject`].
     pub update: Option<CapabilitiesUpdateObject>,
@@ -3461,15 +3485,15 @@ rt::object_impls!(
 /// From `#/components/schemas/CapabilitiesUpdateObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CapabilitiesUpdateObject {
-    /// `lifecycleDeactivate`.
+    /// Whether the app account is deactivated when the user is unassigned or deactivated in Okta.
     ///
-    /// See [`LifecycleDeactivateSettingObject`].
+    /// See [`LifecycleDeactivateSettingObject`]. Sent as `lifecycleDeactivate`.
     pub lifecycle_deactivate: Option<LifecycleDeactivateSettingObject>,
-    /// `password`.
+    /// Whether Okta sets and pushes an app password for each assigned user.
     ///
     /// See [`PasswordSettingObject`].
     pub password: Option<PasswordSettingObject>,
-    /// `profile`.
+    /// Whether Okta profile changes overwrite the matching attributes in the app.
     ///
     /// See [`ProfileSettingObject`].
     pub profile: Option<ProfileSettingObject>,
@@ -3513,15 +3537,15 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/CreateGroupPushMappingRequest`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateGroupPushMappingRequest {
-    /// `appConfig`.
+    /// App-specific settings of a group push mapping; only Active Directory needs them.
     ///
-    /// See [`AppConfig`].
+    /// See [`AppConfig`]. Sent as `appConfig`.
     pub app_config: Option<AppConfig>,
     /// ID of the Okta group to push.
     ///
     /// Sent as `sourceGroupId`. Required by the spec in requests.
     pub source_group_id: Option<String>,
-    /// `status`.
+    /// The status a client may set on a mapping.
     ///
     /// See [`GroupPushMappingStatusUpsert`].
     pub status: Option<GroupPushMappingStatusUpsert>,
@@ -3599,9 +3623,9 @@ pub struct Csr {
     ///
     /// Set by the server; ignored in requests.
     pub kty: Option<String>,
-    /// `_links`.
+    /// HAL links for the operations available on the CSR.
     ///
-    /// See [`CsrLinks`]. Set by the server; ignored in requests.
+    /// See [`CsrLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<CsrLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3615,13 +3639,13 @@ rt::object_impls!(
 /// From `#/components/schemas/CSRLinks`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CsrLinks {
-    /// `publish`.
+    /// Link that publishes the CSR.
     ///
     /// See [`HrefCsrPublishLink`]. Set by the server; ignored in requests.
     pub publish: Option<HrefCsrPublishLink>,
-    /// `self`.
+    /// Link to the CSR itself.
     ///
-    /// See [`HrefCsrSelfLink`]. Set by the server; ignored in requests.
+    /// See [`HrefCsrSelfLink`]. Sent as `self`. Set by the server; ignored in requests.
     pub self_: Option<HrefCsrSelfLink>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3634,13 +3658,13 @@ rt::object_impls!(
 /// From `#/components/schemas/CsrMetadata`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CsrMetadata {
-    /// `subject`.
+    /// Distinguished name fields of the certificate subject.
     ///
     /// See [`CsrMetadataSubject`].
     pub subject: Option<CsrMetadataSubject>,
-    /// `subjectAltNames`.
+    /// Subject alternative names of the certificate.
     ///
-    /// See [`CsrMetadataSubjectAltNames`].
+    /// See [`CsrMetadataSubjectAltNames`]. Sent as `subjectAltNames`.
     pub subject_alt_names: Option<CsrMetadataSubjectAltNames>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3872,7 +3896,7 @@ rt::object_impls!(
 /// From `#/components/schemas/GoogleApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoogleApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -3880,9 +3904,9 @@ pub struct GoogleApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -3900,7 +3924,7 @@ pub struct GoogleApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -3914,19 +3938,19 @@ pub struct GoogleApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -3934,15 +3958,15 @@ pub struct GoogleApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Google Workspace app.
     ///
     /// See [`GoogleApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<GoogleApplicationSettings>,
@@ -3999,21 +4023,21 @@ pub struct GoogleApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Google Workspace instance settings.
     ///
     /// See [`GoogleApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<GoogleApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -4139,9 +4163,9 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/GroupPushMapping`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GroupPushMapping {
-    /// `appConfig`.
+    /// App-specific settings of a group push mapping; only Active Directory needs them.
     ///
-    /// See [`AppConfig`].
+    /// See [`AppConfig`]. Sent as `appConfig`.
     pub app_config: Option<AppConfig>,
     /// When the mapping was created.
     ///
@@ -4167,7 +4191,7 @@ pub struct GroupPushMapping {
     ///
     /// Sent as `sourceGroupId`. Set by the server; ignored in requests.
     pub source_group_id: Option<String>,
-    /// `status`.
+    /// Whether membership changes are pushed (ACTIVE), not pushed (INACTIVE), or not pushed because of an error (ERROR).
     ///
     /// See [`GroupPushMappingStatus`].
     pub status: Option<GroupPushMappingStatus>,
@@ -4175,9 +4199,9 @@ pub struct GroupPushMapping {
     ///
     /// Sent as `targetGroupId`. Set by the server; ignored in requests.
     pub target_group_id: Option<String>,
-    /// `_links`.
+    /// HAL links of a group push mapping.
     ///
-    /// See [`GroupPushMappingLinks`]. Set by the server; ignored in requests.
+    /// See [`GroupPushMappingLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<GroupPushMappingLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -4193,17 +4217,17 @@ rt::object_impls!(
 /// From `#/components/schemas/GroupPushMappingLinks`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct GroupPushMappingLinks {
-    /// `app`.
+    /// Link to an app.
     ///
     /// See [`HrefObjectAppLink`].
     pub app: Option<HrefObjectAppLink>,
-    /// `sourceGroup`.
+    /// Link to a group.
     ///
-    /// See [`HrefObjectGroupLink`].
+    /// See [`HrefObjectGroupLink`]. Sent as `sourceGroup`.
     pub source_group: Option<HrefObjectGroupLink>,
-    /// `targetGroup`.
+    /// Link to a group.
     ///
-    /// See [`HrefObjectGroupLink`].
+    /// See [`HrefObjectGroupLink`]. Sent as `targetGroup`.
     pub target_group: Option<HrefObjectGroupLink>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -4249,7 +4273,7 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/GroupsLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupsLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4292,7 +4316,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HelpLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HelpLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4335,7 +4359,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefCsrPublishLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefCsrPublishLink {
-    /// `hints`.
+    /// HTTP methods the publish link accepts.
     ///
     /// See [`CsrPublishHrefHints`].
     pub hints: Option<CsrPublishHrefHints>,
@@ -4365,7 +4389,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefCsrSelfLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefCsrSelfLink {
-    /// `hints`.
+    /// HTTP methods the self link accepts.
     ///
     /// See [`CsrSelfHrefHints`].
     pub hints: Option<CsrSelfHrefHints>,
@@ -4426,7 +4450,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObject`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObject {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4469,7 +4493,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectActivateLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectActivateLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4512,7 +4536,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectAppLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectAppLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4555,7 +4579,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectAuthorizeLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectAuthorizeLink {
-    /// `hints`.
+    /// Hints about a link, with guidance on how to use it.
     ///
     /// See [`HrefHintsGuidanceObject`].
     pub hints: Option<HrefHintsGuidanceObject>,
@@ -4585,7 +4609,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectDeactivateLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectDeactivateLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4628,7 +4652,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectDeleteLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectDeleteLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4671,7 +4695,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectGroupLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectGroupLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4714,7 +4738,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectSelfLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectSelfLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4757,7 +4781,7 @@ rt::object_impls!(
 /// From `#/components/schemas/HrefObjectUserLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HrefObjectUserLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -4837,15 +4861,15 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/ImportScheduleObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ImportScheduleObject {
-    /// `fullImport`.
+    /// A recurring import schedule.
     ///
-    /// See [`ImportScheduleSettings`].
+    /// See [`ImportScheduleSettings`]. Sent as `fullImport`.
     pub full_import: Option<ImportScheduleSettings>,
-    /// `incrementalImport`.
+    /// A recurring import schedule.
     ///
-    /// See [`ImportScheduleSettings`].
+    /// See [`ImportScheduleSettings`]. Sent as `incrementalImport`.
     pub incremental_import: Option<ImportScheduleSettings>,
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
@@ -4940,19 +4964,19 @@ pub struct InboundProvisioningApplicationFeature {
     ///
     /// Set by the server; ignored in requests.
     pub description: Option<String>,
-    /// `name`.
+    /// Key name of a provisioning feature (USER_PROVISIONING pushes users to the app, INBOUND_PROVISIONING imports them into Okta).
     ///
     /// See [`ApplicationFeatureType`].
     pub name: Option<ApplicationFeatureType>,
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
-    /// `_links`.
+    /// HAL links of a feature.
     ///
-    /// See [`ApplicationFeatureLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationFeatureLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationFeatureLinks>,
-    /// `capabilities`.
+    /// Settings of the INBOUND_PROVISIONING feature.
     ///
     /// See [`CapabilitiesInboundProvisioningObject`].
     pub capabilities: Option<CapabilitiesInboundProvisioningObject>,
@@ -5039,7 +5063,7 @@ rt::object_impls!(
 /// From `#/components/schemas/JsonPatchOperation`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct JsonPatchOperation {
-    /// `op`.
+    /// A JSON Patch operation kind.
     ///
     /// See [`PatchAction`].
     pub op: Option<PatchAction>,
@@ -5114,7 +5138,7 @@ rt::object_impls!(
 /// From `#/components/schemas/LifecycleCreateSettingObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LifecycleCreateSettingObject {
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
@@ -5129,7 +5153,7 @@ rt::object_impls!(
 /// From `#/components/schemas/LifecycleDeactivateSettingObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LifecycleDeactivateSettingObject {
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
@@ -5157,15 +5181,15 @@ rt::string_enum_impls!(LifecycleStatus { Active = "ACTIVE", Inactive = "INACTIVE
 /// From `#/components/schemas/LinksAppAndUser`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LinksAppAndUser {
-    /// `app`.
+    /// Link to an app.
     ///
     /// See [`HrefObjectAppLink`].
     pub app: Option<HrefObjectAppLink>,
-    /// `group`.
+    /// Link to a group.
     ///
     /// See [`HrefObjectGroupLink`].
     pub group: Option<HrefObjectGroupLink>,
-    /// `user`.
+    /// Link to a user.
     ///
     /// See [`HrefObjectUserLink`].
     pub user: Option<HrefObjectUserLink>,
@@ -5181,21 +5205,21 @@ rt::object_impls!(
 /// From `#/components/schemas/LinksSelfLifecycleAndAuthorize`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LinksSelfLifecycleAndAuthorize {
-    /// `activate`.
+    /// Link that activates the resource.
     ///
     /// See [`HrefObjectActivateLink`].
     pub activate: Option<HrefObjectActivateLink>,
-    /// `authorize`.
+    /// Link to open in a browser to grant the scope consent an OAuth 2.0 connection still needs.
     ///
     /// See [`HrefObjectAuthorizeLink`]. Set by the server; ignored in requests.
     pub authorize: Option<HrefObjectAuthorizeLink>,
-    /// `deactivate`.
+    /// Link that deactivates the resource.
     ///
     /// See [`HrefObjectDeactivateLink`].
     pub deactivate: Option<HrefObjectDeactivateLink>,
-    /// `self`.
+    /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`].
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -5235,7 +5259,7 @@ impl<'de> ::serde::Deserialize<'de> for ListJwkOk {
 /// From `#/components/schemas/MetadataLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetadataLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -5369,9 +5393,9 @@ pub struct OAuth2ClientJsonEncryptionKeyResponse {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `_links`.
+    /// HAL links for the lifecycle operations available on the key.
     ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<OAuthClientSecretLinks>,
     /// RSA public exponent.
     pub e: Option<String>,
@@ -5685,9 +5709,9 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `_links`.
+    /// HAL links for the lifecycle operations available on the key.
     ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<OAuthClientSecretLinks>,
     /// Key type.
     ///
@@ -5796,9 +5820,9 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `_links`.
+    /// HAL links for the lifecycle operations available on the key.
     ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<OAuthClientSecretLinks>,
     /// RSA public exponent.
     pub e: Option<String>,
@@ -5837,7 +5861,7 @@ rt::object_impls!(
 /// From `#/components/schemas/OAuth2ClientJsonWebKeysWrapped`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OAuth2ClientJsonWebKeysWrapped {
-    /// `jwks`.
+    /// The client's JSON Web Key Set.
     ///
     /// See [`OpenIdConnectApplicationSettingsClientKeys`].
     pub jwks: Option<OpenIdConnectApplicationSettingsClientKeys>,
@@ -5876,9 +5900,9 @@ pub struct OAuth2ClientSecret {
     ///
     /// See [`LifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<LifecycleStatus>,
-    /// `_links`.
+    /// HAL links for the lifecycle operations available on the key.
     ///
-    /// See [`OAuthClientSecretLinks`]. Set by the server; ignored in requests.
+    /// See [`OAuthClientSecretLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<OAuthClientSecretLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -5939,7 +5963,7 @@ pub struct OAuth2RefreshToken {
     ///
     /// Set by the server; ignored in requests.
     pub scopes: Option<Vec<String>>,
-    /// `status`.
+    /// Whether a grant or token is still in force.
     ///
     /// See [`GrantOrTokenStatus`]. Set by the server; ignored in requests.
     pub status: Option<GrantOrTokenStatus>,
@@ -5984,27 +6008,27 @@ rt::object_impls!(
 /// From `#/components/schemas/OAuth2RefreshToken/properties/_links`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OAuth2RefreshTokenLinks {
-    /// `app`.
+    /// Link to an app or OAuth 2.0 client.
     ///
     /// See [`AppResourceHrefObject`].
     pub app: Option<AppResourceHrefObject>,
-    /// `authorizationServer`.
+    /// Link to an authorization server.
     ///
-    /// See [`AuthorizationServerResourceHrefObject`].
+    /// See [`AuthorizationServerResourceHrefObject`]. Sent as `authorizationServer`.
     pub authorization_server: Option<AuthorizationServerResourceHrefObject>,
-    /// `client`.
+    /// Link to an app or OAuth 2.0 client.
     ///
     /// See [`AppResourceHrefObject`].
     pub client: Option<AppResourceHrefObject>,
-    /// `revoke`.
+    /// Link that revokes the refresh token (with DELETE).
     ///
     /// See [`RevokeRefreshTokenHrefObject`].
     pub revoke: Option<RevokeRefreshTokenHrefObject>,
-    /// `self`.
+    /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`].
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
-    /// `user`.
+    /// Link to a user.
     ///
     /// See [`UserResourceHrefObject`].
     pub user: Option<UserResourceHrefObject>,
@@ -6049,7 +6073,7 @@ rt::object_impls!(
 /// From `#/components/schemas/OAuth2RefreshTokenScope/properties/_links`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OAuth2RefreshTokenScopeLinks {
-    /// `scope`.
+    /// Link to a scope of an authorization server.
     ///
     /// See [`OfflineAccessScopeResourceHrefObject`].
     pub scope: Option<OfflineAccessScopeResourceHrefObject>,
@@ -6072,9 +6096,9 @@ pub struct OAuth2ScopeConsentGrant {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `createdBy`.
+    /// The user who created an object.
     ///
-    /// See [`OAuth2Actor`]. Set by the server; ignored in requests.
+    /// See [`OAuth2Actor`]. Sent as `createdBy`. Set by the server; ignored in requests.
     pub created_by: Option<OAuth2Actor>,
     /// The grant's ID.
     ///
@@ -6092,11 +6116,11 @@ pub struct OAuth2ScopeConsentGrant {
     ///
     /// Sent as `scopeId`. Required by the spec in requests.
     pub scope_id: Option<String>,
-    /// `source`.
+    /// Who granted the consent.
     ///
     /// See [`OAuth2ScopeConsentGrantSource`]. Set by the server; ignored in requests.
     pub source: Option<OAuth2ScopeConsentGrantSource>,
-    /// `status`.
+    /// Whether a grant or token is still in force.
     ///
     /// See [`GrantOrTokenStatus`]. Set by the server; ignored in requests.
     pub status: Option<GrantOrTokenStatus>,
@@ -6166,27 +6190,27 @@ rt::object_impls!(
 /// From `#/components/schemas/OAuth2ScopeConsentGrant/properties/_links`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OAuth2ScopeConsentGrantLinks {
-    /// `app`.
+    /// Link to an app or OAuth 2.0 client.
     ///
     /// See [`AppResourceHrefObject`].
     pub app: Option<AppResourceHrefObject>,
-    /// `authorizationServer`.
+    /// Link to an authorization server.
     ///
-    /// See [`AuthorizationServerResourceHrefObject`].
+    /// See [`AuthorizationServerResourceHrefObject`]. Sent as `authorizationServer`.
     pub authorization_server: Option<AuthorizationServerResourceHrefObject>,
-    /// `client`.
+    /// Link to an app or OAuth 2.0 client.
     ///
     /// See [`AppResourceHrefObject`].
     pub client: Option<AppResourceHrefObject>,
-    /// `scope`.
+    /// Link to a scope.
     ///
     /// See [`ScopeResourceHrefObject`].
     pub scope: Option<ScopeResourceHrefObject>,
-    /// `self`.
+    /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`].
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
-    /// `user`.
+    /// Link to a user.
     ///
     /// See [`UserResourceHrefObject`].
     pub user: Option<UserResourceHrefObject>,
@@ -6218,17 +6242,17 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/OAuthApplicationCredentials`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OAuthApplicationCredentials {
-    /// `signing`.
+    /// The app's signing key (key rotation applies to SAML, WS-Fed and OIDC apps).
     ///
     /// See [`ApplicationCredentialsSigning`].
     pub signing: Option<ApplicationCredentialsSigning>,
-    /// `userNameTemplate`.
+    /// How the app username is built when the app is assigned to a user.
     ///
-    /// See [`ApplicationCredentialsUsernameTemplate`].
+    /// See [`ApplicationCredentialsUsernameTemplate`]. Sent as `userNameTemplate`.
     pub user_name_template: Option<ApplicationCredentialsUsernameTemplate>,
-    /// `oauthClient`.
+    /// OAuth 2.0 client credentials.
     ///
-    /// See [`ApplicationCredentialsOAuthClient`].
+    /// See [`ApplicationCredentialsOAuthClient`]. Sent as `oauthClient`.
     pub oauth_client: Option<ApplicationCredentialsOAuthClient>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -6242,15 +6266,15 @@ rt::object_impls!(
 /// From `#/components/schemas/OAuthClientSecretLinks`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OAuthClientSecretLinks {
-    /// `activate`.
+    /// Link that activates the resource.
     ///
     /// See [`HrefObjectActivateLink`].
     pub activate: Option<HrefObjectActivateLink>,
-    /// `deactivate`.
+    /// Link that deactivates the resource.
     ///
     /// See [`HrefObjectDeactivateLink`].
     pub deactivate: Option<HrefObjectDeactivateLink>,
-    /// `delete`.
+    /// Link that deletes the resource.
     ///
     /// See [`HrefObjectDeleteLink`].
     pub delete: Option<HrefObjectDeleteLink>,
@@ -6326,7 +6350,7 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/Office365Application`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Office365Application {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -6334,9 +6358,9 @@ pub struct Office365Application {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -6354,7 +6378,7 @@ pub struct Office365Application {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -6368,19 +6392,19 @@ pub struct Office365Application {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -6388,15 +6412,15 @@ pub struct Office365Application {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Microsoft Office 365 app.
     ///
     /// See [`Office365ApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<Office365ApplicationSettings>,
@@ -6453,21 +6477,21 @@ pub struct Office365ApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Microsoft Office 365 instance settings.
     ///
     /// See [`Office365ApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<Office365ApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 1.1 sign-on settings of an OIN app.
     ///
-    /// See [`OinSaml11ApplicationSettingsSignOn`].
+    /// See [`OinSaml11ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml11ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -6652,7 +6676,7 @@ rt::object_impls!(
 /// From `#/components/schemas/OpenIdConnectApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpenIdConnectApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -6660,9 +6684,9 @@ pub struct OpenIdConnectApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -6680,7 +6704,7 @@ pub struct OpenIdConnectApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -6694,19 +6718,19 @@ pub struct OpenIdConnectApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -6714,15 +6738,15 @@ pub struct OpenIdConnectApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an OAuth 2.0 client app.
     ///
     /// See [`OAuthApplicationCredentials`].
     pub credentials: Option<OAuthApplicationCredentials>,
-    /// `settings`.
+    /// Settings of an OPENID_CONNECT app.
     ///
     /// See [`OpenIdConnectApplicationSettings`].
     pub settings: Option<OpenIdConnectApplicationSettings>,
@@ -6900,17 +6924,17 @@ pub struct OpenIdConnectApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `oauthClient`.
+    /// OAuth 2.0 client metadata.
     ///
-    /// See [`OpenIdConnectApplicationSettingsClient`].
+    /// See [`OpenIdConnectApplicationSettingsClient`]. Sent as `oauthClient`.
     pub oauth_client: Option<OpenIdConnectApplicationSettingsClient>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -6926,7 +6950,7 @@ rt::object_impls!(
 /// From `#/components/schemas/OpenIdConnectApplicationSettingsClient`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OpenIdConnectApplicationSettingsClient {
-    /// `application_type`.
+    /// Kind of OAuth 2.0 client.
     ///
     /// See [`OpenIdConnectApplicationType`].
     pub application_type: Option<OpenIdConnectApplicationType>,
@@ -6946,7 +6970,7 @@ pub struct OpenIdConnectApplicationSettingsClient {
     >,
     /// URL of a page about the client.
     pub client_uri: Option<String>,
-    /// `consent_method`.
+    /// Whether users must consent to the client or it is trusted.
     ///
     /// See [`OpenIdConnectApplicationConsentMethod`].
     pub consent_method: Option<OpenIdConnectApplicationConsentMethod>,
@@ -6960,21 +6984,21 @@ pub struct OpenIdConnectApplicationSettingsClient {
     ///
     /// See [`GrantType`].
     pub grant_types: Option<Vec<GrantType>>,
-    /// `id_token_encrypted_response_alg`.
+    /// Key management algorithm used to encrypt ID tokens for the client.
     ///
     /// See [`IdTokenKeyEncryptionAlgorithm`].
     pub id_token_encrypted_response_alg: Option<IdTokenKeyEncryptionAlgorithm>,
-    /// `idp_initiated_login`.
+    /// IdP-initiated sign-in behaviour of the client.
     ///
     /// See [`OpenIdConnectApplicationIdpInitiatedLogin`].
     pub idp_initiated_login: Option<OpenIdConnectApplicationIdpInitiatedLogin>,
     /// URL a third party can call to start sign-in for the client.
     pub initiate_login_uri: Option<String>,
-    /// `issuer_mode`.
+    /// Which domain appears as the issuer of the client's ID tokens.
     ///
     /// See [`OpenIdConnectApplicationIssuerMode`].
     pub issuer_mode: Option<OpenIdConnectApplicationIssuerMode>,
-    /// `jwks`.
+    /// The client's JSON Web Key Set.
     ///
     /// See [`OpenIdConnectApplicationSettingsClientKeys`].
     pub jwks: Option<OpenIdConnectApplicationSettingsClientKeys>,
@@ -6982,7 +7006,7 @@ pub struct OpenIdConnectApplicationSettingsClient {
     pub jwks_uri: Option<String>,
     /// URL of the client's logo.
     pub logo_uri: Option<String>,
-    /// `network`.
+    /// Network zones the client may be used from.
     ///
     /// See [`OpenIdConnectApplicationNetwork`].
     pub network: Option<OpenIdConnectApplicationNetwork>,
@@ -6996,7 +7020,7 @@ pub struct OpenIdConnectApplicationSettingsClient {
     ///
     /// The server may send `null`, kept apart from absent.
     pub redirect_uris: Option<rt::Nullable<Vec<String>>>,
-    /// `refresh_token`.
+    /// Refresh token rotation of the client.
     ///
     /// See [`OpenIdConnectApplicationSettingsRefreshToken`].
     pub refresh_token: Option<OpenIdConnectApplicationSettingsRefreshToken>,
@@ -7150,7 +7174,7 @@ rt::string_enum_impls!(
 pub struct OpenIdConnectApplicationSettingsRefreshToken {
     /// Seconds the previous refresh token stays valid after rotation.
     pub leeway: Option<i64>,
-    /// `rotation_type`.
+    /// Whether refresh tokens rotate on use.
     ///
     /// See [`OpenIdConnectRefreshTokenRotationType`]. Required by the spec in requests.
     pub rotation_type: Option<OpenIdConnectRefreshTokenRotationType>,
@@ -7212,7 +7236,7 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/Org2OrgApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Org2OrgApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -7220,9 +7244,9 @@ pub struct Org2OrgApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -7240,7 +7264,7 @@ pub struct Org2OrgApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -7254,19 +7278,19 @@ pub struct Org2OrgApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -7274,15 +7298,15 @@ pub struct Org2OrgApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of an Okta Org2Org app.
     ///
     /// See [`Org2OrgApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<Org2OrgApplicationSettings>,
@@ -7339,21 +7363,21 @@ pub struct Org2OrgApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Okta Org2Org instance settings.
     ///
     /// See [`Org2OrgApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<Org2OrgApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -7435,9 +7459,9 @@ rt::object_impls!(
 /// From `#/components/schemas/Org2OrgProvisioningOAuthSigningSettings`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Org2OrgProvisioningOAuthSigningSettings {
-    /// `rotationMode`.
+    /// AUTO lets Okta rotate the connection's signing key (read the new one from the connection's JWKS); MANUAL leaves rotation to you.
     ///
-    /// See [`ConnectionsSigningRotationMode`]. Required by the spec in requests.
+    /// See [`ConnectionsSigningRotationMode`]. Sent as `rotationMode`. Required by the spec in requests.
     pub rotation_mode: Option<ConnectionsSigningRotationMode>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -7527,11 +7551,11 @@ rt::object_impls!(
 /// From `#/components/schemas/PasswordCredential`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PasswordCredential {
-    /// `hash`.
+    /// An already hashed password imported from another system.
     ///
     /// See [`PasswordCredentialHash`].
     pub hash: Option<PasswordCredentialHash>,
-    /// `hook`.
+    /// Verify the password with a password import inline hook at first sign-in.
     ///
     /// See [`PasswordCredentialHook`].
     pub hook: Option<PasswordCredentialHook>,
@@ -7551,13 +7575,13 @@ rt::object_impls!(
 /// From `#/components/schemas/PasswordCredentialHash`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PasswordCredentialHash {
-    /// `algorithm`.
+    /// Hash function that produced the imported hash.
     ///
     /// See [`PasswordCredentialHashAlgorithm`].
     pub algorithm: Option<PasswordCredentialHashAlgorithm>,
-    /// `digestAlgorithm`.
+    /// PBKDF2 digest algorithm.
     ///
-    /// See [`DigestAlgorithm`].
+    /// See [`DigestAlgorithm`]. Sent as `digestAlgorithm`.
     pub digest_algorithm: Option<DigestAlgorithm>,
     /// PBKDF2 iteration count (at least 4096).
     ///
@@ -7628,15 +7652,15 @@ rt::object_impls!(PasswordCredentialHook { r#type = "type", ..additional_propert
 /// From `#/components/schemas/PasswordSettingObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PasswordSettingObject {
-    /// `change`.
+    /// Whether an Okta password change also changes the app password (CHANGE) or not (KEEP_EXISTING).
     ///
     /// See [`ChangeEnum`].
     pub change: Option<ChangeEnum>,
-    /// `seed`.
+    /// Whether the pushed app password is the user's Okta password (OKTA) or a random one (RANDOM).
     ///
     /// See [`SeedEnum`].
     pub seed: Option<SeedEnum>,
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
@@ -7665,7 +7689,7 @@ rt::string_enum_impls!(PatchAction { Remove = "remove", Replace = "replace" });
 /// From `#/components/schemas/ProfileSettingObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ProfileSettingObject {
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
@@ -7709,7 +7733,7 @@ rt::string_enum_impls!(ProvisioningConnectionOauthAuthScheme { Oauth2 = "OAUTH2"
 /// From `#/components/schemas/ProvisioningConnectionOauthRequest`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProvisioningConnectionOauthRequest {
-    /// `profile`.
+    /// OAuth 2.0 authentication settings of a provisioning connection.
     ///
     /// See [`ProvisioningConnectionOauthRequestProfile`]. Required by the spec in requests.
     pub profile: Option<ProvisioningConnectionOauthRequestProfile>,
@@ -7735,19 +7759,19 @@ rt::object_impls!(
 /// From `#/components/schemas/ProvisioningConnectionOauthRequestProfile`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProvisioningConnectionOauthRequestProfile {
-    /// `authScheme`.
+    /// The OAuth 2.0 authentication scheme.
     ///
-    /// See [`ProvisioningConnectionOauthAuthScheme`]. Required by the spec in requests.
+    /// See [`ProvisioningConnectionOauthAuthScheme`]. Sent as `authScheme`. Required by the spec in requests.
     pub auth_scheme: Option<ProvisioningConnectionOauthAuthScheme>,
     /// Org2Org (`okta_org2org`) only; client ID of the OAuth 2.0 service app in the target org.
     ///
     /// Sent as `clientId`.
     pub client_id: Option<String>,
-    /// `settings`.
+    /// Microsoft Office 365 provisioning settings
     ///
     /// See [`Office365ProvisioningSettings`].
     pub settings: Option<Office365ProvisioningSettings>,
-    /// `signing`.
+    /// Org2Org Provisioning OAuth Signing Settings
     ///
     /// See [`Org2OrgProvisioningOAuthSigningSettings`].
     pub signing: Option<Org2OrgProvisioningOAuthSigningSettings>,
@@ -7834,25 +7858,25 @@ impl rt::Union<1> for ProvisioningConnectionRequest {
 /// From `#/components/schemas/ProvisioningConnectionResponse`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProvisioningConnectionResponse {
-    /// `authScheme`.
+    /// How a provisioning connection authenticates to the app.
     ///
-    /// See [`ProvisioningConnectionAuthScheme`].
+    /// See [`ProvisioningConnectionAuthScheme`]. Sent as `authScheme`.
     pub auth_scheme: Option<ProvisioningConnectionAuthScheme>,
     /// Base URL of the provisioning target (Zscaler 2.0, Org2Org).
     ///
     /// Sent as `baseUrl`.
     pub base_url: Option<String>,
-    /// `profile`.
+    /// How a provisioning connection authenticates, as returned.
     ///
     /// See [`ProvisioningConnectionResponseProfile`]. Required by the spec in requests.
     pub profile: Option<ProvisioningConnectionResponseProfile>,
-    /// `status`.
+    /// Whether the provisioning connection is on; UNKNOWN when the app does not support provisioning or its auth scheme is unknown.
     ///
     /// See [`ProvisioningConnectionStatus`]. Required by the spec in requests. Set by the server; ignored in requests.
     pub status: Option<ProvisioningConnectionStatus>,
-    /// `_links`.
+    /// HAL links of a provisioning connection.
     ///
-    /// See [`LinksSelfLifecycleAndAuthorize`]. Set by the server; ignored in requests.
+    /// See [`LinksSelfLifecycleAndAuthorize`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<LinksSelfLifecycleAndAuthorize>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -7877,15 +7901,15 @@ rt::object_impls!(
 /// From `#/components/schemas/ProvisioningConnectionResponseProfile`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProvisioningConnectionResponseProfile {
-    /// `authScheme`.
+    /// How a provisioning connection authenticates to the app.
     ///
-    /// See [`ProvisioningConnectionAuthScheme`]. Required by the spec in requests.
+    /// See [`ProvisioningConnectionAuthScheme`]. Sent as `authScheme`. Required by the spec in requests.
     pub auth_scheme: Option<ProvisioningConnectionAuthScheme>,
     /// Org2Org only; client ID of the OAuth 2.0 service app in the target org.
     ///
     /// Sent as `clientId`.
     pub client_id: Option<String>,
-    /// `signing`.
+    /// Org2Org Provisioning OAuth Signing Settings
     ///
     /// See [`Org2OrgProvisioningOAuthSigningSettings`].
     pub signing: Option<Org2OrgProvisioningOAuthSigningSettings>,
@@ -7947,7 +7971,7 @@ pub struct ProvisioningConnectionTokenRequest {
     ///
     /// Sent as `baseUrl`.
     pub base_url: Option<String>,
-    /// `profile`.
+    /// Token authentication settings of a provisioning connection.
     ///
     /// See [`ProvisioningConnectionTokenRequestProfile`]. Required by the spec in requests.
     pub profile: Option<ProvisioningConnectionTokenRequestProfile>,
@@ -7974,9 +7998,9 @@ rt::object_impls!(
 /// From `#/components/schemas/ProvisioningConnectionTokenRequestProfile`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProvisioningConnectionTokenRequestProfile {
-    /// `authScheme`.
+    /// The token authentication scheme.
     ///
-    /// See [`ProvisioningConnectionTokenAuthScheme`]. Required by the spec in requests.
+    /// See [`ProvisioningConnectionTokenAuthScheme`]. Sent as `authScheme`. Required by the spec in requests.
     pub auth_scheme: Option<ProvisioningConnectionTokenAuthScheme>,
     /// The API token Okta presents to the app; only ever sent, never returned.
     ///
@@ -8005,7 +8029,7 @@ rt::object_impls!(
 /// From `#/components/schemas/RevokeRefreshTokenHrefObject`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevokeRefreshTokenHrefObject {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -8023,7 +8047,7 @@ rt::object_impls!(
 /// From `#/components/schemas/SalesforceApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SalesforceApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -8031,9 +8055,9 @@ pub struct SalesforceApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -8051,7 +8075,7 @@ pub struct SalesforceApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -8065,19 +8089,19 @@ pub struct SalesforceApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -8085,15 +8109,15 @@ pub struct SalesforceApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Salesforce app.
     ///
     /// See [`SalesforceApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<SalesforceApplicationSettings>,
@@ -8150,21 +8174,21 @@ pub struct SalesforceApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Salesforce instance settings.
     ///
     /// See [`SalesforceApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<SalesforceApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -8273,7 +8297,7 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/Saml11Application`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Saml11Application {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -8281,9 +8305,9 @@ pub struct Saml11Application {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -8301,7 +8325,7 @@ pub struct Saml11Application {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -8315,19 +8339,19 @@ pub struct Saml11Application {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -8335,15 +8359,15 @@ pub struct Saml11Application {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials settings of the app.
     ///
     /// See [`ApplicationCredentials`].
     pub credentials: Option<ApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a SAML_1_1 app.
     ///
     /// See [`Saml11ApplicationSettings`].
     pub settings: Option<Saml11ApplicationSettings>,
@@ -8395,19 +8419,19 @@ pub struct Saml11ApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
     /// App-specific settings defined by the OIN app.
     pub app: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOn`.
+    /// SAML 1.1 sign-on settings.
     ///
-    /// See [`Saml11ApplicationSettingsSignOn`].
+    /// See [`Saml11ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<Saml11ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -8452,7 +8476,7 @@ rt::object_impls!(
 /// From `#/components/schemas/SamlApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SamlApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -8460,9 +8484,9 @@ pub struct SamlApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -8480,7 +8504,7 @@ pub struct SamlApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -8494,19 +8518,19 @@ pub struct SamlApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -8514,15 +8538,15 @@ pub struct SamlApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials settings of the app.
     ///
     /// See [`ApplicationCredentials`].
     pub credentials: Option<ApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a SAML_2_0 app.
     ///
     /// See [`SamlApplicationSettings`].
     pub settings: Option<SamlApplicationSettings>,
@@ -8573,17 +8597,17 @@ pub struct SamlApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings.
     ///
-    /// See [`SamlApplicationSettingsSignOn`].
+    /// See [`SamlApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<SamlApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -8607,9 +8631,9 @@ pub struct SamlApplicationSettingsSignOn {
     ///
     /// Sent as `allowMultipleAcsEndpoints`.
     pub allow_multiple_acs_endpoints: Option<bool>,
-    /// `assertionEncryption`.
+    /// Encryption of the assertions sent to the SP.
     ///
-    /// See [`SamlAssertionEncryption`].
+    /// See [`SamlAssertionEncryption`]. Sent as `assertionEncryption`.
     pub assertion_encryption: Option<SamlAssertionEncryption>,
     /// Whether the assertion is signed.
     ///
@@ -8661,9 +8685,9 @@ pub struct SamlApplicationSettingsSignOn {
     ///
     /// See [`SignOnInlineHook`]. Sent as `inlineHooks`.
     pub inline_hooks: Option<Vec<SignOnInlineHook>>,
-    /// `participateSlo`.
+    /// Front-channel single logout participation of the app.
     ///
-    /// See [`SloParticipate`].
+    /// See [`SloParticipate`]. Sent as `participateSlo`.
     pub participate_slo: Option<SloParticipate>,
     /// Location at which the app may present the assertion.
     pub recipient: Option<String>,
@@ -8687,13 +8711,13 @@ pub struct SamlApplicationSettingsSignOn {
     ///
     /// See [`SamlApplicationSettingsSignOnSignatureAlgorithm`]. Sent as `signatureAlgorithm`.
     pub signature_algorithm: Option<SamlApplicationSettingsSignOnSignatureAlgorithm>,
-    /// `slo`.
+    /// Single logout settings of the app.
     ///
     /// See [`SingleLogout`].
     pub slo: Option<SingleLogout>,
-    /// `spCertificate`.
+    /// Certificate that verifies the SP's single logout messages.
     ///
-    /// See [`SamlSpCertificate`].
+    /// See [`SamlSpCertificate`]. Sent as `spCertificate`.
     pub sp_certificate: Option<SamlSpCertificate>,
     /// Issuer ID of the SP (present when SLO is on; `null` otherwise).
     ///
@@ -9112,15 +9136,15 @@ rt::object_impls!(SamlSpCertificate { x5c = "x5c", ..additional_properties });
 /// From `#/components/schemas/SchemeApplicationCredentials`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SchemeApplicationCredentials {
-    /// `signing`.
+    /// The app's signing key (key rotation applies to SAML, WS-Fed and OIDC apps).
     ///
     /// See [`ApplicationCredentialsSigning`].
     pub signing: Option<ApplicationCredentialsSigning>,
-    /// `userNameTemplate`.
+    /// How the app username is built when the app is assigned to a user.
     ///
-    /// See [`ApplicationCredentialsUsernameTemplate`].
+    /// See [`ApplicationCredentialsUsernameTemplate`]. Sent as `userNameTemplate`.
     pub user_name_template: Option<ApplicationCredentialsUsernameTemplate>,
-    /// `password`.
+    /// A password; responses send an empty object when a password is set.
     ///
     /// See [`PasswordCredential`].
     pub password: Option<PasswordCredential>,
@@ -9128,7 +9152,7 @@ pub struct SchemeApplicationCredentials {
     ///
     /// Sent as `revealPassword`.
     pub reveal_password: Option<bool>,
-    /// `scheme`.
+    /// Who sets the username and password of an app whose credentials Okta stores.
     ///
     /// See [`ApplicationCredentialsScheme`].
     pub scheme: Option<ApplicationCredentialsScheme>,
@@ -9164,7 +9188,7 @@ rt::object_impls!(
 /// From `#/components/schemas/SecurePasswordStoreApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecurePasswordStoreApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -9172,9 +9196,9 @@ pub struct SecurePasswordStoreApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -9192,7 +9216,7 @@ pub struct SecurePasswordStoreApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -9206,19 +9230,19 @@ pub struct SecurePasswordStoreApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -9226,15 +9250,15 @@ pub struct SecurePasswordStoreApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a SECURE_PASSWORD_STORE app.
     ///
     /// See [`SecurePasswordStoreApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<SecurePasswordStoreApplicationSettings>,
@@ -9290,15 +9314,15 @@ pub struct SecurePasswordStoreApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Sign-in form of a SECURE_PASSWORD_STORE app.
     ///
     /// See [`SecurePasswordStoreApplicationSettingsApplication`].
     pub app: Option<SecurePasswordStoreApplicationSettingsApplication>,
@@ -9429,7 +9453,7 @@ rt::object_impls!(
 /// From `#/components/schemas/SlackApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlackApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -9437,9 +9461,9 @@ pub struct SlackApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -9457,7 +9481,7 @@ pub struct SlackApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -9471,19 +9495,19 @@ pub struct SlackApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -9491,15 +9515,15 @@ pub struct SlackApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Slack app.
     ///
     /// See [`SlackApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<SlackApplicationSettings>,
@@ -9556,21 +9580,21 @@ pub struct SlackApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Slack instance settings.
     ///
     /// See [`SlackApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<SlackApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -9686,15 +9710,15 @@ pub struct SwaApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Sign-in form of a SWA app; `template_swa` apps use the *Field and url properties, `template_swa3field` apps the *Selector, extraField* and targetURL properties.
     ///
     /// See [`SwaApplicationSettingsApplication`].
     pub app: Option<SwaApplicationSettingsApplication>,
@@ -9770,7 +9794,7 @@ rt::object_impls!(
 /// From `#/components/schemas/TrendMicroApexOneServiceApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrendMicroApexOneServiceApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -9778,9 +9802,9 @@ pub struct TrendMicroApexOneServiceApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -9798,7 +9822,7 @@ pub struct TrendMicroApexOneServiceApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -9812,19 +9836,19 @@ pub struct TrendMicroApexOneServiceApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -9832,15 +9856,15 @@ pub struct TrendMicroApexOneServiceApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Trend Micro Apex One as a Service app.
     ///
     /// See [`TrendMicroApexOneServiceApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<TrendMicroApexOneServiceApplicationSettings>,
@@ -9897,21 +9921,21 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Trend Micro Apex One as a Service instance settings.
     ///
     /// See [`TrendMicroApexOneServiceApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<TrendMicroApexOneServiceApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -9965,7 +9989,7 @@ rt::object_impls!(
 /// From `#/components/schemas/AppConfig`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnknownAppConfig {
-    /// `type`.
+    /// Which kind of app the settings are for.
     ///
     /// See [`AppConfigType`]. Required by the spec in requests. The server may send `null`, kept apart from absent.
     pub r#type: Option<rt::Nullable<AppConfigType>>,
@@ -9989,7 +10013,7 @@ rt::object_impls!(UnknownAppConfig { r#type = "type", ..additional_properties })
 /// From `#/components/schemas/Application`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnknownApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -9997,9 +10021,9 @@ pub struct UnknownApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -10017,7 +10041,7 @@ pub struct UnknownApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -10029,19 +10053,19 @@ pub struct UnknownApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests. The server may send `null`, kept apart from absent.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests. The server may send `null`, kept apart from absent.
     pub sign_on_mode: Option<rt::Nullable<ApplicationSignOnMode>>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -10049,9 +10073,9 @@ pub struct UnknownApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -10085,17 +10109,17 @@ pub struct UnknownApplicationFeatureObject {
     ///
     /// Set by the server; ignored in requests.
     pub description: Option<String>,
-    /// `name`.
+    /// Key name of a provisioning feature (USER_PROVISIONING pushes users to the app, INBOUND_PROVISIONING imports them into Okta).
     ///
     /// See [`ApplicationFeatureType`]. The server may send `null`, kept apart from absent.
     pub name: Option<rt::Nullable<ApplicationFeatureType>>,
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
-    /// `_links`.
+    /// HAL links of a feature.
     ///
-    /// See [`ApplicationFeatureLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationFeatureLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationFeatureLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -10227,7 +10251,7 @@ impl rt::Union<2> for UpdateFeatureForApplicationBody {
 /// From `#/components/schemas/UpdateGroupPushMappingRequest`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateGroupPushMappingRequest {
-    /// `status`.
+    /// The status a client may set on a mapping.
     ///
     /// See [`GroupPushMappingStatusUpsert`]. Required by the spec in requests.
     pub status: Option<GroupPushMappingStatusUpsert>,
@@ -10257,19 +10281,19 @@ pub struct UserProvisioningApplicationFeature {
     ///
     /// Set by the server; ignored in requests.
     pub description: Option<String>,
-    /// `name`.
+    /// Key name of a provisioning feature (USER_PROVISIONING pushes users to the app, INBOUND_PROVISIONING imports them into Okta).
     ///
     /// See [`ApplicationFeatureType`].
     pub name: Option<ApplicationFeatureType>,
-    /// `status`.
+    /// Whether a setting is on.
     ///
     /// See [`EnabledStatus`].
     pub status: Option<EnabledStatus>,
-    /// `_links`.
+    /// HAL links of a feature.
     ///
-    /// See [`ApplicationFeatureLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationFeatureLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationFeatureLinks>,
-    /// `capabilities`.
+    /// Settings of the USER_PROVISIONING feature.
     ///
     /// See [`CapabilitiesObject`].
     pub capabilities: Option<CapabilitiesObject>,
@@ -10317,7 +10341,7 @@ rt::object_impls!(
 /// From `#/components/schemas/UsersLink`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UsersLink {
-    /// `hints`.
+    /// Hints about how the link may be used.
     ///
     /// See [`HrefHints`]. Set by the server; ignored in requests.
     pub hints: Option<HrefHints>,
@@ -10360,7 +10384,7 @@ rt::object_impls!(
 /// From `#/components/schemas/WsFederationApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WsFederationApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -10368,9 +10392,9 @@ pub struct WsFederationApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -10388,7 +10412,7 @@ pub struct WsFederationApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -10402,19 +10426,19 @@ pub struct WsFederationApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -10422,15 +10446,15 @@ pub struct WsFederationApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials settings of the app.
     ///
     /// See [`ApplicationCredentials`].
     pub credentials: Option<ApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a WS_FEDERATION app.
     ///
     /// See [`WsFederationApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<WsFederationApplicationSettings>,
@@ -10486,15 +10510,15 @@ pub struct WsFederationApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// WS-Federation settings of the app.
     ///
     /// See [`WsFederationApplicationSettingsApplication`].
     pub app: Option<WsFederationApplicationSettingsApplication>,
@@ -10643,7 +10667,7 @@ rt::string_enum_impls!(
 /// From `#/components/schemas/ZoomUsApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZoomUsApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -10651,9 +10675,9 @@ pub struct ZoomUsApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -10671,7 +10695,7 @@ pub struct ZoomUsApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -10685,19 +10709,19 @@ pub struct ZoomUsApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -10705,15 +10729,15 @@ pub struct ZoomUsApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Zoom app.
     ///
     /// See [`ZoomUsApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<ZoomUsApplicationSettings>,
@@ -10770,21 +10794,21 @@ pub struct ZoomUsApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Zoom instance settings.
     ///
     /// See [`ZoomUsApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<ZoomUsApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
@@ -10838,7 +10862,7 @@ rt::object_impls!(
 /// From `#/components/schemas/ZscalerbyzApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZscalerbyzApplication {
-    /// `accessibility`.
+    /// Who may reach the app and where users are sent on errors.
     ///
     /// See [`ApplicationAccessibility`].
     pub accessibility: Option<ApplicationAccessibility>,
@@ -10846,9 +10870,9 @@ pub struct ZscalerbyzApplication {
     ///
     /// Set by the server; ignored in requests.
     pub created: Option<rt::Timestamp>,
-    /// `expressConfiguration`.
+    /// Which Express Configuration features the app offers and which are switched on.
     ///
-    /// See [`ApplicationExpressConfiguration`]. Set by the server; ignored in requests.
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
     pub express_configuration: Option<ApplicationExpressConfiguration>,
     /// Provisioning and other features turned on for the app.
     ///
@@ -10866,7 +10890,7 @@ pub struct ZscalerbyzApplication {
     ///
     /// Sent as `lastUpdated`. Set by the server; ignored in requests.
     pub last_updated: Option<rt::Timestamp>,
-    /// `licensing`.
+    /// License information for the app.
     ///
     /// See [`ApplicationLicensing`].
     pub licensing: Option<ApplicationLicensing>,
@@ -10880,19 +10904,19 @@ pub struct ZscalerbyzApplication {
     pub orn: Option<String>,
     /// Free-form JSON properties that policies and expressions can read; not encrypted.
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `signOnMode`.
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
     ///
-    /// See [`ApplicationSignOnMode`]. Required by the spec in requests.
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
     pub sign_on_mode: Option<ApplicationSignOnMode>,
-    /// `status`.
+    /// Lifecycle status of the app.
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// `universalLogout`.
+    /// Universal Logout support of the app (returned only, never updated).
     ///
-    /// See [`ApplicationUniversalLogout`]. Set by the server; ignored in requests.
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
     pub universal_logout: Option<ApplicationUniversalLogout>,
-    /// `visibility`.
+    /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
     pub visibility: Option<ApplicationVisibility>,
@@ -10900,15 +10924,15 @@ pub struct ZscalerbyzApplication {
     ///
     /// Sent as `_embedded`. Set by the server; ignored in requests.
     pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `_links`.
+    /// HAL links to resources related to the app.
     ///
-    /// See [`ApplicationLinks`]. Set by the server; ignored in requests.
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<ApplicationLinks>,
-    /// `credentials`.
+    /// Credentials of an app whose username and password Okta stores.
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// `settings`.
+    /// Settings of a Zscaler 2.0 app.
     ///
     /// See [`ZscalerbyzApplicationSettings`]. Required by the spec in requests.
     pub settings: Option<ZscalerbyzApplicationSettings>,
@@ -10965,21 +10989,21 @@ pub struct ZscalerbyzApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
-    /// `notes`.
+    /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
     pub notes: Option<ApplicationSettingsNotes>,
-    /// `notifications`.
+    /// Notifications shown to users of the app.
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// `app`.
+    /// Zscaler 2.0 instance settings.
     ///
     /// See [`ZscalerbyzApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<ZscalerbyzApplicationSettingsApplication>,
-    /// `signOn`.
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
     ///
-    /// See [`OinSaml20ApplicationSettingsSignOn`].
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
