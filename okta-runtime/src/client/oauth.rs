@@ -550,16 +550,8 @@ pub(super) mod tests {
 
     #[test]
     fn challenges_are_read_from_www_authenticate() {
-        let settings = Settings {
-            client_id: "0oa1".to_owned(),
-            key: PrivateKey::generate_es256().expect("key"),
-            scopes: None,
-            refresh_early: DEFAULT_REFRESH_EARLY,
-            dpop: DpopMode::Auto,
-            dpop_key: None,
-        };
+        let oauth = service_app();
         let base = reqwest::Url::parse("https://example.okta.com").expect("url");
-        let oauth = OAuth::new(settings, &base).expect("oauth");
         assert_eq!(oauth.scope, "okta.apps.read okta.apps.manage");
         let url = base.join("/api/v1/apps").expect("join");
         let mut headers = HeaderMap::new();
