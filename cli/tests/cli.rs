@@ -70,9 +70,9 @@ fn seed(fake: &FakeOrg) -> (String, String) {
     }));
     fake.insert(json!({ "name": "active_directory", "label": "example.com", "signOnMode": null, "status": "ACTIVE" }));
     fake.insert(json!({ "name": "saasure", "label": "Okta Admin Console", "signOnMode": "OPENID_CONNECT" }));
-    for i in 0..30 {
+    for i in 0..300 {
         fake.insert(json!({
-            "name": "bookmark", "label": format!("Link {i:02}"), "signOnMode": "BOOKMARK",
+            "name": "bookmark", "label": format!("Link {i:03}"), "signOnMode": "BOOKMARK",
             "settings": { "app": { "url": format!("https://l{i}.example.com"), "requestIntegration": false } }
         }));
     }
@@ -90,7 +90,10 @@ async fn export_plan_edit_apply_and_plan_again() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "progress goes to stderr");
     let first = files(&dir);
-    assert_eq!(first.len(), 36);
+    assert_eq!(first.len(), 306);
+    // The fewest requests: two pages of 200 for the listing, one per app for its assignments.
+    let api = |fake: &FakeOrg| fake.requests().iter().filter(|r| r.path.starts_with("/api/")).count();
+    assert_eq!(api(&fake), 2 + 306);
     let all: String = first.iter().map(|(_, t)| t.as_str()).collect();
     assert!(!all.contains("portal-secret-value-1234"), "a secret was written");
     assert!(!all.contains("lastUpdated:") && !all.contains("_links:"), "read-only members are left out");
@@ -105,7 +108,9 @@ async fn export_plan_edit_apply_and_plan_again() {
     assert_eq!(files(&dir), first);
 
     // Exporting then planning shows no change, on every app.
+    let before = api(&fake);
     let out = run(&fake, &["plan", "--dir", dir_arg, "--json", "--detailed-exitcode"]);
+    assert_eq!(api(&fake) - before, 2 + 306, "plan: the listing and each app's assignments");
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
     let plan: Value = serde_json::from_slice(&out.stdout).expect("JSON plan");
     assert_eq!(plan, json!({ "changes": [] }));
@@ -247,7 +252,7 @@ async fn a_write_the_org_ignores_is_reported_and_a_429_waits() {
     fake.rate_limit_next(1, std::time::Duration::from_millis(500));
     let out = run(&fake, &["export", "--dir", dir_arg]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(files(&dir).len(), 36);
+    assert_eq!(files(&dir).len(), 306);
 
     // Okta keeps an app's `name`: a file that changes it is applied, read
     // back, and the member the org did not keep is reported.
