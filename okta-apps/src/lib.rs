@@ -55,6 +55,20 @@ pub mod models;
 /// One request type and one response type per operation of the spec,
 /// without I/O: build a [`runtime::Request`], send it any way you like, and
 /// decode the status and body.
+///
+/// ```
+/// use okta_apps::operations::{ListApplications, ListApplicationsResponse};
+/// use okta_apps::runtime::{Method, Operation};
+///
+/// let op = ListApplications { limit: Some(20), ..Default::default() };
+/// let request = op.to_request()?;
+/// assert_eq!((request.method, request.path.as_str()), (Method::Get, "/api/v1/apps"));
+/// assert_eq!(request.query, [("limit", "20".to_owned())]);
+///
+/// let response = ListApplications::decode_response(429, br#"{"errorCode":"E0000047"}"#)?;
+/// assert!(matches!(response, ListApplicationsResponse::TooManyRequests(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[rustfmt::skip]
 #[path = "generated/operations.rs"]
 pub mod operations;

@@ -146,11 +146,18 @@ pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, D
 /// say `nullable: true`; decoding keeps them either way.
 ///
 /// ```
-/// use okta_apps::models::Application;
-/// let app = serde_json::json!({"name": "bookmark", "signOnMode": "BOOKMARK", "label": null,
-///     "settings": {"app": {"url": "https://wiki.example.com"}, "notes": null}});
-/// let paths = okta_runtime::nulls_outside_spec::<Application>(&app)?;
-/// assert_eq!(paths, ["label", "settings.notes"]);
+/// use okta_runtime::Nullable;
+/// #[derive(Debug, Default)]
+/// pub struct Link {
+///     pub href: Option<String>,
+///     pub title: Option<Nullable<String>>,
+///     pub other: serde_json::Map<String, serde_json::Value>,
+/// }
+/// okta_runtime::object_impls!(Link { href = "href", title = "title", ..other });
+///
+/// // `title` may be null by the spec; `href` may not.
+/// let link = serde_json::json!({"href": null, "title": null});
+/// assert_eq!(okta_runtime::nulls_outside_spec::<Link>(&link)?, ["href"]);
 /// # Ok::<(), okta_runtime::DecodeError>(())
 /// ```
 ///

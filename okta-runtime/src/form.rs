@@ -108,7 +108,7 @@ impl Form {
         (format!("multipart/form-data; boundary={boundary}"), body)
     }
 
-    /// A boundary found in no part's content: `okta-apps-form-boundary-`
+    /// A boundary found in no part's content: `okta-runtime-form-boundary-`
     /// and the lowest eight-digit hex number that never follows that prefix
     /// in a part. One pass over the contents, however many would-be
     /// boundaries they hold.
@@ -136,7 +136,7 @@ impl Form {
 }
 
 /// What every boundary starts with.
-const BOUNDARY_PREFIX: &str = "okta-apps-form-boundary-";
+const BOUNDARY_PREFIX: &str = "okta-runtime-form-boundary-";
 
 /// A name or file name inside a quoted header parameter: quotes and line
 /// breaks percent-encoded, as browsers do.
@@ -155,17 +155,17 @@ mod tests {
 
     #[test]
     fn parts_are_encoded_in_order_with_a_boundary_in_none_of_them() {
-        let clash = b"--okta-apps-form-boundary-00000000".to_vec();
+        let clash = b"--okta-runtime-form-boundary-00000000".to_vec();
         let form = Form::new().text("note", "hi \"there\"").file("file", FilePart::new("a\"b.bin", "image/png", clash));
         let (content_type, body) = form.encode();
-        assert_eq!(content_type, "multipart/form-data; boundary=okta-apps-form-boundary-00000001");
+        assert_eq!(content_type, "multipart/form-data; boundary=okta-runtime-form-boundary-00000001");
         let text = String::from_utf8_lossy(&body);
-        let expected = "--okta-apps-form-boundary-00000001\r\n\
+        let expected = "--okta-runtime-form-boundary-00000001\r\n\
             Content-Disposition: form-data; name=\"note\"\r\n\r\nhi \"there\"\r\n\
-            --okta-apps-form-boundary-00000001\r\n\
+            --okta-runtime-form-boundary-00000001\r\n\
             Content-Disposition: form-data; name=\"file\"; filename=\"a%22b.bin\"\r\nContent-Type: image/png\r\n\r\n\
-            --okta-apps-form-boundary-00000000\r\n\
-            --okta-apps-form-boundary-00000001--\r\n";
+            --okta-runtime-form-boundary-00000000\r\n\
+            --okta-runtime-form-boundary-00000001--\r\n";
         assert_eq!(text, expected);
         assert!(form.has("file") && !form.has("other"));
         assert!(!format!("{form:?}").contains("00000000"), "Debug shows a file's length, not its bytes");
@@ -180,7 +180,7 @@ mod tests {
         }
         let (content_type, body) =
             Form::new().file("file", FilePart::new("x.bin", "image/png", bytes.clone())).encode();
-        assert!(content_type.ends_with("okta-apps-form-boundary-00002710"), "{content_type}");
+        assert!(content_type.ends_with("okta-runtime-form-boundary-00002710"), "{content_type}");
         assert_eq!(body.windows(bytes.len()).filter(|w| *w == bytes.as_slice()).count(), 1);
     }
 }

@@ -6,21 +6,10 @@ use serde::de::DeserializeOwned;
 use super::{DecodeError, Method, Request, RequestError};
 
 /// A generated operation. The request struct holds the parameters and the
-/// body; `Response` is the enum of its documented responses.
-///
-/// ```
-/// use okta_apps::operations::{ListApplications, ListApplicationsResponse};
-/// use okta_runtime::{Method, Operation};
-///
-/// let op = ListApplications { limit: Some(20), ..Default::default() };
-/// let request = op.to_request()?;
-/// assert_eq!((request.method, request.path.as_str()), (Method::Get, "/api/v1/apps"));
-/// assert_eq!(request.query, [("limit", "20".to_owned())]);
-///
-/// let response = ListApplications::decode_response(429, br#"{"errorCode":"E0000047"}"#)?;
-/// assert!(matches!(response, ListApplicationsResponse::TooManyRequests(_)));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// body; `Response` is the enum of its documented responses. Generated
+/// crates implement it, one request struct per operation of their spec:
+/// `to_request` builds the [`Request`] without I/O, `decode_response` reads
+/// a status and body into `Response`.
 pub trait Operation {
     /// The operationId.
     const OPERATION_ID: &'static str;

@@ -3,9 +3,9 @@
 //! The members are read in order. Until every property that picks the
 //! variant has been seen, each member is kept as raw JSON; then the variant
 //! is picked, those kept members are read into it, and the rest of the object
-//! is read straight into it from the input. Okta sends `name` and
-//! `signOnMode` before the large members (`credentials`, `settings`,
-//! `_links`), so most of an app is read once, as it arrives.
+//! is read straight into it from the input. Servers tend to send the
+//! picking properties before the large members, so most of an object is
+//! read once, as it arrives.
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -110,9 +110,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// with [`ClientBuilder::dpop`]).
     ///
     /// ```no_run
-    /// # fn run() -> Result<(), okta_apps::Error> {
-    /// use okta_apps::Client;
-    /// use okta_runtime::client::PrivateKey;
+    /// # fn run() -> Result<(), okta_runtime::client::Error> {
+    /// use okta_runtime::client::{Client, PrivateKey};
     ///
     /// let key = PrivateKey::from_file("service-app.pem")?;
     /// let client = Client::builder("https://example.okta.com")

@@ -19,12 +19,13 @@ impl Client {
     /// document for it, is [`Error::Api`].
     ///
     /// ```no_run
-    /// # async fn run(client: okta_apps::Client) -> Result<(), okta_apps::Error> {
-    /// use okta_apps::operations::GetApplication;
-    /// let app = client.send(&GetApplication::new("0oa1abcdefghijklmnop")).await?.into_value();
-    /// # let _ = app;
-    /// # Ok(())
-    /// # }
+    /// use okta_runtime::Operation;
+    /// use okta_runtime::client::{Client, Error};
+    ///
+    /// // Any generated operation: its success comes decoded.
+    /// async fn run<O: Operation>(client: &Client, op: &O) -> Result<O::Success, Error> {
+    ///     Ok(client.send(op).await?.into_value())
+    /// }
     /// ```
     pub async fn send<O: Operation>(&self, op: &O) -> Result<Response<O::Success>, Error> {
         let raw = self.send_operation(op).await?;

@@ -210,18 +210,20 @@ impl fmt::Debug for ApiError {
 
 impl ApiError {
     /// The response as the operation decodes it: its documented error
-    /// variant (`GetApplicationResponse::NotFound(error)`) or `Other`, when
-    /// `R` is that operation's `Response` type.
+    /// variant (a `NotFound(error)` of the operation's response enum) or
+    /// `Other`, when `R` is that operation's `Response` type.
     ///
     /// ```no_run
-    /// # async fn run(client: okta_apps::Client) {
-    /// use okta_apps::operations::GetApplicationResponse;
-    /// if let Err(err) = client.get_application("0oa1").send().await {
-    ///     if let Some(GetApplicationResponse::NotFound(e)) = err.api().and_then(|e| e.response()) {
-    ///         println!("gone: {:?}", e.error_summary);
-    ///     }
+    /// use okta_runtime::Operation;
+    /// use okta_runtime::client::{Client, Error};
+    ///
+    /// async fn documented<O: Operation>(client: &Client, op: &O) -> Option<O::Response>
+    /// where
+    ///     O::Response: Clone + 'static,
+    /// {
+    ///     let error: Error = client.send(op).await.err()?;
+    ///     error.api()?.response::<O::Response>().cloned()
     /// }
-    /// # }
     /// ```
     pub fn response<R: Any>(&self) -> Option<&R> {
         self.response.as_ref()?.0.downcast_ref()

@@ -1,7 +1,7 @@
 //! Fuzzing (proptest over arbitrary input) of everything a server's answer
 //! reaches before any check: each header parser, the `Link` parser and the
 //! redacted view of a body. Nothing may panic (the object decoder is fuzzed
-//! on generated models, in `okta-apps/tests/fuzz.rs`). The
+//! on generated models, in the tests of a generated crate). The
 //! number of cases comes from `PROPTEST_CASES` (256 unless set).
 
 use proptest::prelude::*;

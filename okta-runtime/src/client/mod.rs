@@ -33,7 +33,7 @@ pub use jose::{KeyError, PrivateKey};
 pub use retry::RetryPolicy;
 
 /// The `User-Agent` sent by default.
-pub const USER_AGENT: &str = concat!("okta-apps-rust/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = concat!("okta-runtime-rust/", env!("CARGO_PKG_VERSION"));
 
 /// How the client proves who it is.
 #[derive(Clone, PartialEq, Eq)]
