@@ -163,59 +163,58 @@ fn list_directory(
     path: &str,
 ) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());
-    let (limit, after, page, base) = {
+    let after = param(&params, "after").filter(|after| !after.is_empty());
+    let (limit, page, base) = {
         let org = lock(&shared);
-        let (default_limit, max_limit) = (org.options.default_page_size, org.options.max_page_size);
-        let limit = match param(&params, "limit").map(|raw| parse_limit(raw, default_limit, max_limit)) {
-            None => default_limit,
-            Some(Ok(limit)) => limit,
-            Some(Err(error)) => return error.into_response(),
+        let limit = match request_limit(&org, &params) {
+            Ok(limit) => limit,
+            Err(error) => return error.into_response(),
         };
-        let after = param(&params, "after").filter(|after| !after.is_empty()).map(str::to_owned);
-        let page = org.list_directory(kind, after.as_deref(), limit);
-        (limit, after, page, org.options.public_url.clone().unwrap_or_else(|| base_url(&headers, &org.base_url)))
+        (limit, org.list_directory(kind, after, limit), org_base(&org, &headers))
     };
-    let mut response = Json(page.items).into_response();
-    append_link(response.headers_mut(), &page_url(&base, path, after.as_deref(), limit, &params), "self");
-    if let Some(cursor) = page.next_after {
-        append_link(response.headers_mut(), &page_url(&base, path, Some(&cursor), limit, &params), "next");
-    }
-    response
+    let next = page.next_after.map(|cursor| page_url(&base, path, Some(&cursor), limit, &params));
+    let self_url = page_url(&base, path, after, limit, &params);
+    with_page_links(Json(page.items).into_response(), &self_url, next.as_deref())
 }
 
 async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());
-    let (default_limit, max_limit) = {
-        let org = lock(&shared);
-        (org.options.default_page_size, org.options.max_page_size)
-    };
-    let limit = match param(&params, "limit") {
-        None => default_limit,
-        Some(raw) => match parse_limit(raw, default_limit, max_limit) {
-            Ok(limit) => limit,
-            Err(error) => return error.into_response(),
-        },
-    };
     let filter = match param(&params, "filter").map(parse_filter).transpose() {
         Ok(filter) => filter,
         Err(error) => return error.into_response(),
     };
     let q = param(&params, "q");
     let after = param(&params, "after").filter(|after| !after.is_empty());
-    let (page, forced_next, base) = {
+    let (limit, page, forced_next, base) = {
         let org = lock(&shared);
-        (
-            org.list(after, limit, filter.as_ref(), q),
-            org.next_link.clone(),
-            org.options.public_url.clone().unwrap_or_else(|| base_url(&headers, &org.base_url)),
-        )
+        let limit = match request_limit(&org, &params) {
+            Ok(limit) => limit,
+            Err(error) => return error.into_response(),
+        };
+        (limit, org.list(after, limit, filter.as_ref(), q), org.next_link.clone(), org_base(&org, &headers))
     };
     let next =
         forced_next.or_else(|| page.next_after.map(|cursor| page_url(&base, APPS, Some(&cursor), limit, &params)));
-    let mut response = Json(page.items.iter().map(InOktaOrder).collect::<Vec<_>>()).into_response();
-    append_link(response.headers_mut(), &page_url(&base, APPS, after, limit, &params), "self");
+    let body = Json(page.items.iter().map(InOktaOrder).collect::<Vec<_>>()).into_response();
+    with_page_links(body, &page_url(&base, APPS, after, limit, &params), next.as_deref())
+}
+
+/// The `limit` a list request asks for, within the org's page sizes.
+fn request_limit(org: &Org, params: &[(String, String)]) -> Result<usize, ApiError> {
+    let (default_limit, max_limit) = (org.options.default_page_size, org.options.max_page_size);
+    param(params, "limit").map_or(Ok(default_limit), |raw| parse_limit(raw, default_limit, max_limit))
+}
+
+/// The URL the org's links start with.
+fn org_base(org: &Org, headers: &HeaderMap) -> String {
+    org.options.public_url.clone().unwrap_or_else(|| base_url(headers, &org.base_url))
+}
+
+/// A list response with its `self` and (when there is one) `next` links.
+fn with_page_links(mut response: Response, self_url: &str, next: Option<&str>) -> Response {
+    append_link(response.headers_mut(), self_url, "self");
     if let Some(next) = next {
-        append_link(response.headers_mut(), &next, "next");
+        append_link(response.headers_mut(), next, "next");
     }
     response
 }

@@ -322,21 +322,14 @@ impl Org {
     /// listApplications: `limit` items strictly after the app `after`, in list order,
     /// that pass `filter` and whose `label` or `name` starts with `q`, ignoring case.
     pub(super) fn list(&self, after: Option<&str>, limit: usize, filter: Option<&Filter>, q: Option<&str>) -> Page {
-        let start = match after {
-            None => 0,
-            Some(cursor) => match self.position(cursor) {
-                Some(index) => index + 1,
-                None => return Page { items: Vec::new(), next_after: None },
-            },
-        };
-        let mut matching = self.apps.iter().skip(start).filter(|app| matches(app, filter, q));
-        let items: Vec<Value> = matching.by_ref().take(limit).cloned().map(Value::Object).collect();
-        let next_after = if matching.next().is_some() {
-            items.last().and_then(|app| app.get("id")).and_then(Value::as_str).map(str::to_owned)
-        } else {
-            None
-        };
-        Page { items, next_after }
+        page_of(
+            &self.apps,
+            |app| str_field(app, "id"),
+            |app| matches(app, filter, q),
+            after,
+            limit,
+            |app| Value::Object(app.clone()),
+        )
     }
 
     /// Stores a user or a group as given, filling in what the server assigns
@@ -368,17 +361,7 @@ impl Org {
             DirectoryKind::User => &self.directory.users,
             DirectoryKind::Group => &self.directory.groups,
         };
-        let id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_owned);
-        let start = match after {
-            None => 0,
-            Some(cursor) => match list.iter().position(|v| id(v).as_deref() == Some(cursor)) {
-                Some(index) => index + 1,
-                None => return Page { items: Vec::new(), next_after: None },
-            },
-        };
-        let items: Vec<Value> = list.iter().skip(start).take(limit).cloned().collect();
-        let next_after = if list.len() > start + items.len() { items.last().and_then(id) } else { None };
-        Page { items, next_after }
+        page_of(list, |v| v.get("id").and_then(Value::as_str), |_| true, after, limit, Value::clone)
     }
 
     /// The `_links` Okta gives a new app.
@@ -487,6 +470,31 @@ fn str_field<'a>(app: &'a App, key: &str) -> Option<&'a str> {
 }
 
 /// `len` random ASCII letters and digits.
+/// One page of `items` that match, after the one with id `after` (an
+/// unknown cursor gives an empty page), with the cursor of the next page
+/// when more match.
+fn page_of<T>(
+    items: &[T],
+    id: fn(&T) -> Option<&str>,
+    matching: impl Fn(&T) -> bool,
+    after: Option<&str>,
+    limit: usize,
+    to_value: impl Fn(&T) -> Value,
+) -> Page {
+    let start = match after {
+        None => 0,
+        Some(cursor) => match items.iter().position(|item| id(item) == Some(cursor)) {
+            Some(index) => index + 1,
+            None => return Page { items: Vec::new(), next_after: None },
+        },
+    };
+    let mut found = items.iter().skip(start).filter(|item| matching(item));
+    let page: Vec<&T> = found.by_ref().take(limit).collect();
+    let next_after =
+        if found.next().is_some() { page.last().and_then(|item| id(item)).map(str::to_owned) } else { None };
+    Page { items: page.into_iter().map(to_value).collect(), next_after }
+}
+
 pub(super) fn random_alphanumeric(len: usize) -> String {
     std::iter::repeat_with(fastrand::alphanumeric).take(len).collect()
 }
