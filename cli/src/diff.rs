@@ -76,8 +76,8 @@ pub fn overlay(org: &mut Map<String, Value>, file: &Map<String, Value>) -> anyho
 
 fn lay(name: &str, slot: &mut Value, file: &Value) -> anyhow::Result<()> {
     if is_secret(name) && is_marker(file) {
-        if let Some(value) = file.as_str().map(crate::doc::secret_value).transpose()?.flatten() {
-            *slot = Value::String(value);
+        if let Some(value) = marked_secret(file)? {
+            *slot = value;
         }
         return Ok(());
     }
@@ -90,6 +90,11 @@ fn lay(name: &str, slot: &mut Value, file: &Value) -> anyhow::Result<()> {
     }
 }
 
+/// The value a secret's marker stands for, or `None` for "keep the org's".
+fn marked_secret(marker: &Value) -> anyhow::Result<Option<Value>> {
+    Ok(marker.as_str().map(crate::doc::secret_value).transpose()?.flatten().map(Value::String))
+}
+
 /// A value from a file with its secret markers resolved; a `(keep)` with
 /// nothing to keep is left out.
 pub fn without_markers(value: &Value) -> anyhow::Result<Value> {
@@ -98,8 +103,8 @@ pub fn without_markers(value: &Value) -> anyhow::Result<Value> {
             let mut out = Map::new();
             for (k, v) in map {
                 if is_secret(k) && is_marker(v) {
-                    if let Some(secret) = v.as_str().map(crate::doc::secret_value).transpose()?.flatten() {
-                        out.insert(k.clone(), Value::String(secret));
+                    if let Some(secret) = marked_secret(v)? {
+                        out.insert(k.clone(), secret);
                     }
                 } else {
                     out.insert(k.clone(), without_markers(v)?);
