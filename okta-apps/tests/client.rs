@@ -39,14 +39,14 @@ async fn every_operation_end_to_end() {
     assert_eq!(created.value.status(), Some(&ApplicationLifecycleStatus::Active));
     assert!(created.value.created().is_some() && created.value.links().is_some());
     assert!(created.request_id.is_some());
-    assert_eq!(created.rate_limit.limit, Some(600));
+    assert_eq!(created.rate_limit.limit, Some(10_000));
 
     let inactive = client.create_application(bookmark("Docs")).activate(false).send().await.expect("create");
     assert_eq!(inactive.value.status(), Some(&ApplicationLifecycleStatus::Inactive));
 
     let page = client.list_applications().send().await.expect("list");
     assert_eq!(page.value.decoded().count(), 2);
-    assert_eq!((page.status, page.rate_limit.limit), (200, Some(600)));
+    assert_eq!((page.status, page.rate_limit.limit), (200, Some(10_000)));
     assert!(page.request_id.is_some());
     let sent = fake.requests().pop().expect("recorded");
     let agent = sent.headers.iter().find(|(k, _)| k == "user-agent").map(|(_, v)| v.as_str());

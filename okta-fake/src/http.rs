@@ -14,9 +14,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
-use super::store::{
-    ApiError, DirectoryKind, Org, RATE_LIMIT, RATE_LIMIT_WINDOW_SECS, Shared, lock, parse_filter, random_alphanumeric,
-};
+use super::store::{ApiError, DirectoryKind, Org, Shared, lock, parse_filter, random_alphanumeric};
 use super::{family, oauth};
 
 /// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the
@@ -51,30 +49,36 @@ async fn around_every_request(State(shared): State<Shared>, request: Request, ne
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let token_endpoint = path == oauth::TOKEN_PATH;
-    let (request_id, refused, remaining, reset) = {
+    let (request_id, refused, limit, remaining, reset) = {
         let mut org = lock(&shared);
         org.requests.push(record(&request));
         org.request_count += 1;
         let request_id = format!("fake-{}-{}", org.request_count, random_alphanumeric(12));
         let now_secs = now.as_secs();
         if now_secs >= org.window_reset {
-            org.window_reset = now_secs + RATE_LIMIT_WINDOW_SECS;
-            org.window_remaining = RATE_LIMIT;
+            org.window_reset = now_secs + org.window_secs;
+            org.window_remaining = org.window_limit;
         }
+        // Okta refuses a request once the window is spent, until it resets.
+        let spent = org.window_remaining == 0;
         org.window_remaining = org.window_remaining.saturating_sub(1);
-        let (remaining, reset) = (org.window_remaining, org.window_reset);
+        let (limit, remaining, reset) = (org.window_limit, org.window_remaining, org.window_reset);
         let refused = if token_endpoint {
             None
         } else {
             let proof_fresh = oauth::spend_api_proof(&mut org, request.headers());
             match take_injected_429(&mut org) {
                 Some(response) => Some(response),
+                None if spent => {
+                    org.over_limit += 1;
+                    Some(too_many_requests())
+                }
                 None => {
                     oauth::authorize_api(&mut org, &method, &path, request.headers(), proof_fresh).err().map(|r| *r)
                 }
             }
         };
-        (request_id, refused, remaining, reset)
+        (request_id, refused, limit, remaining, reset)
     };
     let mut response = match refused {
         Some(response) => response,
@@ -85,7 +89,7 @@ async fn around_every_request(State(shared): State<Shared>, request: Request, ne
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         headers.insert(HeaderName::from_static("x-okta-request-id"), value);
     }
-    headers.insert(HeaderName::from_static("x-rate-limit-limit"), HeaderValue::from(RATE_LIMIT));
+    headers.insert(HeaderName::from_static("x-rate-limit-limit"), HeaderValue::from(limit));
     // An injected 429 has set its own.
     if !headers.contains_key("x-rate-limit-remaining") {
         headers.insert(HeaderName::from_static("x-rate-limit-remaining"), HeaderValue::from(remaining));
@@ -102,16 +106,17 @@ pub(super) fn take_injected_429(org: &mut Org) -> Option<Response> {
     org.rate_limited -= 1;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let reset = ceil_secs(now.saturating_add(org.rate_limited_reset_in));
-    let mut response = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "E0000047",
-        "API call exceeded rate limit due to too many requests.",
-    )
-    .into_response();
+    let mut response = too_many_requests();
     let headers = response.headers_mut();
     headers.insert(HeaderName::from_static("x-rate-limit-remaining"), HeaderValue::from(0));
     headers.insert(HeaderName::from_static("x-rate-limit-reset"), HeaderValue::from(reset));
     Some(response)
+}
+
+/// Okta's answer to a request over the rate limit.
+fn too_many_requests() -> Response {
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "E0000047", "API call exceeded rate limit due to too many requests.")
+        .into_response()
 }
 
 /// Whole seconds, rounded up.

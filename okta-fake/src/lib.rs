@@ -205,6 +205,24 @@ impl FakeOrg {
         org.rate_limited_reset_in = reset_in;
     }
 
+    /// Allows `limit` requests per window of `window` (whole seconds, at
+    /// least one), for all endpoints together; the request after the last
+    /// one allowed gets a 429 (E0000047), as from Okta, until the window
+    /// resets. Starts a new window. The default is 10,000 a minute.
+    pub fn set_rate_limit(&self, limit: u64, window: Duration) {
+        let mut org = lock(&self.shared);
+        org.window_limit = limit;
+        org.window_secs = window.as_secs().max(1);
+        org.window_remaining = limit;
+        org.window_reset = 0;
+    }
+
+    /// How many requests were refused with a 429 because the rate limit's
+    /// window was spent (not those [`FakeOrg::rate_limit_next`] injected).
+    pub fn over_limit(&self) -> u64 {
+        lock(&self.shared).over_limit
+    }
+
     /// With `Some(link)`, every list response sends `Link: <link>; rel="next"` instead of its
     /// real next link (also on the last page); `None` goes back to the real ones.
     pub fn set_next_link(&self, link: Option<String>) {

@@ -20,8 +20,9 @@ pub(super) fn lock(shared: &Shared) -> MutexGuard<'_, Org> {
     shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Requests allowed per rate-limit window, as sent in `X-Rate-Limit-Limit`.
-pub(super) const RATE_LIMIT: u64 = 600;
+/// Requests allowed per rate-limit window, as sent in `X-Rate-Limit-Limit`,
+/// until [`FakeOrg::set_rate_limit`](crate::FakeOrg::set_rate_limit) says otherwise.
+pub(super) const RATE_LIMIT: u64 = 10_000;
 
 /// Length of a rate-limit window, in seconds.
 pub(super) const RATE_LIMIT_WINDOW_SECS: u64 = 60;
@@ -42,8 +43,13 @@ pub(super) struct Org {
     pub(super) next_link: Option<String>,
     /// Requests seen so far; feeds `X-Okta-Request-Id`.
     pub(super) request_count: u64,
+    /// Requests allowed per window, and its length in seconds.
+    pub(super) window_limit: u64,
+    pub(super) window_secs: u64,
     /// Requests left in the current rate-limit window.
     pub(super) window_remaining: u64,
+    /// How many requests were refused with a 429 because the window was spent.
+    pub(super) over_limit: u64,
     /// When the current window ends, in seconds since the epoch (0: no window yet).
     pub(super) window_reset: u64,
     /// The authorization server: service apps, issued tokens, spent `jti`s, nonces.
@@ -162,7 +168,10 @@ impl Org {
             rate_limited_reset_in: Duration::ZERO,
             next_link: None,
             request_count: 0,
+            window_limit: RATE_LIMIT,
+            window_secs: RATE_LIMIT_WINDOW_SECS,
             window_remaining: RATE_LIMIT,
+            over_limit: 0,
             window_reset: 0,
             auth: super::oauth::AuthServer::default(),
             family: std::collections::BTreeMap::new(),

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Auth, Client, Credentials, Error, Inner, PrivateKey, RetryPolicy, USER_AGENT, oauth};
+use super::{Auth, Client, Credentials, Error, Inner, Pause, PrivateKey, RetryPolicy, USER_AGENT, budget, oauth};
 use crate::Secret;
 
 /// The largest response body read by default: 64 MiB, far above Okta's
@@ -33,6 +33,9 @@ pub struct ClientBuilder<C = Client> {
     http: Option<reqwest::Client>,
     max_body: u64,
     redirects: u8,
+    max_api_capacity: u8,
+    concurrency: Option<usize>,
+    on_pause: Option<budget::PauseHook>,
     target: PhantomData<fn() -> C>,
 }
 
@@ -48,6 +51,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_body)
             .field("redirects", &self.redirects)
+            .field("max_api_capacity", &self.max_api_capacity)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -77,6 +82,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             http: None,
             max_body: DEFAULT_MAX_RESPONSE_BYTES,
             redirects: 0,
+            max_api_capacity: 100,
+            concurrency: None,
+            on_pause: None,
             target: PhantomData,
         }
     }
@@ -213,6 +221,33 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The share of each endpoint's rate limit the client uses, in percent
+    /// (1 to 100; default 100). Okta limits requests per endpoint and per
+    /// minute and tells in every answer how many are left; the client waits
+    /// for the window to reset rather than use more than this share, so the
+    /// org's other integrations keep the rest (the Terraform provider's
+    /// `max_api_capacity`). The client learns each endpoint's limit from its
+    /// first answer; with several clients on one org, give each its share.
+    pub fn max_api_capacity(mut self, percent: u8) -> Self {
+        self.max_api_capacity = percent.clamp(1, 100);
+        self
+    }
+
+    /// The most requests the client has in flight at once, over all its
+    /// clones (default: no bound but the rate budget's).
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = Some(requests.max(1));
+        self
+    }
+
+    /// Calls `hook` before every wait the client makes before sending: for
+    /// the rate budget, after a 429, or backing off after a transient
+    /// failure; so a program can show why it waits.
+    pub fn on_pause(mut self, hook: impl Fn(&Pause) + Send + Sync + 'static) -> Self {
+        self.on_pause = Some(Arc::new(hook));
+        self
+    }
+
     /// Checks the settings and builds the client. The org URL must be an
     /// origin: https (plain http only on a loopback host), no user name or
     /// password, no path beyond `/`, no query or fragment.
@@ -255,6 +290,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 retry: self.retry,
                 max_body: self.max_body,
                 redirects: self.redirects,
+                budget: Arc::new(budget::Budget::new(self.max_api_capacity, self.concurrency)),
+                on_pause: self.on_pause,
             }),
         };
         Ok(C::from(client))

@@ -4,6 +4,7 @@
 //! wraps it in a `Client` of its own ([`client_type!`](crate::client_type)),
 //! with an endpoint function per operation (`client.list_applications()`).
 
+mod budget;
 mod builder;
 mod call;
 mod error;
@@ -23,6 +24,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::Secret;
 
+pub use budget::{Pause, PauseCause};
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, MAX_REDIRECTS};
 pub use call::Page;
 pub use error::{ApiError, Error};
@@ -148,6 +150,10 @@ struct Inner {
     max_body: u64,
     /// How many same-origin redirects one request follows.
     redirects: u8,
+    /// The share of each rate limit it uses, and the requests in flight.
+    budget: Arc<budget::Budget>,
+    /// Told of every wait before a request is sent.
+    on_pause: Option<budget::PauseHook>,
 }
 
 /// What the client authenticates with.
@@ -165,6 +171,7 @@ impl fmt::Debug for Client {
             .field("org", &self.inner.base.as_str())
             .field("auth", &self.inner.credentials)
             .field("retry", &self.inner.retry)
+            .field("budget", &self.inner.budget)
             .finish_non_exhaustive()
     }
 }

@@ -100,6 +100,10 @@ impl RetryPolicy {
         self.max_retries
     }
 
+    pub(super) fn longest_wait(&self) -> Duration {
+        self.max_wait
+    }
+
     pub(super) fn call_deadline(&self) -> Option<Duration> {
         self.deadline
     }

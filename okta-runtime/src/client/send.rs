@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tracing::Instrument;
 
+use super::budget::{Admit, Pause, PauseCause};
 use super::error::{ApiError, Decoded};
 use super::retry::{self, Wait};
 use super::{Client, Credentials, Error, RateLimit, Response, oauth, request_id};
@@ -148,6 +149,21 @@ impl Client {
             let mut rejected: Option<u64> = None;
             loop {
                 let sent_before = attempt + resends.count;
+                // Admitted by the rate budget before the credentials are
+                // made, so a DPoP proof is never older than the wait.
+                let ticket = loop {
+                    match clock
+                        .within(sent_before, self.inner.budget.admit(target.template, policy.longest_wait()))
+                        .await?
+                    {
+                        Admit::Send(ticket) => break ticket,
+                        Admit::Wait(wait) => {
+                            clock.allows(sent_before, wait)?;
+                            self.pause(target, wait, PauseCause::RateBudget);
+                            tokio::time::sleep(wait).await;
+                        }
+                    }
+                };
                 let (authorization, proof, generation) =
                     clock.within(sent_before, self.authorization(operation, &method, &url, rejected)).await??;
                 let mut builder = self
@@ -175,6 +191,10 @@ impl Client {
                 span.record("retries", sent_before);
                 let exchanged = exchange(builder, self.inner.max_body);
                 let outcome = clock.within(sent_before, exchanged).await?;
+                if let Ok((_, headers, _)) = &outcome {
+                    self.inner.budget.observe(target.template, headers);
+                }
+                drop(ticket);
                 // What failed, and how long to wait before sending again; or the result.
                 let (failure, wait) = match outcome {
                     Ok((status, headers, body)) => {
@@ -262,7 +282,12 @@ impl Client {
                         (error, wait)
                     }
                 };
+                let cause = match &failure {
+                    Error::Api(api) if api.status == 429 => PauseCause::RateLimited,
+                    _ => PauseCause::Transient,
+                };
                 clock.check(sent_before, wait, failure)?;
+                self.pause(target, wait, cause);
                 tracing::warn!(
                     attempt = sent_before + 1,
                     wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
@@ -274,6 +299,20 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+
+    /// Tells the hook, if one is set, of a wait before sending.
+    fn pause(&self, target: Target, wait: Duration, cause: PauseCause) {
+        if cause == PauseCause::RateBudget {
+            tracing::info!(
+                endpoint = target.template,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "waiting for the rate limit's window to reset, to stay within the client's share"
+            );
+        }
+        if let Some(hook) = &self.inner.on_pause {
+            hook(&Pause { operation: target.operation, endpoint: target.template, wait, cause });
+        }
     }
 
     /// Where a redirect leads, if it may be followed: on the org's origin,
@@ -341,6 +380,17 @@ impl Deadline {
             deadline,
             last: None,
         })
+    }
+
+    /// Whether waiting `wait` before sending still ends within the
+    /// deadline; if not, the error.
+    fn allows(&self, sent_before: u32, wait: Duration) -> Result<(), Error> {
+        match self.deadline {
+            Some(deadline) if self.started.elapsed().saturating_add(wait) > deadline => {
+                Err(Error::DeadlineExceeded { operation: self.operation, attempts: sent_before, deadline, last: None })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether waiting `wait` still ends within the deadline; if not, the
