@@ -23,8 +23,11 @@ pub const KEEP: &str = "(keep)";
 /// A group assignment as a file holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
-    /// The group's id.
+    /// The group's id: what the assignment is of.
     pub id: String,
+    /// The group's name, for the reader: written on export, never compared
+    /// nor sent.
+    pub name: Option<String>,
     /// The assignment's priority, if set.
     pub priority: Option<Value>,
     /// The assignment's profile, if any.
@@ -32,10 +35,21 @@ pub struct Assignment {
 }
 
 impl Assignment {
+    /// The group as a plan names it: its id, and its name when known.
+    pub fn shown(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.id),
+            None => self.id.clone(),
+        }
+    }
+
     /// As JSON, for a file.
     pub fn to_value(&self) -> Value {
         let mut map = Map::new();
         map.insert("id".to_owned(), Value::from(self.id.clone()));
+        if let Some(name) = &self.name {
+            map.insert("name".to_owned(), Value::from(name.clone()));
+        }
         if let Some(priority) = &self.priority {
             map.insert("priority".to_owned(), priority.clone());
         }
@@ -170,6 +184,7 @@ pub fn read_file(path: &Path) -> Result<AppFile> {
                             .with_context(|| format!("{}: {ASSIGNMENTS}.groups[{i}] has no id", path.display()))?;
                         Ok(Assignment {
                             id: id.to_owned(),
+                            name: item.get("name").and_then(Value::as_str).map(str::to_owned),
                             priority: item.get("priority").cloned(),
                             profile: item.get("profile").cloned(),
                         })

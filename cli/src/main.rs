@@ -5,7 +5,9 @@
 
 mod diff;
 mod doc;
+mod org;
 mod plan;
+mod progress;
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -13,9 +15,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use futures_util::TryStreamExt;
+use std::sync::Arc;
+
 use okta_apps::Client;
 use okta_apps::client::PrivateKey;
+use progress::Progress;
 use serde_json::Value;
 
 /// An Okta org's applications as files: export, plan, apply.
@@ -25,6 +29,13 @@ struct Cli {
     /// The org's URL (`https://example.okta.com`).
     #[arg(long, env = "OKTA_ORG_URL", global = true)]
     org: Option<String>,
+    /// The share of each endpoint's rate limit to use, in percent; the rest
+    /// is left to the org's other integrations.
+    #[arg(long, value_name = "PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100), global = true)]
+    max_api_capacity: u8,
+    /// The most requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..), global = true)]
+    concurrency: u16,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,7 +81,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A usage error exits 1, as every error does: 2 means "changes" to
+    // `plan --detailed-exitcode`.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(u8::from(error.use_stderr()));
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -88,14 +107,17 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    let client = connect(cli.org.as_deref())?;
+    let quiet = matches!(cli.command, Command::Plan { json: true, .. });
+    let progress = Arc::new(Progress::new(quiet));
+    let concurrency = usize::from(cli.concurrency);
+    let client = connect(&cli, &progress)?;
     match cli.command {
         Command::Export { dir } => {
-            export(&client, &dir).await?;
+            export(&client, &dir, concurrency, &progress).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { dir, prune, json, detailed_exitcode } => {
-            let plan = plan::make(&client, &dir, prune).await?;
+            let plan = plan::make(&client, &dir, prune, concurrency, &progress).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&plan.to_json()).context("writing the plan")?);
             } else {
@@ -107,7 +129,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Apply { dir, prune, yes, dry_run } => {
-            let plan = plan::make(&client, &dir, prune).await?;
+            let plan = plan::make(&client, &dir, prune, concurrency, &progress).await?;
             print!("{}", plan.render());
             if dry_run || plan.is_empty() {
                 return Ok(ExitCode::SUCCESS);
@@ -134,11 +156,16 @@ fn confirm() -> Result<bool> {
 }
 
 /// A client from the flags and the environment: an API token
-/// (`OKTA_API_TOKEN`), or a service app (`OKTA_CLIENT_ID`, `OKTA_PRIVATE_KEY`).
-fn connect(org: Option<&str>) -> Result<Client> {
-    let org = org.context("no org: pass --org or set OKTA_ORG_URL")?;
+/// (`OKTA_API_TOKEN`), or a service app (`OKTA_CLIENT_ID`, `OKTA_PRIVATE_KEY`);
+/// within its share of the rate limit, telling `progress` of its waits.
+fn connect(cli: &Cli, progress: &Arc<Progress>) -> Result<Client> {
+    let org = cli.org.as_deref().context("no org: pass --org or set OKTA_ORG_URL")?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let builder = Client::builder(org);
+    let shown = Arc::clone(progress);
+    let builder = Client::builder(org)
+        .max_api_capacity(cli.max_api_capacity)
+        .concurrency(usize::from(cli.concurrency))
+        .on_pause(move |pause| shown.pause(pause));
     let builder = match (env("OKTA_API_TOKEN"), env("OKTA_CLIENT_ID"), env("OKTA_PRIVATE_KEY")) {
         (Some(token), _, _) => builder.api_token(token),
         (None, Some(client_id), Some(key)) => builder.private_key(client_id, PrivateKey::from_file(&key)?),
@@ -158,46 +185,27 @@ const OKTA_OWNED: &[&str] = &[
     "okta_atspoke_sso",
 ];
 
-/// Every app of the org, as JSON exactly as the org sent it.
-pub(crate) async fn org_apps(client: &Client) -> Result<Vec<Value>> {
-    let apps: Vec<_> = client.list_applications().limit(200).stream().try_collect().await.context("listing apps")?;
-    apps.iter().map(|app| serde_json::to_value(app).context("encoding an app")).collect()
-}
-
-/// The app's group assignments.
-pub(crate) async fn assignments(client: &Client, id: &str) -> Result<Vec<doc::Assignment>> {
-    let found: Vec<_> = client
-        .list_application_group_assignments(id)
-        .limit(200)
-        .stream()
-        .try_collect()
-        .await
-        .with_context(|| format!("listing the group assignments of app {id}"))?;
-    Ok(found
-        .into_iter()
-        .filter_map(|a| {
-            Some(doc::Assignment {
-                id: a.id?,
-                priority: a.priority.map(Value::from),
-                profile: a.profile.filter(|p| !p.is_empty()).map(Value::Object),
-            })
+async fn export(client: &Client, dir: &Path, concurrency: usize, progress: &Progress) -> Result<()> {
+    progress.line("listing apps");
+    let apps = org::apps(client).await?;
+    let ids: Vec<(String, String)> = apps
+        .iter()
+        .map(|app| {
+            let field = |name: &str| app.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
+            (field("label"), field("id"))
         })
-        .collect())
-}
-
-async fn export(client: &Client, dir: &Path) -> Result<()> {
-    let apps = org_apps(client).await?;
+        .collect();
+    // Every app's assignments first: a failure writes no file at all, so no
+    // app goes missing from a folder that a later `--prune` would trust.
+    let assignments = org::all_assignments(client, &ids, concurrency, progress).await?;
     let folder = dir.join("apps");
     std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
-    for (done, app) in apps.iter().enumerate() {
-        let id = app.get("id").and_then(Value::as_str).unwrap_or_default();
-        let groups = if id.is_empty() { Vec::new() } else { assignments(client, id).await? };
+    for (app, groups) in apps.iter().zip(&assignments) {
         let name = app.get("name").and_then(Value::as_str).unwrap_or_default();
-        let file = doc::for_file(app, &groups, OKTA_OWNED.contains(&name));
-        let text = yaml_serde::to_string(&file).with_context(|| format!("writing app {id} as YAML"))?;
+        let file = doc::for_file(app, groups, OKTA_OWNED.contains(&name));
         let path = folder.join(doc::file_name(app));
+        let text = yaml_serde::to_string(&file).with_context(|| format!("writing {} as YAML", path.display()))?;
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("[{}/{}] exported {}", done + 1, apps.len(), path.display());
     }
     eprintln!("exported {} apps to {}", apps.len(), folder.display());
     Ok(())

@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 
 use crate::diff::{self, Change};
 use crate::doc::{self, AppFile, Assignment};
+use crate::org;
+use crate::progress::Progress;
 
 /// What is done to one app.
 #[derive(Debug, Clone)]
@@ -28,7 +30,7 @@ pub enum Action {
         /// Assignments the file has and the org has not, or has otherwise.
         set: Vec<Assignment>,
         /// Groups the org assigns and the file does not.
-        remove: Vec<String>,
+        remove: Vec<Assignment>,
     },
     /// An app without a file, with `--prune`.
     Delete,
@@ -55,7 +57,7 @@ impl Action {
             Action::Assign { set, remove } => set
                 .iter()
                 .map(|a| format!("groups.{}", a.id))
-                .chain(remove.iter().map(|id| format!("groups.{id}")))
+                .chain(remove.iter().map(|a| format!("groups.{}", a.id)))
                 .collect(),
             Action::Create | Action::Delete => Vec::new(),
         }
@@ -131,10 +133,10 @@ impl Plan {
                     Action::Assign { set, remove } => {
                         let _ = writeln!(out, "~ assignments of {} ({id})", step.label);
                         for a in set {
-                            let _ = writeln!(out, "    + group {}", a.id);
+                            let _ = writeln!(out, "    + group {}", a.shown());
                         }
-                        for group in remove {
-                            let _ = writeln!(out, "    - group {group}");
+                        for a in remove {
+                            let _ = writeln!(out, "    - group {}", a.shown());
                         }
                         Ok(())
                     }
@@ -164,12 +166,24 @@ fn shown(path: &str, value: &Value) -> String {
     if doc::is_secret(last) { "(secret)".to_owned() } else { value.to_string() }
 }
 
-/// Compares the files under `dir` with the org.
-pub async fn make(client: &Client, dir: &Path, prune: bool) -> Result<Plan> {
+/// Compares the files under `dir` with the org, reading the assignments of
+/// `concurrency` apps at a time.
+pub async fn make(client: &Client, dir: &Path, prune: bool, concurrency: usize, progress: &Progress) -> Result<Plan> {
     let files = doc::read_dir(dir)?;
-    let org = crate::org_apps(client).await?;
+    let org = org::apps(client).await?;
     let by_id: BTreeMap<String, &Value> =
         org.iter().filter_map(|app| Some((app.get("id")?.as_str()?.to_owned(), app))).collect();
+    // The assignments of the apps whose files manage them, read at once.
+    let managed: Vec<(String, String)> = files
+        .iter()
+        .filter(|f| f.groups.is_some())
+        .filter_map(|f| Some((f.label(), f.id().filter(|id| by_id.contains_key(*id))?.to_owned())))
+        .collect();
+    let mut org_assignments: BTreeMap<String, Vec<Assignment>> = managed
+        .iter()
+        .map(|(_, id)| id.clone())
+        .zip(org::all_assignments(client, &managed, concurrency, progress).await?)
+        .collect();
     let mut plan = Plan::default();
     for file in &files {
         let Some(id) = file.id() else {
@@ -196,14 +210,14 @@ pub async fn make(client: &Client, dir: &Path, prune: bool) -> Result<Plan> {
             _ => {}
         }
         if let Some(groups) = &file.groups {
-            let org_groups = crate::assignments(client, id).await?;
+            let org_groups = org_assignments.remove(id).unwrap_or_default();
             let set: Vec<Assignment> = groups
                 .iter()
                 .filter(|g| !org_groups.iter().any(|o| o.id == g.id && same_assignment(g, o)))
                 .cloned()
                 .collect();
-            let remove: Vec<String> =
-                org_groups.iter().filter(|o| !groups.iter().any(|g| g.id == o.id)).map(|o| o.id.clone()).collect();
+            let remove: Vec<Assignment> =
+                org_groups.iter().filter(|o| !groups.iter().any(|g| g.id == o.id)).cloned().collect();
             if !set.is_empty() || !remove.is_empty() {
                 actions.push(Action::Assign { set, remove });
             }
@@ -330,7 +344,7 @@ async fn apply_step(client: &Client, step: &Step) -> Result<Vec<Change>> {
                     client.assign_group_to_application(app_id, &a.id).body(body).send().await?;
                 }
                 for group in remove {
-                    client.unassign_application_from_group(app_id, group).send().await?;
+                    client.unassign_application_from_group(app_id, &group.id).send().await?;
                 }
             }
             Action::Delete => {

@@ -267,3 +267,108 @@ async fn a_write_the_org_ignores_is_reported_and_a_429_waits() {
     let _ = std::fs::remove_dir_all(&dir);
     fake.shutdown().await;
 }
+
+/// A client of the fake, to set the org up as a test needs it.
+fn client(fake: &FakeOrg) -> okta_apps::Client {
+    okta_apps::Client::builder(fake.url()).api_token(fake.api_token()).build().expect("client")
+}
+
+/// The ids of the groups assigned to app `id`, in the org's order.
+async fn assigned(fake: &FakeOrg, id: &str) -> Vec<String> {
+    use futures_util::TryStreamExt as _;
+    let found: Vec<_> =
+        client(fake).list_application_group_assignments(id).stream().try_collect().await.expect("assignments");
+    found.into_iter().filter_map(|a| a.id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_assignments_are_exported_with_their_names_and_applied() {
+    let fake = FakeOrg::start().await.expect("fake org");
+    let (wiki, _) = seed(&fake);
+    let group = |name: &str| fake.insert_group(json!({ "profile": { "name": name, "description": null } }));
+    let (engineering, sales, support) = (group("Engineering"), group("Sales"), group("Support"));
+    let okta = client(&fake);
+    for g in [&engineering, &sales] {
+        let body = okta_apps::models::ApplicationGroupAssignment::default();
+        okta.assign_group_to_application(&wiki, g).body(body).send().await.expect("assign");
+    }
+    let dir = folder("groups");
+    let dir_arg = dir.to_str().expect("UTF-8 path");
+    let out = run(&fake, &["export", "--dir", dir_arg]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+
+    let path = dir.join("apps").join(format!("wiki-{wiki}.yaml"));
+    let mut file: Value = yaml_serde::from_str(&std::fs::read_to_string(&path).expect("file")).expect("YAML");
+    assert_eq!(
+        file["_assignments"],
+        json!({ "groups": [
+            { "id": engineering, "name": "Engineering", "priority": 0 },
+            { "id": sales, "name": "Sales", "priority": 1 },
+        ] })
+    );
+    let out = run(&fake, &["plan", "--dir", dir_arg, "--json", "--detailed-exitcode"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stdout));
+
+    // Sales out, Support in: the name is for the reader, the id counts.
+    file["_assignments"]["groups"] = json!([
+        { "id": engineering, "name": "Engineering (renamed in the file only)", "priority": 0 },
+        { "id": support },
+    ]);
+    std::fs::write(&path, yaml_serde::to_string(&file).expect("YAML")).expect("write");
+    let out = run(&fake, &["plan", "--dir", dir_arg, "--json"]);
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        plan,
+        json!({ "changes": [{
+            "id": wiki, "label": "Wiki", "action": "assign",
+            "members": [format!("groups.{support}"), format!("groups.{sales}")],
+        }] })
+    );
+    let human = text(&run(&fake, &["plan", "--dir", dir_arg]).stdout);
+    assert!(human.contains(&format!("+ group {support}\n")), "{human}");
+    assert!(human.contains(&format!("- group {sales} (Sales)")), "{human}");
+
+    let out = run(&fake, &["apply", "--dir", dir_arg, "--yes"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(assigned(&fake, &wiki).await, [engineering.clone(), support.clone()]);
+    let out = run(&fake, &["plan", "--dir", dir_arg, "--detailed-exitcode"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+    fake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_and_plan_keep_to_their_share_of_the_rate_limit_and_say_when_they_wait() {
+    let fake = FakeOrg::start().await.expect("fake org");
+    for i in 0..40 {
+        fake.insert(json!({
+            "name": "bookmark", "label": format!("Link {i:02}"), "signOnMode": "BOOKMARK",
+            "settings": { "app": { "url": format!("https://l{i}.example.com") } }
+        }));
+    }
+    // Twenty requests a second; half of them are the command's.
+    fake.set_rate_limit(20, std::time::Duration::from_secs(1));
+    let dir = folder("budget");
+    let dir_arg = dir.to_str().expect("UTF-8 path");
+    let out = run(&fake, &["export", "--dir", dir_arg, "--concurrency", "4"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(code(&out), 0, "{stderr}");
+    assert_eq!(files(&dir).len(), 40);
+    assert_eq!(fake.over_limit(), 0, "never refused: {stderr}");
+    assert!(stderr.contains("for the rate limit of /api/v1/apps/{appId}/groups"), "{stderr}");
+    assert!(stderr.contains("reading assignments: 40/40 apps"), "plain progress lines: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no decoration off a terminal: {stderr:?}");
+
+    // With --json nothing but the document: no progress at all.
+    let out = run(&fake, &["plan", "--dir", dir_arg, "--json", "--max-api-capacity", "100"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).expect("JSON"), json!({ "changes": [] }));
+
+    // A share out of range is a usage error: exit 1, never 2 ("changes").
+    let out = run(&fake, &["plan", "--dir", dir_arg, "--detailed-exitcode", "--max-api-capacity", "0"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("max-api-capacity"), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+    fake.shutdown().await;
+}

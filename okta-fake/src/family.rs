@@ -156,6 +156,12 @@ pub(super) async fn handle(
     }
     let limits = (org.options.default_page_size, org.options.max_page_size);
     match dispatch(&mut org, &call, &app_id) {
+        Ok(Reply::Page(mut items)) if call.op.id == "listApplicationGroupAssignments" => {
+            if call.query("expand") == Some("group") {
+                embed_groups(&org, &mut items);
+            }
+            page_response(&call, &items, limits)
+        }
         Ok(Reply::Json(status, value)) => (status, Json(value)).into_response(),
         Ok(Reply::Empty(status)) => status.into_response(),
         Ok(Reply::Bytes(status, media_type, bytes)) => {
@@ -168,6 +174,17 @@ pub(super) async fn handle(
         }
         Ok(Reply::Page(items)) => page_response(&call, &items, limits),
         Err(error) => error.into_response(),
+    }
+}
+
+/// `expand=group`: each assignment with its group under `_embedded.group`,
+/// as Okta sends it (the org's group, or nothing for a group it does not have).
+fn embed_groups(org: &Org, assignments: &mut [Value]) {
+    for assignment in assignments {
+        let group = id_of(assignment).and_then(|id| org.directory.groups.iter().find(|g| id_of(g) == Some(id)));
+        if let (Some(group), Some(object)) = (group, assignment.as_object_mut()) {
+            object.insert("_embedded".to_owned(), json!({ "group": group }));
+        }
     }
 }
 
