@@ -16,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
@@ -44,7 +45,8 @@ pub(crate) const NOT_IMPLEMENTED: &[&str] = &[
 ];
 
 /// What one app has besides itself.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub(super) struct AppFamily {
     users: Vec<Value>,
     groups: Vec<Value>,
@@ -57,7 +59,38 @@ pub(super) struct AppFamily {
     pub(super) tokens: Vec<Value>,
     claims: Vec<Value>,
     push: Vec<Value>,
+    #[serde(with = "logo_file")]
     pub(super) logo: Option<(String, Vec<u8>)>,
+}
+
+/// A logo in a state file: `{"mediaType": ..., "base64": ...}`.
+mod logo_file {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Logo {
+        media_type: String,
+        base64: String,
+    }
+
+    pub(super) fn serialize<S: Serializer>(logo: &Option<(String, Vec<u8>)>, s: S) -> Result<S::Ok, S::Error> {
+        logo.as_ref()
+            .map(|(media_type, bytes)| Logo { media_type: media_type.clone(), base64: STANDARD.encode(bytes) })
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<(String, Vec<u8>)>, D::Error> {
+        match Option::<Logo>::deserialize(d)? {
+            None => Ok(None),
+            Some(logo) => {
+                let bytes = STANDARD.decode(logo.base64.as_bytes()).map_err(serde::de::Error::custom)?;
+                Ok(Some((logo.media_type, bytes)))
+            }
+        }
+    }
 }
 
 /// One request to a family operation, taken apart.
@@ -314,19 +347,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 }
             };
             let profile = body.get("profile").cloned().unwrap_or_else(|| json!({}));
-            family.groups.retain(|g| id_of(g) != Some(&group_id));
-            let assignment = json!({
-                "id": group_id,
-                "lastUpdated": now(),
-                "priority": 0,
-                "profile": profile,
-                "_links": {
-                    "app": { "href": call.app_href() },
-                    "group": { "href": format!("{}/api/v1/groups/{}", call.base, encode_unreserved(&group_id)) },
-                },
-            });
-            family.groups.push(assignment);
-            prioritise(&mut family.groups, &group_id, priority);
+            assign_group(family, &call.base, app_id, &group_id, priority, profile);
             ok(find(&family.groups, &group_id, "AppGroupAssignment")?.clone())
         }
         "updateGroupAssignmentToApplication" => {
@@ -787,6 +808,31 @@ fn merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
 
 /// Gives group `id` the priority asked for (the next free one when none),
 /// moving the groups at and after it down one, so priorities stay 0, 1, 2...
+/// Assigns group `group_id` to the app, at `priority` (last when `None`),
+/// replacing any assignment of that group.
+pub(crate) fn assign_group(
+    family: &mut AppFamily,
+    base: &str,
+    app_id: &str,
+    group_id: &str,
+    priority: Option<u64>,
+    profile: Value,
+) {
+    family.groups.retain(|g| id_of(g) != Some(group_id));
+    let assignment = json!({
+        "id": group_id,
+        "lastUpdated": now(),
+        "priority": 0,
+        "profile": profile,
+        "_links": {
+            "app": { "href": format!("{base}/api/v1/apps/{}", encode_unreserved(app_id)) },
+            "group": { "href": format!("{base}/api/v1/groups/{}", encode_unreserved(group_id)) },
+        },
+    });
+    family.groups.push(assignment);
+    prioritise(&mut family.groups, group_id, priority);
+}
+
 fn prioritise(groups: &mut Vec<Value>, id: &str, priority: Option<u64>) {
     let Some(index) = groups.iter().position(|g| id_of(g) == Some(id)) else { return };
     let group = groups.remove(index);

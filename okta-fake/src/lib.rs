@@ -31,12 +31,14 @@ mod family;
 mod http;
 mod jws;
 mod oauth;
+mod state;
 mod store;
 
 pub use oauth::FakeServiceApp;
 
 use std::fmt;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -45,6 +47,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use store::{Org, Shared, lock};
+
+/// The API token [`FakeOrg::api_token`] gives unless the options name one.
+pub const DEFAULT_API_TOKEN: &str = "fake-okta-api-token";
 
 /// The largest page a list request gets, whatever its `limit`.
 const MAX_PAGE_SIZE: usize = 200;
@@ -58,12 +63,21 @@ pub struct FakeOptions {
     default_page_size: usize,
     max_page_size: usize,
     pub(crate) public_url: Option<String>,
+    listen: SocketAddr,
+    pub(crate) api_token: Option<String>,
 }
 
 impl Default for FakeOptions {
-    /// Pages of 20 apps unless a request asks for another `limit`; at most 200.
+    /// Pages of 20 apps unless a request asks for another `limit`; at most
+    /// 200. A free port of 127.0.0.1; any `SSWS` token accepted.
     fn default() -> Self {
-        Self { default_page_size: 20, max_page_size: MAX_PAGE_SIZE, public_url: None }
+        Self {
+            default_page_size: 20,
+            max_page_size: MAX_PAGE_SIZE,
+            public_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_token: None,
+        }
     }
 }
 
@@ -73,6 +87,21 @@ impl FakeOptions {
     #[must_use]
     pub fn default_page_size(mut self, n: usize) -> Self {
         self.default_page_size = n.clamp(1, self.max_page_size);
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    #[must_use]
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Accepts only this API token (`SSWS <token>`); any other is refused
+    /// with Okta's 401 (E0000011). By default any non-empty token is accepted.
+    #[must_use]
+    pub fn api_token(mut self, token: impl Into<String>) -> Self {
+        self.api_token = Some(token.into());
         self
     }
 
@@ -89,6 +118,7 @@ impl FakeOptions {
 /// A running fake org. Dropping it stops the server.
 pub struct FakeOrg {
     url: String,
+    api_token: String,
     shared: Shared,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
@@ -122,8 +152,9 @@ impl FakeOrg {
     /// # Errors
     /// When no port can be bound.
     pub async fn start_with(options: FakeOptions) -> io::Result<FakeOrg> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(options.listen).await?;
         let url = format!("http://{}", listener.local_addr()?);
+        let api_token = options.api_token.clone().unwrap_or_else(|| DEFAULT_API_TOKEN.to_owned());
         let shared: Shared = Arc::new(Mutex::new(Org::new(url.clone(), options)));
         let router = http::router(Arc::clone(&shared));
         let (shutdown, stop) = oneshot::channel::<()>();
@@ -135,7 +166,7 @@ impl FakeOrg {
                 })
                 .await
         });
-        Ok(FakeOrg { url, shared, shutdown: Some(shutdown), task: Some(task) })
+        Ok(FakeOrg { url, api_token, shared, shutdown: Some(shutdown), task: Some(task) })
     }
 
     /// The org URL, `http://127.0.0.1:PORT`, without a trailing slash.
@@ -143,11 +174,12 @@ impl FakeOrg {
         self.url.clone()
     }
 
-    /// An API token the fake accepts (as `SSWS <token>`). Any non-empty `SSWS` token is
-    /// accepted, though. `Bearer` and `DPoP` tokens must be ones its token endpoint issued
-    /// (see [`FakeOrg::register_service_app`]).
-    pub fn api_token(&self) -> &'static str {
-        "fake-okta-api-token"
+    /// An API token the fake accepts (as `SSWS <token>`): the one the options
+    /// name, else [`DEFAULT_API_TOKEN`] (and then any non-empty `SSWS` token
+    /// is accepted too). `Bearer` and `DPoP` tokens must be ones its token
+    /// endpoint issued (see [`FakeOrg::register_service_app`]).
+    pub fn api_token(&self) -> &str {
+        &self.api_token
     }
 
     /// Stores `app` as it is, at the end of the list, and returns its id. Only the fields the
@@ -284,6 +316,41 @@ impl FakeOrg {
     /// The logo last uploaded for app `app_id`: its media type and bytes.
     pub fn logo(&self, app_id: &str) -> Option<(String, Vec<u8>)> {
         lock(&self.shared).family.get(app_id).and_then(|f| f.logo.clone())
+    }
+
+    /// The org as the text of a state file (JSON): its apps, what hangs off
+    /// each (assignments, keys, secrets, grants, tokens, claims, push
+    /// mappings, the logo), its users and groups. Service apps and issued
+    /// tokens are not saved.
+    ///
+    /// # Errors
+    /// When the state cannot be written as JSON.
+    pub fn save_state(&self) -> io::Result<String> {
+        state::save(&lock(&self.shared)).map_err(io::Error::other)
+    }
+
+    /// Replaces the org's apps, what hangs off them, users and groups with
+    /// those of a state file [`FakeOrg::save_state`] wrote (links made for
+    /// another origin are moved to this one's).
+    ///
+    /// # Errors
+    /// When `text` is not such a file; the org is then unchanged only if the
+    /// file did not parse.
+    pub fn load_state(&self, text: &str) -> io::Result<()> {
+        state::load(&mut lock(&self.shared), text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    /// Adds the apps of an `okta-apps export` folder (`dir/apps/*.yaml`):
+    /// each file's members as an app (its `id` kept), its
+    /// `_assignments.groups` as group assignments (with a group of that id
+    /// and name added to the directory if missing); a secret written as a
+    /// marker (`(keep)`, `${NAME}`) gets a generated value. Returns how many
+    /// apps it added.
+    ///
+    /// # Errors
+    /// When the folder or a file cannot be read.
+    pub fn seed(&self, dir: &std::path::Path) -> io::Result<usize> {
+        state::seed(&mut lock(&self.shared), dir).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 
     /// How many requests reached the token endpoint, refused ones included.

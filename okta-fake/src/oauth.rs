@@ -329,7 +329,8 @@ pub(super) fn spend_api_proof(org: &mut Org, headers: &HeaderMap) -> Option<bool
     Some(proof_jti_fresh(org, proof))
 }
 
-/// Whether an API request may go on: an `SSWS` token (any), or an access
+/// Whether an API request may go on: an `SSWS` token (any, or the one the
+/// options name), or an access
 /// token the fake issued, unexpired, sent with the scheme it was issued for
 /// (a DPoP-bound one with a valid proof of the same key), whose scopes
 /// cover the operation's (`.manage` covers `.read`).
@@ -344,7 +345,12 @@ pub(super) fn authorize_api(
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     let token = token.trim();
     if scheme == "SSWS" && !token.is_empty() {
-        return Ok(());
+        return match &org.options.api_token {
+            Some(accepted) if accepted != token => Err(Box::new(
+                ApiError::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided").into_response(),
+            )),
+            _ => Ok(()),
+        };
     }
     let dpop = scheme.eq_ignore_ascii_case("DPoP");
     if !dpop && !scheme.eq_ignore_ascii_case("Bearer") || token.is_empty() {

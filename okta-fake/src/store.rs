@@ -188,6 +188,24 @@ impl Org {
         self.apps.iter().position(|app| str_field(app, "id") == Some(id))
     }
 
+    /// Forgets every app and what hangs off it.
+    pub(super) fn clear(&mut self) {
+        self.apps.clear();
+        self.family.clear();
+    }
+
+    /// Assigns a group to app `app_id` as the API does (see
+    /// `assignGroupToApplication`): `assignment` holds its `id`, and its
+    /// `priority` and `profile` if any.
+    pub(super) fn assign_group(&mut self, app_id: &str, assignment: Value) {
+        let Some(group_id) = assignment.get("id").and_then(Value::as_str) else { return };
+        let priority = assignment.get("priority").and_then(Value::as_u64);
+        let profile = assignment.get("profile").cloned().unwrap_or_else(|| json!({}));
+        let base = self.public_base().to_owned();
+        let family = self.family.entry(app_id.to_owned()).or_default();
+        super::family::assign_group(family, &base, app_id, group_id, priority, profile);
+    }
+
     /// Every stored app, in list order.
     pub(super) fn apps(&self) -> Vec<Value> {
         self.apps.iter().cloned().map(Value::Object).collect()
