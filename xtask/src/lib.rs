@@ -1,6 +1,7 @@
 //! The tasks behind `cargo xtask`, as a library so tests can run them.
 
 pub mod contract;
+pub mod recordings;
 pub mod standalone;
 
 use std::path::{Path, PathBuf};
