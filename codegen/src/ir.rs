@@ -134,6 +134,11 @@ pub struct Union {
     pub variants: Vec<Variant>,
     /// The struct holding anything no variant claims (the parent's own fields).
     pub unknown: String,
+    /// The variant (one of `variants`, by Rust name) that an object without
+    /// `property`, or with it `null`, is: a member marked
+    /// `x-okta-defined-as: {<property>: null}`. Without one, such an object
+    /// is unknown.
+    pub absent: Option<String>,
     /// Fields every variant and the unknown struct have with one type: each
     /// gets an accessor on the union.
     pub accessors: Vec<Accessor>,

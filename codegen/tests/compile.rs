@@ -72,6 +72,32 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> 
 }
 
 #[test]
+fn a_member_defined_by_its_discriminators_absence_takes_objects_without_one() {
+    use expected::defined_as::models::{App, DirectoryApp};
+
+    // Absent or null: the member marked `x-okta-defined-as: {mode: null}`,
+    // even where a known name would pick another; the null goes back as sent.
+    for text in [
+        r#"{"label":"Corp","directory":"corp.example.com"}"#,
+        r#"{"label":"Corp","mode":null,"directory":"corp.example.com"}"#,
+        r#"{"name":"acme","mode":null,"label":"Corp"}"#,
+    ] {
+        let app: App = round_trip(text);
+        assert_eq!(app.variant_name(), "Directory", "{text}");
+    }
+    let app: App = round_trip(r#"{"mode":null,"directory":"d","label":"L"}"#);
+    assert!(matches!(&app, App::Directory(d) if d.directory.as_deref() == Some("d")), "{app:?}");
+    // A mode this crate does not know is still unknown.
+    assert_eq!(round_trip::<App>(r#"{"label":"X","mode":"LATER"}"#).variant_name(), "Unknown");
+    // Known modes and names still pick as before.
+    assert_eq!(round_trip::<App>(r#"{"name":"acme","mode":"LINK","tenant":"t"}"#).variant_name(), "Acme");
+    assert_eq!(round_trip::<App>(r#"{"mode":"SAML"}"#).variant_name(), "Saml");
+    // Its constructor sets no mode: the member is defined by having none.
+    let built: App = DirectoryApp::new("Corp").into();
+    assert_eq!(serde_json::to_string(&built).expect("encodes"), r#"{"label":"Corp"}"#);
+}
+
+#[test]
 fn a_null_anywhere_in_a_generated_object_is_read_and_given_back() {
     use expected::additional_properties::models::{Closed, Holder, Open, TypedExtra};
     use expected::discriminator_mapping::models::{Cat, Pet};

@@ -180,3 +180,33 @@ fn refs_to_missing_parameters_bodies_and_responses_are_located_errors() {
         ]
     );
 }
+
+#[test]
+fn a_null_defined_as_key_on_another_property_or_twice_is_warned() {
+    let member = |name: &str, key: &str| {
+        format!(
+            "    {name}:\n      x-okta-defined-as: {{{key}: null}}\n      allOf:\n        - $ref: '#/components/schemas/App'\n"
+        )
+    };
+    let spec = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    App:\n      type: object\n      properties:\n        name: {{type: string}}\n        mode: {{type: string}}\n      discriminator:\n        propertyName: mode\n{}{}{}",
+        member("First", "mode"),
+        member("Second", "mode"),
+        member("Named", "name"),
+    );
+    let generated = generate(&spec).expect("generates");
+    let found: Vec<String> = generated.diagnostics.iter().map(|d| format!("{} {}", d.kind, d.pointer)).collect();
+    assert_eq!(
+        found,
+        [
+            "defined-as-null #/components/schemas/Named/x-okta-defined-as",
+            "defined-as-null #/components/schemas/Second/x-okta-defined-as",
+        ],
+        "{found:?}"
+    );
+    assert!(
+        generated.models.contains("if key0.is_absent_or_null() {\n            object.decode(Self::First)"),
+        "{}",
+        generated.models
+    );
+}

@@ -176,6 +176,12 @@ impl Probed {
         matches!(self, Probed::Absent)
     }
 
+    /// Not there, or `null`: what picks a union's variant defined by the
+    /// absence of its discriminator.
+    pub fn is_absent_or_null(&self) -> bool {
+        matches!(self, Probed::Absent | Probed::Null)
+    }
+
     /// Present but not a string: no variant can be picked by it, so the
     /// object is the union's unknown variant.
     pub fn is_null_or_not_text(&self) -> bool {

@@ -24,14 +24,24 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let variant_docs = u.variants.iter().map(|v| {
         let values: Vec<String> = v.discriminator.iter().map(|x| format!("`{x}`")).collect();
         let by_discriminator = format!("`{}` is {}", u.property, values.join(" or "));
+        if u.absent.as_ref() == Some(&v.name) {
+            let or = if values.is_empty() { String::new() } else { format!(", or {}", values.join(" or ")) };
+            return format!(" `{}` is absent or `null`{or}.", u.property);
+        }
         match (&v.defined_as, values.is_empty()) {
             (Some(d), true) => format!(" `{}` is `{}`.", d.property, d.value),
             (Some(d), false) => format!(" `{}` is `{}`, or {by_discriminator}.", d.property, d.value),
             (None, _) => format!(" {by_discriminator}."),
         }
     });
-    let unknown_doc =
-        format!(" Anything else: `{}` absent, `null` or a value this crate does not know. Kept whole.", u.property);
+    let unknown_doc = match u.absent {
+        Some(_) => {
+            format!(" Anything else: `{}` not a string, or a value this crate does not know. Kept whole.", u.property)
+        }
+        None => {
+            format!(" Anything else: `{}` absent, `null` or a value this crate does not know. Kept whole.", u.property)
+        }
+    };
 
     // The properties to read before choosing: defined-as keys first, then the discriminator.
     let mut properties: Vec<&str> = Vec::new();
@@ -82,13 +92,27 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         };
     }
     // A discriminator that is `null` (or not a string) picks nothing, even
-    // where a key name would: the object is unknown, kept whole.
+    // where a key name would: the object is unknown, kept whole, unless a
+    // variant is defined by the discriminator's absence.
     let dispatch = quote! {
         if #disc_key.is_null_or_not_text() {
             object.decode(Self::#unknown)
         } else {
             #dispatch
         }
+    };
+    let absent = u.absent.as_ref().and_then(|a| u.variants.iter().find(|v| &v.name == a));
+    let dispatch = match absent {
+        Some(v) => {
+            let variant = ident(&v.name);
+            let decode = decode(&v.ty);
+            quote! {
+                if #disc_key.is_absent_or_null() {
+                    object.#decode(Self::#variant)
+                } else #dispatch
+            }
+        }
+        None => dispatch,
     };
     let all: Vec<_> = variants.iter().cloned().chain([unknown.clone()]).collect();
     let serde = union_serde(cx, &name, &all, &keys, &properties, &dispatch);

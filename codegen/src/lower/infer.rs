@@ -40,7 +40,7 @@ pub(super) fn tag_untagged(cx: &mut Lower<'_>) {
         let own = Struct { fields: Vec::new(), extra: Extra::Keep, presets: Vec::new() };
         super::unions::insert_unknown(cx, &name, &unknown, own, &property, &origin, origin.clone());
         if let Some(def) = cx.types.get_mut(&name) {
-            def.kind = TypeKind::Union(Union { property, variants, unknown, accessors: Vec::new() });
+            def.kind = TypeKind::Union(Union { property, variants, unknown, absent: None, accessors: Vec::new() });
         }
     }
 }

@@ -26,6 +26,8 @@ pub(super) fn plan_presets(cx: &mut Lower<'_>) {
         for child in members(cx, &parent, schema) {
             let defined = defined_as(cx, &child);
             let value = discriminator_values(disc, &child, defined.is_some()).into_iter().next();
+            // A member defined by a property's absence sets nothing.
+            let defined = defined.and_then(|(property, value)| Some((property, value?)));
             let entry = cx.presets.entry(child).or_default();
             // A child of two parents on one property gets its value once.
             for (property, value) in defined.into_iter().chain(value.map(|v| (disc.property_name.clone(), v))) {
@@ -73,7 +75,9 @@ fn members(cx: &Lower<'_>, parent: &str, schema: &Schema) -> Vec<String> {
     out
 }
 
-fn defined_as(cx: &Lower<'_>, component: &str) -> Option<(String, String)> {
+/// A component's `x-okta-defined-as` key: a property and its value, `None`
+/// for `null`.
+fn defined_as(cx: &Lower<'_>, component: &str) -> Option<(String, Option<String>)> {
     match cx.spec.components.as_ref()?.schemas.get(component)? {
         ReferenceOr::Item(s) => View::of(s).defined_as(),
         ReferenceOr::Reference { .. } => None,
@@ -111,6 +115,7 @@ pub(super) fn lower_union<'a>(
     };
     let mut scope = Scope::with_reserved(&[UNKNOWN_VARIANT]);
     let mut variants = Vec::new();
+    let mut absent = None;
     // Variants keyed by `x-okta-defined-as` are checked first; list them first.
     let mut member_names = member_names;
     member_names.sort_by_key(|m| defined_as(cx, m).is_none());
@@ -119,10 +124,38 @@ pub(super) fn lower_union<'a>(
             cx.diags.error(at, "union-member", format!("`{member}` is not an object schema; left out of the union"));
             continue;
         };
-        let defined_as = defined_as(cx, member).map(|(property, value)| DefinedAs { property, value });
-        let discriminator = discriminator_values(disc, member, defined_as.is_some());
+        let defined = defined_as(cx, member);
+        let discriminator = discriminator_values(disc, member, defined.is_some());
         let short = ty.strip_suffix(name).or_else(|| ty.strip_prefix(name)).filter(|s| !s.is_empty()).unwrap_or(&ty);
-        variants.push(Variant { name: scope.claim(short), ty, defined_as, discriminator });
+        let variant = scope.claim(short);
+        let defined_as = match defined {
+            Some((property, Some(value))) => Some(DefinedAs { property, value }),
+            Some((property, None)) => {
+                let marker = Pointer::root().join("components").join("schemas").join(member).join("x-okta-defined-as");
+                if property != disc.property_name {
+                    cx.diags.warn(
+                        &marker,
+                        "defined-as-null",
+                        format!(
+                            "`{property}: null` picks nothing: only the discriminator `{}` may be null here; \
+                             the member is picked by its discriminator values alone",
+                            disc.property_name
+                        ),
+                    );
+                } else if let Some(first) = &absent {
+                    cx.diags.warn(
+                        &marker,
+                        "defined-as-null",
+                        format!("`{first}` is already the variant without `{property}`; this one is not"),
+                    );
+                } else {
+                    absent = Some(variant.clone());
+                }
+                None
+            }
+            None => None,
+        };
+        variants.push(Variant { name: variant, ty, defined_as, discriminator });
     }
     for (value, target) in &disc.mapping {
         let target_name = super::schema_ref(target);
@@ -148,7 +181,7 @@ pub(super) fn lower_union<'a>(
     let unknown = cx.scope.claim(&format!("Unknown{name}"));
     let own = lower_struct(cx, &unknown, &view, at);
     insert_unknown(cx, name, &unknown, own, &disc.property_name, at, at.join("discriminator"));
-    TypeKind::Union(Union { property: disc.property_name.clone(), variants, unknown, accessors: Vec::new() })
+    TypeKind::Union(Union { property: disc.property_name.clone(), variants, unknown, absent, accessors: Vec::new() })
 }
 
 /// Adds the struct of union `union`'s unknown variant, named `unknown`: `own`
@@ -197,8 +230,22 @@ pub(super) fn insert_unknown(
 
 /// Gives each union member's struct its fixed values, typed by their fields,
 /// once every type is lowered (an enum field needs its variants). A value no
-/// field can hold is left out, with a warning.
+/// field can hold is left out, with a warning. A member defined by a
+/// property's absence does not take that property in its constructor.
 pub(super) fn resolve_presets(cx: &mut Lower<'_>) {
+    let absent: Vec<(String, String)> = cx
+        .components
+        .iter()
+        .filter_map(|(component, rust)| match defined_as(cx, component)? {
+            (property, None) => Some((rust.clone(), property)),
+            (_, Some(_)) => None,
+        })
+        .collect();
+    for (name, property) in absent {
+        if let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = cx.types.get_mut(&name) {
+            s.fields.iter_mut().filter(|f| f.wire == property).for_each(|f| f.required = false);
+        }
+    }
     let planned: Vec<(String, Vec<(String, String)>)> = cx
         .presets
         .iter()

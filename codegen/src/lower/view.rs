@@ -143,10 +143,14 @@ impl<'a> View<'a> {
             || (self.kind == Kind::String && !self.enumeration.is_empty())
     }
 
-    /// The `x-okta-defined-as` key, as (property, value).
-    pub fn defined_as(&self) -> Option<(String, String)> {
+    /// The `x-okta-defined-as` key, as (property, value): a string value, or
+    /// `None` for `null` (the member an object without the property is).
+    pub fn defined_as(&self) -> Option<(String, Option<String>)> {
         let ext = self.data.extensions.get("x-okta-defined-as")?.as_object()?;
         let (k, v) = ext.iter().next()?;
-        Some((k.clone(), v.as_str()?.to_owned()))
+        match v {
+            serde_json::Value::Null => Some((k.clone(), None)),
+            v => Some((k.clone(), Some(v.as_str()?.to_owned()))),
+        }
     }
 }

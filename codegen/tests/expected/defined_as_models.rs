@@ -54,9 +54,11 @@ pub enum App {
     Link(Box<LinkApp>),
     /// `name` is `acme`.
     Acme(Box<AcmeApp>),
+    /// `mode` is absent or `null`.
+    Directory(Box<DirectoryApp>),
     /// `mode` is `SAML`.
     Saml(Box<SamlApp>),
-    /// Anything else: `mode` absent, `null` or a value this crate does not know. Kept whole.
+    /// Anything else: `mode` not a string, or a value this crate does not know. Kept whole.
     Unknown(Box<UnknownApp>),
 }
 impl App {
@@ -65,6 +67,7 @@ impl App {
         match self {
             Self::Link(_) => "Link",
             Self::Acme(_) => "Acme",
+            Self::Directory(_) => "Directory",
             Self::Saml(_) => "Saml",
             Self::Unknown(_) => "Unknown",
         }
@@ -74,6 +77,7 @@ impl App {
         match self {
             Self::Link(v) => v.name.as_deref(),
             Self::Acme(v) => v.name.as_deref(),
+            Self::Directory(v) => v.name.as_deref(),
             Self::Saml(v) => v.name.as_deref(),
             Self::Unknown(v) => v.name.as_deref(),
         }
@@ -83,6 +87,7 @@ impl App {
         match self {
             Self::Link(v) => &mut v.name,
             Self::Acme(v) => &mut v.name,
+            Self::Directory(v) => &mut v.name,
             Self::Saml(v) => &mut v.name,
             Self::Unknown(v) => &mut v.name,
         }
@@ -92,6 +97,7 @@ impl App {
         match self {
             Self::Link(v) => v.label.as_deref(),
             Self::Acme(v) => v.label.as_deref(),
+            Self::Directory(v) => v.label.as_deref(),
             Self::Saml(v) => v.label.as_deref(),
             Self::Unknown(v) => v.label.as_deref(),
         }
@@ -101,6 +107,7 @@ impl App {
         match self {
             Self::Link(v) => &mut v.label,
             Self::Acme(v) => &mut v.label,
+            Self::Directory(v) => &mut v.label,
             Self::Saml(v) => &mut v.label,
             Self::Unknown(v) => &mut v.label,
         }
@@ -110,6 +117,7 @@ impl App {
         match self {
             Self::Link(v) => v.mode.as_ref(),
             Self::Acme(v) => v.mode.as_ref(),
+            Self::Directory(v) => v.mode.as_ref(),
             Self::Saml(v) => v.mode.as_ref(),
             Self::Unknown(v) => v.mode.as_ref().and_then(rt::Nullable::as_value),
         }
@@ -123,6 +131,11 @@ impl From<LinkApp> for App {
 impl From<AcmeApp> for App {
     fn from(value: AcmeApp) -> Self {
         Self::Acme(Box::new(value))
+    }
+}
+impl From<DirectoryApp> for App {
+    fn from(value: DirectoryApp) -> Self {
+        Self::Directory(Box::new(value))
     }
 }
 impl From<SamlApp> for App {
@@ -143,6 +156,7 @@ impl ::serde::Serialize for App {
         match self {
             Self::Link(value) => value.serialize(serializer),
             Self::Acme(value) => value.serialize(serializer),
+            Self::Directory(value) => value.serialize(serializer),
             Self::Saml(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -163,7 +177,9 @@ impl rt::Union<2> for App {
         object: rt::Partial<'de, A>,
     ) -> Result<Self, A::Error> {
         let [key0, key1] = keys;
-        if key1.is_null_or_not_text() {
+        if key1.is_absent_or_null() {
+            object.decode(Self::Directory)
+        } else if key1.is_null_or_not_text() {
             object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
@@ -180,6 +196,41 @@ impl rt::Union<2> for App {
         }
     }
 }
+/// An app without a mode (absent or null).
+///
+/// From `#/components/schemas/DirectoryApp`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectoryApp {
+    /// `name`.
+    pub name: Option<String>,
+    /// `label`.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// `mode`.
+    ///
+    /// See [`Mode`].
+    pub mode: Option<Mode>,
+    /// `directory`.
+    pub directory: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DirectoryApp {
+    /// A `DirectoryApp` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: Some(label.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    DirectoryApp { name = "name", label = "label", mode = "mode", directory =
+    "directory", ..additional_properties }
+);
 /// From `#/components/schemas/LinkApp`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkApp {
