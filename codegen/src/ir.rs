@@ -10,13 +10,108 @@ use crate::diag::Pointer;
 pub struct Api {
     /// The spec's title (`info.title`).
     pub title: String,
-    /// Every named type, by Rust name (so output order never moves).
-    pub types: BTreeMap<String, TypeDef>,
+    /// Every named type, by id; the files list them in name order
+    /// ([`Types::in_name_order`]), so output order never moves.
+    pub types: Types,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
     /// The wire names of every secret member (`format: password`,
     /// `x-okta-secret: true`), sorted, each once: what error views redact.
     pub secret_members: Vec<String>,
+}
+
+/// A named type's key in [`Types`]. Ids are handed out once and never
+/// reused: a type renamed keeps its id, so nothing that refers to it changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(u32);
+
+impl std::fmt::Display for TypeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// The named types of an API, by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Types {
+    defs: BTreeMap<TypeId, TypeDef>,
+    next: u32,
+}
+
+/// What a type missing from the table is called: generated code that names
+/// it does not compile, rather than the generator stopping.
+const MISSING: &str = "MissingType";
+
+impl Types {
+    /// Adds a type under a new id.
+    pub fn insert(&mut self, def: TypeDef) -> TypeId {
+        let id = TypeId(self.next);
+        self.next += 1;
+        self.defs.insert(id, def);
+        id
+    }
+
+    /// Puts `def` under `id`, replacing what was there.
+    pub fn set(&mut self, id: TypeId, def: TypeDef) {
+        self.defs.insert(id, def);
+    }
+
+    /// The type with this id.
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.defs.get(&id)
+    }
+
+    /// The type with this id, to change.
+    pub fn get_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
+        self.defs.get_mut(&id)
+    }
+
+    /// A type's Rust name.
+    pub fn name(&self, id: TypeId) -> &str {
+        self.defs.get(&id).map_or(MISSING, |def| def.name.as_str())
+    }
+
+    /// What kind of type it is.
+    pub fn kind(&self, id: TypeId) -> Option<&TypeKind> {
+        self.defs.get(&id).map(|def| &def.kind)
+    }
+
+    /// Whether a type has this id.
+    pub fn contains(&self, id: TypeId) -> bool {
+        self.defs.contains_key(&id)
+    }
+
+    /// Keeps the types `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(TypeId, &TypeDef) -> bool) {
+        self.defs.retain(|id, def| keep(*id, def));
+    }
+
+    /// Every type, by id (the order they were made in).
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.defs.iter().map(|(id, def)| (*id, def))
+    }
+
+    /// Every type, to change, by id.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (TypeId, &mut TypeDef)> {
+        self.defs.iter_mut().map(|(id, def)| (*id, def))
+    }
+
+    /// Every type in Rust name order: the order of the models file.
+    pub fn in_name_order(&self) -> Vec<(TypeId, &TypeDef)> {
+        let mut defs: Vec<(TypeId, &TypeDef)> = self.iter().collect();
+        defs.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
+        defs
+    }
+
+    /// How many types there are.
+    pub fn len(&self) -> usize {
+        self.defs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.defs.is_empty()
+    }
 }
 
 /// A named Rust type and where it came from.
@@ -43,6 +138,48 @@ pub enum TypeKind {
     Union(Union),
     /// A union with no property to tell the variants apart: tried in order.
     Untagged(Untagged),
+}
+
+impl TypeKind {
+    /// Every named type it refers to becomes the one `to` maps it to, if any.
+    pub fn redirect(&mut self, to: &BTreeMap<TypeId, TypeId>) {
+        let id = |id: &mut TypeId| {
+            if let Some(target) = to.get(id) {
+                *id = *target;
+            }
+        };
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| f.ty.redirect(to));
+                if let Extra::Typed(t) = &mut s.extra {
+                    t.redirect(to);
+                }
+            }
+            TypeKind::Union(u) => {
+                u.variants.iter_mut().for_each(|v| id(&mut v.ty));
+                id(&mut u.unknown);
+                u.accessors.iter_mut().for_each(|a| a.ty.redirect(to));
+            }
+            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|(_, t)| t.redirect(to)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+
+    /// Every named type it refers to, in the order it lists them.
+    pub fn refers_to(&self) -> Vec<TypeId> {
+        match self {
+            TypeKind::Struct(s) => {
+                let extra = match &s.extra {
+                    Extra::Typed(t) => t.named(),
+                    Extra::Keep | Extra::Deny => None,
+                };
+                s.fields.iter().filter_map(|f| f.ty.named()).chain(extra).collect()
+            }
+            TypeKind::Union(u) => u.variants.iter().map(|v| v.ty).chain([u.unknown]).collect(),
+            TypeKind::Untagged(u) => u.variants.iter().filter_map(|(_, t)| t.named()).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
 }
 
 /// What a struct does with properties the spec does not list.
@@ -133,7 +270,7 @@ pub struct Union {
     /// Variants, in the order they are documented.
     pub variants: Vec<Variant>,
     /// The struct holding anything no variant claims (the parent's own fields).
-    pub unknown: String,
+    pub unknown: TypeId,
     /// The variant (one of `variants`, by Rust name) that an object without
     /// `property`, or with it `null`, is: a member marked
     /// `x-okta-defined-as: {<property>: null}`. Without one, such an object
@@ -167,7 +304,7 @@ pub struct Variant {
     /// The Rust variant name.
     pub name: String,
     /// The type it holds: a struct, or a union of its own.
-    pub ty: String,
+    pub ty: TypeId,
     /// `x-okta-defined-as`: a property (`name`) with this value picks the
     /// variant, before the discriminator is looked at.
     pub defined_as: Option<DefinedAs>,
@@ -236,9 +373,9 @@ pub enum TypeRef {
     /// A JSON object of anything.
     JsonObject,
     /// A named type.
-    Named(String),
+    Named(TypeId),
     /// A named type behind a `Box` (it contains itself).
-    Boxed(String),
+    Boxed(TypeId),
     /// An array.
     Vec(Box<TypeRef>),
     /// An object used as a map.
@@ -256,11 +393,24 @@ impl TypeRef {
     }
 
     /// The named type this refers to, if any, looking through containers.
-    pub fn named(&self) -> Option<&str> {
+    pub fn named(&self) -> Option<TypeId> {
         match self {
-            TypeRef::Named(n) | TypeRef::Boxed(n) => Some(n),
+            TypeRef::Named(id) | TypeRef::Boxed(id) => Some(*id),
             TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
             _ => None,
+        }
+    }
+
+    /// Every named type it refers to becomes the one `to` maps it to, if any.
+    pub fn redirect(&mut self, to: &BTreeMap<TypeId, TypeId>) {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => {
+                if let Some(target) = to.get(id) {
+                    *id = *target;
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.redirect(to),
+            _ => {}
         }
     }
 }

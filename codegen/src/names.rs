@@ -133,6 +133,41 @@ pub fn variant_name(value: &str) -> String {
     }
 }
 
+/// The variant name of a documented status: `200` -> `Ok`, `429` ->
+/// `TooManyRequests`, `2XX` -> `Success`; one without a name of its own is
+/// `Status` and its number.
+pub fn status_name(status: &str) -> String {
+    let known = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "NoContent",
+        "301" => "MovedPermanently",
+        "302" => "Found",
+        "304" => "NotModified",
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "409" => "Conflict",
+        "412" => "PreconditionFailed",
+        "415" => "UnsupportedMediaType",
+        "422" => "UnprocessableEntity",
+        "429" => "TooManyRequests",
+        "500" => "InternalServerError",
+        "501" => "NotImplemented",
+        "502" => "BadGateway",
+        "503" => "ServiceUnavailable",
+        "2XX" => "Success",
+        "4XX" => "ClientError",
+        "5XX" => "ServerError",
+        "default" => "Default",
+        _ => return format!("Status{status}"),
+    };
+    known.to_owned()
+}
+
 /// Makes a keyword usable: `r#type` where a raw identifier works, `self_`
 /// where it does not.
 fn escape(word: String) -> String {
@@ -183,6 +218,14 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_are_named_by_meaning_else_by_number() {
+        assert_eq!(status_name("200"), "Ok");
+        assert_eq!(status_name("4XX"), "ClientError");
+        assert_eq!(status_name("default"), "Default");
+        assert_eq!(status_name("418"), "Status418");
+    }
 
     #[test]
     fn fields_are_snake_case() {

@@ -58,9 +58,10 @@ impl Part {
 pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
     match part {
         Part::Models(range) => {
-            let cx = Cx::new(api, options, api.types.keys().map(String::as_str), quote!());
+            let defs = api.types.in_name_order();
+            let cx = Cx::new(api, options, defs.iter().map(|(_, def)| def.name.as_str()), quote!());
             let preamble = (range.start == 0).then_some(&cx.preamble);
-            let items = api.types.values().skip(range.start).take(range.len()).map(|def| cx.type_def(def));
+            let items = defs.iter().skip(range.start).take(range.len()).map(|(_, def)| cx.type_def(def));
             quote! { #preamble #(#items)* }
         }
         Part::Operations(range) => {
@@ -88,7 +89,7 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
 /// Splits the two files into parts of about equal size, about `per_file`
 /// each for the models (operations get their share by size).
 pub fn parts(api: &Api, per_file: usize) -> Vec<Part> {
-    let type_weights: Vec<usize> = api.types.values().map(type_weight).collect();
+    let type_weights: Vec<usize> = api.types.in_name_order().into_iter().map(|(_, def)| type_weight(def)).collect();
     let op_weights: Vec<usize> = api.operations.iter().map(operation_weight).collect();
     let target = (type_weights.iter().sum::<usize>() / per_file.max(1)).max(1);
     let mut parts: Vec<Part> = split(&type_weights, target).into_iter().map(Part::Models).collect();
@@ -264,13 +265,13 @@ impl Cx<'_> {
                 quote!(#vec<u8>)
             }
             TypeRef::JsonObject => quote!(::serde_json::Map<#string, ::serde_json::Value>),
-            TypeRef::Named(n) => {
-                let ident = ident(n);
+            TypeRef::Named(id) => {
+                let ident = ident(self.api.types.name(*id));
                 let models = &self.models;
                 quote!(#models #ident)
             }
-            TypeRef::Boxed(n) => {
-                let ident = ident(n);
+            TypeRef::Boxed(id) => {
+                let ident = ident(self.api.types.name(*id));
                 let models = &self.models;
                 quote!(#boxed<#models #ident>)
             }

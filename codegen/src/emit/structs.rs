@@ -87,8 +87,8 @@ fn field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     if f.nullable {
         notes.push("The server may send `null`, kept apart from absent.".to_owned());
     }
-    if let Some(n) = f.ty.named() {
-        notes.insert(0, format!("See [`{}`].", crate::names::unraw(n)));
+    if let Some(id) = f.ty.named() {
+        notes.insert(0, format!("See [`{}`].", crate::names::unraw(cx.api.types.name(id))));
     }
     let note = (!notes.is_empty()).then(|| notes.join(" "));
     let fallback = format!("`{}`.", f.wire);

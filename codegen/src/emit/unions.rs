@@ -17,9 +17,9 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let rt = &cx.rt;
     let Prelude { some, option, string, boxed, clone, debug, partial_eq, from, .. } = &cx.std;
     let name = ident(&def.name);
-    let unknown_ty = ident(&u.unknown);
+    let unknown_ty = ident(cx.api.types.name(u.unknown));
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
-    let types: Vec<_> = u.variants.iter().map(|v| ident(&v.ty)).collect();
+    let types: Vec<_> = u.variants.iter().map(|v| ident(cx.api.types.name(v.ty))).collect();
     let variant_names: Vec<&str> = u.variants.iter().map(|v| crate::names::unraw(&v.name)).collect();
     let variant_docs = u.variants.iter().map(|v| {
         let values: Vec<String> = v.discriminator.iter().map(|x| format!("`{x}`")).collect();
@@ -58,7 +58,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
 
     // A variant that is a struct is read from the members as they come; one
     // that is itself a union needs the whole object first.
-    let decode = |ty: &str| match cx.api.types.get(ty).map(|def| &def.kind) {
+    let decode = |ty: crate::ir::TypeId| match cx.api.types.kind(ty) {
         Some(TypeKind::Struct(_)) | None => format_ident!("decode"),
         Some(_) => format_ident!("decode_whole"),
     };
@@ -67,7 +67,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let disc_arms =
         u.variants.iter().zip(&variants).filter(|(v, _)| !v.discriminator.is_empty()).map(|(v, variant)| {
             let values = &v.discriminator;
-            let decode = decode(&v.ty);
+            let decode = decode(v.ty);
             quote!(#(#some(#values))|* => object.#decode(Self::#variant),)
         });
     let mut dispatch = quote! {
@@ -81,7 +81,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
         let arms = u.variants.iter().zip(&variants).filter_map(|(v, variant)| {
             let d = v.defined_as.as_ref().filter(|d| d.property == *property)?;
             let value = &d.value;
-            let decode = decode(&v.ty);
+            let decode = decode(v.ty);
             Some(quote!(#some(#value) => object.#decode(Self::#variant),))
         });
         dispatch = quote! {
@@ -105,7 +105,7 @@ pub(super) fn emit_union(cx: &Cx<'_>, def: &TypeDef, u: &Union, docs: TokenStrea
     let dispatch = match absent {
         Some(v) => {
             let variant = ident(&v.name);
-            let decode = decode(&v.ty);
+            let decode = decode(v.ty);
             quote! {
                 if #disc_key.is_absent_or_null() {
                     object.#decode(Self::#variant)
@@ -214,7 +214,7 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
     let name = ident(&def.name);
     let names: Vec<_> = u.variants.iter().map(|(v, _)| ident(v)).collect();
     let docs_of = u.variants.iter().enumerate().map(|(i, (v, ty))| {
-        let mut doc = match (ty, ty.named()) {
+        let mut doc = match (ty, ty.named().map(|id| cx.api.types.name(id))) {
             (TypeRef::Vec(_), Some(n)) => format!(" A list of [`{}`]", crate::names::unraw(n)),
             (_, Some(n)) => format!(" A [`{}`]", crate::names::unraw(n)),
             (_, None) => format!(" {v}"),

@@ -1,18 +1,16 @@
-//! Lowering of operations: parameters (path-level and operation-level, refs
-//! resolved), request bodies and every documented response.
+//! Pass 6, lower operations: each operation its refs found, its schemas
+//! typed, becomes the IR's operation, with every name it brings (request
+//! struct, response enum and its variants, endpoint function, builder,
+//! fields and setters) chosen here, clear of what the generated code
+//! reserves.
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode};
+use openapiv3::ReferenceOr;
 
-use super::Lower;
-use super::schema::type_of;
+use super::context::{BodyContent, Lower, OperationSite, ParamSite, ResponseSite};
+use super::media::{is_json, is_text, non_json};
 use crate::diag::Pointer;
-use crate::ir::{
-    Accept, Alternative, Body, BodyKind, Encoding, FormPart, Method, Operation, Param, ParamIn, Response, Status,
-    TypeRef,
-};
+use crate::ir::{Accept, Alternative, Body, BodyKind, Encoding, Method, Operation, Param, ParamIn, Response, TypeRef};
 use crate::names::{self, Scope, reserved};
-
-const JSON: &str = "application/json";
 
 /// The endpoint function's name: the operation's in snake case, with the
 /// suffix `_operation` where the client has a method of that name.
@@ -22,73 +20,61 @@ fn method_name(type_name: &str) -> String {
     if reserved::CLIENT_METHODS.contains(&bare) { format!("{bare}_operation") } else { name }
 }
 
-pub(super) fn lower_operations(cx: &mut Lower<'_>) -> Vec<Operation> {
+pub(super) fn run(cx: &mut Lower<'_>, sites: Vec<OperationSite<'_>>) -> Vec<Operation> {
     let mut out = Vec::new();
     let mut scope = Scope::default();
     // The endpoints module's names: the client, its methods, the builders.
     let mut method_names = Scope::with_reserved(reserved::CLIENT_METHODS);
     let mut builders = Scope::with_reserved(&[reserved::CLIENT_TYPE]);
-    let spec = cx.spec;
-    for (path, item) in spec.paths.iter() {
-        let at = Pointer::root().join("paths").join(path);
-        let ReferenceOr::Item(item) = item else {
-            cx.diags.warn(&at, "path-ref", "path item refs are not supported; path left out");
-            continue;
+    for site in sites {
+        let OperationSite { path, method, op, at: here, id, params, body, responses } = site;
+        let type_base = names::type_name(&id);
+        // The operations module's own names: one request struct and one
+        // response enum each.
+        let type_name = scope.claim(&type_base);
+        let response_name = scope.claim(&format!("{type_name}Response"));
+        let method_name = method_names.claim(&method_name(&type_name));
+        let builder_name = builders.claim(&format!("{type_name}{}", reserved::BUILDER_SUFFIX));
+        let params = lower_params(params);
+        let body = body.map(|b| Body {
+            media_type: b.media_type,
+            required: b.required,
+            kind: match b.content {
+                BodyContent::Json(site) => BodyKind::Json(site.ty),
+                BodyContent::Form(parts) => BodyKind::Form(parts),
+                BodyContent::Bytes(media_types) => BodyKind::Bytes(media_types),
+            },
+        });
+        let responses = lower_responses(responses);
+        let docs = match (&op.summary, &op.description) {
+            (Some(s), Some(d)) => Some(format!("{s}\n\n{d}")),
+            (Some(s), None) => Some(s.clone()),
+            (None, d) => d.clone(),
         };
-        for (method, op, key) in methods(item) {
-            let here = at.join(key);
-            let id = match &op.operation_id {
-                Some(id) => id.clone(),
-                None => {
-                    let made = format!("{key}_{path}");
-                    cx.diags.warn(
-                        &here,
-                        "operation-id",
-                        format!("no operationId; named `{}`", names::field_name(&made)),
-                    );
-                    made
-                }
-            };
-            let type_base = names::type_name(&id);
-            // The operations module's own names: one request struct and one
-            // response enum each.
-            let type_name = scope.claim(&type_base);
-            let response_name = scope.claim(&format!("{type_name}Response"));
-            let method_name = method_names.claim(&method_name(&type_name));
-            let builder_name = builders.claim(&format!("{type_name}{}", reserved::BUILDER_SUFFIX));
-            let params = lower_params(cx, &item.parameters, &op.parameters, &type_base, &here, path);
-            let body = op.request_body.as_ref().and_then(|b| lower_body(cx, b, &type_base, &here.join("requestBody")));
-            let responses = lower_responses(cx, &op.responses, &type_base, &here.join("responses"));
-            let docs = match (&op.summary, &op.description) {
-                (Some(s), Some(d)) => Some(format!("{s}\n\n{d}")),
-                (Some(s), None) => Some(s.clone()),
-                (None, d) => d.clone(),
-            };
-            let idempotent = idempotent(cx, method, op, &here);
-            let scopes = scopes(cx, op, &here);
-            let success = responses.iter().position(|r| r.status.is_success());
-            let paged = paged(&params, &responses, success);
-            let accept = accept(success.and_then(|i| responses.get(i)), paged);
-            out.push(Operation {
-                type_name,
-                response_name,
-                method_name,
-                builder_name,
-                id,
-                method,
-                idempotent,
-                path: path.clone(),
-                scopes,
-                docs,
-                params,
-                body,
-                responses,
-                success,
-                paged,
-                accept,
-                origin: here,
-            });
-        }
+        let idempotent = idempotent(cx, method, op, &here);
+        let scopes = scopes(cx, op, &here);
+        let success = responses.iter().position(|r| r.status.is_success());
+        let paged = paged(&params, &responses, success);
+        let accept = accept(success.and_then(|i| responses.get(i)), paged);
+        out.push(Operation {
+            type_name,
+            response_name,
+            method_name,
+            builder_name,
+            id,
+            method,
+            idempotent,
+            path: path.to_owned(),
+            scopes,
+            docs,
+            params,
+            body,
+            responses,
+            success,
+            paged,
+            accept,
+            origin: here,
+        });
     }
     out
 }
@@ -151,109 +137,15 @@ fn scopes(cx: &mut Lower<'_>, op: &openapiv3::Operation, at: &Pointer) -> Vec<St
 /// Marks an operation whose method is not idempotent as one that is.
 const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
-fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation, &'static str)> {
-    [
-        (Method::Get, &item.get, "get"),
-        (Method::Put, &item.put, "put"),
-        (Method::Post, &item.post, "post"),
-        (Method::Delete, &item.delete, "delete"),
-        (Method::Options, &item.options, "options"),
-        (Method::Head, &item.head, "head"),
-        (Method::Patch, &item.patch, "patch"),
-        (Method::Trace, &item.trace, "trace"),
-    ]
-    .into_iter()
-    .filter_map(|(m, op, key)| op.as_ref().map(|op| (m, op, key)))
-    .collect()
-}
-
-/// Follows a `$ref` into one section of `components` (`parameters`,
-/// `requestBodies`, `responses`); a ref to nothing is a located error.
-fn resolve<'a, T>(
-    cx: &mut Lower<'a>,
-    item: &'a ReferenceOr<T>,
-    section: &str,
-    pick: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-    at: &Pointer,
-) -> Option<&'a T> {
-    let reference = match item {
-        ReferenceOr::Item(found) => return Some(found),
-        ReferenceOr::Reference { reference } => reference,
-    };
-    let spec = cx.spec;
-    let found =
-        Pointer::component_ref(reference, section).and_then(|name| pick(spec.components.as_ref()?).get(name.as_str()));
-    match found {
-        Some(ReferenceOr::Item(found)) => Some(found),
-        _ => {
-            cx.diags.error(at, "missing-ref", format!("`{reference}` names nothing in components/{section}; left out"));
-            None
-        }
-    }
-}
-
-fn lower_params<'a>(
-    cx: &mut Lower<'a>,
-    shared: &'a [ReferenceOr<Parameter>],
-    own: &'a [ReferenceOr<Parameter>],
-    type_base: &str,
-    at: &Pointer,
-    path: &str,
-) -> Vec<Param> {
-    // Operation-level parameters override path-level ones of the same name and place.
-    let mut found: Vec<(&'a Parameter, Pointer)> = Vec::new();
-    let path_at = at.parent_or_root();
-    for (list, base) in [(shared, path_at.join("parameters")), (own, at.join("parameters"))] {
-        for (i, p) in list.iter().enumerate() {
-            let here = base.join(i.to_string());
-            let Some(p) = resolve(cx, p, "parameters", |c| &c.parameters, &here) else { continue };
-            let same = |q: &&Parameter| {
-                q.parameter_data_ref().name == p.parameter_data_ref().name
-                    && std::mem::discriminant(*q) == std::mem::discriminant(p)
-            };
-            found.retain(|(q, _)| !same(q));
-            found.push((p, here));
-        }
-    }
-    // The operation's fields beside the parameters, and the builder's methods.
+/// The operation's fields for its parameters, and the builder's setters,
+/// named clear of the fields and methods the generated code has.
+fn lower_params(found: Vec<ParamSite<'_>>) -> Vec<Param> {
     let fields = [reserved::BODY_FIELD, reserved::CONTENT_TYPE_FIELD, reserved::ACCEPT_FIELD];
     let mut scope = Scope::with_reserved(&fields);
     let mut setters = Scope::with_reserved(&[reserved::BUILDER_METHODS, &fields[..]].concat());
     let mut out = Vec::new();
-    for (p, here) in found {
-        let data = p.parameter_data_ref();
-        let location = match p {
-            Parameter::Path { .. } => ParamIn::Path,
-            Parameter::Query { .. } => ParamIn::Query,
-            Parameter::Header { .. } => ParamIn::Header,
-            Parameter::Cookie { .. } => {
-                cx.diags.warn(
-                    &here,
-                    "cookie-parameter",
-                    format!("cookie parameter `{}` is not supported; left out", data.name),
-                );
-                continue;
-            }
-        };
-        if location == ParamIn::Path && !path.contains(&format!("{{{}}}", data.name)) {
-            cx.diags.warn(&here, "path-parameter", format!("`{}` is not in the path template; left out", data.name));
-            continue;
-        }
-        if location == ParamIn::Path && !data.required {
-            cx.diags.warn(
-                &here,
-                "path-parameter-required",
-                format!("path parameter `{}` lacks `required: true`; treated as required", data.name),
-            );
-        }
-        let hint = format!("{type_base}{}", names::type_name(&data.name));
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => type_of(cx, s.into(), &hint, &here.join("schema")),
-            ParameterSchemaOrContent::Content(_) => {
-                cx.diags.warn(&here, "parameter-content", "parameter `content` is not supported; sent as a string");
-                TypeRef::String
-            }
-        };
+    for p in found {
+        let data = p.data;
         let name = scope.claim(&names::field_name(&data.name));
         let bare = names::unraw(&name);
         let setter = setters.claim(&if reserved::BUILDER_METHODS.contains(&bare) {
@@ -265,9 +157,9 @@ fn lower_params<'a>(
             name,
             setter,
             wire: data.name.clone(),
-            location,
-            ty,
-            required: data.required || location == ParamIn::Path,
+            location: p.location,
+            ty: p.schema.map_or(TypeRef::String, |site| site.ty),
+            required: data.required || p.location == ParamIn::Path,
             docs: data.description.clone(),
         });
     }
@@ -275,101 +167,16 @@ fn lower_params<'a>(
     out
 }
 
-fn lower_body<'a>(
-    cx: &mut Lower<'a>,
-    body: &'a ReferenceOr<RequestBody>,
-    type_base: &str,
-    at: &Pointer,
-) -> Option<Body> {
-    let body = resolve(cx, body, "requestBodies", |c| &c.request_bodies, at)?;
-    let (media_type, content) = match body.content.get_key_value(JSON) {
-        Some(found) => found,
-        None => {
-            let Some(first) = body.content.first() else {
-                cx.diags.warn(at, "body-without-content", "request body has no content; left out");
-                return None;
-            };
-            first
-        }
-    };
-    let json = media_type.contains("json") && !media_type.contains("merge-patch");
-    let kind = match content.schema.as_ref().filter(|_| json) {
-        Some(s) => BodyKind::Json(type_of(
-            cx,
-            s.into(),
-            &format!("{type_base}Body"),
-            &at.join("content").join(media_type).join("schema"),
-        )),
-        None if media_type == FORM => match form_parts(content.schema.as_ref()) {
-            Some(parts) => BodyKind::Form(parts),
-            None => {
-                cx.diags.warn(
-                    &at.join("content").join(media_type),
-                    "form-body",
-                    "a multipart body needs an inline object schema; sent as bytes",
-                );
-                BodyKind::Bytes(vec![media_type.clone()])
-            }
-        },
-        None => BodyKind::Bytes(body.content.keys().cloned().collect()),
-    };
-    Some(Body { media_type: media_type.clone(), kind, required: body.required })
-}
-
-const FORM: &str = "multipart/form-data";
-
-/// The parts of a `multipart/form-data` body: its object schema's properties,
-/// files where `format: binary`.
-fn form_parts(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<Vec<FormPart>> {
-    let Some(ReferenceOr::Item(schema)) = schema else { return None };
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else { return None };
-    let parts = object
-        .properties
-        .iter()
-        .map(|(name, property)| {
-            let file = matches!(
-                property,
-                ReferenceOr::Item(p) if matches!(
-                    &p.schema_kind,
-                    openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
-                        if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
-                )
-            );
-            FormPart { name: name.clone(), file, required: object.required.contains(name) }
-        })
-        .collect();
-    Some(parts)
-}
-
-fn lower_responses<'a>(
-    cx: &mut Lower<'a>,
-    responses: &'a openapiv3::Responses,
-    type_base: &str,
-    at: &Pointer,
-) -> Vec<Response> {
+/// Each documented response with its variant name, how its body is read,
+/// and the other forms it is documented in beside JSON.
+fn lower_responses(found: Vec<ResponseSite<'_>>) -> Vec<Response> {
     let mut out = Vec::new();
-    let mut scope = Scope::with_reserved(&[crate::names::reserved::OTHER_VARIANT]);
-    let all = responses
-        .responses
-        .iter()
-        .map(|(code, r)| (status_of(code), r))
-        .chain(responses.default.iter().map(|r| (Status::Default, r)));
-    for (status, r) in all {
-        let here = at.join(status.to_string());
-        let Some(response) = resolve(cx, r, "responses", |c| &c.responses, &here) else { continue };
+    let mut scope = Scope::with_reserved(&[reserved::OTHER_VARIANT]);
+    for ResponseSite { status, response, json } in found {
         let media_types: Vec<String> = response.content.keys().cloned().collect();
-        let json = response.content.iter().find(|(m, _)| is_json(m)).or_else(|| {
-            // No media type at all: read as JSON, as Okta's error bodies are.
-            response.content.iter().next().filter(|(m, _)| m.is_empty())
-        });
+        let json_type = json.as_ref().map(|(media_type, _)| *media_type);
         let (encoding, ty) = match json {
-            Some((media_type, content)) => {
-                let ty = content.schema.as_ref().map(|s| {
-                    let hint = format!("{type_base}{}", status_name(&status.to_string()));
-                    type_of(cx, s.into(), &hint, &here.join("content").join(media_type).join("schema"))
-                });
-                (Encoding::Json, ty)
-            }
+            Some((_, site)) => (Encoding::Json, site.map(|site| site.ty)),
             None if media_types.is_empty() => (Encoding::Json, None),
             None => {
                 let (encoding, ty) = non_json(
@@ -378,10 +185,10 @@ fn lower_responses<'a>(
                 (encoding, Some(ty))
             }
         };
-        let name = scope.claim(&status_name(&status.to_string()));
+        let name = scope.claim(&names::status_name(&status.to_string()));
         // Beside a JSON body, each other form is a variant of its own.
-        let alternatives = match json {
-            Some((json_type, _)) if !json_type.is_empty() => media_types
+        let alternatives = match json_type {
+            Some(json_type) if !json_type.is_empty() => media_types
                 .iter()
                 .filter(|m| *m != json_type)
                 .map(|m| {
@@ -397,11 +204,6 @@ fn lower_responses<'a>(
         out.push(Response { status, link_header, name, ty, encoding, media_types, alternatives, docs });
     }
     out
-}
-
-/// How a body that is not JSON is read: text as a string, anything else as bytes.
-fn non_json(media_type: &str) -> (Encoding, TypeRef) {
-    if is_text(media_type) { (Encoding::Text, TypeRef::String) } else { (Encoding::Bytes, TypeRef::Bytes) }
 }
 
 /// What an operation asks its success in: JSON; the success's media types
@@ -422,63 +224,10 @@ fn accept(success: Option<&Response>, paged: bool) -> Accept {
     }
 }
 
-/// `application/json` and its relatives (`application/problem+json`), not
-/// JSON merge patch.
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    (essence == JSON || essence.ends_with("+json")) && !essence.contains("merge-patch")
-}
-
-/// A media type read as text: `text/*` and XML.
-fn is_text(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml")
-}
-
-fn status_of(code: &StatusCode) -> Status {
-    match code {
-        StatusCode::Code(n) => Status::Code(*n),
-        StatusCode::Range(n) => Status::Range(*n),
-    }
-}
-
 /// A list is paged when its success is an array and it takes Okta's `after`
 /// cursor, or declares the `Link` header its next page comes in.
 fn paged(params: &[Param], responses: &[Response], success: Option<usize>) -> bool {
     let Some(success) = success.and_then(|i| responses.get(i)) else { return false };
     let cursor = params.iter().any(|p| p.location == ParamIn::Query && p.wire == "after");
     matches!(success.ty, Some(TypeRef::Vec(_))) && (cursor || success.link_header)
-}
-
-/// The variant name of a status: `200` -> `Ok`, `429` -> `TooManyRequests`.
-fn status_name(status: &str) -> String {
-    let known = match status {
-        "200" => "Ok",
-        "201" => "Created",
-        "202" => "Accepted",
-        "204" => "NoContent",
-        "301" => "MovedPermanently",
-        "302" => "Found",
-        "304" => "NotModified",
-        "400" => "BadRequest",
-        "401" => "Unauthorized",
-        "403" => "Forbidden",
-        "404" => "NotFound",
-        "405" => "MethodNotAllowed",
-        "409" => "Conflict",
-        "412" => "PreconditionFailed",
-        "415" => "UnsupportedMediaType",
-        "422" => "UnprocessableEntity",
-        "429" => "TooManyRequests",
-        "500" => "InternalServerError",
-        "501" => "NotImplemented",
-        "502" => "BadGateway",
-        "503" => "ServiceUnavailable",
-        "2XX" => "Success",
-        "4XX" => "ClientError",
-        "5XX" => "ServerError",
-        "default" => "Default",
-        _ => return format!("Status{status}"),
-    };
-    known.to_owned()
 }

@@ -1,207 +1,92 @@
-//! Generating less: inline schemas that lower to the same type become one
-//! type, and, in a spec with operations, types no operation reaches are left
-//! out.
+//! Pass 7, generating less and naming what is left: in a spec with
+//! operations, types no operation reaches are left out; then the
+//! positional names of untagged unions are numbered again, so no gap shows
+//! where a variant or a type went.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Operation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, TypeId, TypeKind};
 
-/// Every named type `kind` refers to.
-fn refs(kind: &TypeKind, out: &mut Vec<String>) {
-    let mut push = |t: &TypeRef| {
-        if let Some(n) = t.named() {
-            out.push(n.to_owned());
-        }
-    };
-    match kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| push(&f.ty));
-            if let crate::ir::Extra::Typed(t) = &s.extra {
-                push(t);
-            }
-        }
-        TypeKind::Union(u) => {
-            u.variants.iter().for_each(|v| out.push(v.ty.clone()));
-            out.push(u.unknown.clone());
-        }
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|(_, t)| push(t)),
-        TypeKind::Enum(_) => {}
-    }
+pub(super) fn run(api: &mut Api, inline: &BTreeSet<TypeId>) {
+    drop_unreachable(api);
+    renumber_variants(api, inline);
 }
 
-fn operation_refs(op: &Operation, out: &mut Vec<String>) {
+/// The named types an operation uses directly.
+fn operation_refs(op: &Operation) -> impl Iterator<Item = TypeId> + '_ {
     let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().filter_map(|b| b.json_type()));
-    for t in types.chain(op.responses.iter().filter_map(|r| r.ty.as_ref())) {
-        if let Some(n) = t.named() {
-            out.push(n.to_owned());
-        }
-    }
+    types.chain(op.responses.iter().filter_map(|r| r.ty.as_ref())).filter_map(|t| t.named())
 }
 
 /// Drops the types no operation reaches (directly or through other types).
 /// A spec without operations is a library of models: everything stays.
-pub fn drop_unreachable(api: &mut Api) -> usize {
+fn drop_unreachable(api: &mut Api) {
     if api.operations.is_empty() {
-        return 0;
+        return;
     }
-    let mut stack = Vec::new();
-    api.operations.iter().for_each(|op| operation_refs(op, &mut stack));
+    let mut stack: Vec<TypeId> = api.operations.iter().flat_map(operation_refs).collect();
     let mut reached = BTreeSet::new();
-    while let Some(name) = stack.pop() {
-        if reached.insert(name.clone()) {
-            if let Some(def) = api.types.get(&name) {
-                refs(&def.kind, &mut stack);
+    while let Some(id) = stack.pop() {
+        if reached.insert(id) {
+            if let Some(kind) = api.types.kind(id) {
+                stack.extend(kind.refers_to());
             }
         }
     }
-    let before = api.types.len();
-    api.types.retain(|name, _| reached.contains(name));
-    before - api.types.len()
-}
-
-fn rename(t: &mut TypeRef, map: &BTreeMap<String, String>) {
-    match t {
-        TypeRef::Named(n) | TypeRef::Boxed(n) => {
-            if let Some(to) = map.get(n) {
-                *n = to.clone();
-            }
-        }
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => rename(inner, map),
-        _ => {}
-    }
-}
-
-fn rename_all(api: &mut Api, map: &BTreeMap<String, String>) {
-    for def in api.types.values_mut() {
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter_mut().for_each(|f| rename(&mut f.ty, map));
-                if let crate::ir::Extra::Typed(t) = &mut s.extra {
-                    rename(t, map);
-                }
-            }
-            TypeKind::Union(u) => {
-                for v in &mut u.variants {
-                    if let Some(to) = map.get(&v.ty) {
-                        v.ty = to.clone();
-                    }
-                }
-                u.accessors.iter_mut().for_each(|a| rename(&mut a.ty, map));
-            }
-            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|(_, t)| rename(t, map)),
-            TypeKind::Enum(_) => {}
-        }
-    }
-    for op in &mut api.operations {
-        op.params.iter_mut().for_each(|p| rename(&mut p.ty, map));
-        if let Some(crate::ir::BodyKind::Json(t)) = op.body.as_mut().map(|b| &mut b.kind) {
-            rename(t, map);
-        }
-        op.responses.iter_mut().filter_map(|r| r.ty.as_mut()).for_each(|t| rename(t, map));
-    }
-}
-
-/// What makes two inline types the same type: their shape, not their name,
-/// place or documentation.
-fn shape(def: &TypeDef) -> String {
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            let fields: Vec<String> = s
-                .fields
-                .iter()
-                .map(|f| format!("{}:{}:{:?}:{}:{}", f.name, f.wire, f.ty, f.required, f.nullable))
-                .collect();
-            format!("struct {} {:?} {:?}", fields.join(","), s.extra, s.presets)
-        }
-        other => format!("{other:?}"),
-    }
-}
-
-/// Merges inline types of the same shape into the first of them (by name),
-/// until nothing changes. Returns how many types were merged away.
-pub fn merge_inline_duplicates(api: &mut Api, inline: &BTreeSet<String>) -> usize {
-    let mut merged = 0;
-    loop {
-        let mut first: BTreeMap<String, String> = BTreeMap::new();
-        let mut map = BTreeMap::new();
-        for (name, def) in &api.types {
-            if !inline.contains(name) || matches!(def.kind, TypeKind::Union(_)) {
-                continue;
-            }
-            let key = shape(def);
-            match first.get(&key) {
-                Some(keep) => {
-                    map.insert(name.clone(), keep.clone());
-                }
-                None => {
-                    first.insert(key, name.clone());
-                }
-            }
-        }
-        if map.is_empty() {
-            return merged;
-        }
-        merged += map.len();
-        api.types.retain(|name, _| !map.contains_key(name));
-        rename_all(api, &map);
-    }
-}
-
-/// Leaves out the variants of an untagged union that have the type of an
-/// earlier one (inline schemas merged into one type): tried in order, they
-/// could never be chosen.
-pub fn drop_repeated_variants(api: &mut Api) {
-    for def in api.types.values_mut() {
-        if let TypeKind::Untagged(u) = &mut def.kind {
-            let mut seen = BTreeSet::new();
-            u.variants.retain(|(_, ty)| seen.insert(ty.clone()));
-        }
-    }
+    api.types.retain(|id, _| reached.contains(&id));
 }
 
 /// Numbers the positional names of each untagged union again after merging
-/// and dropping, so no gap shows where a variant was left out: its variants
-/// named `Variant0`, `Variant1`, ..., and its own inline types
-/// `{Union}Variant0`, ... (those are renumbered together, or, where a new
-/// name is taken, not at all).
-pub fn renumber_variants(api: &mut Api, inline: &BTreeSet<String>) {
+/// and dropping: its variants named `Variant0`, `Variant1`, ..., and its own
+/// inline types `{Union}Variant0`, ... (those are renumbered together, or,
+/// where a new name is taken, not at all). A type renamed keeps its id, so
+/// what refers to it needs no change.
+fn renumber_variants(api: &mut Api, inline: &BTreeSet<TypeId>) {
     let positional = |name: &str, prefix: &str| {
         name.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
-    let mut types = BTreeMap::new();
-    for (union, def) in api.types.iter_mut() {
-        let TypeKind::Untagged(u) = &mut def.kind else { continue };
+    let mut plans: Vec<Vec<(TypeId, String)>> = Vec::new();
+    let mut variant_names: Vec<(TypeId, Vec<String>)> = Vec::new();
+    for (union, def) in api.types.in_name_order() {
+        let TypeKind::Untagged(u) = &def.kind else { continue };
         let mut next = 0;
-        for (variant, _) in &mut u.variants {
-            if positional(variant, "Variant") {
-                *variant = format!("Variant{next}");
-                next += 1;
-            }
-        }
-        let prefix = format!("{union}Variant");
-        let own: Vec<&str> = u
+        let names = u
+            .variants
+            .iter()
+            .map(|(variant, _)| {
+                if positional(variant, "Variant") {
+                    next += 1;
+                    format!("Variant{}", next - 1)
+                } else {
+                    variant.clone()
+                }
+            })
+            .collect();
+        variant_names.push((union, names));
+        let prefix = format!("{}Variant", def.name);
+        let own = u
             .variants
             .iter()
             .filter_map(|(_, ty)| ty.named())
-            .filter(|n| positional(n, &prefix) && inline.contains(*n))
-            .collect();
-        let plan: Vec<(String, String)> =
-            own.iter().enumerate().map(|(i, old)| ((*old).to_owned(), format!("{prefix}{i}"))).collect();
-        types.insert(union.clone(), plan);
+            .filter(|id| positional(api.types.name(*id), &prefix) && inline.contains(id));
+        plans.push(own.enumerate().map(|(i, id)| (id, format!("{prefix}{i}"))).collect());
     }
-    let mut renames = BTreeMap::new();
-    for plan in types.into_values() {
-        let free = plan.iter().all(|(_, new)| plan.iter().any(|(old, _)| old == new) || !api.types.contains_key(new));
-        if free {
-            renames.extend(plan.into_iter().filter(|(old, new)| old != new));
+    for (union, names) in variant_names {
+        if let Some(TypeKind::Untagged(u)) = api.types.get_mut(union).map(|def| &mut def.kind) {
+            u.variants.iter_mut().zip(names).for_each(|((variant, _), name)| *variant = name);
         }
     }
-    // Take every renamed type out before putting any back: names may swap.
-    let moved: Vec<(String, TypeDef)> =
-        renames.iter().filter_map(|(old, new)| Some((new.clone(), api.types.remove(old)?))).collect();
-    for (new, mut def) in moved {
-        def.name = new.clone();
-        api.types.insert(new, def);
+    let taken: BTreeMap<String, TypeId> = api.types.iter().map(|(id, def)| (def.name.clone(), id)).collect();
+    for plan in plans {
+        // A new name another type has (one not renamed by this plan) leaves the plan out.
+        let free =
+            plan.iter().all(|(_, new)| taken.get(new).is_none_or(|holder| plan.iter().any(|(id, _)| id == holder)));
+        if free {
+            for (id, new) in plan {
+                if let Some(def) = api.types.get_mut(id) {
+                    def.name = new;
+                }
+            }
+        }
     }
-    rename_all(api, &renames);
 }

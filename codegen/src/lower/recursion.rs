@@ -1,43 +1,33 @@
-//! Recursive schemas: a struct that contains itself by value has no size, so
-//! the edges that close a cycle are boxed.
+//! Pass 8, recursive types: a struct that contains itself by value has no
+//! size, so the edges that close a cycle are boxed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, TypeId, TypeKind, TypeRef};
 
 /// Types a type holds by value (not behind a `Vec`, map or `Box`).
-fn direct_edges(kind: &TypeKind) -> Vec<String> {
+fn direct_edges(kind: &TypeKind) -> Vec<TypeId> {
+    let by_value = |t: &TypeRef| match t {
+        TypeRef::Named(id) => Some(*id),
+        _ => None,
+    };
     match kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .filter_map(|f| match &f.ty {
-                TypeRef::Named(n) => Some(n.clone()),
-                _ => None,
-            })
-            .collect(),
-        TypeKind::Union(u) => u.variants.iter().map(|v| v.ty.clone()).chain([u.unknown.clone()]).collect(),
-        TypeKind::Untagged(u) => u
-            .variants
-            .iter()
-            .filter_map(|(_, t)| match t {
-                TypeRef::Named(n) => Some(n.clone()),
-                _ => None,
-            })
-            .collect(),
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| by_value(&f.ty)).collect(),
+        TypeKind::Union(u) => u.variants.iter().map(|v| v.ty).chain([u.unknown]).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().filter_map(|(_, t)| by_value(t)).collect(),
         TypeKind::Enum(_) => Vec::new(),
     }
 }
 
-fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool {
+fn reaches(graph: &BTreeMap<TypeId, Vec<TypeId>>, from: TypeId, to: TypeId) -> bool {
     let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_owned()];
+    let mut stack = vec![from];
     while let Some(node) = stack.pop() {
         if node == to {
             return true;
         }
-        if seen.insert(node.clone()) {
-            stack.extend(graph.get(&node).into_iter().flatten().cloned());
+        if seen.insert(node) {
+            stack.extend(graph.get(&node).into_iter().flatten().copied());
         }
     }
     false
@@ -45,14 +35,14 @@ fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool 
 
 /// Boxes every struct field (and untagged variant) whose type leads back to
 /// the type holding it.
-pub fn box_cycles(api: &mut Api) {
-    let graph: BTreeMap<String, Vec<String>> =
-        api.types.iter().map(|(name, def)| (name.clone(), direct_edges(&def.kind))).collect();
-    for (name, def) in api.types.iter_mut() {
+pub(super) fn run(api: &mut Api) {
+    let graph: BTreeMap<TypeId, Vec<TypeId>> =
+        api.types.iter().map(|(id, def)| (id, direct_edges(&def.kind))).collect();
+    for (id, def) in api.types.iter_mut() {
         let close = |ty: &mut TypeRef| {
             if let TypeRef::Named(target) = ty {
-                if reaches(&graph, target, name) {
-                    *ty = TypeRef::Boxed(target.clone());
+                if reaches(&graph, *target, id) {
+                    *ty = TypeRef::Boxed(*target);
                 }
             }
         };

@@ -1,114 +1,51 @@
-//! Lowering of discriminated unions (a `discriminator`, or members keyed by
-//! `x-okta-defined-as`): which fixed values each member's constructor sets,
-//! the union and its unknown variant, and the accessors of common fields.
+//! Pass 5, lower unions. A discriminated union (a `discriminator`, members
+//! keyed by `x-okta-defined-as`) gets its variants, its unknown variant's
+//! struct is finished, and each member's constructor its fixed values. An
+//! untagged union whose variants each fix one property to a value of their
+//! own (a one-value enum, as `use: sig` and `use: enc` for JSON web keys)
+//! becomes a union on that property, with an `Unknown` variant; of the
+//! rest, a union of objects that each declare a property no other declares
+//! is picked by which of those properties the object has. Only what is left
+//! is tried in order. Last, every union gets accessors for the fields all
+//! its variants share.
 
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::ReferenceOr;
 
-use super::Lower;
-use super::schema::lower_struct;
-use super::view::View;
+use super::context::{Lower, PendingUnion, schema_ref};
+use super::view::{View, discriminator_values};
 use crate::diag::Pointer;
 use crate::ir::{
-    Accessor, DefinedAs, Extra, Field, Preset, PresetKind, Struct, TypeDef, TypeKind, TypeRef, Union, Variant,
+    Accessor, DefinedAs, Extra, Field, Pick, Preset, PresetKind, Struct, TypeId, TypeKind, TypeRef, Types, Union,
+    Untagged, Variant,
 };
 use crate::names::reserved::{EXTRA_FIELD, NULLS_FIELD, UNKNOWN_VARIANT};
 use crate::names::{self, Scope};
 
-/// Decides, before any struct is lowered, which fixed values each union
-/// member's constructor sets.
-pub(super) fn plan_presets(cx: &mut Lower<'_>) {
-    let parents: Vec<String> = cx.parents.keys().map(|k| (*k).to_owned()).collect();
-    for parent in parents {
-        let Some(ReferenceOr::Item(schema)) = cx.spec.components.as_ref().and_then(|c| c.schemas.get(&parent)) else {
-            continue;
-        };
-        let Some(disc) = &schema.schema_data.discriminator else { continue };
-        for child in members(cx, &parent, schema) {
-            let defined = defined_as(cx, &child);
-            let value = discriminator_values(disc, &child, defined.is_some()).into_iter().next();
-            // A member defined by a property's absence sets nothing.
-            let defined = defined.and_then(|(property, value)| Some((property, value?)));
-            let entry = cx.presets.entry(child).or_default();
-            // A child of two parents on one property gets its value once.
-            for (property, value) in defined.into_iter().chain(value.map(|v| (disc.property_name.clone(), v))) {
-                if !entry.iter().any(|(p, _)| *p == property) {
-                    entry.push((property, value));
-                }
-            }
-        }
+pub(super) fn run(cx: &mut Lower<'_>) {
+    for pending in std::mem::take(&mut cx.unions) {
+        fill_variants(cx, &pending);
     }
+    resolve_presets(cx);
+    tag_untagged(cx);
+    fill_accessors(cx);
+    mark_untagged(cx);
 }
 
-/// The component schemas that are variants of `parent`: its `oneOf` refs, or
-/// its mapping targets and the components inheriting from it.
-fn members(cx: &Lower<'_>, parent: &str, schema: &Schema) -> Vec<String> {
+/// Gives a discriminated union its variants, and finishes the struct of its
+/// unknown variant.
+fn fill_variants<'a>(cx: &mut Lower<'a>, pending: &PendingUnion<'a>) {
+    let PendingUnion { id, component, schema, at } = pending;
+    let Some(disc) = &schema.schema_data.discriminator else { return };
+    let name = cx.types.name(*id).to_owned();
     let view = View::of(schema);
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |name: &str| {
-        // A parent mapped to itself is its own unknown variant.
-        if name != parent && !out.iter().any(|n| n == name) {
-            out.push(name.to_owned());
-        }
-    };
-    let listed: &[ReferenceOr<Schema>] = if view.one_of.is_empty() { view.any_of } else { view.one_of };
-    for member in listed {
-        if let ReferenceOr::Reference { reference } = member {
-            if let Some(name) = super::schema_ref(reference) {
-                push(&name);
-            }
-        }
-    }
-    if listed.is_empty() {
-        if let Some(disc) = &schema.schema_data.discriminator {
-            for target in disc.mapping.values() {
-                if let Some(name) = super::schema_ref(target) {
-                    push(&name);
-                }
-            }
-        }
-        if let Some(p) = cx.parents.get(parent) {
-            for child in &p.children {
-                push(child);
-            }
-        }
-    }
-    out
-}
-
-/// A component's `x-okta-defined-as` key: a property and its value, `None`
-/// for `null`.
-fn defined_as(cx: &Lower<'_>, component: &str) -> Option<(String, Option<String>)> {
-    match cx.spec.components.as_ref()?.schemas.get(component)? {
-        ReferenceOr::Item(s) => View::of(s).defined_as(),
-        ReferenceOr::Reference { .. } => None,
-    }
-}
-
-/// The discriminator values naming `component`: the mapping's, else its
-/// name, unless it is keyed by `x-okta-defined-as` instead.
-fn discriminator_values(disc: &openapiv3::Discriminator, component: &str, keyed: bool) -> Vec<String> {
-    let names_it = |t: &String| super::schema_ref(t).as_deref() == Some(component) || t.as_str() == component;
-    let mapped: Vec<String> = disc.mapping.iter().filter(|(_, t)| names_it(t)).map(|(k, _)| k.clone()).collect();
-    if mapped.is_empty() && !keyed { vec![component.to_owned()] } else { mapped }
-}
-
-pub(super) fn lower_union<'a>(
-    cx: &mut Lower<'a>,
-    name: &str,
-    component: Option<&'a str>,
-    schema: &'a Schema,
-    disc: &openapiv3::Discriminator,
-    at: &Pointer,
-) -> TypeKind {
-    let view = View::of(schema);
-    let member_names = match component {
-        Some(c) => members(cx, c, schema),
+    let mut member_names = match component {
+        Some(c) => cx.parents.get(c).map(|p| p.members.clone()).unwrap_or_default(),
         None => view
             .one_of
             .iter()
             .chain(view.any_of)
             .filter_map(|m| match m {
-                ReferenceOr::Reference { reference } => super::schema_ref(reference),
+                ReferenceOr::Reference { reference } => schema_ref(reference),
                 ReferenceOr::Item(_) => None,
             })
             .collect(),
@@ -117,17 +54,17 @@ pub(super) fn lower_union<'a>(
     let mut variants = Vec::new();
     let mut absent = None;
     // Variants keyed by `x-okta-defined-as` are checked first; list them first.
-    let mut member_names = member_names;
-    member_names.sort_by_key(|m| defined_as(cx, m).is_none());
+    member_names.sort_by_key(|m| cx.defined_as(m).is_none());
     for member in &member_names {
-        let Some(ty) = cx.components.get(member.as_str()).cloned() else {
+        let Some(ty) = cx.components.get(member.as_str()).copied() else {
             cx.diags.error(at, "union-member", format!("`{member}` is not an object schema; left out of the union"));
             continue;
         };
-        let defined = defined_as(cx, member);
+        let defined = cx.defined_as(member);
         let discriminator = discriminator_values(disc, member, defined.is_some());
-        let short = ty.strip_suffix(name).or_else(|| ty.strip_prefix(name)).filter(|s| !s.is_empty()).unwrap_or(&ty);
-        let variant = scope.claim(short);
+        let type_name = cx.types.name(ty);
+        let short = type_name.strip_suffix(&name).or_else(|| type_name.strip_prefix(&name)).filter(|s| !s.is_empty());
+        let variant = scope.claim(short.unwrap_or(type_name));
         let defined_as = match defined {
             Some((property, Some(value))) => Some(DefinedAs { property, value }),
             Some((property, None)) => {
@@ -158,9 +95,9 @@ pub(super) fn lower_union<'a>(
         variants.push(Variant { name: variant, ty, defined_as, discriminator });
     }
     for (value, target) in &disc.mapping {
-        let target_name = super::schema_ref(target);
+        let target_name = schema_ref(target);
         let known = target_name.as_deref().is_some_and(|t| member_names.iter().any(|m| m == t));
-        if target_name.is_some() && target_name.as_deref() == component {
+        if target_name.is_some() && target_name.as_deref() == *component {
             cx.diags.warn(
                 &at.join("discriminator").join("mapping").join(value),
                 "union-self-mapping",
@@ -176,26 +113,20 @@ pub(super) fn lower_union<'a>(
             );
         }
     }
-    // The unknown variant: the parent's own fields, with a discriminator
-    // that may be absent, null or new.
-    let unknown = cx.scope.claim(&format!("Unknown{name}"));
-    let own = lower_struct(cx, &unknown, &view, at);
-    insert_unknown(cx, name, &unknown, own, &disc.property_name, at, at.join("discriminator"));
-    TypeKind::Union(Union { property: disc.property_name.clone(), variants, unknown, absent, accessors: Vec::new() })
+    let Some(TypeKind::Union(union)) = cx.types.get_mut(*id).map(|def| &mut def.kind) else { return };
+    union.variants = variants;
+    union.absent = absent;
+    let unknown = union.unknown;
+    finish_unknown(cx, &name, unknown, &disc.property_name, at.join("discriminator"));
 }
 
-/// Adds the struct of union `union`'s unknown variant, named `unknown`: `own`
-/// fields (the parent's, if any) with the picking `property` as a nullable
-/// string, keeping every other property.
-pub(super) fn insert_unknown(
-    cx: &mut Lower<'_>,
-    union: &str,
-    unknown: &str,
-    mut own: Struct,
-    property: &str,
-    at: &Pointer,
-    property_origin: Pointer,
-) {
+/// Finishes the struct of union `union`'s unknown variant: its fields (the
+/// parent's, if any) with the picking `property` as a nullable string,
+/// keeping every other property.
+fn finish_unknown(cx: &mut Lower<'_>, union: &str, unknown: TypeId, property: &str, property_origin: Pointer) {
+    let Some(def) = cx.types.get_mut(unknown) else { return };
+    def.docs = Some(format!("A `{union}` of a kind this crate does not know: every field is kept."));
+    let TypeKind::Struct(own) = &mut def.kind else { return };
     match own.fields.iter_mut().find(|f| f.wire == property) {
         Some(f) => f.nullable = true,
         None => {
@@ -217,44 +148,35 @@ pub(super) fn insert_unknown(
         }
     }
     own.extra = Extra::Keep;
-    cx.types.insert(
-        unknown.to_owned(),
-        TypeDef {
-            name: unknown.to_owned(),
-            origin: at.clone(),
-            docs: Some(format!("A `{union}` of a kind this crate does not know: every field is kept.")),
-            kind: TypeKind::Struct(own),
-        },
-    );
 }
 
-/// Gives each union member's struct its fixed values, typed by their fields,
-/// once every type is lowered (an enum field needs its variants). A value no
-/// field can hold is left out, with a warning. A member defined by a
-/// property's absence does not take that property in its constructor.
-pub(super) fn resolve_presets(cx: &mut Lower<'_>) {
-    let absent: Vec<(String, String)> = cx
+/// Gives each union member's struct its fixed values, typed by their fields
+/// (an enum field needs its variants). A value no field can hold is left
+/// out, with a warning. A member defined by a property's absence does not
+/// take that property in its constructor.
+fn resolve_presets(cx: &mut Lower<'_>) {
+    let absent: Vec<(TypeId, String)> = cx
         .components
         .iter()
-        .filter_map(|(component, rust)| match defined_as(cx, component)? {
-            (property, None) => Some((rust.clone(), property)),
+        .filter_map(|(component, id)| match cx.defined_as(component)? {
+            (property, None) => Some((*id, property)),
             (_, Some(_)) => None,
         })
         .collect();
-    for (name, property) in absent {
-        if let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = cx.types.get_mut(&name) {
+    for (id, property) in absent {
+        if let Some(TypeKind::Struct(s)) = cx.types.get_mut(id).map(|def| &mut def.kind) {
             s.fields.iter_mut().filter(|f| f.wire == property).for_each(|f| f.required = false);
         }
     }
-    let planned: Vec<(String, Vec<(String, String)>)> = cx
+    let planned: Vec<(TypeId, Vec<(String, String)>)> = cx
         .presets
         .iter()
-        .filter_map(|(schema, presets)| Some((cx.components.get(schema.as_str())?.clone(), presets.clone())))
+        .filter_map(|(schema, presets)| Some((*cx.components.get(schema.as_str())?, presets.clone())))
         .collect();
-    for (name, planned) in planned {
-        let Some(TypeDef { kind: TypeKind::Struct(s), origin, .. }) = cx.types.get(&name) else { continue };
-        let origin = origin.clone();
-        let mut resolved = Vec::new();
+    for (id, planned) in planned {
+        let Some(s) = cx.struct_of(id) else { continue };
+        let origin = cx.types.get(id).map(|def| def.origin.clone()).unwrap_or_else(Pointer::root);
+        let (mut resolved, mut unset) = (Vec::new(), Vec::new());
         for (wire, value) in planned {
             let kind = match s.fields.iter().find(|f| f.wire == wire).map(|f| &f.ty) {
                 None if s.extra == Extra::Keep => Some(PresetKind::Extra),
@@ -262,8 +184,8 @@ pub(super) fn resolve_presets(cx: &mut Lower<'_>) {
                 Some(TypeRef::String) => Some(PresetKind::String),
                 Some(TypeRef::Secret) => Some(PresetKind::Secret),
                 Some(TypeRef::Json) => Some(PresetKind::Json),
-                Some(TypeRef::Named(ty)) => match cx.types.get(ty) {
-                    Some(TypeDef { kind: TypeKind::Enum(e), .. }) => {
+                Some(TypeRef::Named(ty)) => match cx.types.kind(*ty) {
+                    Some(TypeKind::Enum(e)) => {
                         Some(PresetKind::Enum(e.values.iter().find(|(_, w)| *w == value).map(|(v, _)| v.clone())))
                     }
                     _ => None,
@@ -272,28 +194,108 @@ pub(super) fn resolve_presets(cx: &mut Lower<'_>) {
             };
             match kind {
                 Some(kind) => resolved.push(Preset { wire, value, kind }),
-                None => cx.diags.warn(
-                    &origin,
-                    "preset-type",
-                    format!("`{wire}` cannot hold the string `{value}`; the constructor leaves it unset"),
-                ),
+                None => {
+                    unset.push(format!("`{wire}` cannot hold the string `{value}`; the constructor leaves it unset"))
+                }
             }
         }
-        if let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = cx.types.get_mut(&name) {
+        for message in unset {
+            cx.diags.warn(&origin, "preset-type", message);
+        }
+        if let Some(TypeKind::Struct(s)) = cx.types.get_mut(id).map(|def| &mut def.kind) {
             s.presets = resolved;
         }
     }
 }
 
-/// Gives each union its accessors, once every struct is lowered.
-pub(super) fn fill_accessors(cx: &mut Lower<'_>) {
-    let unions: Vec<String> =
-        cx.types.iter().filter(|(_, t)| matches!(t.kind, TypeKind::Union(_))).map(|(k, _)| k.clone()).collect();
-    for name in unions {
-        let Some(TypeDef { kind: TypeKind::Union(u), .. }) = cx.types.get(&name) else { continue };
-        let Some(TypeDef { kind: TypeKind::Struct(unknown), .. }) = cx.types.get(&u.unknown) else { continue };
+/// Turns every untagged union that has a telling property into a union on it.
+fn tag_untagged(cx: &mut Lower<'_>) {
+    let untagged: Vec<TypeId> = cx
+        .types
+        .in_name_order()
+        .into_iter()
+        .filter(|(_, def)| matches!(def.kind, TypeKind::Untagged(_)))
+        .map(|(id, _)| id)
+        .collect();
+    for id in untagged {
+        let Some(TypeKind::Untagged(u)) = cx.types.kind(id) else { continue };
+        let Some((property, values)) = telling_property(&cx.types, &u.variants) else { continue };
+        let mut scope = Scope::with_reserved(&[UNKNOWN_VARIANT]);
+        let variants: Vec<Variant> = u
+            .variants
+            .iter()
+            .zip(values)
+            .filter_map(|((variant, ty), value)| {
+                Some(Variant {
+                    name: scope.claim(variant),
+                    ty: ty.named()?,
+                    defined_as: None,
+                    discriminator: vec![value],
+                })
+            })
+            .collect();
+        let name = cx.types.name(id).to_owned();
+        let origin = cx.types.get(id).map(|def| def.origin.clone()).unwrap_or_else(Pointer::root);
+        let unknown = cx.reserve(&format!("Unknown{name}"), &origin);
+        finish_unknown(cx, &name, unknown, &property, origin);
+        if let Some(def) = cx.types.get_mut(id) {
+            def.kind = TypeKind::Union(Union { property, variants, unknown, absent: None, accessors: Vec::new() });
+        }
+    }
+}
+
+/// A property every variant fixes to a value no other variant has: its wire
+/// name and each variant's value, in variant order.
+fn telling_property(types: &Types, variants: &[(String, TypeRef)]) -> Option<(String, Vec<String>)> {
+    let structs = object_variants(types, variants, true)?;
+    let first = structs.first()?;
+    first.fields.iter().find_map(|candidate| {
+        let values: Vec<String> = structs
+            .iter()
+            .map(|s| fixed_value(types, s.fields.iter().find(|f| f.wire == candidate.wire)?))
+            .collect::<Option<_>>()?;
+        let distinct = values.iter().enumerate().all(|(i, v)| !values[..i].contains(v));
+        distinct.then(|| (candidate.wire.clone(), values))
+    })
+}
+
+/// The one value a field can hold: a one-value string enum.
+fn fixed_value(types: &Types, field: &Field) -> Option<String> {
+    let TypeRef::Named(id) = &field.ty else { return None };
+    match types.kind(*id)? {
+        TypeKind::Enum(e) if e.values.len() == 1 => e.values.first().map(|(_, wire)| wire.clone()),
+        _ => None,
+    }
+}
+
+/// The structs of a union's variants, when there are two or more and every
+/// one is a struct. With `own_fields`, a variant that is itself a union counts
+/// by the fields its schema declares next to its `oneOf` (those of its unknown
+/// variant), which hold for every one of its variants.
+fn object_variants<'t>(types: &'t Types, variants: &[(String, TypeRef)], own_fields: bool) -> Option<Vec<&'t Struct>> {
+    let structs: Vec<&Struct> = variants
+        .iter()
+        .map(|(_, ty)| match types.kind(ty.named()?)? {
+            TypeKind::Struct(s) => Some(s),
+            TypeKind::Union(u) if own_fields => match types.kind(u.unknown)? {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    (structs.len() > 1).then_some(structs)
+}
+
+/// Gives each union its accessors.
+fn fill_accessors(cx: &mut Lower<'_>) {
+    let unions: Vec<TypeId> =
+        cx.types.iter().filter(|(_, def)| matches!(def.kind, TypeKind::Union(_))).map(|(id, _)| id).collect();
+    for id in unions {
+        let Some(TypeKind::Union(u)) = cx.types.kind(id) else { continue };
+        let Some(unknown) = cx.struct_of(u.unknown) else { continue };
         let found = accessors(cx, &u.variants, unknown);
-        if let Some(TypeDef { kind: TypeKind::Union(u), .. }) = cx.types.get_mut(&name) {
+        if let Some(TypeKind::Union(u)) = cx.types.get_mut(id).map(|def| &mut def.kind) {
             u.accessors = found;
         }
     }
@@ -306,13 +308,15 @@ fn accessors(cx: &Lower<'_>, variants: &[Variant], unknown: &Struct) -> Vec<Acce
     'field: for field in &unknown.fields {
         let mut nullable = Vec::new();
         for v in variants {
-            let Some(found) = struct_field(cx, &v.ty, &field.wire) else { continue 'field };
+            let Some(found) = cx.struct_of(v.ty).and_then(|s| s.fields.iter().find(|f| f.wire == field.wire)) else {
+                continue 'field;
+            };
             if found.ty != field.ty || found.name != field.name {
                 continue 'field;
             }
             nullable.push((v.name.clone(), found.nullable));
         }
-        nullable.push(("Unknown".to_owned(), field.nullable));
+        nullable.push((UNKNOWN_VARIANT.to_owned(), field.nullable));
         let mut_name = nullable.iter().all(|(_, n)| !n).then(|| format!("{}_mut", names::unraw(&field.name)));
         out.push(Accessor {
             name: field.name.clone(),
@@ -331,10 +335,44 @@ fn accessors(cx: &Lower<'_>, variants: &[Variant], unknown: &Struct) -> Vec<Acce
     out
 }
 
-/// A field of a lowered struct.
-fn struct_field(cx: &Lower<'_>, ty: &str, wire: &str) -> Option<Field> {
-    if let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = cx.types.get(ty) {
-        return s.fields.iter().find(|f| f.wire == wire).cloned();
+/// Gives each untagged union of objects its marker properties, where every
+/// variant but at most one has a property no other variant declares (a
+/// required one preferred).
+fn mark_untagged(cx: &mut Lower<'_>) {
+    let marked: Vec<(TypeId, Pick)> = cx
+        .types
+        .iter()
+        .filter_map(|(id, def)| match &def.kind {
+            TypeKind::Untagged(u) => Some((id, by_marker(&cx.types, u)?)),
+            _ => None,
+        })
+        .collect();
+    for (id, pick) in marked {
+        if let Some(TypeKind::Untagged(u)) = cx.types.get_mut(id).map(|def| &mut def.kind) {
+            u.pick = pick;
+        }
     }
-    None
+}
+
+fn by_marker(types: &Types, u: &Untagged) -> Option<Pick> {
+    // A nested union's own fields do not list its variants' properties, so
+    // they cannot show that a property is declared by nothing else.
+    let structs = object_variants(types, &u.variants, false)?;
+    let declared_elsewhere = |i: usize, wire: &str| {
+        structs.iter().enumerate().any(|(j, s)| j != i && s.fields.iter().any(|f| f.wire == wire))
+    };
+    let mut markers = Vec::new();
+    let mut unmarked = Vec::new();
+    for (i, s) in structs.iter().enumerate() {
+        let unique = || s.fields.iter().filter(|f| !declared_elsewhere(i, &f.wire));
+        match unique().find(|f| f.required).or_else(|| unique().next()) {
+            Some(f) => markers.push((i, f.wire.clone())),
+            None => unmarked.push(i),
+        }
+    }
+    match unmarked[..] {
+        [] => Some(Pick::ByMarker { markers, fallback: 0 }),
+        [fallback] => Some(Pick::ByMarker { markers, fallback }),
+        _ => None,
+    }
 }

@@ -154,3 +154,11 @@ impl<'a> View<'a> {
         }
     }
 }
+
+/// The discriminator values naming `component`: the mapping's, else its
+/// name, unless it is keyed by `x-okta-defined-as` instead.
+pub fn discriminator_values(disc: &openapiv3::Discriminator, component: &str, keyed: bool) -> Vec<String> {
+    let names_it = |t: &String| super::context::schema_ref(t).as_deref() == Some(component) || t.as_str() == component;
+    let mapped: Vec<String> = disc.mapping.iter().filter(|(_, t)| names_it(t)).map(|(k, _)| k.clone()).collect();
+    if mapped.is_empty() && !keyed { vec![component.to_owned()] } else { mapped }
+}

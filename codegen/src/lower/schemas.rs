@@ -1,17 +1,37 @@
-//! Lowering of schemas: primitives, enums, structs (with `allOf` merged) and
-//! untagged unions; discriminated unions are in `unions`.
+//! Pass 3, lower schemas: every component that becomes a named type, and
+//! every schema an operation uses, is lowered, and the inline types they
+//! hold are named after where they are. Primitives, string enums, structs
+//! (with `allOf` merged) and untagged unions are made whole here; a
+//! discriminated schema becomes a union whose variants the unions pass
+//! fills in, beside the struct of its unknown variant (the parent's own
+//! fields).
 
 use indexmap::IndexMap;
-use openapiv3::{AdditionalProperties, Schema};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
+use super::context::{Lower, OperationSite, PendingUnion, SchemaRef};
 use super::view::{Kind, View};
-use super::{Lower, SchemaRef};
 use crate::diag::Pointer;
-use crate::ir::{Enum, Extra, Field, Pick, Struct, TypeDef, TypeKind, TypeRef, Untagged};
+use crate::ir::{Enum, Extra, Field, Pick, Struct, TypeId, TypeKind, TypeRef, Union, Untagged};
 use crate::names::{self, Scope};
 
 use crate::names::reserved::{EXTRA_FIELD, NULLS_FIELD, UNKNOWN_VARIANT};
+
+pub(super) fn run<'a>(cx: &mut Lower<'a>, operations: &mut [OperationSite<'a>]) {
+    let components: Vec<(&'a str, TypeId)> = cx.components.iter().map(|(name, id)| (*name, *id)).collect();
+    for (name, id) in components {
+        let Some(ReferenceOr::Item(schema)) = cx.component(name) else { continue };
+        let pointer = Pointer::root().join("components").join("schemas").join(name);
+        lower_named(cx, id, Some(name), schema, &pointer);
+    }
+    // Each operation's schemas, in the order its request and answers list them.
+    for op in operations {
+        for site in op.sites_mut() {
+            site.ty = type_of(cx, site.schema, &site.hint, &site.at);
+        }
+    }
+}
 
 fn docs_of(view: &View<'_>) -> Option<String> {
     match (&view.data.title, &view.data.description) {
@@ -22,26 +42,34 @@ fn docs_of(view: &View<'_>) -> Option<String> {
     }
 }
 
-/// Lowers a schema into the named type `name`.
-pub(super) fn lower_named<'a>(
-    cx: &mut Lower<'a>,
-    name: &str,
-    component: Option<&'a str>,
-    schema: &'a Schema,
-    at: &Pointer,
-) {
+/// Lowers a schema into the named type `id`.
+fn lower_named<'a>(cx: &mut Lower<'a>, id: TypeId, component: Option<&'a str>, schema: &'a Schema, at: &Pointer) {
     let view = View::of(schema);
     let docs = docs_of(&view);
+    let name = cx.types.name(id).to_owned();
     let kind = if let Some(disc) = &schema.schema_data.discriminator {
-        super::unions::lower_union(cx, name, component, schema, disc, at)
+        // The unknown variant holds the parent's own fields; its name is
+        // taken before the inline types among them.
+        let unknown = cx.reserve(&format!("Unknown{name}"), at);
+        let unknown_name = cx.types.name(unknown).to_owned();
+        let own = lower_struct(cx, &unknown_name, &view, at);
+        cx.define(unknown, None, TypeKind::Struct(own));
+        cx.unions.push(PendingUnion { id, component, schema, at: at.clone() });
+        TypeKind::Union(Union {
+            property: disc.property_name.clone(),
+            variants: Vec::new(),
+            unknown,
+            absent: None,
+            accessors: Vec::new(),
+        })
     } else if view.kind == Kind::String && !view.enumeration.is_empty() {
         TypeKind::Enum(lower_enum(cx, &view, at))
     } else if !view.has_properties() && view.all_of.is_empty() && (!view.one_of.is_empty() || !view.any_of.is_empty()) {
-        lower_untagged(cx, name, &view, at)
+        lower_untagged(cx, &name, &view, at)
     } else {
-        TypeKind::Struct(lower_struct(cx, name, &view, at))
+        TypeKind::Struct(lower_struct(cx, &name, &view, at))
     };
-    cx.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), origin: at.clone(), docs, kind });
+    cx.define(id, docs, kind);
 }
 
 fn lower_enum(cx: &mut Lower<'_>, view: &View<'_>, at: &Pointer) -> Enum {
@@ -81,7 +109,8 @@ fn lower_untagged<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Poin
         let hint = format!("{name}Variant{i}");
         let ty = type_of(cx, member.into(), &hint, &here);
         let base = match &ty {
-            TypeRef::Named(n) | TypeRef::Boxed(n) => {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => {
+                let n = cx.types.name(*id);
                 n.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(n).to_owned()
             }
             other => primitive_variant_name(other),
@@ -155,7 +184,7 @@ fn collect<'a>(cx: &mut Lower<'a>, view: &View<'a>, at: &Pointer, parts: &mut Pa
     }
 }
 
-pub(super) fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Pointer) -> Struct {
+fn lower_struct<'a>(cx: &mut Lower<'a>, name: &str, view: &View<'a>, at: &Pointer) -> Struct {
     let mut parts = Parts::default();
     collect(cx, view, at, &mut parts, 0);
     let extra = match view.additional {
@@ -235,11 +264,11 @@ fn lower_field<'a>(
 }
 
 /// The type a field or item of this schema has, naming inline types after `hint`.
-pub(super) fn type_of<'a>(cx: &mut Lower<'a>, schema: SchemaRef<'a>, hint: &str, at: &Pointer) -> TypeRef {
+fn type_of<'a>(cx: &mut Lower<'a>, schema: SchemaRef<'a>, hint: &str, at: &Pointer) -> TypeRef {
     let Some(resolved) = cx.resolve(schema, at) else { return TypeRef::Json };
     if let Some(component) = resolved.component {
-        if let Some(rust) = cx.components.get(component) {
-            return TypeRef::Named(rust.clone());
+        if let Some(id) = cx.components.get(component) {
+            return TypeRef::Named(*id);
         }
     }
     let view = View::of(resolved.schema);
@@ -248,13 +277,13 @@ pub(super) fn type_of<'a>(cx: &mut Lower<'a>, schema: SchemaRef<'a>, hint: &str,
         return type_of(cx, (&view.all_of[0]).into(), hint, &resolved.pointer.join("allOf").join("0"));
     }
     if view.is_composite() || resolved.schema.schema_data.discriminator.is_some() {
-        if let Some(name) = cx.inline.get(&resolved.pointer) {
-            return TypeRef::Named(name.clone());
+        if let Some(id) = cx.inline.get(&resolved.pointer) {
+            return TypeRef::Named(*id);
         }
-        let name = cx.scope.claim(&names::type_name(hint));
-        cx.inline.insert(resolved.pointer.clone(), name.clone());
-        lower_named(cx, &name, None, resolved.schema, &resolved.pointer);
-        return TypeRef::Named(name);
+        let id = cx.reserve(&names::type_name(hint), &resolved.pointer);
+        cx.inline.insert(resolved.pointer.clone(), id);
+        lower_named(cx, id, None, resolved.schema, &resolved.pointer);
+        return TypeRef::Named(id);
     }
     check_scalar_facts(cx, &view, &resolved.pointer);
     let format = view.format.as_deref();
