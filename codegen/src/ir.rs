@@ -689,3 +689,56 @@ pub struct Response {
     /// Its description.
     pub docs: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef { name: name.to_owned(), origin: Pointer::root(), docs: None, kind }
+    }
+
+    fn empty() -> TypeKind {
+        TypeKind::Struct(Struct { fields: Vec::new(), extra: Extra::Keep, presets: Vec::new() })
+    }
+
+    #[test]
+    fn ids_survive_renames_and_merges_are_redirects() {
+        let mut types = Types::default();
+        let b = types.insert(def("B", empty()));
+        let a = types.insert(def("A", empty()));
+        let field = |ty| Field {
+            name: "f".to_owned(),
+            wire: "f".to_owned(),
+            ty,
+            required: false,
+            nullable: false,
+            read_only: false,
+            write_only: false,
+            docs: None,
+            origin: Pointer::root(),
+        };
+        let holder = types.insert(def(
+            "Holder",
+            TypeKind::Struct(Struct {
+                fields: vec![field(TypeRef::Vec(Box::new(TypeRef::Named(b))))],
+                extra: Extra::Typed(TypeRef::Named(b)),
+                presets: Vec::new(),
+            }),
+        ));
+        let names: Vec<&str> = types.in_name_order().iter().map(|(_, d)| d.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "Holder"]);
+        // A rename touches one name; what refers to the type still does.
+        if let Some(d) = types.get_mut(b) {
+            d.name = "Renamed".to_owned();
+        }
+        assert_eq!(types.kind(holder).map(TypeKind::refers_to), Some(vec![b, b]));
+        // A merge redirects every reference, through containers too.
+        let to = BTreeMap::from([(b, a)]);
+        types.retain(|id, _| id != b);
+        types.iter_mut().for_each(|(_, d)| d.kind.redirect(&to));
+        assert_eq!(types.kind(holder).map(TypeKind::refers_to), Some(vec![a, a]));
+        assert_eq!(types.name(b), MISSING);
+        assert_eq!(types.len(), 2);
+    }
+}

@@ -15,6 +15,14 @@ fn generated_fixtures_compile() {
     // Building and decoding through the generated code, not only compiling it.
     let pet: Pet = okta_runtime::from_str(r#"{"kind":"kitten","lives":9}"#).expect("decodes");
     assert!(matches!(pet, Pet::Cat(cat) if matches!(*cat, Cat { lives: Some(9), .. })));
+
+    // An inline enum written again in a child is the parent's type, so the
+    // union reaches it in every variant.
+    use expected::discriminator_implicit::models::{CircleStatus, Shape};
+    let mut shape: Shape = okta_runtime::from_str(r#"{"shapeType":"Square","status":"ACTIVE"}"#).expect("decodes");
+    assert_eq!(shape.status(), Some(&CircleStatus::Active));
+    *shape.status_mut() = Some(CircleStatus::Inactive);
+    assert_eq!(serde_json::to_string(&shape).expect("encodes"), r#"{"shapeType":"Square","status":"INACTIVE"}"#);
 }
 
 #[test]

@@ -15,6 +15,10 @@ pub struct Circle {
     pub id: Option<String>,
     /// `label`.
     pub label: Option<String>,
+    /// `status`.
+    ///
+    /// See [`CircleStatus`].
+    pub status: Option<CircleStatus>,
     /// `radius`.
     ///
     /// Required by the spec in requests.
@@ -37,9 +41,20 @@ impl Circle {
     }
 }
 rt::object_impls!(
-    Circle { shape_type = "shapeType", id = "id", label = "label", radius = "radius",
-    ..additional_properties }
+    Circle { shape_type = "shapeType", id = "id", label = "label", status = "status",
+    radius = "radius", ..additional_properties }
 );
+/// From `#/components/schemas/Circle/allOf/1/properties/status`.
+#[derive(Clone, Debug)]
+pub enum CircleStatus {
+    /// `ACTIVE`
+    Active,
+    /// `INACTIVE`
+    Inactive,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(CircleStatus { Active = "ACTIVE", Inactive = "INACTIVE" });
 /// A parent with its own fields; children inherit them through allOf.
 ///
 /// From `#/components/schemas/Shape`.
@@ -102,6 +117,22 @@ impl Shape {
             Self::Circle(v) => &mut v.label,
             Self::Square(v) => &mut v.label,
             Self::Unknown(v) => &mut v.label,
+        }
+    }
+    /// `None` when absent or `null`.
+    pub fn status(&self) -> Option<&CircleStatus> {
+        match self {
+            Self::Circle(v) => v.status.as_ref(),
+            Self::Square(v) => v.status.as_ref(),
+            Self::Unknown(v) => v.status.as_ref(),
+        }
+    }
+    /// The `status` of whichever variant, to set, change or take.
+    pub fn status_mut(&mut self) -> &mut Option<CircleStatus> {
+        match self {
+            Self::Circle(v) => &mut v.status,
+            Self::Square(v) => &mut v.status,
+            Self::Unknown(v) => &mut v.status,
         }
     }
 }
@@ -182,6 +213,10 @@ pub struct Square {
     pub id: Option<String>,
     /// `label`.
     pub label: Option<String>,
+    /// `status`.
+    ///
+    /// See [`CircleStatus`].
+    pub status: Option<CircleStatus>,
     /// `side`.
     pub side: Option<f32>,
     /// Properties the spec does not list, kept as sent.
@@ -204,8 +239,8 @@ impl Default for Square {
     }
 }
 rt::object_impls!(
-    Square { shape_type = "shapeType", id = "id", label = "label", side = "side",
-    ..additional_properties }
+    Square { shape_type = "shapeType", id = "id", label = "label", status = "status",
+    side = "side", ..additional_properties }
 );
 /// A `Shape` of a kind this crate does not know: every field is kept.
 ///
@@ -222,6 +257,10 @@ pub struct UnknownShape {
     pub id: Option<String>,
     /// `label`.
     pub label: Option<String>,
+    /// `status`.
+    ///
+    /// See [`CircleStatus`].
+    pub status: Option<CircleStatus>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -237,6 +276,6 @@ impl UnknownShape {
     }
 }
 rt::object_impls!(
-    UnknownShape { shape_type = "shapeType", id = "id", label = "label",
-    ..additional_properties }
+    UnknownShape { shape_type = "shapeType", id = "id", label = "label", status =
+    "status", ..additional_properties }
 );
