@@ -93,6 +93,14 @@ mod logo_file {
     }
 }
 
+impl AppFamily {
+    /// Drops the assignment of a group the org no longer has.
+    pub(super) fn forget_group(&mut self, group_id: &str) {
+        self.groups.retain(|g| id_of(g) != Some(group_id));
+        renumber(&mut self.groups);
+    }
+}
+
 /// One request to a family operation, taken apart.
 struct Call<'a> {
     op: &'static OperationInfo,

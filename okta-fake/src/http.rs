@@ -14,19 +14,17 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
-use super::store::{ApiError, DirectoryKind, Org, Shared, lock, parse_filter, random_alphanumeric};
-use super::{family, oauth};
+use super::store::{ApiError, Org, Shared, lock, parse_filter, random_alphanumeric};
+use super::{directory, family, oauth};
 
 /// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the
 /// one-id routes with the id `a/b`; handlers decode the segment themselves.
 pub(super) fn router(shared: Shared) -> Router {
-    Router::new()
+    directory::routes(Router::new())
         .route("/api/v1/apps", get(list_apps).post(create_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}", get(get_app).put(replace_app).delete(delete_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unsupported_method))
-        .route(USERS, get(list_users).fallback(unsupported_method))
-        .route(GROUPS, get(list_groups).fallback(unsupported_method))
         .route(oauth::TOKEN_PATH, post(oauth::token).fallback(unsupported_method))
         .route("/api/v1/apps/{app_id}/{*rest}", any(family::handle))
         .fallback(unknown_endpoint)
@@ -148,40 +146,6 @@ fn record(request: &Request) -> RecordedRequest {
 /// The path of the apps list.
 const APPS: &str = "/api/v1/apps";
 
-const USERS: &str = "/api/v1/users";
-const GROUPS: &str = "/api/v1/groups";
-
-async fn list_users(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
-    list_directory(state, headers, uri, DirectoryKind::User, USERS)
-}
-
-async fn list_groups(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
-    list_directory(state, headers, uri, DirectoryKind::Group, GROUPS)
-}
-
-/// A page of users or groups, paged as apps are: `limit`, `after` and `Link`.
-fn list_directory(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    uri: Uri,
-    kind: DirectoryKind,
-    path: &str,
-) -> Response {
-    let params = parse_query(uri.query().unwrap_or_default());
-    let after = param(&params, "after").filter(|after| !after.is_empty());
-    let (limit, page, base) = {
-        let org = lock(&shared);
-        let limit = match request_limit(&org, &params) {
-            Ok(limit) => limit,
-            Err(error) => return error.into_response(),
-        };
-        (limit, org.list_directory(kind, after, limit), org_base(&org, &headers))
-    };
-    let next = page.next_after.map(|cursor| page_url(&base, path, Some(&cursor), limit, &params));
-    let self_url = page_url(&base, path, after, limit, &params);
-    with_page_links(Json(page.items).into_response(), &self_url, next.as_deref())
-}
-
 async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());
     let filter = match param(&params, "filter").map(parse_filter).transpose() {
@@ -205,18 +169,18 @@ async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -
 }
 
 /// The `limit` a list request asks for, within the org's page sizes.
-fn request_limit(org: &Org, params: &[(String, String)]) -> Result<usize, ApiError> {
+pub(super) fn request_limit(org: &Org, params: &[(String, String)]) -> Result<usize, ApiError> {
     let (default_limit, max_limit) = (org.options.default_page_size, org.options.max_page_size);
     param(params, "limit").map_or(Ok(default_limit), |raw| parse_limit(raw, default_limit, max_limit))
 }
 
 /// The URL the org's links start with.
-fn org_base(org: &Org, headers: &HeaderMap) -> String {
+pub(super) fn org_base(org: &Org, headers: &HeaderMap) -> String {
     org.options.public_url.clone().unwrap_or_else(|| base_url(headers, &org.base_url))
 }
 
 /// A list response with its `self` and (when there is one) `next` links.
-fn with_page_links(mut response: Response, self_url: &str, next: Option<&str>) -> Response {
+pub(super) fn with_page_links(mut response: Response, self_url: &str, next: Option<&str>) -> Response {
     append_link(response.headers_mut(), self_url, "self");
     if let Some(next) = next {
         append_link(response.headers_mut(), next, "next");
@@ -349,7 +313,7 @@ async fn deactivate_app(State(shared): State<Shared>, uri: Uri) -> Response {
 }
 
 /// A known path with a method it does not have.
-async fn unsupported_method() -> Response {
+pub(super) async fn unsupported_method() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "E0000022", "The endpoint does not support the provided HTTP method")
         .into_response()
 }

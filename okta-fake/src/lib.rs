@@ -8,7 +8,8 @@
 //! as sent plus the fields the server assigns (so unknown fields survive), every list paged
 //! with `Link` headers, Okta's error objects, `X-Okta-Request-Id` and rate-limit headers on
 //! every response. The provisioning connection, Cross App Access and interclient trust
-//! operations answer `501` with an Okta error naming the operation.
+//! operations answer `501` with an Okta error naming the operation. Beside the apps it
+//! lists the org's users and groups, and creates, reads and deletes groups (`/api/v1/groups`).
 //! Test hooks inject 429s ([`FakeOrg::rate_limit_next`]) and odd `next` links
 //! ([`FakeOrg::set_next_link`]), and every request is recorded ([`FakeOrg::requests`]).
 //! It is also a strict OAuth 2.0 authorization server for service apps, with DPoP
@@ -27,6 +28,7 @@
 //! # }
 //! ```
 
+mod directory;
 mod family;
 mod http;
 mod jws;
@@ -200,7 +202,7 @@ impl FakeOrg {
     /// # Panics
     /// When `user` is not a JSON object.
     pub fn insert_user(&self, user: Value) -> String {
-        lock(&self.shared).insert_directory(store::DirectoryKind::User, user)
+        lock(&self.shared).insert_directory(directory::DirectoryKind::User, user)
     }
 
     /// Stores a group (`{"profile": {"name": ...}}`) at the end of
@@ -210,7 +212,7 @@ impl FakeOrg {
     /// # Panics
     /// When `group` is not a JSON object.
     pub fn insert_group(&self, group: Value) -> String {
-        lock(&self.shared).insert_directory(store::DirectoryKind::Group, group)
+        lock(&self.shared).insert_directory(directory::DirectoryKind::Group, group)
     }
 
     /// The stored apps, in list order.

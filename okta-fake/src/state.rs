@@ -9,8 +9,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::directory::DirectoryKind;
 use crate::family::AppFamily;
-use crate::store::{DirectoryKind, Org};
+use crate::store::Org;
 
 /// What a state file holds.
 #[derive(Debug, Serialize, Deserialize)]

@@ -58,24 +58,7 @@ pub(super) struct Org {
     pub(super) family: std::collections::BTreeMap<String, super::family::AppFamily>,
     /// The org's users and groups, in list order: what `/api/v1/users` and
     /// `/api/v1/groups` list.
-    pub(super) directory: Directory,
-}
-
-/// The users and groups of the org, each kept as inserted plus what the
-/// server assigns.
-#[derive(Debug, Default)]
-pub(super) struct Directory {
-    pub(super) users: Vec<Value>,
-    pub(super) groups: Vec<Value>,
-}
-
-/// A kind of directory object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum DirectoryKind {
-    /// `/api/v1/users`, ids `00u…`.
-    User,
-    /// `/api/v1/groups`, ids `00g…`.
-    Group,
+    pub(super) directory: super::directory::Directory,
 }
 
 /// An Okta error response, before it becomes HTTP.
@@ -175,7 +158,7 @@ impl Org {
             window_reset: 0,
             auth: super::oauth::AuthServer::default(),
             family: std::collections::BTreeMap::new(),
-            directory: Directory::default(),
+            directory: super::directory::Directory::default(),
         }
     }
 
@@ -359,38 +342,6 @@ impl Org {
         )
     }
 
-    /// Stores a user or a group as given, filling in what the server assigns
-    /// (`id`, `created`, `lastUpdated`, and `status` for a user or `type` for
-    /// a group); returns its id.
-    pub(super) fn insert_directory(&mut self, kind: DirectoryKind, object: Value) -> String {
-        let Value::Object(mut object) = object else { panic!("a user or group must be a JSON object") };
-        let (prefix, list, filled) = match kind {
-            DirectoryKind::User => ("00u", &mut self.directory.users, ("status", "ACTIVE")),
-            DirectoryKind::Group => ("00g", &mut self.directory.groups, ("type", "OKTA_GROUP")),
-        };
-        let id = match object.get("id").and_then(Value::as_str) {
-            Some(id) => id.to_owned(),
-            None => format!("{prefix}{}", random_alphanumeric(17)),
-        };
-        let stamp = now();
-        object.insert("id".to_owned(), Value::String(id.clone()));
-        for (key, value) in [("created", stamp.as_str()), ("lastUpdated", stamp.as_str()), filled] {
-            object.entry(key.to_owned()).or_insert_with(|| Value::String(value.to_owned()));
-        }
-        object.entry("profile".to_owned()).or_insert_with(|| json!({}));
-        list.push(Value::Object(object));
-        id
-    }
-
-    /// One page of users or groups, after the one with id `after`.
-    pub(super) fn list_directory(&self, kind: DirectoryKind, after: Option<&str>, limit: usize) -> Page {
-        let list = match kind {
-            DirectoryKind::User => &self.directory.users,
-            DirectoryKind::Group => &self.directory.groups,
-        };
-        page_of(list, |v| v.get("id").and_then(Value::as_str), |_| true, after, limit, Value::clone)
-    }
-
     /// The `_links` Okta gives a new app.
     fn links(&self, id: &str, active: bool) -> App {
         let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_unreserved(id));
@@ -500,7 +451,7 @@ fn str_field<'a>(app: &'a App, key: &str) -> Option<&'a str> {
 /// One page of `items` that match, after the one with id `after` (an
 /// unknown cursor gives an empty page), with the cursor of the next page
 /// when more match.
-fn page_of<T>(
+pub(super) fn page_of<T>(
     items: &[T],
     id: fn(&T) -> Option<&str>,
     matching: impl Fn(&T) -> bool,

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 
 use super::{FakeOptions, FakeOrg};
 
+mod directory;
+
 const AUTH: &str = "SSWS test-token";
 
 fn client() -> reqwest::Client {
@@ -564,40 +566,5 @@ async fn apps_are_written_in_oktas_member_order() {
     let first =
         serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(&list).expect("a list")[0].get().to_owned();
     assert_eq!(member_order(&first), expected, "{first}");
-    fake.shutdown().await;
-}
-
-#[tokio::test]
-async fn users_and_groups_are_listed_and_paged() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
-    let url = fake.url();
-    let group_ids: Vec<String> = ["Engineering", "Finance", "Support"]
-        .iter()
-        .map(|n| fake.insert_group(json!({ "profile": { "name": n } })))
-        .collect();
-    let user = fake.insert_user(json!({ "id": "00ukept", "profile": { "login": "ada@example.com" } }));
-    assert_eq!(user, "00ukept");
-
-    let first = send_get(&http, &format!("{url}/api/v1/groups?limit=2")).await;
-    assert_eq!(first.status(), 200);
-    let next = links(&first).into_iter().find(|l| l.contains("rel=\"next\"")).expect("a next link");
-    let page = body_json(first).await;
-    assert_eq!(page.as_array().map(Vec::len), Some(2));
-    assert!(group_ids[0].starts_with("00g") && page[0]["id"] == group_ids[0].as_str(), "{page}");
-    assert_eq!(
-        (page[0]["type"].as_str(), page[0]["profile"]["name"].as_str()),
-        (Some("OKTA_GROUP"), Some("Engineering"))
-    );
-    let target = next.split(['<', '>']).nth(1).expect("target").to_owned();
-    let second = send_get(&http, &target).await;
-    assert!(links(&second).iter().all(|l| !l.contains("rel=\"next\"")), "the last page links no further");
-    assert_eq!(body_json(second).await[0]["id"], group_ids[2].as_str());
-
-    let users = body_json(send_get(&http, &format!("{url}/api/v1/users")).await).await;
-    assert_eq!((users[0]["id"].as_str(), users[0]["status"].as_str()), (Some("00ukept"), Some("ACTIVE")));
-    assert_eq!(users[0]["profile"]["login"], "ada@example.com");
-    let refused = send_get(&http, &format!("{url}/api/v1/users?limit=x")).await;
-    assert_eq!(refused.status(), 400);
     fake.shutdown().await;
 }
