@@ -2,6 +2,7 @@
 
 pub mod contract;
 pub mod recordings;
+pub mod replay;
 pub mod standalone;
 
 use std::path::{Path, PathBuf};

@@ -24,7 +24,8 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime-version VERSION] [--deny-warnings]
        cargo xtask roundtrip SPEC
-       cargo xtask contract";
+       cargo xtask contract
+       cargo xtask replay RECORDINGS [--min-status PERCENT] [--min-members PERCENT] [--top N] [--only TEXT] [--verbose]";
 
 fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -78,6 +79,16 @@ fn run() -> Result<ExitCode> {
             xtask::contract::run(&workspace_root())?;
             Ok(ExitCode::SUCCESS)
         }
+        Some("replay") => {
+            let options = replay_options(&args[1..])?;
+            let report = xtask::replay::run(&workspace_root(), &options)?;
+            print!("{report}");
+            let misses = report.misses(&options);
+            for miss in &misses {
+                eprintln!("replay: {miss}");
+            }
+            Ok(if misses.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
         Some("roundtrip") => {
             let [spec] = &args[1..] else { bail!("{USAGE}") };
             let spec = std::fs::canonicalize(spec).with_context(|| format!("{spec} not found"))?;
@@ -93,6 +104,45 @@ fn run() -> Result<ExitCode> {
         }
         _ => bail!("{USAGE}"),
     }
+}
+
+/// The options of `cargo xtask replay`.
+fn replay_options(args: &[String]) -> Result<xtask::replay::Options> {
+    let mut options = xtask::replay::Options {
+        recordings: PathBuf::new(),
+        min_status: None,
+        min_members: None,
+        top: 25,
+        only: None,
+        verbose: false,
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().with_context(|| format!("{arg} takes a value\n{USAGE}"));
+        let percent = |text: &String| {
+            text.parse::<f64>()
+                .ok()
+                .filter(|p| (0.0..=100.0).contains(p))
+                .with_context(|| format!("{arg} takes a percentage from 0 to 100, not {text}"))
+        };
+        match arg.as_str() {
+            "--min-status" => options.min_status = Some(percent(value()?)?),
+            "--min-members" => options.min_members = Some(percent(value()?)?),
+            "--top" => {
+                let text = value()?;
+                options.top = text.parse().with_context(|| format!("--top takes a count, not {text}"))?;
+            }
+            "--only" => options.only = Some(value()?.clone()),
+            "--verbose" => options.verbose = true,
+            other if other.starts_with("--") => bail!("unexpected argument {other}\n{USAGE}"),
+            path if options.recordings.as_os_str().is_empty() => options.recordings = PathBuf::from(path),
+            other => bail!("unexpected argument {other}\n{USAGE}"),
+        }
+    }
+    if options.recordings.as_os_str().is_empty() {
+        bail!("replay needs the recordings file\n{USAGE}");
+    }
+    Ok(options)
 }
 
 fn workspace_root() -> PathBuf {
