@@ -14,8 +14,8 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
-use super::store::{ApiError, Org, Shared, lock, parse_filter, random_alphanumeric};
-use super::{directory, family, oauth};
+use super::store::{ApiError, Org, Shared, lock, random_alphanumeric};
+use super::{directory, family, filter, oauth};
 
 /// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the
 /// one-id routes with the id `a/b`; handlers decode the segment themselves.
@@ -148,7 +148,7 @@ const APPS: &str = "/api/v1/apps";
 
 async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());
-    let filter = match param(&params, "filter").map(parse_filter).transpose() {
+    let filter = match param(&params, "filter").map(filter::parse).transpose() {
         Ok(filter) => filter,
         Err(error) => return error.into_response(),
     };
@@ -160,7 +160,14 @@ async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -
             Ok(limit) => limit,
             Err(error) => return error.into_response(),
         };
-        (limit, org.list(after, limit, filter.as_ref(), q), org.next_link.clone(), org_base(&org, &headers))
+        let mut page = org.list(after, limit, filter.as_ref(), q);
+        if let Some(user) = param(&params, "expand").and_then(|e| e.strip_prefix("user/")) {
+            // Okta embeds the app user only for the user the filter names.
+            if filter.as_ref().and_then(filter::Filter::user) == Some(user) {
+                org.embed_app_users(&mut page.items, user);
+            }
+        }
+        (limit, page, org.next_link.clone(), org_base(&org, &headers))
     };
     let next =
         forced_next.or_else(|| page.next_after.map(|cursor| page_url(&base, APPS, Some(&cursor), limit, &params)));
@@ -312,41 +319,47 @@ async fn deactivate_app(State(shared): State<Shared>, uri: Uri) -> Response {
     empty_or_error(deactivated, StatusCode::OK)
 }
 
+/// Okta's answer to a request no endpoint takes: a path it does not have,
+/// or a method the path does not have (405, E0000022).
+pub(super) fn unknown_route() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "E0000022", "The endpoint does not support the provided HTTP method")
+}
+
 /// A known path with a method it does not have.
 pub(super) async fn unsupported_method() -> Response {
-    ApiError::new(StatusCode::NOT_FOUND, "E0000022", "The endpoint does not support the provided HTTP method")
-        .into_response()
+    unknown_route().into_response()
 }
 
-async fn unknown_endpoint(uri: Uri) -> Response {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "E0000007",
-        format!("Not found: Resource not found: {} (Endpoint)", uri.path()),
-    )
-    .into_response()
+/// A path no endpoint has.
+async fn unknown_endpoint() -> Response {
+    unknown_route().into_response()
 }
 
-/// The order of an app's members in Okta's published responses. The store
-/// keeps them sorted by name; an app is written back in this order, the
-/// members Okta does not list there last, so that clients read apps as a
-/// real org sends them (`signOnMode` before `credentials` and `settings`).
-const APP_MEMBER_ORDER: [&str; 14] = [
+/// The order of an app's members in real orgs' answers. The store keeps
+/// them sorted by name; an app is written back in this order, members
+/// Okta does not send after `settings`, and `_embedded` and `_links` last,
+/// so that clients read apps as a real org sends them (`signOnMode` before
+/// `credentials` and `settings`).
+const APP_MEMBER_ORDER: [&str; 15] = [
     "id",
+    "orn",
+    "name",
+    "label",
     "status",
     "lastUpdated",
     "created",
     "accessibility",
-    "_links",
+    "licensing",
     "visibility",
-    "name",
-    "orn",
-    "label",
     "features",
     "signOnMode",
     "credentials",
+    "universalLogout",
     "settings",
 ];
+
+/// Written after every other member.
+const LAST_MEMBERS: [&str; 2] = ["_embedded", "_links"];
 
 /// An app, written with its members in [`APP_MEMBER_ORDER`].
 struct InOktaOrder<'a>(&'a Value);
@@ -361,8 +374,14 @@ impl serde::Serialize for InOktaOrder<'_> {
                 map.serialize_entry(key, value)?;
             }
         }
-        for (key, value) in app.iter().filter(|(key, _)| !APP_MEMBER_ORDER.contains(&key.as_str())) {
+        let known = |key: &str| APP_MEMBER_ORDER.contains(&key) || LAST_MEMBERS.contains(&key);
+        for (key, value) in app.iter().filter(|(key, _)| !known(key)) {
             map.serialize_entry(key, value)?;
+        }
+        for key in LAST_MEMBERS {
+            if let Some(value) = app.get(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }

@@ -2,14 +2,18 @@
 //! end-to-end tests and the contract check.
 //!
 //! [`FakeOrg::start`] binds a free port and serves the operations of `spec/applications.yaml`
-//! the way Okta does: apps and what hangs off them (user and group assignments, features,
-//! signing keys and CSRs, JWKs and client secrets, grants, tokens, federated claims,
-//! group-push mappings, the access policy, the logo, the SAML metadata) kept as JSON exactly
-//! as sent plus the fields the server assigns (so unknown fields survive), every list paged
-//! with `Link` headers, Okta's error objects, `X-Okta-Request-Id` and rate-limit headers on
-//! every response. The provisioning connection, Cross App Access and interclient trust
-//! operations answer `501` with an Okta error naming the operation. Beside the apps it
-//! lists the org's users and groups, and creates, reads and deletes groups (`/api/v1/groups`).
+//! the way real orgs do: apps and what hangs off them (user and group assignments, features,
+//! the provisioning connection, signing keys and CSRs, JWKs and client secrets, grants,
+//! tokens, federated claims, group-push mappings, the access policy, the logo, the SAML
+//! metadata) kept as JSON exactly as sent plus what Okta fills in (so unknown fields
+//! survive), every list paged with `Link` headers, Okta's error objects,
+//! `X-Okta-Request-Id` and rate-limit headers on every response. What Okta fills in on create
+//! and replace, the statuses it answers and the bodies it refuses were learned from real
+//! orgs' answers and are measured by `cargo xtask replay`. The Cross App Access and
+//! interclient trust operations, which reach outside the org's apps, answer as Okta answers
+//! a route it does not have (`405`, E0000022), as does any other route the fake lacks.
+//! Beside the apps it lists the org's users and groups, and creates, reads and deletes
+//! groups (`/api/v1/groups`).
 //! Test hooks inject 429s ([`FakeOrg::rate_limit_next`]) and odd `next` links
 //! ([`FakeOrg::set_next_link`]), and every request is recorded ([`FakeOrg::requests`]).
 //! It is also a strict OAuth 2.0 authorization server for service apps, with DPoP
@@ -28,11 +32,14 @@
 //! # }
 //! ```
 
+mod defaults;
 mod directory;
 mod family;
+mod filter;
 mod http;
 mod jws;
 mod oauth;
+mod rules;
 mod state;
 mod store;
 

@@ -6,6 +6,9 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
+use super::defaults::{self, OrgFacts};
+use super::filter::{self, Filter};
+use super::rules;
 use super::{FakeOptions, RecordedRequest};
 use okta_runtime::encode_unreserved;
 
@@ -59,6 +62,10 @@ pub(super) struct Org {
     /// The org's users and groups, in list order: what `/api/v1/users` and
     /// `/api/v1/groups` list.
     pub(super) directory: super::directory::Directory,
+    /// What the org's apps show of it: its id, keys and default policies.
+    pub(super) facts: OrgFacts,
+    /// Custom apps created so far: their generated names count them.
+    pub(super) custom_count: u64,
 }
 
 /// An Okta error response, before it becomes HTTP.
@@ -85,11 +92,6 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} (AppInstance)"))
     }
 
-    /// 400 E0000003 for a body that is not a JSON object.
-    fn malformed() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
-    }
-
     /// Okta's Error object, with a fresh `errorId`.
     pub(super) fn body(&self) -> Value {
         let causes: Vec<Value> = self.causes.iter().map(|cause| json!({ "errorSummary": cause })).collect();
@@ -101,36 +103,6 @@ impl ApiError {
             "errorCauses": causes,
         })
     }
-}
-
-/// The only filter expressions the fake understands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Filter {
-    /// `status eq "ACTIVE"` or `status eq "INACTIVE"`.
-    Status(String),
-    /// `name eq "<name>"`.
-    Name(String),
-}
-
-/// Parses a `filter` query value; anything unsupported is Okta's E0000031.
-pub(super) fn parse_filter(filter: &str) -> Result<Filter, ApiError> {
-    let invalid = || ApiError::new(StatusCode::BAD_REQUEST, "E0000031", "Invalid search criteria.");
-    let filter = filter.trim();
-    if let Some(rest) = filter.strip_prefix("status eq ") {
-        match quoted(rest) {
-            Some(status @ ("ACTIVE" | "INACTIVE")) => Ok(Filter::Status(status.to_owned())),
-            _ => Err(invalid()),
-        }
-    } else if let Some(rest) = filter.strip_prefix("name eq ") {
-        quoted(rest).map(|name| Filter::Name(name.to_owned())).ok_or_else(invalid)
-    } else {
-        Err(invalid())
-    }
-}
-
-/// The inside of `"..."`, which may not hold another quote.
-fn quoted(value: &str) -> Option<&str> {
-    value.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')).filter(|inner| !inner.contains('"'))
 }
 
 /// One page of a list.
@@ -159,6 +131,8 @@ impl Org {
             auth: super::oauth::AuthServer::default(),
             family: std::collections::BTreeMap::new(),
             directory: super::directory::Directory::default(),
+            facts: OrgFacts::new(),
+            custom_count: 0,
         }
     }
 
@@ -231,8 +205,8 @@ impl Org {
         app.entry("lastUpdated").or_insert_with(|| Value::String(now));
         app.entry("status").or_insert_with(|| Value::String("ACTIVE".to_owned()));
         if !app.contains_key("_links") {
-            let active = str_field(&app, "status") == Some("ACTIVE");
-            app.insert("_links".to_owned(), Value::Object(self.links(&id, active)));
+            let links = defaults::links(&app, self.public_base(), &self.facts);
+            app.insert("_links".to_owned(), Value::Object(links));
         }
         match self.position(&id) {
             Some(index) => {
@@ -245,9 +219,12 @@ impl Org {
         id
     }
 
-    /// createApplication: validates `body`, assigns what Okta assigns, keeps the rest.
+    /// createApplication: checks `body` as Okta does, assigns what Okta
+    /// assigns and fills in what it fills in (see [`defaults`]), keeps the rest.
     pub(super) fn create(&mut self, body: &[u8], activate: bool) -> Result<Value, ApiError> {
-        let mut app = validate(body)?;
+        let mut app = rules::parse(body)?;
+        settle_name_and_mode(&mut app, None);
+        rules::check(&app, None)?;
         let id = self.new_id();
         let now = format_millis(now_millis());
         let status = if activate { "ACTIVE" } else { "INACTIVE" };
@@ -255,30 +232,52 @@ impl Org {
         app.insert("created".to_owned(), Value::String(now.clone()));
         app.insert("lastUpdated".to_owned(), Value::String(now));
         app.insert("status".to_owned(), Value::String(status.to_owned()));
-        let sign_on_mode = str_field(&app, "signOnMode").unwrap_or_default().to_owned();
+        let mode = str_field(&app, "signOnMode").unwrap_or_default().to_owned();
         if str_field(&app, "name").is_none_or(str::is_empty) {
-            let name = default_name(&sign_on_mode, str_field(&app, "label").unwrap_or_default());
+            let label = str_field(&app, "label").unwrap_or_default();
+            let name = defaults::default_name(&mode, label, &self.facts.subdomain, self.custom_count + 1);
+            if defaults::is_generated_name(&name) {
+                self.custom_count += 1;
+            }
             app.insert("name".to_owned(), Value::String(name));
         }
-        if sign_on_mode == "OPENID_CONNECT" {
-            ensure_oauth_client(&mut app, &id);
+        let kid = match mode.as_str() {
+            "SAML_2_0" => Some(defaults::new_kid()),
+            "SAML_1_1" | "OPENID_CONNECT" => Some(self.facts.org_kid.clone()),
+            _ => None,
+        };
+        defaults::fill_app(&mut app, &id, &self.facts, kid.as_deref());
+        let links = defaults::links(&app, self.public_base(), &self.facts);
+        app.insert("_links".to_owned(), Value::Object(links));
+        let secret =
+            app.get("credentials").and_then(|c| c.pointer("/oauthClient/client_secret")).and_then(Value::as_str);
+        if let Some(secret) = secret {
+            let base = self.public_base().to_owned();
+            self.family.entry(id.clone()).or_default().initial_secret(&base, &id, secret);
         }
-        app.insert("_links".to_owned(), Value::Object(self.links(&id, activate)));
         self.apps.push(app.clone());
         Ok(Value::Object(app))
     }
 
-    /// replaceApplication: the body as sent, but Okta's own fields kept from the stored app.
+    /// replaceApplication: the body as sent with what Okta fills in, but
+    /// Okta's own members kept from the stored app: its id, name, status,
+    /// dates, links, features, signing key and OAuth client credentials
+    /// (unless the body sets them).
     pub(super) fn replace(&mut self, id: &str, body: &[u8]) -> Result<Value, ApiError> {
         let index = self.position(id).ok_or_else(|| ApiError::app_not_found(id))?;
-        let mut app = validate(body)?;
-        let stored = self.apps.get(index).ok_or_else(|| ApiError::app_not_found(id))?;
-        for key in ["id", "created", "status", "name", "_links"] {
+        let mut app = rules::parse(body)?;
+        let stored = self.apps.get(index).ok_or_else(|| ApiError::app_not_found(id))?.clone();
+        settle_name_and_mode(&mut app, Some(&stored));
+        rules::check(&app, Some(&stored))?;
+        for key in ["id", "created", "status", "name", "orn", "features", "_links"] {
             match stored.get(key) {
                 Some(value) => app.insert(key.to_owned(), value.clone()),
                 None => app.remove(key),
             };
         }
+        keep_credentials(&mut app, &stored);
+        let kid = stored.get("credentials").and_then(|c| c.pointer("/signing/kid")).and_then(Value::as_str);
+        defaults::fill_app(&mut app, id, &self.facts, kid);
         let last_updated = later_than(stored.get("lastUpdated"));
         app.insert("lastUpdated".to_owned(), Value::String(last_updated));
         if let Some(slot) = self.apps.get_mut(index) {
@@ -313,7 +312,7 @@ impl Org {
 
     /// activateApplication / deactivateApplication.
     pub(super) fn set_active(&mut self, id: &str, active: bool) -> Result<(), ApiError> {
-        let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_unreserved(id));
+        let app_href = format!("{}/api/v1/apps/{}", self.public_base(), encode_unreserved(id));
         let app = self
             .apps
             .iter_mut()
@@ -324,7 +323,7 @@ impl Org {
         let last_updated = later_than(app.get("lastUpdated"));
         app.insert("lastUpdated".to_owned(), Value::String(last_updated));
         if let Some(Value::Object(links)) = app.get_mut("_links") {
-            set_lifecycle_link(links, &app_href, active);
+            defaults::set_lifecycle_link(links, &app_href, active);
         }
         Ok(())
     }
@@ -332,115 +331,52 @@ impl Org {
     /// listApplications: `limit` items strictly after the app `after`, in list order,
     /// that pass `filter` and whose `label` or `name` starts with `q`, ignoring case.
     pub(super) fn list(&self, after: Option<&str>, limit: usize, filter: Option<&Filter>, q: Option<&str>) -> Page {
-        page_of(
-            &self.apps,
-            |app| str_field(app, "id"),
-            |app| matches(app, filter, q),
-            after,
-            limit,
-            |app| Value::Object(app.clone()),
-        )
-    }
-
-    /// The `_links` Okta gives a new app.
-    fn links(&self, id: &str, active: bool) -> App {
-        let app_href = format!("{}/api/v1/apps/{}", self.base_url, encode_unreserved(id));
-        let mut links = Map::new();
-        links.insert("users".to_owned(), json!({ "href": format!("{app_href}/users") }));
-        links.insert("groups".to_owned(), json!({ "href": format!("{app_href}/groups") }));
-        links.insert(
-            "logo".to_owned(),
-            json!([{
-                "name": "medium",
-                "href": format!("{}/assets/img/logos/default.png", self.base_url),
-                "type": "image/png",
-            }]),
-        );
-        links.insert("appLinks".to_owned(), json!([]));
-        set_lifecycle_link(&mut links, &app_href, active);
-        links
+        let unassigned = super::family::AppFamily::default();
+        let matching = |app: &App| {
+            let family = str_field(app, "id").and_then(|id| self.family.get(id)).unwrap_or(&unassigned);
+            filter.is_none_or(|f| f.matches(app, family)) && q.is_none_or(|q| filter::matches_q(app, q))
+        };
+        page_of(&self.apps, |app| str_field(app, "id"), matching, after, limit, |app| Value::Object(app.clone()))
     }
 }
 
-/// An active app links to its deactivation, an inactive one to its activation.
-fn set_lifecycle_link(links: &mut App, app_href: &str, active: bool) {
-    links.remove("activate");
-    links.remove("deactivate");
-    let rel = if active { "deactivate" } else { "activate" };
-    links.insert(
-        rel.to_owned(),
-        json!({ "href": format!("{app_href}/lifecycle/{rel}"), "hints": { "allow": ["POST"] } }),
-    );
-}
-
-fn matches(app: &App, filter: Option<&Filter>, q: Option<&str>) -> bool {
-    let filter_ok = match filter {
-        None => true,
-        Some(Filter::Status(status)) => str_field(app, "status") == Some(status.as_str()),
-        Some(Filter::Name(name)) => str_field(app, "name") == Some(name.as_str()),
+/// Settles what Okta makes of the `name` and `signOnMode` asked for: a
+/// catalog app's name in lower case, its password sign-on as
+/// `BROWSER_PLUGIN`; a replaced app keeps its name.
+fn settle_name_and_mode(app: &mut App, stored: Option<&App>) {
+    let name = match stored.and_then(|stored| str_field(stored, "name")) {
+        Some(kept) => kept.to_owned(),
+        None => str_field(app, "name").unwrap_or_default().to_ascii_lowercase(),
     };
-    let q_ok = q.is_none_or(|q| {
-        let q = q.to_lowercase();
-        ["label", "name"]
-            .into_iter()
-            .any(|key| str_field(app, key).is_some_and(|value| value.to_lowercase().starts_with(&q)))
-    });
-    filter_ok && q_ok
+    if !name.is_empty() {
+        app.insert("name".to_owned(), Value::String(name.clone()));
+    }
+    if let Some(mode) = str_field(app, "signOnMode") {
+        let settled = defaults::catalog_mode(&name, mode);
+        app.insert("signOnMode".to_owned(), Value::String(settled));
+    }
 }
 
-/// A create or replace body: a JSON object with a `label` and a `signOnMode`.
-fn validate(body: &[u8]) -> Result<App, ApiError> {
-    let Ok(Value::Object(app)) = serde_json::from_slice::<Value>(body) else {
-        return Err(ApiError::malformed());
-    };
-    let mut blank = Vec::new();
-    if str_field(&app, "label").is_none_or(|label| label.trim().is_empty()) {
-        blank.push("label");
-    }
-    if str_field(&app, "signOnMode").is_none_or(str::is_empty) {
-        blank.push("signOnMode");
-    }
-    if blank.is_empty() {
-        return Ok(app);
-    }
-    let causes = blank.iter().map(|field| format!("{field}: The field cannot be left blank")).collect();
-    Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {}", blank.join(", ")))
-        .with_causes(causes))
-}
-
-/// The `name` Okta gives a custom app created without one.
-fn default_name(sign_on_mode: &str, label: &str) -> String {
-    let fixed = match sign_on_mode {
-        "BOOKMARK" => "bookmark",
-        "BASIC_AUTH" => "template_basic_auth",
-        "SECURE_PASSWORD_STORE" => "template_sps",
-        "WS_FEDERATION" => "template_wsfed",
-        "OPENID_CONNECT" => "oidc_client",
-        "BROWSER_PLUGIN" => "template_swa",
-        _ => {
-            let slug: String =
-                label.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-            return format!("fakeorg_{slug}_1");
+/// Keeps what a replacement does not say of the stored app's signing key and
+/// OAuth client: its `kid`, its `client_id` and its secret.
+fn keep_credentials(app: &mut App, stored: &App) {
+    let Some(kept) = stored.get("credentials") else { return };
+    let credentials = app.entry("credentials").or_insert_with(|| json!({}));
+    let Some(credentials) = credentials.as_object_mut() else { return };
+    if let Some(signing) = kept.get("signing") {
+        if credentials.get("signing").and_then(|s| s.get("kid")).is_none() {
+            credentials.insert("signing".to_owned(), signing.clone());
         }
-    };
-    fixed.to_owned()
-}
-
-/// An OIDC app created without a client id gets one (its app id) and a secret.
-fn ensure_oauth_client(app: &mut App, id: &str) {
-    if app.get("credentials").is_none_or(Value::is_null) {
-        app.insert("credentials".to_owned(), json!({}));
     }
-    let Some(Value::Object(credentials)) = app.get_mut("credentials") else { return };
-    if credentials.get("oauthClient").is_none_or(Value::is_null) {
-        credentials.insert("oauthClient".to_owned(), json!({}));
+    let Some(kept_client) = kept.get("oauthClient").and_then(Value::as_object) else { return };
+    let client = credentials.entry("oauthClient").or_insert_with(|| json!({}));
+    let Some(client) = client.as_object_mut() else { return };
+    for key in ["client_id", "client_secret"] {
+        let blank = client.get(key).and_then(Value::as_str).is_none_or(str::is_empty);
+        if let (true, Some(value)) = (blank, kept_client.get(key)) {
+            client.insert(key.to_owned(), value.clone());
+        }
     }
-    let Some(Value::Object(client)) = credentials.get_mut("oauthClient") else { return };
-    if client.get("client_id").and_then(Value::as_str).is_some_and(|client_id| !client_id.is_empty()) {
-        return;
-    }
-    client.insert("client_id".to_owned(), Value::String(id.to_owned()));
-    client.entry("client_secret").or_insert_with(|| Value::String(random_alphanumeric(40)));
 }
 
 fn str_field<'a>(app: &'a App, key: &str) -> Option<&'a str> {
@@ -521,20 +457,5 @@ mod tests {
         let future = Value::String("2999-01-01T00:00:00.999Z".to_owned());
         assert_eq!(later_than(Some(&future)), "2999-01-01T00:00:01.000Z");
         assert_eq!(later_than(None).len(), 24);
-    }
-
-    #[test]
-    fn filters() {
-        assert_eq!(parse_filter(r#"status eq "ACTIVE""#).ok(), Some(Filter::Status("ACTIVE".to_owned())));
-        assert_eq!(parse_filter(r#"name eq "bookmark""#).ok(), Some(Filter::Name("bookmark".to_owned())));
-        for bad in [r#"status eq "DELETED""#, r#"label eq "x""#, "status eq ACTIVE", r#"name eq "a"b""#, ""] {
-            assert!(parse_filter(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn default_names() {
-        assert_eq!(default_name("BOOKMARK", "Wiki"), "bookmark");
-        assert_eq!(default_name("SAML_2_0", "My App!"), "fakeorg_my_app__1");
     }
 }

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 use super::{FakeOptions, FakeOrg};
 
 mod directory;
+mod family;
+mod okta;
 
 const AUTH: &str = "SSWS test-token";
 
@@ -134,7 +136,8 @@ async fn create_then_get() {
     assert_eq!(created["name"], "bookmark");
     assert_eq!(created["label"], "Team wiki");
     assert_eq!(created["newField"], json!({ "kept": [1, null] }));
-    assert_eq!(created["settings"], body["settings"]);
+    assert_eq!(created["settings"]["app"], body["settings"]["app"]);
+    assert_eq!(created["settings"]["notifications"]["vpn"]["network"]["connection"], "DISABLED", "filled in");
     let created_at = created["created"].as_str().expect("created");
     assert_eq!(created_at.len(), 24, "{created_at}");
     assert!(created_at.ends_with('Z') && created_at.as_bytes()[19] == b'.', "{created_at}");
@@ -144,7 +147,10 @@ async fn create_then_get() {
     assert_eq!(created["_links"]["users"]["href"], format!("{app_href}/users"));
     assert_eq!(created["_links"]["groups"]["href"], format!("{app_href}/groups"));
     assert_eq!(created["_links"]["logo"][0]["name"], "medium");
-    assert_eq!(created["_links"]["appLinks"], json!([]));
+    assert_eq!(
+        created["_links"]["appLinks"],
+        json!([{ "name": "login", "href": format!("{}/home/bookmark/{id}/login", fake.url()), "type": "text/html" }])
+    );
     assert!(created["_links"].get("activate").is_none());
 
     let response = send_get(&http, &app_href).await;
@@ -177,7 +183,7 @@ async fn create_then_get() {
 
     let saml = json!({ "label": "My App!", "signOnMode": "SAML_2_0" });
     let custom = body_json(create(&http, &fake, &saml).await).await;
-    assert_eq!(custom["name"], "fakeorg_my_app__1");
+    assert_eq!(custom["name"], "fakeorg_myapp_1");
 
     // Validation.
     let response = create(&http, &fake, &json!({ "label": "", "settings": {} })).await;
@@ -376,7 +382,7 @@ async fn an_active_app_is_deactivated_before_delete() {
 }
 
 #[tokio::test]
-async fn unknown_apps_and_routes_are_404() {
+async fn unknown_apps_are_404_and_unknown_routes_405() {
     let fake = FakeOrg::start().await.expect("start");
     let http = client();
     let url = fake.url();
@@ -407,6 +413,7 @@ async fn unknown_apps_and_routes_are_404() {
     assert_eq!(dotted.status(), 404);
     assert_eq!(body_json(dotted).await["errorSummary"], "Not found: Resource not found: ../x (AppInstance)");
 
+    // A route Okta does not have, or a method it does not have there: 405 (E0000022).
     for (method, path) in [("GET", "/api/v1/zones"), ("GET", "/api/v1/apps/a/b"), ("PATCH", "/api/v1/apps")] {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let response = http
@@ -415,8 +422,10 @@ async fn unknown_apps_and_routes_are_404() {
             .send()
             .await
             .expect("send");
-        assert_eq!(response.status(), 404, "{method} {path}");
-        assert!(body_json(response).await["errorCode"].as_str().is_some_and(|code| code.starts_with("E0000")));
+        assert_eq!(response.status(), 405, "{method} {path}");
+        let error = body_json(response).await;
+        assert_eq!(error["errorCode"], "E0000022", "{method} {path}");
+        assert_eq!(error["errorSummary"], "The endpoint does not support the provided HTTP method");
     }
     fake.shutdown().await;
 }
@@ -558,7 +567,7 @@ async fn apps_are_written_in_oktas_member_order() {
     let mut app = bookmark("Ordered");
     app["zzFuture"] = json!(true);
     let id = fake.insert(app);
-    let expected = ["id", "status", "lastUpdated", "created", "_links", "label", "signOnMode", "settings", "zzFuture"];
+    let expected = ["id", "label", "status", "lastUpdated", "created", "signOnMode", "settings", "zzFuture", "_links"];
 
     let one = send_get(&http, &format!("{}/api/v1/apps/{id}", fake.url())).await.text().await.expect("body");
     assert_eq!(member_order(&one), expected, "{one}");

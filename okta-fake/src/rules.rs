@@ -1,0 +1,185 @@
+//! The app bodies a real org refuses on create and replace, and the error it
+//! answers each with: a body that is not an object (E0000003), a blank label
+//! or sign-on mode, a sign-on mode Okta does not have or the catalog app does
+//! not support, Office 365's automatic WS-Federation without admin consent
+//! (E0000001 with its causes), and a change to a custom app's sign-on
+//! metadata while no instance of it is active (E0000024).
+
+use axum::http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::defaults::is_generated_name;
+use super::store::ApiError;
+
+type App = Map<String, Value>;
+
+/// The sign-on modes an app may have.
+const SIGN_ON_MODES: [&str; 9] = [
+    "AUTO_LOGIN",
+    "BASIC_AUTH",
+    "BOOKMARK",
+    "BROWSER_PLUGIN",
+    "OPENID_CONNECT",
+    "SAML_1_1",
+    "SAML_2_0",
+    "SECURE_PASSWORD_STORE",
+    "WS_FEDERATION",
+];
+
+/// The sign-on modes of the catalog apps the reference page describes.
+/// (`AUTO_LOGIN` stands for a catalog app's `BROWSER_PLUGIN` mode.)
+const CATALOG_MODES: [(&str, &[&str]); 7] = [
+    ("google", &["BROWSER_PLUGIN", "SAML_2_0"]),
+    ("office365", &["BROWSER_PLUGIN", "SAML_1_1"]),
+    ("salesforce", &["BROWSER_PLUGIN", "BOOKMARK", "SAML_2_0"]),
+    ("slack", &["BROWSER_PLUGIN", "SAML_2_0"]),
+    ("trendmicroapexoneservice", &["SAML_2_0"]),
+    ("zoomus", &["SAML_2_0"]),
+    ("zscalerbyz", &["BROWSER_PLUGIN", "SAML_2_0"]),
+];
+
+/// A request body as an app: a JSON object.
+pub(super) fn parse(body: &[u8]) -> Result<App, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(app)) => Ok(app),
+        _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")),
+    }
+}
+
+fn validation(summary: &str, causes: Vec<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {summary}")).with_causes(causes)
+}
+
+fn str_at<'a>(app: &'a App, pointer: &str) -> Option<&'a str> {
+    let mut parts = pointer.split('.');
+    let first = app.get(parts.next()?)?;
+    parts.try_fold(first, |value, key| value.get(key))?.as_str()
+}
+
+/// Checks an app body as Okta does before creating it, or before replacing
+/// `stored` with it.
+pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
+    let mut blank = Vec::new();
+    if str_at(app, "label").is_none_or(|label| label.trim().is_empty()) {
+        blank.push("label");
+    }
+    let mode = str_at(app, "signOnMode").unwrap_or_default();
+    if mode.is_empty() {
+        blank.push("signOnMode");
+    }
+    if !blank.is_empty() {
+        let causes = blank.iter().map(|field| format!("{field}: The field cannot be left blank")).collect();
+        return Err(validation(&blank.join(", "), causes));
+    }
+    if !SIGN_ON_MODES.contains(&mode) {
+        return Err(validation("signOnMode", vec![format!("signOnMode: {mode} is not a sign-on mode")]));
+    }
+    let name = str_at(app, "name").or_else(|| stored.and_then(|s| str_at(s, "name"))).unwrap_or_default();
+    let name = name.to_ascii_lowercase();
+    if let Some((_, modes)) = CATALOG_MODES.iter().find(|(catalog, _)| *catalog == name) {
+        let asked = if mode == "AUTO_LOGIN" { "BROWSER_PLUGIN" } else { mode };
+        if !modes.contains(&asked) {
+            let cause = format!("signOnMode: the {name} app supports only {}", modes.join(", "));
+            return Err(validation("signOnMode", vec![cause]));
+        }
+    }
+    if name == "office365" && mode == "SAML_1_1" {
+        let automatic = str_at(app, "settings.app.wsFedConfigureType") == Some("AUTO");
+        let consent = app.get("settings").and_then(|s| s.get("app")).and_then(|a| a.get("requireAdminConsent"));
+        if automatic && consent.and_then(Value::as_bool) != Some(true) {
+            let cause = "Automatic WS-Federation sign-on needs admin consent: set settings.app.requireAdminConsent.";
+            return Err(validation("settings", vec![cause.to_owned()]));
+        }
+    }
+    if let Some(stored) = stored {
+        check_metadata_change(app, stored)?;
+    }
+    Ok(())
+}
+
+/// A custom (wizard-made) sign-on app shares its sign-on settings with its
+/// instances; Okta changes them only while an instance is active.
+fn check_metadata_change(app: &App, stored: &App) -> Result<(), ApiError> {
+    let custom = is_generated_name(str_at(stored, "name").unwrap_or_default())
+        && matches!(str_at(stored, "signOnMode"), Some("AUTO_LOGIN" | "SAML_2_0"));
+    let inactive = str_at(stored, "status") == Some("INACTIVE");
+    let sign_on = |app: &App| app.get("settings").and_then(|s| s.get("signOn")).cloned();
+    let changed = sign_on(app).is_some_and(|asked| sign_on(stored).is_none_or(|kept| !covers(&kept, &asked)));
+    if custom && inactive && changed {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "E0000024",
+            "Bad request. This operation on app metadata is not yet supported.",
+        )
+        .with_causes(vec!["The app's sign-on settings change only while an instance is active: none is.".to_owned()]));
+    }
+    Ok(())
+}
+
+/// Whether every member `asked` sets has that value in `kept` (members
+/// `kept` has beyond them do not count).
+fn covers(kept: &Value, asked: &Value) -> bool {
+    match (kept, asked) {
+        (Value::Object(kept), Value::Object(asked)) => {
+            asked.iter().all(|(key, value)| kept.get(key).is_some_and(|k| covers(k, value)))
+        }
+        (kept, asked) => kept == asked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn app(value: Value) -> App {
+        match value {
+            Value::Object(app) => app,
+            _ => Map::new(),
+        }
+    }
+
+    fn code(result: Result<(), ApiError>) -> Option<String> {
+        result.err().map(|e| e.body()["errorCode"].as_str().unwrap_or_default().to_owned())
+    }
+
+    #[test]
+    fn refused_bodies() {
+        let ok = app(json!({ "label": "Wiki", "signOnMode": "BOOKMARK" }));
+        assert!(check(&ok, None).is_ok());
+        assert_eq!(
+            code(check(&app(json!({ "label": " ", "signOnMode": "BOOKMARK" })), None)).as_deref(),
+            Some("E0000001")
+        );
+        assert!(check(&app(json!({ "label": "x", "signOnMode": "RADIUS" })), None).is_err());
+        assert!(check(&app(json!({ "label": "x", "name": "zoomus", "signOnMode": "BROWSER_PLUGIN" })), None).is_err());
+        assert!(check(&app(json!({ "label": "x", "name": "Google", "signOnMode": "AUTO_LOGIN" })), None).is_ok());
+        let office = json!({ "label": "x", "name": "office365", "signOnMode": "SAML_1_1",
+            "settings": { "app": { "wsFedConfigureType": "AUTO", "requireAdminConsent": false } } });
+        assert_eq!(code(check(&app(office.clone()), None)).as_deref(), Some("E0000001"));
+        let mut consented = office;
+        consented["settings"]["app"]["requireAdminConsent"] = json!(true);
+        assert!(check(&app(consented), None).is_ok());
+    }
+
+    #[test]
+    fn custom_metadata_changes_only_while_active() {
+        let stored =
+            app(json!({ "name": "acme_wiki_1", "label": "Wiki", "signOnMode": "AUTO_LOGIN", "status": "INACTIVE",
+            "settings": { "signOn": { "loginUrl": "https://a.example.com", "redirectUrl": null } } }));
+        let same = app(
+            json!({ "label": "Wiki 2", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": { "loginUrl": "https://a.example.com" } } }),
+        );
+        assert!(check(&same, Some(&stored)).is_ok(), "a label alone may change");
+        let moved = app(
+            json!({ "label": "Wiki", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": { "loginUrl": "https://b.example.com" } } }),
+        );
+        assert_eq!(code(check(&moved, Some(&stored))).as_deref(), Some("E0000024"));
+        let mut active = stored.clone();
+        active.insert("status".to_owned(), json!("ACTIVE"));
+        assert!(check(&moved, Some(&active)).is_ok());
+        let mut template = stored;
+        template.insert("name".to_owned(), json!("template_swa"));
+        assert!(check(&moved, Some(&template)).is_ok(), "a template app has no shared metadata");
+    }
+}
