@@ -289,7 +289,13 @@ async fn jwks_grants_tokens_claims_and_group_push() {
 async fn features_policy_logo_and_the_operations_the_fake_leaves_out() {
     let (fake, client, app) = org().await;
     let features = client.list_features_for_application(&app).send().await.expect("list").into_value();
-    assert!(matches!(features.as_slice(), [ApplicationFeatureObject::UserProvisioningApplicationFeature(_)]));
+    assert!(matches!(
+        features.as_slice(),
+        [
+            ApplicationFeatureObject::UserProvisioningApplicationFeature(_),
+            ApplicationFeatureObject::InboundProvisioningApplicationFeature(_)
+        ]
+    ));
     let enable: okta_apps::models::UpdateFeatureForApplicationBody =
         typed(json!({ "create": { "lifecycleCreate": { "status": "ENABLED" } } }));
     let updated = client
@@ -318,9 +324,13 @@ async fn features_policy_logo_and_the_operations_the_fake_leaves_out() {
     let no_file = client.upload_application_logo(&app, Form::new().text("caption", "x")).send().await;
     assert!(matches!(no_file, Err(okta_apps::Error::InvalidInput { .. })), "the file part is required");
 
-    let error = client.get_default_provisioning_connection_for_application(&app).send().await.expect_err("501");
+    let connection = client.get_default_provisioning_connection_for_application(&app).send().await.expect("get");
+    let connection = serde_json::to_value(connection.into_value()).expect("encodes");
+    assert_eq!(connection["status"], "UNKNOWN", "never set: the app does not provision");
+
+    // What the fake leaves out answers as Okta answers a route it does not have.
+    let error = client.list_cross_app_access_connections(&app).send().await.expect_err("not there");
     let api = error.api().expect("api error");
-    assert_eq!(api.status, 501);
-    let summary = api.error.as_ref().and_then(|e| e.error_summary.clone()).unwrap_or_default();
-    assert!(summary.contains("getDefaultProvisioningConnectionForApplication"), "{summary}");
+    assert_eq!(api.status, 405);
+    assert_eq!(api.error.as_ref().and_then(|e| e.error_code.clone()).as_deref(), Some("E0000022"));
 }

@@ -23,16 +23,17 @@ use super::http::{append_link, page_url, param, parse_limit, parse_query, percen
 use super::store::{ApiError, Org, Shared, lock, now, random_alphanumeric};
 use okta_runtime::{OperationInfo, encode_unreserved};
 
-/// Operations the fake answers with `501`: they reach outside the org's
-/// apps (provisioning connections to other systems, other orgs' and
-/// authorization servers' apps), which the fake does not model.
+mod connection;
+mod logo;
+mod sso;
+
+use logo::logo_part;
+use sso::{base64_std, find_key, keys, new_key};
+
+/// Operations the fake does not implement, answered as Okta answers a
+/// route it does not have: they reach outside the org's apps (other orgs'
+/// and authorization servers' apps), which the fake does not model.
 pub(crate) const NOT_IMPLEMENTED: &[&str] = &[
-    "getDefaultProvisioningConnectionForApplication",
-    "updateDefaultProvisioningConnectionForApplication",
-    "getUserProvisioningConnectionJwks",
-    "activateDefaultProvisioningConnectionForApplication",
-    "deactivateDefaultProvisioningConnectionForApplication",
-    "verifyProvisioningConnectionForApplication",
     "listCrossAppAccessConnections",
     "createCrossAppAccessConnection",
     "getCrossAppAccessConnection",
@@ -43,7 +44,6 @@ pub(crate) const NOT_IMPLEMENTED: &[&str] = &[
     "deleteInterclientTrustMapping",
     "listInterclientTargetApplications",
 ];
-
 /// What one app has besides itself.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -59,6 +59,7 @@ pub(super) struct AppFamily {
     pub(super) tokens: Vec<Value>,
     claims: Vec<Value>,
     push: Vec<Value>,
+    connection: Option<Value>,
     #[serde(with = "logo_file")]
     pub(super) logo: Option<(String, Vec<u8>)>,
 }
@@ -93,7 +94,47 @@ mod logo_file {
     }
 }
 
+impl super::filter::Assignments for AppFamily {
+    fn has_user(&self, id: &str) -> bool {
+        self.users.iter().any(|u| id_of(u) == Some(id))
+    }
+
+    fn has_group(&self, id: &str) -> bool {
+        self.groups.iter().any(|g| id_of(g) == Some(id))
+    }
+}
+
+impl Org {
+    /// `expand=user/{userId}`: each app with user `user_id`'s assignment to
+    /// it under `_embedded.user`.
+    pub(super) fn embed_app_users(&self, apps: &mut [Value], user_id: &str) {
+        for app in apps {
+            let user = id_of(app)
+                .and_then(|id| self.family.get(id))
+                .and_then(|f| f.users.iter().find(|u| id_of(u) == Some(user_id)));
+            if let (Some(user), Some(object)) = (user, app.as_object_mut()) {
+                object.insert("_embedded".to_owned(), json!({ "user": user }));
+            }
+        }
+    }
+}
+
 impl AppFamily {
+    /// Lists the secret an OpenID Connect app was created with as its first
+    /// client secret, as Okta does.
+    pub(super) fn initial_secret(&mut self, base: &str, app_id: &str, secret: &str) {
+        let id = new_id("ocs");
+        let href = format!("{base}/api/v1/apps/{}/credentials/secrets/{id}", encode_unreserved(app_id));
+        self.secrets.push(json!({
+            "id": id,
+            "created": now(),
+            "lastUpdated": now(),
+            "status": "ACTIVE",
+            "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
+            "_links": lifecycle_links(&href, true),
+        }));
+    }
+
     /// Drops the assignment of a group the org no longer has.
     pub(super) fn forget_group(&mut self, group_id: &str) {
         self.groups.retain(|g| id_of(g) != Some(group_id));
@@ -158,12 +199,7 @@ pub(super) async fn handle(
 ) -> Response {
     let path = uri.path();
     let Some(op) = OperationInfo::find(okta_apps::operations::OPERATIONS, method.as_str(), path) else {
-        return ApiError::new(
-            StatusCode::NOT_FOUND,
-            "E0000022",
-            format!("The endpoint does not support the provided HTTP method or path: {method} {path}"),
-        )
-        .into_response();
+        return super::http::unknown_route().into_response();
     };
     let params = op
         .path
@@ -184,12 +220,7 @@ pub(super) async fn handle(
         base,
     };
     if NOT_IMPLEMENTED.contains(&op.id) {
-        return ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "E0000060",
-            format!("Unsupported operation: the fake org does not implement {}.", op.id),
-        )
-        .into_response();
+        return super::http::unknown_route().into_response();
     }
     let app_id = call.path("appId").to_owned();
     if org.get(&app_id).is_none() {
@@ -309,7 +340,11 @@ fn set(item: &mut Value, key: &str, value: Value) {
 
 fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiError> {
     let app = org.get(app_id).unwrap_or(Value::Null);
+    let org_kid = org.facts.org_kid.clone();
     let family = org.family.entry(app_id.to_owned()).or_default();
+    if call.op.id.contains("ProvisioningConnection") {
+        return connection::dispatch(call, &mut family.connection, &app);
+    }
     let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
     let created = |value: Value| Ok(Reply::Json(StatusCode::CREATED, value));
     let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
@@ -319,11 +354,10 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
         "listApplicationUsers" => list(&family.users),
         "assignUserToApplication" => {
             let body = call.json()?;
-            let user = assign_user(
-                call,
-                &body,
-                family.users.iter().find(|u| id_of(u) == body.get("id").and_then(Value::as_str)),
-            )?;
+            let user_id = body.get("id").and_then(Value::as_str).unwrap_or_default();
+            let person = org.directory.users.iter().find(|u| id_of(u) == Some(user_id));
+            let profile = app_user_profile(&app, person);
+            let user = assign_user(call, &body, family.users.iter().find(|u| id_of(u) == Some(user_id)), profile)?;
             let id = id_of(&user).unwrap_or_default().to_owned();
             family.users.retain(|u| id_of(u) != Some(&id));
             family.users.push(user.clone());
@@ -424,25 +458,25 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
             ok(feature.clone())
         }
         // ApplicationSSOCredentialKey: signing keys
-        "listApplicationKeys" => ok(Value::Array(keys(family).clone())),
+        "listApplicationKeys" => ok(Value::Array(keys(family, &app, &org_kid).clone())),
         "generateApplicationKey" => {
             let years = call
                 .query("validityYears")
                 .and_then(|y| y.parse::<u32>().ok())
                 .filter(|y| (2..=10).contains(y))
                 .ok_or_else(|| invalid("validityYears", "validityYears: a whole number of years from 2 to 10"))?;
-            let key = new_key(years);
-            keys(family).push(key.clone());
+            let key = new_key(years, None);
+            keys(family, &app, &org_kid).push(key.clone());
             created(key)
         }
-        "getApplicationKey" => ok(find_key(keys(family), call.path("keyId"))?.clone()),
+        "getApplicationKey" => ok(find_key(keys(family, &app, &org_kid), call.path("keyId"))?.clone()),
         "cloneApplicationKey" => {
-            let key = find_key(keys(family), call.path("keyId"))?.clone();
+            let key = find_key(keys(family, &app, &org_kid), call.path("keyId"))?.clone();
             let target = call.query("targetAid").unwrap_or_default().to_owned();
-            if org.get(&target).is_none() {
+            let Some(target_app) = org.get(&target) else {
                 return Err(ApiError::app_not_found(&target));
-            }
-            let target_keys = keys(org.family.entry(target).or_default());
+            };
+            let target_keys = keys(org.family.entry(target).or_default(), &target_app, &org_kid);
             let kid = key.get("kid").cloned();
             if !target_keys.iter().any(|k| k.get("kid") == kid.as_ref()) {
                 target_keys.push(key.clone());
@@ -494,9 +528,9 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
                 return Err(invalid("certificate", "the body holds no certificate"));
             }
             remove(&mut family.csrs, &csr_id, "Csr")?;
-            let mut key = new_key(10);
+            let mut key = new_key(10, None);
             set(&mut key, "x5c", json!([base64_std(call.body)]));
-            keys(family).push(key.clone());
+            keys(family, &app, &org_kid).push(key.clone());
             created(key)
         }
         // ApplicationSSOPublicKeys: JWKs
@@ -714,23 +748,15 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
             Ok(Reply::Empty(StatusCode::CREATED))
         }
         "previewSamlMetadataForApplication" => {
-            if app.get("signOnMode").and_then(Value::as_str) != Some("SAML_2_0") {
+            if !matches!(app.get("signOnMode").and_then(Value::as_str), Some("SAML_2_0" | "SAML_1_1")) {
                 return Err(not_found(app_id, "SAML metadata"));
             }
             let kid = call.query("kid").unwrap_or_default().to_owned();
-            let key = find_key(keys(family), &kid)?;
-            let certificate = key.pointer("/x5c/0").and_then(Value::as_str).unwrap_or_default();
-            let xml = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"http://www.okta.com/{app_id}\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"{}/app/{app_id}/sso/saml\"/></md:IDPSSODescriptor></md:EntityDescriptor>\n",
-                call.base
-            );
+            let key = find_key(keys(family, &app, &org_kid), &kid)?;
+            let xml = sso::saml_metadata(&app, app_id, key, &call.base);
             Ok(Reply::Bytes(StatusCode::OK, "text/xml", xml.into_bytes()))
         }
-        other => Err(ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "E0000060",
-            format!("Unsupported operation: the fake org does not implement {other}."),
-        )),
+        _ => Err(super::http::unknown_route()),
     }
 }
 
@@ -748,7 +774,12 @@ fn csr_reply(call: &Call<'_>, status: StatusCode, csr: Value) -> Reply {
 
 /// An app user from an assignment: the user's id, scope, credentials
 /// (a password is taken, never shown) and profile (empty when not given).
-fn assign_user(call: &Call<'_>, body: &Map<String, Value>, existing: Option<&Value>) -> Result<Value, ApiError> {
+fn assign_user(
+    call: &Call<'_>,
+    body: &Map<String, Value>,
+    existing: Option<&Value>,
+    profile: Map<String, Value>,
+) -> Result<Value, ApiError> {
     let Some(id) = body.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) else {
         return Err(invalid("id", "id: the user's id is required"));
     };
@@ -758,13 +789,13 @@ fn assign_user(call: &Call<'_>, body: &Map<String, Value>, existing: Option<&Val
             "externalId": null,
             "created": now(),
             "scope": "USER",
-            "status": "PROVISIONED",
+            "status": "ACTIVE",
             "statusChanged": now(),
             "passwordChanged": null,
             "syncState": "DISABLED",
             "lastSync": null,
             "credentials": { "userName": id },
-            "profile": {},
+            "profile": profile,
             "_links": {
                 "app": { "href": call.app_href() },
                 "user": { "href": format!("{}/api/v1/users/{}", call.base, encode_unreserved(id)) },
@@ -776,6 +807,59 @@ fn assign_user(call: &Call<'_>, body: &Map<String, Value>, existing: Option<&Val
     }
     update_user(&mut user, body);
     Ok(user)
+}
+
+/// The profile a new app user starts with: for an OpenID Connect app, the
+/// standard claims its user schema has (from the Okta user's profile where
+/// it has them, else `null`); for other apps, none.
+fn app_user_profile(app: &Value, person: Option<&Value>) -> Map<String, Value> {
+    if app.get("signOnMode").and_then(Value::as_str) != Some("OPENID_CONNECT") {
+        return Map::new();
+    }
+    let from = |key: &str| person.and_then(|p| p.pointer(&format!("/profile/{key}"))).cloned();
+    let mut profile = Map::new();
+    for claim in [
+        "street_address",
+        "country",
+        "website",
+        "zoneinfo",
+        "birthdate",
+        "gender",
+        "formatted",
+        "profile",
+        "locality",
+        "given_name",
+        "middle_name",
+        "locale",
+        "picture",
+        "name",
+        "nickname",
+        "phone_number",
+        "region",
+        "postal_code",
+        "family_name",
+        "email",
+    ] {
+        profile.insert(claim.to_owned(), Value::Null);
+    }
+    let first = from("firstName");
+    let last = from("lastName");
+    let full = match (first.as_ref().and_then(Value::as_str), last.as_ref().and_then(Value::as_str)) {
+        (Some(first), Some(last)) => Some(Value::String(format!("{first} {last}"))),
+        _ => None,
+    };
+    for (claim, value) in [
+        ("given_name", first),
+        ("family_name", last),
+        ("name", full),
+        ("email", from("email")),
+        ("locale", from("locale")),
+    ] {
+        if let Some(value) = value {
+            profile.insert(claim.to_owned(), value);
+        }
+    }
+    profile
 }
 
 /// Merges an update: `credentials.userName`, a password (which only sets
@@ -834,6 +918,9 @@ pub(crate) fn assign_group(
         "profile": profile,
         "_links": {
             "app": { "href": format!("{base}/api/v1/apps/{}", encode_unreserved(app_id)) },
+            "self": {
+                "href": format!("{base}/api/v1/apps/{}/groups/{}", encode_unreserved(app_id), encode_unreserved(group_id)),
+            },
             "group": { "href": format!("{base}/api/v1/groups/{}", encode_unreserved(group_id)) },
         },
     });
@@ -857,24 +944,52 @@ fn renumber(groups: &mut [Value]) {
     }
 }
 
-/// The app's features: user provisioning, off, until changed.
+/// The app's features: provisioning to the app and from it, both off,
+/// until changed.
 fn features<'a>(family: &'a mut AppFamily, call: &Call<'_>) -> &'a mut Vec<Value> {
     family.features.get_or_insert_with(|| {
-        let href = format!("{}/features/USER_PROVISIONING", call.app_href());
-        vec![json!({
-            "name": "USER_PROVISIONING",
-            "status": "DISABLED",
-            "description": "Provisioning of users from Okta to the app",
-            "capabilities": {
-                "create": { "lifecycleCreate": { "status": "DISABLED" } },
-                "update": {
-                    "lifecycleDeactivate": { "status": "DISABLED" },
-                    "profile": { "status": "DISABLED" },
-                    "password": { "status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING" },
+        let link = |name: &str| {
+            let href = format!("{}/features/{name}", call.app_href());
+            json!({ "self": { "href": href, "hints": { "allow": ["GET", "PUT"] } } })
+        };
+        vec![
+            json!({
+                "name": "USER_PROVISIONING",
+                "status": "DISABLED",
+                "description": "Provisioning of users from Okta to the app",
+                "capabilities": {
+                    "create": { "lifecycleCreate": { "status": "DISABLED" } },
+                    "update": {
+                        "lifecycleDeactivate": { "status": "DISABLED" },
+                        "profile": { "status": "DISABLED" },
+                        "password": { "status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING" },
+                    },
                 },
-            },
-            "_links": { "self": { "href": href, "hints": { "allow": ["GET", "PUT"] } } },
-        })]
+                "_links": link("USER_PROVISIONING"),
+            }),
+            json!({
+                "name": "INBOUND_PROVISIONING",
+                "status": "DISABLED",
+                "description": "Import of users from the app into Okta",
+                "capabilities": {
+                    "importSettings": {
+                        "username": { "userNameFormat": "EMAIL" },
+                        "schedule": { "status": "DISABLED", "fullImport": null, "incrementalImport": null },
+                    },
+                    "importRules": {
+                        "userCreateAndMatch": {
+                            "exactMatchCriteria": "USERNAME",
+                            "allowPartialMatch": false,
+                            "autoConfirmPartialMatch": false,
+                            "autoConfirmExactMatch": false,
+                            "autoConfirmNewUsers": false,
+                            "autoActivateNewUsers": false,
+                        },
+                    },
+                },
+                "_links": link("INBOUND_PROVISIONING"),
+            }),
+        ]
     })
 }
 
@@ -890,44 +1005,6 @@ fn find_feature_mut<'a>(features: &'a mut [Value], name: &str) -> Result<&'a mut
         .iter_mut()
         .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
         .ok_or_else(|| not_found(name, "AppFeature"))
-}
-
-/// The app's signing keys: one, valid ten years, until more are made.
-fn keys(family: &mut AppFamily) -> &mut Vec<Value> {
-    family.keys.get_or_insert_with(|| vec![new_key(10)])
-}
-
-fn find_key<'a>(keys: &'a [Value], kid: &str) -> Result<&'a Value, ApiError> {
-    keys.iter()
-        .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
-        .ok_or_else(|| not_found(kid, "AppKeyCredential"))
-}
-
-/// A signing key credential valid `years` years (its certificate and
-/// modulus are random bytes: the fake signs nothing with them).
-fn new_key(years: u32) -> Value {
-    let kid = random_alphanumeric(43);
-    let modulus: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..)).take(256).collect();
-    let certificate: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..)).take(64).collect();
-    let expires = time::OffsetDateTime::now_utc().saturating_add(time::Duration::days(365 * i64::from(years)));
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
-    json!({
-        "kid": kid,
-        "kty": "RSA",
-        "use": "sig",
-        "e": "AQAB",
-        "n": okta_runtime::client::jose::b64(&modulus),
-        "x5c": [base64_std(&certificate)],
-        "x5t#S256": okta_runtime::client::jose::sha256_b64(&certificate),
-        "created": now(),
-        "lastUpdated": now(),
-        "expiresAt": expires.format(format).unwrap_or_default(),
-    })
-}
-
-fn base64_std(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn status_of(item: &Value) -> &str {
@@ -946,59 +1023,6 @@ fn set_status(item: &mut Value, active: bool, href: &str) {
     set(item, "status", Value::from(if active { "ACTIVE" } else { "INACTIVE" }));
     set(item, "lastUpdated", Value::String(now()));
     set(item, "_links", lifecycle_links(href, active));
-}
-
-/// The `file` part of a multipart logo upload: its media type and bytes.
-fn logo_part(call: &Call<'_>) -> Result<(String, Vec<u8>), ApiError> {
-    let content_type = call.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let Some(boundary) = content_type
-        .strip_prefix("multipart/form-data")
-        .and_then(|rest| rest.split(';').find_map(|p| p.trim().strip_prefix("boundary=")))
-    else {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "E0000041",
-            "The logo must be sent as multipart/form-data.",
-        ));
-    };
-    let delimiter = format!("--{}", boundary.trim_matches('"'));
-    let parts = split(call.body, delimiter.as_bytes());
-    for part in parts {
-        let Some(end) = find_bytes(part, b"\r\n\r\n") else { continue };
-        let head = String::from_utf8_lossy(&part[..end]);
-        if !head.contains("name=\"file\"") {
-            continue;
-        }
-        let media_type = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Type:").or_else(|| l.strip_prefix("content-type:")))
-            .map(|m| m.trim().to_owned())
-            .unwrap_or_else(|| "application/octet-stream".to_owned());
-        let body = &part[end + 4..];
-        let body = body.strip_suffix(b"\r\n").unwrap_or(body);
-        if !["image/png", "image/jpeg", "image/gif", "image/svg+xml"].contains(&media_type.as_str()) {
-            return Err(invalid("file", "The logo must be a PNG, JPG, GIF or SVG image."));
-        }
-        if body.len() > 1_000_000 {
-            return Err(invalid("file", "The logo must be less than one MB."));
-        }
-        return Ok((media_type, body.to_vec()));
-    }
-    Err(invalid("file", "file: the logo's file part is required"))
-}
-
-fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split<'a>(body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
-    let mut parts = Vec::new();
-    let mut rest = body;
-    while let Some(at) = find_bytes(rest, delimiter) {
-        parts.push(&rest[..at]);
-        rest = &rest[at + delimiter.len()..];
-    }
-    parts.into_iter().skip(1).map(|p| p.strip_prefix(b"\r\n").unwrap_or(p)).collect()
 }
 
 /// A refresh token the app's users hold, for listing and revoking.
