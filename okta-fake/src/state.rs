@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::defaults::OrgFacts;
 use crate::directory::DirectoryKind;
 use crate::family::AppFamily;
 use crate::store::Org;
@@ -27,6 +28,12 @@ struct State {
     users: Vec<Value>,
     #[serde(default)]
     groups: Vec<Value>,
+    /// What the org's apps show of it: its id, its own key, its policies.
+    #[serde(default)]
+    org: Option<OrgFacts>,
+    /// Custom apps created so far.
+    #[serde(default)]
+    custom_count: u64,
 }
 
 /// The format [`save`] writes.
@@ -42,6 +49,8 @@ pub(crate) fn save(org: &Org) -> Result<String, String> {
         families: org.family.clone(),
         users: org.directory.users.clone(),
         groups: org.directory.groups.clone(),
+        org: Some(org.facts.clone()),
+        custom_count: org.custom_count,
     };
     serde_json::to_string_pretty(&state).map_err(|e| format!("cannot write the state: {e}"))
 }
@@ -70,6 +79,10 @@ pub(crate) fn load(org: &mut Org, text: &str) -> Result<(), String> {
     org.family = state.families;
     org.directory.users = state.users;
     org.directory.groups = state.groups;
+    if let Some(facts) = state.org {
+        org.facts = facts;
+    }
+    org.custom_count = state.custom_count;
     Ok(())
 }
 

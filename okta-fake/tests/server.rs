@@ -86,12 +86,19 @@ async fn it_prints_its_url_accepts_only_its_token_and_keeps_its_state_across_res
     let id = created["id"].as_str().expect("id").to_owned();
     server.stop();
     assert!(std::fs::read_to_string(&state).expect("saved on shutdown").contains(&id));
+    let orn = created["orn"].clone();
 
     let server = Server::start(&["--api-token", "s3cret-token", "--state", &state]);
     let (status, app) =
         call(&server.url, "s3cret-token", reqwest::Method::GET, &format!("/api/v1/apps/{id}"), None).await;
     assert_eq!(status, 200);
     assert_eq!((app["label"].as_str(), &app["newMember"]), (Some("Wiki"), &json!({ "kept": true })));
+    assert_eq!(app["orn"], orn, "the same org: its id in every app's orn");
+    let (_, again) = call(&server.url, "s3cret-token", reqwest::Method::POST, "/api/v1/apps", Some(json!({
+        "name": "bookmark", "label": "Docs", "signOnMode": "BOOKMARK", "settings": { "app": { "url": "https://docs.example.com" } }
+    }))).await;
+    let org_of = |orn: &Value| orn.as_str().and_then(|o| o.split(':').nth(3)).map(str::to_owned);
+    assert_eq!(org_of(&again["orn"]), org_of(&orn));
     let href = app["_links"]["users"]["href"].as_str().unwrap_or_default();
     assert!(href.starts_with(&format!("{}/api/v1/apps/", server.url)), "links follow the new origin: {href}");
     server.stop();
