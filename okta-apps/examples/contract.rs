@@ -126,7 +126,7 @@ async fn family(client: &Client, app: &str, saml_app: &str) -> Result<()> {
 
     // ApplicationFeatures
     let features = client.list_features_for_application(app).send().await?;
-    check("listFeaturesForApplication", features.value.len() == 1)?;
+    check("listFeaturesForApplication", features.value.len() == 2)?;
     client.get_feature_for_application(app, ApplicationFeatureType::UserProvisioning).send().await?;
     let enable =
         body::<UpdateFeatureForApplicationBody>(json!({ "create": { "lifecycleCreate": { "status": "ENABLED" } } }))?;

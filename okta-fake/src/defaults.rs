@@ -158,17 +158,23 @@ pub(super) fn fill_app(app: &mut App, id: &str, facts: &OrgFacts, kid: Option<&s
     }
     fill_settings(object(app, "settings"), &name, &mode);
 
-    let universal_logout = match (name.as_str(), mode.as_str()) {
-        ("office365", _) => {
-            json!({ "status": "DISABLED", "supportType": "PARTIAL", "identityStack": "SHARED", "protocol": "PROPRIETARY" })
-        }
-        ("oidc_client", _) | (_, "SAML_2_0") if name == "oidc_client" || is_generated_name(&name) => {
-            json!({ "status": "DISABLED", "supportType": "FULL", "identityStack": "NOT_SHARED", "protocol": "GLOBAL_TOKEN_REVOCATION" })
-        }
-        (name, _) if TEMPLATES.contains(&name) || is_generated_name(name) => Value::Null,
-        _ => json!({ "status": "UNSUPPORTED" }),
+    // Template apps have none: real orgs send `null` or leave it out.
+    let universal_logout = if name == "office365" {
+        Some(
+            json!({ "status": "DISABLED", "supportType": "PARTIAL", "identityStack": "SHARED", "protocol": "PROPRIETARY" }),
+        )
+    } else if name == "oidc_client" || (mode == "SAML_2_0" && is_generated_name(&name)) {
+        Some(
+            json!({ "status": "DISABLED", "supportType": "FULL", "identityStack": "NOT_SHARED", "protocol": "GLOBAL_TOKEN_REVOCATION" }),
+        )
+    } else if is_catalog_name(&name) {
+        Some(json!({ "status": "UNSUPPORTED" }))
+    } else {
+        None
     };
-    fill(app, "universalLogout", universal_logout);
+    if let Some(universal_logout) = universal_logout {
+        fill(app, "universalLogout", universal_logout);
+    }
     if name == "office365" {
         fill(object(app, "licensing"), "seatCount", Value::from(0));
     }
