@@ -342,7 +342,12 @@ pub(super) fn authorize_api(
     proof_fresh: Option<bool>,
 ) -> Result<(), Box<Response>> {
     let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    // Okta's own Python SDK (3.x) sends `SSWS<token>` without a space, and
+    // real orgs take it: the token is whatever follows the scheme.
+    let (scheme, token) = match value.strip_prefix("SSWS") {
+        Some(rest) => ("SSWS", rest),
+        None => value.split_once(' ').unwrap_or((value, "")),
+    };
     let token = token.trim();
     if scheme == "SSWS" && !token.is_empty() {
         return match &org.options.api_token {

@@ -96,12 +96,14 @@ async fn requests_without_a_usable_token_get_401() {
 
     let response = http.get(&url).header("Authorization", format!("SSWS {}", fake.api_token())).send().await;
     assert_eq!(response.expect("send").status(), 200);
+    let squashed = http.get(&url).header("Authorization", format!("SSWS{}", fake.api_token())).send().await;
+    assert_eq!(squashed.expect("send").status(), 200, "without a space, as Okta's Python SDK sends it");
     // An access token must be one the fake issued.
     let response = http.get(&url).header("Authorization", "Bearer some.access.token").send().await.expect("send");
     assert_eq!(response.status(), 401);
 
     let requests = fake.requests();
-    assert_eq!(requests.len(), 7);
+    assert_eq!(requests.len(), 8);
     let last = requests.last().expect("a request");
     assert_eq!((last.method.as_str(), last.path.as_str(), last.query.as_deref()), ("GET", "/api/v1/apps", None));
     assert!(last.headers.contains(&("authorization".to_owned(), "[redacted]".to_owned())));
