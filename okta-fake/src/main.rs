@@ -1,7 +1,8 @@
 //! `okta-fake`: the fake Okta org as a server of its own, for tests in any
 //! language. Prints its base URL as the first line of standard output, then
 //! serves until stopped (Ctrl-C or SIGTERM); `--state FILE` keeps the org
-//! between runs, `--seed DIR` loads the apps of an `okta-apps export` folder.
+//! between runs, `--seed DIR` loads the apps of an `okta-apps export` folder,
+//! `--service-app` registers OAuth 2.0 service apps.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -10,7 +11,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use okta_fake::{DEFAULT_API_TOKEN, FakeOptions, FakeOrg};
+use okta_fake::{DEFAULT_API_TOKEN, FakeOptions, FakeOrg, FakeServiceApp};
+use okta_runtime::client::jose::PrivateKey;
+
+/// The scopes service apps are granted unless `--service-app-scopes` says otherwise.
+const SERVICE_APP_SCOPES: &str =
+    "okta.apps.read okta.apps.manage okta.groups.read okta.groups.manage okta.users.read okta.users.manage";
 
 /// A fake Okta org serving the Applications API over HTTP.
 #[derive(Debug, Parser)]
@@ -34,6 +40,18 @@ struct Args {
     /// Items on a page of a list request without `limit` (Okta's default is 20).
     #[arg(long, value_name = "N", default_value_t = 20)]
     page_size: usize,
+    /// Registers a service app with the OAuth 2.0 authorization server
+    /// (`/oauth2/v1/token`, client credentials with a private-key JWT): its
+    /// client id and the file of its key, a JWK or PEM (only the public half
+    /// is read). Repeatable.
+    #[arg(long, value_name = "CLIENT_ID=KEY_FILE")]
+    service_app: Vec<String>,
+    /// The scopes the service apps are granted, space-separated.
+    #[arg(long, value_name = "SCOPES", default_value = SERVICE_APP_SCOPES)]
+    service_app_scopes: String,
+    /// Requires DPoP-bound access tokens of the service apps.
+    #[arg(long)]
+    require_dpop: bool,
     /// Logs every request to standard error.
     #[arg(long)]
     verbose: bool,
@@ -64,6 +82,9 @@ async fn serve(args: Args) -> Result<(), String> {
         FakeOptions::default().listen(args.listen).api_token(&args.api_token).default_page_size(args.page_size);
     let fake = FakeOrg::start_with(options).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     fake.set_rate_limit(args.rate_limit, Duration::from_secs(60));
+    for service_app in &args.service_app {
+        fake.register_service_app(service_app_of(service_app, &args.service_app_scopes, args.require_dpop)?);
+    }
     if let Some(path) = &args.state {
         match std::fs::read_to_string(path) {
             Ok(text) => fake.load_state(&text).map_err(|e| format!("{}: {e}", path.display()))?,
@@ -84,6 +105,22 @@ async fn serve(args: Args) -> Result<(), String> {
     };
     fake.shutdown().await;
     saved
+}
+
+/// A service app from `CLIENT_ID=KEY_FILE`: the key in the file (a public
+/// JWK, or a private key as a JWK or PEM, of which only the public half is
+/// kept), granted `scopes`.
+fn service_app_of(arg: &str, scopes: &str, dpop: bool) -> Result<FakeServiceApp, String> {
+    let Some((client_id, file)) = arg.split_once('=').filter(|(id, file)| !id.is_empty() && !file.is_empty()) else {
+        return Err(format!("--service-app takes CLIENT_ID=KEY_FILE, not {arg}"));
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| format!("--service-app {client_id}: {file}: {e}"))?;
+    let public_jwk = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(jwk) if jwk.get("kty").is_some() && jwk.get("d").is_none() => jwk,
+        _ => PrivateKey::parse(&text).map_err(|e| format!("--service-app {client_id}: {file}: {e}"))?.public_jwk(),
+    };
+    let app = FakeServiceApp::new(client_id, public_jwk, scopes.split_whitespace());
+    Ok(if dpop { app.require_dpop() } else { app })
 }
 
 /// Waits for Ctrl-C, or SIGTERM on Unix.

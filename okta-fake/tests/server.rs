@@ -131,3 +131,55 @@ async fn an_export_folder_seeds_its_apps_assignments_and_groups() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn service_apps_get_access_tokens_for_their_scopes() {
+    use okta_runtime::client::jose::{PrivateKey, unix_now};
+
+    let dir = folder("service");
+    let key = PrivateKey::generate_es256().expect("a key");
+    let jwk = dir.join("service.jwk.json");
+    std::fs::write(&jwk, key.public_jwk().to_string()).expect("key file");
+    let registered = format!("0oaservice={}", jwk.to_str().expect("UTF-8"));
+    let server = Server::start(&["--service-app", &registered, "--service-app-scopes", "okta.apps.read"]);
+    let token_url = format!("{}/oauth2/v1/token", server.url);
+    let claims = json!({ "iss": "0oaservice", "sub": "0oaservice", "aud": token_url,
+        "exp": unix_now() + 300, "jti": format!("jti-{}", std::process::id()) });
+    let assertion = key.sign(json!({ "typ": "JWT" }), &claims).expect("signed");
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("scope", "okta.apps.read")
+        .append_pair("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        .append_pair("client_assertion", &assertion)
+        .finish();
+    let issued = reqwest::Client::new()
+        .post(&token_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("token answer");
+    assert_eq!(issued.status(), 200);
+    let issued: Value = issued.json().await.expect("JSON");
+    let access_token = issued["access_token"].as_str().expect("an access token").to_owned();
+    let bearer = |method: reqwest::Method, path: &str| {
+        reqwest::Client::new()
+            .request(method, format!("{}{path}", server.url))
+            .header("authorization", format!("Bearer {access_token}"))
+    };
+    assert_eq!(bearer(reqwest::Method::GET, "/api/v1/apps").send().await.expect("answer").status(), 200);
+    let refused =
+        bearer(reqwest::Method::POST, "/api/v1/apps").json(&json!({ "label": "x", "signOnMode": "BOOKMARK" }));
+    assert_eq!(refused.send().await.expect("answer").status(), 403, "okta.apps.manage was not granted");
+    server.stop();
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_okta-fake"))
+        .args(["--service-app", "0oaservice"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("CLIENT_ID=KEY_FILE"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
