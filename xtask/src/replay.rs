@@ -3,10 +3,10 @@
 //!
 //! Each cassette (one session against one org) gets a fresh fake org, seeded
 //! with what the session assumes exists before its first request (users,
-//! groups and apps it uses but did not create: see [`seed`]). Its
+//! groups and apps it uses but did not create: see `seed`). Its
 //! interactions are then sent in order, each request with the ids the real
 //! org handed out replaced by the ones the fake handed out (learned from the
-//! answers so far: see [`compare::IdMap`]). Each answer is compared with the
+//! answers so far: see `compare::IdMap`). Each answer is compared with the
 //! real one: its status, and which of the real answer's members are present
 //! in the fake's (JSON members at every depth, XML elements and attributes).
 //! Members of objects the replay seeded are not counted: the fake only gives
