@@ -4,6 +4,9 @@
 //! - Values that keep what the server sent (`null`, timestamps, unknown enum
 //!   values, unknown union members, unknown members), secrets that never
 //!   print, and decoding that names the JSON path of a bad value.
+//! - [`coverage`]: which members of a payload a model holds in typed fields
+//!   and which it keeps only as undeclared, to measure a spec against what
+//!   servers send.
 //! - The sans-IO request and response types and the [`Operation`] trait that
 //!   generated operations implement, and Okta's error body ([`ErrorBody`]),
 //!   which every Okta API shares.
@@ -14,6 +17,7 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+pub mod coverage;
 mod decode;
 mod error_body;
 mod form;

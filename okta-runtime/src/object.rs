@@ -26,6 +26,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 
+use super::coverage;
 use super::nulls::NullOr;
 pub use super::nulls::{KeepNulls, Nulls};
 use serde::ser::SerializeMap;
@@ -222,6 +223,8 @@ pub fn deny_other<'de, A: MapAccess<'de>, T: Object>(key: String, _: &mut A) -> 
 pub trait OtherProperties: KeepNulls {
     /// The type of each value.
     type Value: DeserializeOwned + Serialize;
+    /// Whether the values are any JSON, not of a type the spec gives.
+    const UNTYPED: bool = false;
     /// Keeps one (the last of a repeated name wins).
     fn insert(&mut self, key: String, value: Self::Value);
     /// What it keeps, in order: a value, or `None` for a kept `null`.
@@ -230,6 +233,7 @@ pub trait OtherProperties: KeepNulls {
 
 impl OtherProperties for serde_json::Map<String, serde_json::Value> {
     type Value = serde_json::Value;
+    const UNTYPED: bool = true;
 
     fn insert(&mut self, key: String, value: serde_json::Value) {
         serde_json::Map::insert(self, key, value);
@@ -259,11 +263,19 @@ impl<M: SerializeMap> Writer<M> {
 
     /// Writes a declared property: its value, or the `null` that was sent
     /// for it, or nothing.
-    pub fn field<T: Serialize, K: KeepNulls + ?Sized>(&mut self, key: &'static str, field: &Option<T>, nulls: &K) {
+    pub fn field<T: Serialize + 'static, K: KeepNulls + ?Sized>(
+        &mut self,
+        key: &'static str,
+        field: &Option<T>,
+        nulls: &K,
+    ) {
         if self.error.is_some() {
             return;
         }
         match field {
+            Some(_) if coverage::is_free_form::<T>() && coverage::typed_only() => {
+                self.error = self.map.serialize_entry(key, &coverage::FreeForm).err();
+            }
             Some(value) => self.error = self.map.serialize_entry(key, value).err(),
             None if nulls.is_null(key) => self.error = self.map.serialize_entry(key, &()).err(),
             None => {}
@@ -274,8 +286,9 @@ impl<M: SerializeMap> Writer<M> {
     /// that has the name of a declared one (`declared`): the field is where
     /// that value lives, and a kept `null` of a field is written in its place.
     pub fn other<O: OtherProperties>(&mut self, other: &O, declared: &[&str]) {
-        for (key, value) in other.entries() {
-            if self.error.is_some() {
+        for (n, (key, value)) in other.entries().enumerate() {
+            // Typed-only encoding leaves out what is kept as plain JSON.
+            if self.error.is_some() || (n == 0 && O::UNTYPED && coverage::typed_only()) {
                 return;
             }
             if !declared.contains(&key) {

@@ -74,7 +74,10 @@ macro_rules! string_enum_impls {
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                match self {
+                    Self::Unknown(value) => $crate::coverage::serialize_unlisted(value, serializer),
+                    _ => serializer.serialize_str(self.as_str()),
+                }
             }
         }
 
