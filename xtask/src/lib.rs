@@ -1,6 +1,7 @@
 //! The tasks behind `cargo xtask`, as a library so tests can run them.
 
 pub mod contract;
+pub mod coverage;
 pub mod recordings;
 pub mod replay;
 pub mod standalone;

@@ -1,5 +1,8 @@
 //! Project tasks. `cargo xtask codegen` regenerates the client from the spec;
-//! `cargo xtask codegen --check` fails when the checked-in code is stale.
+//! `cargo xtask codegen --check` fails when the checked-in code is stale;
+//! `roundtrip`, `coverage` and `contract` check the client against Okta's
+//! examples, real orgs' recorded answers and the spec; `replay` checks the
+//! fake org against real orgs' recorded sessions.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime-version VERSION] [--deny-warnings]
        cargo xtask roundtrip SPEC
+       cargo xtask coverage RECORDINGS [--min-typed PERCENT] [--min-known PERCENT] [--top N]
        cargo xtask contract
        cargo xtask replay RECORDINGS [--min-status PERCENT] [--min-members PERCENT] [--top N] [--only TEXT] [--verbose]";
 
@@ -88,6 +92,33 @@ fn run() -> Result<ExitCode> {
                 eprintln!("replay: {miss}");
             }
             Ok(if misses.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Some("coverage") => {
+            let mut recordings = None;
+            let mut targets = xtask::coverage::Targets::default();
+            let mut top = 25;
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                let mut value = || rest.next().with_context(|| format!("{arg} takes a value\n{USAGE}"));
+                let mut percent = || -> Result<f64> {
+                    let v = value()?;
+                    v.parse()
+                        .ok()
+                        .filter(|p: &f64| (0.0..=100.0).contains(p))
+                        .with_context(|| format!("{arg} {v}: not a percentage"))
+                };
+                match arg.as_str() {
+                    "--min-typed" => targets.min_typed = Some(percent()?),
+                    "--min-known" => targets.min_known = Some(percent()?),
+                    "--top" => top = value()?.parse().with_context(|| format!("--top takes a number\n{USAGE}"))?,
+                    other if other.starts_with("--") => bail!("unexpected argument {other}\n{USAGE}"),
+                    path if recordings.is_none() => recordings = Some(PathBuf::from(path)),
+                    other => bail!("unexpected argument {other}\n{USAGE}"),
+                }
+            }
+            let recordings = recordings.with_context(|| format!("coverage needs RECORDINGS\n{USAGE}"))?;
+            let met = xtask::coverage::run(&workspace_root(), &recordings, targets, top)?;
+            Ok(if met { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Some("roundtrip") => {
             let [spec] = &args[1..] else { bail!("{USAGE}") };
