@@ -172,6 +172,37 @@ struct PathTally {
     types: BTreeSet<String>,
 }
 
+/// Adds one payload's undeclared members to the tallies by path.
+fn tally(tallies: &mut BTreeMap<String, PathTally>, undeclared: &[Undeclared]) {
+    let mut seen = BTreeSet::new();
+    for u in undeclared {
+        let path = general(&u.path);
+        let tally = tallies.entry(path.clone()).or_default();
+        tally.apps += usize::from(seen.insert(path));
+        tally.occurrences += u.members;
+        tally.types.insert(u.json_type.clone());
+    }
+}
+
+/// The most frequent paths of `tallies` (most apps first), under a heading.
+fn render_paths(s: &mut String, what: &str, tallies: &BTreeMap<String, PathTally>, top: usize) {
+    let mut paths: Vec<(&String, &PathTally)> = tallies.iter().collect();
+    paths.sort_by(|a, b| b.1.apps.cmp(&a.1.apps).then(b.1.occurrences.cmp(&a.1.occurrences)).then(a.0.cmp(b.0)));
+    if paths.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "undeclared members in {what} ({} paths; the {} most frequent: apps, occurrences inside, JSON types):",
+        paths.len(),
+        top.min(paths.len())
+    );
+    for (path, t) in paths.into_iter().take(top) {
+        let types: Vec<&str> = t.types.iter().map(String::as_str).collect();
+        let _ = writeln!(s, "  {:>5} {:>6}  {path}  {}", t.apps, t.occurrences, types.join("|"));
+    }
+}
+
 /// The figures over all payloads.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -196,6 +227,7 @@ pub struct Report {
     /// `name` and `signOnMode` of the answers decoded as unknown, with how many.
     unknown: BTreeMap<String, usize>,
     undeclared: BTreeMap<String, PathTally>,
+    request_undeclared: BTreeMap<String, PathTally>,
     unlisted: BTreeMap<(String, String), usize>,
 }
 
@@ -212,10 +244,14 @@ impl Report {
             }
             // A payload that does not decode has no member in a typed field.
             let members = if facts.error.is_some() { count_members(&sent) } else { facts.members };
+            for u in &facts.unlisted {
+                *r.unlisted.entry((general(&u.path), u.value.clone())).or_default() += 1;
+            }
             if payload.kind == Kind::Request {
                 r.requests += 1;
                 r.request_members.0 += members;
                 r.request_members.1 += facts.typed;
+                tally(&mut r.request_undeclared, &facts.undeclared);
                 continue;
             }
             r.answers += 1;
@@ -229,17 +265,7 @@ impl Report {
                 *r.unknown.entry(format!("name {}, signOnMode {}", text("name"), text("signOnMode"))).or_default() += 1;
             }
             r.undeclared_outermost += facts.undeclared.len();
-            let mut seen = BTreeSet::new();
-            for u in &facts.undeclared {
-                let path = general(&u.path);
-                let tally = r.undeclared.entry(path.clone()).or_default();
-                tally.apps += usize::from(seen.insert(path));
-                tally.occurrences += u.members;
-                tally.types.insert(u.json_type.clone());
-            }
-            for u in &facts.unlisted {
-                *r.unlisted.entry((general(&u.path), u.value.clone())).or_default() += 1;
-            }
+            tally(&mut r.undeclared, &facts.undeclared);
         }
         r
     }
@@ -310,20 +336,8 @@ impl Report {
         for f in self.round_trip_failures.iter().take(top) {
             let _ = writeln!(s, "  {f}");
         }
-        let mut paths: Vec<(&String, &PathTally)> = self.undeclared.iter().collect();
-        paths.sort_by(|a, b| b.1.apps.cmp(&a.1.apps).then(b.1.occurrences.cmp(&a.1.occurrences)).then(a.0.cmp(b.0)));
-        if !paths.is_empty() {
-            let _ = writeln!(
-                s,
-                "undeclared members in answers ({} paths; the {} most frequent: apps, occurrences inside, JSON types):",
-                paths.len(),
-                top.min(paths.len())
-            );
-        }
-        for (path, t) in paths.into_iter().take(top) {
-            let types: Vec<&str> = t.types.iter().map(String::as_str).collect();
-            let _ = writeln!(s, "  {:>5} {:>6}  {path}  {}", t.apps, t.occurrences, types.join("|"));
-        }
+        render_paths(&mut s, "answers", &self.undeclared, top);
+        render_paths(&mut s, "request bodies", &self.request_undeclared, top);
         let mut values: Vec<(&(String, String), &usize)> = self.unlisted.iter().collect();
         values.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         if !values.is_empty() {
@@ -481,12 +495,18 @@ mod tests {
                 undeclared: vec![undeclared("settings.x", "object", 1)],
                 ..Facts::default()
             },
-            Facts { variant: "Saml".to_owned(), members: 1, typed: 1, ..Facts::default() },
+            Facts {
+                variant: "Saml".to_owned(),
+                members: 1,
+                typed: 0,
+                undeclared: vec![undeclared("name", "string", 1)],
+                ..Facts::default()
+            },
             Facts { error: Some("decode: a: wrong".to_owned()), ..Facts::default() },
         ];
         let report = Report::new(&payloads, &facts);
         assert_eq!((report.answers, report.requests, report.members, report.typed, report.known), (3, 1, 11, 6, 1));
-        assert_eq!(report.request_members, (1, 1));
+        assert_eq!(report.request_members, (1, 0));
         assert_eq!(report.round_trip_failures, ["l: decode: a: wrong"]);
         let text = report.render(10);
         assert!(text.contains("typed members: 6 of 11 member occurrences in answers (54.55%)"), "{text}");
@@ -498,6 +518,8 @@ mod tests {
         assert!(text.contains("      2      3  settings.x  array|object"), "{text}");
         assert!(text.contains("signOnMode = \"X\""), "{text}");
         assert!(text.contains("round trip: 3 of 4 payloads"), "{text}");
+        assert!(text.contains("undeclared members in request bodies (1 paths"), "{text}");
+        assert!(text.contains("      1      1  name  string"), "{text}");
         let all = Targets { min_typed: Some(50.0), min_known: Some(30.0) };
         assert_eq!(report.shortfalls(all), ["1 payloads do not round-trip exactly"]);
         let strict = Targets { min_typed: Some(99.0), min_known: Some(99.5) };
