@@ -1836,6 +1836,8 @@ pub struct ApplicationCredentialsUsernameTemplate {
     ///
     /// See [`ApplicationCredentialsUsernameTemplateType`].
     pub r#type: Option<ApplicationCredentialsUsernameTemplateType>,
+    /// Suffix added to usernames built by a CUSTOM template, as orgs send it.
+    pub suffix: Option<String>,
     /// Suffix added to usernames built by BUILT_IN expressions.
     ///
     /// Sent as `userSuffix`. The server may send `null`, kept apart from absent.
@@ -1845,7 +1847,8 @@ pub struct ApplicationCredentialsUsernameTemplate {
 }
 rt::object_impls!(
     ApplicationCredentialsUsernameTemplate { push_status = "pushStatus", template =
-    "template", r#type = "type", user_suffix = "userSuffix", ..additional_properties }
+    "template", r#type = "type", suffix = "suffix", user_suffix = "userSuffix",
+    ..additional_properties }
 );
 /// Whether username changes are pushed to the app (CUSTOM templates).
 ///
@@ -2311,6 +2314,10 @@ pub struct ApplicationLinks {
     ///
     /// See [`HrefObject`]. Sent as `appLinks`.
     pub app_links: Option<Vec<HrefObject>>,
+    /// Links to the credentials of an OAuth 2.0 client app, such as its client secrets (named `secrets`).
+    ///
+    /// See [`HrefObject`]. Sent as `clientCredentials`.
+    pub client_credentials: Option<Vec<HrefObject>>,
     /// Link that deactivates the resource.
     ///
     /// See [`HrefObjectDeactivateLink`].
@@ -2331,10 +2338,22 @@ pub struct ApplicationLinks {
     ///
     /// See [`MetadataLink`].
     pub metadata: Option<MetadataLink>,
+    /// Link that assigns a policy to the app (a PUT of the policy's ID under it).
+    ///
+    /// See [`PoliciesLink`].
+    pub policies: Option<PoliciesLink>,
+    /// Link to the profile enrollment policy that applies to the app.
+    ///
+    /// See [`ProfileEnrollmentPolicyLink`]. Sent as `profileEnrollment`.
+    pub profile_enrollment: Option<ProfileEnrollmentPolicyLink>,
     /// Link to the resource itself.
     ///
     /// See [`HrefObjectSelfLink`]. Sent as `self`.
     pub self_: Option<HrefObjectSelfLink>,
+    /// Link that uploads a new logo for the app (a multipart POST).
+    ///
+    /// See [`UploadLogoLink`]. Sent as `uploadLogo`.
+    pub upload_logo: Option<UploadLogoLink>,
     /// Link to the users assigned to the app.
     ///
     /// See [`UsersLink`].
@@ -2344,9 +2363,10 @@ pub struct ApplicationLinks {
 }
 rt::object_impls!(
     ApplicationLinks { access_policy = "accessPolicy", activate = "activate", app_links =
-    "appLinks", deactivate = "deactivate", groups = "groups", help = "help", logo =
-    "logo", metadata = "metadata", self_ = "self", users = "users",
-    ..additional_properties }
+    "appLinks", client_credentials = "clientCredentials", deactivate = "deactivate",
+    groups = "groups", help = "help", logo = "logo", metadata = "metadata", policies =
+    "policies", profile_enrollment = "profileEnrollment", self_ = "self", upload_logo =
+    "uploadLogo", users = "users", ..additional_properties }
 );
 /// Entitlement management status of the app.
 ///
@@ -2795,6 +2815,10 @@ pub struct AutoLoginApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -2803,6 +2827,8 @@ pub struct AutoLoginApplicationSettings {
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
+    /// App-specific settings of an app whose kind declares none; empty for custom apps, and holding the members of an OIN app that has no variant of its own.
+    pub app: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Sign-in pages of an AUTO_LOGIN app.
     ///
     /// See [`AutoLoginApplicationSettingsSignOn`]. Sent as `signOn`.
@@ -2813,7 +2839,8 @@ pub struct AutoLoginApplicationSettings {
 rt::object_impls!(
     AutoLoginApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
     = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", sign_on = "signOn",
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
     ..additional_properties }
 );
 /// Sign-in pages of an AUTO_LOGIN app.
@@ -2868,6 +2895,10 @@ pub struct BasicApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -2886,8 +2917,8 @@ pub struct BasicApplicationSettings {
 rt::object_impls!(
     BasicApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
 );
 /// Site URLs of a BASIC_AUTH app.
 ///
@@ -2898,6 +2929,10 @@ pub struct BasicApplicationSettingsApplication {
     ///
     /// Sent as `authURL`. Required by the spec in requests.
     pub auth_url: Option<String>,
+    /// Regular expression the sign-in page URL must also match.
+    ///
+    /// Sent as `loginUrlRegex`. The server may send `null`, kept apart from absent.
+    pub login_url_regex: Option<rt::Nullable<String>>,
     /// URL of the sign-in page.
     ///
     /// Required by the spec in requests.
@@ -2918,8 +2953,8 @@ impl BasicApplicationSettingsApplication {
     }
 }
 rt::object_impls!(
-    BasicApplicationSettingsApplication { auth_url = "authURL", url = "url",
-    ..additional_properties }
+    BasicApplicationSettingsApplication { auth_url = "authURL", login_url_regex =
+    "loginUrlRegex", url = "url", ..additional_properties }
 );
 /// A custom app that uses HTTP Basic authentication (signOnMode BASIC_AUTH).
 ///
@@ -3154,6 +3189,10 @@ pub struct BookmarkApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -3172,8 +3211,8 @@ pub struct BookmarkApplicationSettings {
 rt::object_impls!(
     BookmarkApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
 );
 /// Target of a BOOKMARK app.
 ///
@@ -4023,6 +4062,10 @@ pub struct GoogleApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -4056,8 +4099,9 @@ impl GoogleApplicationSettings {
 rt::object_impls!(
     GoogleApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Google Workspace instance settings.
 ///
@@ -5713,10 +5757,18 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     ///
     /// See [`OAuthClientSecretLinks`]. Sent as `_links`. Set by the server; ignored in requests.
     pub links: Option<OAuthClientSecretLinks>,
+    /// Curve of the key; `null` when the key was added without one.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcResponseCrv`]. The server may send `null`, kept apart from absent.
+    pub crv: Option<rt::Nullable<OAuth2ClientJsonWebKeyEcResponseCrv>>,
     /// Key type.
     ///
     /// See [`OAuth2ClientJsonWebKeyEcRequestKty`].
     pub kty: Option<OAuth2ClientJsonWebKeyEcRequestKty>,
+    /// Key use; `null` when the key was added without one.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`]. The server may send `null`, kept apart from absent.
+    pub r#use: Option<rt::Nullable<OAuth2ClientJsonWebKeyEcRequestUse>>,
     /// X coordinate of the public point.
     pub x: Option<String>,
     /// Y coordinate of the public point.
@@ -5742,8 +5794,26 @@ impl Default for OAuth2ClientJsonWebKeyEcResponse {
 }
 rt::object_impls!(
     OAuth2ClientJsonWebKeyEcResponse { kid = "kid", status = "status", created =
-    "created", id = "id", last_updated = "lastUpdated", links = "_links", kty = "kty", x
-    = "x", y = "y", ..additional_properties }
+    "created", id = "id", last_updated = "lastUpdated", links = "_links", crv = "crv",
+    kty = "kty", r#use = "use", x = "x", y = "y", ..additional_properties }
+);
+/// Curve of the key; `null` when the key was added without one.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeyECResponse/properties/crv`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ClientJsonWebKeyEcResponseCrv {
+    /// `P-256`
+    P256,
+    /// `P-384`
+    P384,
+    /// `P-521`
+    P521,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(
+    OAuth2ClientJsonWebKeyEcResponseCrv { P256 = "P-256", P384 = "P-384", P521 = "P-521"
+    }
 );
 /// An RSA signing key to add to the client.
 ///
@@ -5832,6 +5902,10 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     pub kty: Option<OAuth2ClientJsonEncryptionKeyRequestKty>,
     /// RSA modulus.
     pub n: Option<String>,
+    /// Key use; `null` when the key was added without one.
+    ///
+    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`]. The server may send `null`, kept apart from absent.
+    pub r#use: Option<rt::Nullable<OAuth2ClientJsonWebKeyEcRequestUse>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -5854,7 +5928,7 @@ impl Default for OAuth2ClientJsonWebKeyRsaResponse {
 rt::object_impls!(
     OAuth2ClientJsonWebKeyRsaResponse { kid = "kid", status = "status", created =
     "created", id = "id", last_updated = "lastUpdated", links = "_links", e = "e", kty =
-    "kty", n = "n", ..additional_properties }
+    "kty", n = "n", r#use = "use", ..additional_properties }
 );
 /// A client's keys wrapped as an app's `jwks` member, the form of Okta's own list example.
 ///
@@ -6477,6 +6551,10 @@ pub struct Office365ApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -6510,8 +6588,9 @@ impl Office365ApplicationSettings {
 rt::object_impls!(
     Office365ApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
     = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Microsoft Office 365 instance settings.
 ///
@@ -6522,10 +6601,40 @@ pub struct Office365ApplicationSettingsApplication {
     ///
     /// Required by the spec in requests.
     pub domain: Option<String>,
+    /// Further domains of the tenant that Okta federates.
+    pub domains: Option<Vec<String>>,
     /// The Microsoft tenant name.
     ///
     /// Sent as `msftTenant`. Required by the spec in requests.
     pub msft_tenant: Option<String>,
+    /// Settings of Office 365 Cloud Connector; `null` when unused (its shape is not documented).
+    ///
+    /// Sent as `occSettings`. The server may send `null`, kept apart from absent.
+    pub occ_settings: Option<rt::Nullable<::serde_json::Value>>,
+    /// Flexible provisioning mode of the tenant; `null` when provisioning is not set up.
+    ///
+    /// Sent as `office365FlexibleProvisioningMode`. The server may send `null`, kept apart from absent.
+    pub office365_flexible_provisioning_mode: Option<rt::Nullable<String>>,
+    /// Which kind of provisioning Okta does for the tenant; `null` when provisioning is not set up.
+    ///
+    /// Sent as `office365ProvisioningType`. The server may send `null`, kept apart from absent.
+    pub office365_provisioning_type: Option<rt::Nullable<String>>,
+    /// Whether a Microsoft administrator must consent to the app before it is used.
+    ///
+    /// Sent as `requireAdminConsent`.
+    pub require_admin_consent: Option<bool>,
+    /// Kind of Microsoft tenant; `null` when not set.
+    ///
+    /// Sent as `tenantType`. The server may send `null`, kept apart from absent.
+    pub tenant_type: Option<rt::Nullable<String>>,
+    /// Whether the WS-Trust windows transport endpoint is on for the tenant.
+    ///
+    /// Sent as `windowsTransportEnabled`.
+    pub windows_transport_enabled: Option<bool>,
+    /// How WS-Federation is set up with the tenant, such as `AUTO` (Okta configures it).
+    ///
+    /// Sent as `wsFedConfigureType`.
+    pub ws_fed_configure_type: Option<String>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -6542,8 +6651,13 @@ impl Office365ApplicationSettingsApplication {
     }
 }
 rt::object_impls!(
-    Office365ApplicationSettingsApplication { domain = "domain", msft_tenant =
-    "msftTenant", ..additional_properties }
+    Office365ApplicationSettingsApplication { domain = "domain", domains = "domains",
+    msft_tenant = "msftTenant", occ_settings = "occSettings",
+    office365_flexible_provisioning_mode = "office365FlexibleProvisioningMode",
+    office365_provisioning_type = "office365ProvisioningType", require_admin_consent =
+    "requireAdminConsent", tenant_type = "tenantType", windows_transport_enabled =
+    "windowsTransportEnabled", ws_fed_configure_type = "wsFedConfigureType",
+    ..additional_properties }
 );
 /// Microsoft Office 365 provisioning settings
 ///
@@ -6640,6 +6754,10 @@ pub struct OinSaml20ApplicationSettingsSignOn {
     ///
     /// Sent as `audienceOverride`. The server may send `null`, kept apart from absent.
     pub audience_override: Option<rt::Nullable<String>>,
+    /// Attribute statements the OIN app's definition adds to the assertion.
+    ///
+    /// See [`SamlAttributeStatement`]. Sent as `configuredAttributeStatements`. Set by the server; ignored in requests.
+    pub configured_attribute_statements: Option<Vec<SamlAttributeStatement>>,
     /// Resource to open after IdP-initiated sign-in.
     ///
     /// Sent as `defaultRelayState`. The server may send `null`, kept apart from absent.
@@ -6648,6 +6766,10 @@ pub struct OinSaml20ApplicationSettingsSignOn {
     ///
     /// Sent as `destinationOverride`. The server may send `null`, kept apart from absent.
     pub destination_override: Option<rt::Nullable<String>>,
+    /// Whether ForceAuthn in a request makes users sign in again (apps whose definition offers it).
+    ///
+    /// Sent as `honorForceAuthn`.
+    pub honor_force_authn: Option<bool>,
     /// Recipient override used for CASB.
     ///
     /// Sent as `recipientOverride`. The server may send `null`, kept apart from absent.
@@ -6665,9 +6787,10 @@ pub struct OinSaml20ApplicationSettingsSignOn {
 }
 rt::object_impls!(
     OinSaml20ApplicationSettingsSignOn { attribute_statements = "attributeStatements",
-    audience_override = "audienceOverride", default_relay_state = "defaultRelayState",
-    destination_override = "destinationOverride", recipient_override =
-    "recipientOverride", saml_assertion_lifetime_seconds =
+    audience_override = "audienceOverride", configured_attribute_statements =
+    "configuredAttributeStatements", default_relay_state = "defaultRelayState",
+    destination_override = "destinationOverride", honor_force_authn = "honorForceAuthn",
+    recipient_override = "recipientOverride", saml_assertion_lifetime_seconds =
     "samlAssertionLifetimeSeconds", sso_acs_url_override = "ssoAcsUrlOverride",
     ..additional_properties }
 );
@@ -6924,6 +7047,10 @@ pub struct OpenIdConnectApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -6932,6 +7059,8 @@ pub struct OpenIdConnectApplicationSettings {
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
+    /// App-specific settings of an app whose kind declares none; empty for custom apps, and holding the members of an OIN app that has no variant of its own.
+    pub app: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// OAuth 2.0 client metadata.
     ///
     /// See [`OpenIdConnectApplicationSettingsClient`]. Sent as `oauthClient`.
@@ -6942,8 +7071,9 @@ pub struct OpenIdConnectApplicationSettings {
 rt::object_impls!(
     OpenIdConnectApplicationSettings { em_opt_in_status = "emOptInStatus",
     identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", notes = "notes", notifications = "notifications",
-    oauth_client = "oauthClient", ..additional_properties }
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", oauth_client = "oauthClient",
+    ..additional_properties }
 );
 /// OAuth 2.0 client metadata.
 ///
@@ -7231,7 +7361,7 @@ pub enum OpenIdConnectRefreshTokenRotationType {
 rt::string_enum_impls!(
     OpenIdConnectRefreshTokenRotationType { Rotate = "ROTATE", Static = "STATIC" }
 );
-/// Okta Org2Org (key name `okta_org2org`), connecting a hub Okta org to spoke Okta orgs. Supports the SAML_2_0 (the default) and AUTO_LOGIN sign-on modes.
+/// Okta Org2Org (key name `okta_org2org`), connecting a hub Okta org to spoke Okta orgs. Supports the SAML_2_0 (the default) and AUTO_LOGIN sign-on modes; real orgs also return it with OPENID_CONNECT.
 ///
 /// From `#/components/schemas/Org2OrgApplication`.
 #[derive(Clone, Debug, PartialEq)]
@@ -7363,6 +7493,10 @@ pub struct Org2OrgApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -7396,8 +7530,9 @@ impl Org2OrgApplicationSettings {
 rt::object_impls!(
     Org2OrgApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Okta Org2Org instance settings.
 ///
@@ -7420,6 +7555,10 @@ pub struct Org2OrgApplicationSettingsApplication {
     ///
     /// Sent as `creationState`.
     pub creation_state: Option<String>,
+    /// ID of the identity provider in the target org that trusts this org; `null` until one is set.
+    ///
+    /// Sent as `idpId`. The server may send `null`, kept apart from absent.
+    pub idp_id: Option<rt::Nullable<String>>,
     /// Use the username rather than the email address as the username.
     ///
     /// Sent as `preferUsernameOverEmail`.
@@ -7448,8 +7587,8 @@ impl Org2OrgApplicationSettingsApplication {
 }
 rt::object_impls!(
     Org2OrgApplicationSettingsApplication { acs_url = "acsUrl", aud_restriction =
-    "audRestriction", base_url = "baseUrl", creation_state = "creationState",
-    prefer_username_over_email = "preferUsernameOverEmail", token = "token",
+    "audRestriction", base_url = "baseUrl", creation_state = "creationState", idp_id =
+    "idpId", prefer_username_over_email = "preferUsernameOverEmail", token = "token",
     token_encrypted = "tokenEncrypted", ..additional_properties }
 );
 /// Org2Org Provisioning OAuth Signing Settings
@@ -7684,6 +7823,92 @@ pub enum PatchAction {
     Unknown(String),
 }
 rt::string_enum_impls!(PatchAction { Remove = "remove", Replace = "replace" });
+/// Link that assigns a policy to the app (a PUT of the policy's ID under it).
+///
+/// From `#/components/schemas/PoliciesLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoliciesLink {
+    /// Hints about how the link may be used.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// The link's name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub name: Option<String>,
+    /// Whether `href` is a URI template.
+    ///
+    /// Set by the server; ignored in requests.
+    pub templated: Option<bool>,
+    /// Media type of the target; application/json when absent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PoliciesLink {
+    /// A `PoliciesLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    PoliciesLink { hints = "hints", href = "href", name = "name", templated =
+    "templated", r#type = "type", ..additional_properties }
+);
+/// Link to the profile enrollment policy that applies to the app.
+///
+/// From `#/components/schemas/ProfileEnrollmentPolicyLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfileEnrollmentPolicyLink {
+    /// Hints about how the link may be used.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// The link's name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub name: Option<String>,
+    /// Whether `href` is a URI template.
+    ///
+    /// Set by the server; ignored in requests.
+    pub templated: Option<bool>,
+    /// Media type of the target; application/json when absent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ProfileEnrollmentPolicyLink {
+    /// A `ProfileEnrollmentPolicyLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ProfileEnrollmentPolicyLink { hints = "hints", href = "href", name = "name",
+    templated = "templated", r#type = "type", ..additional_properties }
+);
 /// Whether Okta profile changes overwrite the matching attributes in the app.
 ///
 /// From `#/components/schemas/ProfileSettingObject`.
@@ -8174,6 +8399,10 @@ pub struct SalesforceApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -8207,8 +8436,9 @@ impl SalesforceApplicationSettings {
 rt::object_impls!(
     SalesforceApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
     = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Salesforce instance settings.
 ///
@@ -8219,6 +8449,10 @@ pub struct SalesforceApplicationSettingsApplication {
     ///
     /// See [`SalesforceApplicationSettingsApplicationInstanceType`]. Sent as `instanceType`. Required by the spec in requests.
     pub instance_type: Option<SalesforceApplicationSettingsApplicationInstanceType>,
+    /// Custom domain of the Salesforce org; `null` when it has none.
+    ///
+    /// Sent as `customDomain`. The server may send `null`, kept apart from absent.
+    pub custom_domain: Option<rt::Nullable<String>>,
     /// Kind of Salesforce integration.
     ///
     /// See [`SalesforceApplicationSettingsApplicationIntegrationType`]. Sent as `integrationType`. Required by the spec in requests.
@@ -8233,6 +8467,22 @@ pub struct SalesforceApplicationSettingsApplication {
     ///
     /// Sent as `logoutUrl`.
     pub logout_url: Option<String>,
+    /// The Salesforce My Domain name; `null` when not set.
+    ///
+    /// Sent as `myDomain`. The server may send `null`, kept apart from absent.
+    pub my_domain: Option<rt::Nullable<String>>,
+    /// ID of the Salesforce org (PORTAL and COMMUNITY integrations).
+    ///
+    /// Sent as `orgID`. The server may send `null`, kept apart from absent.
+    pub org_id: Option<rt::Nullable<String>>,
+    /// ID of the Salesforce portal (PORTAL integrations).
+    ///
+    /// Sent as `portalID`. The server may send `null`, kept apart from absent.
+    pub portal_id: Option<rt::Nullable<String>>,
+    /// URL of the Salesforce community site (COMMUNITY integrations).
+    ///
+    /// Sent as `siteURL`. The server may send `null`, kept apart from absent.
+    pub site_url: Option<rt::Nullable<String>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -8253,8 +8503,9 @@ impl SalesforceApplicationSettingsApplication {
 }
 rt::object_impls!(
     SalesforceApplicationSettingsApplication { instance_type = "instanceType",
-    integration_type = "integrationType", login_url = "loginUrl", logout_url =
-    "logoutUrl", ..additional_properties }
+    custom_domain = "customDomain", integration_type = "integrationType", login_url =
+    "loginUrl", logout_url = "logoutUrl", my_domain = "myDomain", org_id = "orgID",
+    portal_id = "portalID", site_url = "siteURL", ..additional_properties }
 );
 /// Which kind of Salesforce instance to connect to.
 ///
@@ -8419,6 +8670,10 @@ pub struct Saml11ApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -8439,8 +8694,9 @@ pub struct Saml11ApplicationSettings {
 rt::object_impls!(
     Saml11ApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// SAML 1.1 sign-on settings.
 ///
@@ -8597,6 +8853,10 @@ pub struct SamlApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -8605,6 +8865,8 @@ pub struct SamlApplicationSettings {
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
+    /// App-specific settings of an app whose kind declares none; empty for custom apps, and holding the members of an OIN app that has no variant of its own.
+    pub app: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// SAML 2.0 sign-on settings.
     ///
     /// See [`SamlApplicationSettingsSignOn`]. Sent as `signOn`.
@@ -8615,7 +8877,8 @@ pub struct SamlApplicationSettings {
 rt::object_impls!(
     SamlApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", sign_on = "signOn",
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
     ..additional_properties }
 );
 /// SAML 2.0 sign-on settings.
@@ -8707,6 +8970,10 @@ pub struct SamlApplicationSettingsSignOn {
     ///
     /// Sent as `samlAssertionLifetimeSeconds`.
     pub saml_assertion_lifetime_seconds: Option<i64>,
+    /// Whether the SP signs its SAML authentication requests, and Okta checks them.
+    ///
+    /// Sent as `samlSignedRequestEnabled`.
+    pub saml_signed_request_enabled: Option<bool>,
     /// Signature algorithm of the response and assertion.
     ///
     /// See [`SamlApplicationSettingsSignOnSignatureAlgorithm`]. Sent as `signatureAlgorithm`.
@@ -8754,8 +9021,9 @@ rt::object_impls!(
     idp_issuer = "idpIssuer", inline_hooks = "inlineHooks", participate_slo =
     "participateSlo", recipient = "recipient", recipient_override = "recipientOverride",
     request_compressed = "requestCompressed", response_signed = "responseSigned",
-    saml_assertion_lifetime_seconds = "samlAssertionLifetimeSeconds", signature_algorithm
-    = "signatureAlgorithm", slo = "slo", sp_certificate = "spCertificate", sp_issuer =
+    saml_assertion_lifetime_seconds = "samlAssertionLifetimeSeconds",
+    saml_signed_request_enabled = "samlSignedRequestEnabled", signature_algorithm =
+    "signatureAlgorithm", slo = "slo", sp_certificate = "spCertificate", sp_issuer =
     "spIssuer", sso_acs_url = "ssoAcsUrl", sso_acs_url_override = "ssoAcsUrlOverride",
     subject_name_id_format = "subjectNameIdFormat", subject_name_id_template =
     "subjectNameIdTemplate", ..additional_properties }
@@ -9314,6 +9582,10 @@ pub struct SecurePasswordStoreApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -9332,8 +9604,8 @@ pub struct SecurePasswordStoreApplicationSettings {
 rt::object_impls!(
     SecurePasswordStoreApplicationSettings { em_opt_in_status = "emOptInStatus",
     identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", notes = "notes", notifications = "notifications",
-    app = "app", ..additional_properties }
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
 );
 /// Sign-in form of a SECURE_PASSWORD_STORE app.
 ///
@@ -9424,10 +9696,29 @@ rt::string_enum_impls!(SeedEnum { Okta = "OKTA", Random = "RANDOM" });
 pub struct SignOnInlineHook {
     /// The inline hook's ID.
     pub id: Option<String>,
+    /// HAL links of the inline hook.
+    ///
+    /// See [`SignOnInlineHookLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<SignOnInlineHookLinks>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-rt::object_impls!(SignOnInlineHook { id = "id", ..additional_properties });
+rt::object_impls!(
+    SignOnInlineHook { id = "id", links = "_links", ..additional_properties }
+);
+/// HAL links of the inline hook.
+///
+/// From `#/components/schemas/SignOnInlineHook/properties/_links`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SignOnInlineHookLinks {
+    /// Link to the resource itself.
+    ///
+    /// See [`HrefObjectSelfLink`]. Sent as `self`.
+    pub self_: Option<HrefObjectSelfLink>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(SignOnInlineHookLinks { self_ = "self", ..additional_properties });
 /// Single logout settings of the app.
 ///
 /// From `#/components/schemas/SingleLogout`.
@@ -9580,6 +9871,10 @@ pub struct SlackApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -9613,8 +9908,9 @@ impl SlackApplicationSettings {
 rt::object_impls!(
     SlackApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Slack instance settings.
 ///
@@ -9710,6 +10006,10 @@ pub struct SwaApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -9728,8 +10028,8 @@ pub struct SwaApplicationSettings {
 rt::object_impls!(
     SwaApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
 );
 /// Sign-in form of a SWA app; `template_swa` apps use the *Field and url properties, `template_swa3field` apps the *Selector, extraField* and targetURL properties.
 ///
@@ -9744,6 +10044,10 @@ pub struct SwaApplicationSettingsApplication {
     ///
     /// Sent as `buttonSelector`.
     pub button_selector: Option<String>,
+    /// CSS selector of a checkbox on the sign-in form, such as "remember me" (template_swa).
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub checkbox: Option<rt::Nullable<String>>,
     /// CSS selector of the extra field (template_swa3field).
     ///
     /// Sent as `extraFieldSelector`.
@@ -9764,6 +10068,10 @@ pub struct SwaApplicationSettingsApplication {
     ///
     /// Sent as `passwordSelector`.
     pub password_selector: Option<String>,
+    /// A second sign-in page URL, where the sign-in page sends users on.
+    ///
+    /// Sent as `redirectUrl`. The server may send `null`, kept apart from absent.
+    pub redirect_url: Option<rt::Nullable<String>>,
     /// URL of the sign-in page (template_swa3field).
     ///
     /// Sent as `targetURL`.
@@ -9783,11 +10091,11 @@ pub struct SwaApplicationSettingsApplication {
 }
 rt::object_impls!(
     SwaApplicationSettingsApplication { button_field = "buttonField", button_selector =
-    "buttonSelector", extra_field_selector = "extraFieldSelector", extra_field_value =
-    "extraFieldValue", login_url_regex = "loginUrlRegex", password_field =
-    "passwordField", password_selector = "passwordSelector", target_url = "targetURL",
-    url = "url", username_field = "usernameField", user_name_selector =
-    "userNameSelector", ..additional_properties }
+    "buttonSelector", checkbox = "checkbox", extra_field_selector = "extraFieldSelector",
+    extra_field_value = "extraFieldValue", login_url_regex = "loginUrlRegex",
+    password_field = "passwordField", password_selector = "passwordSelector",
+    redirect_url = "redirectUrl", target_url = "targetURL", url = "url", username_field =
+    "usernameField", user_name_selector = "userNameSelector", ..additional_properties }
 );
 /// Trend Micro Apex One as a Service (key name `trendmicroapexoneservice`). Supports the SAML_2_0 sign-on mode.
 ///
@@ -9921,6 +10229,10 @@ pub struct TrendMicroApexOneServiceApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -9954,8 +10266,9 @@ impl TrendMicroApexOneServiceApplicationSettings {
 rt::object_impls!(
     TrendMicroApexOneServiceApplicationSettings { em_opt_in_status = "emOptInStatus",
     identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", notes = "notes", notifications = "notifications",
-    app = "app", sign_on = "signOn", ..additional_properties }
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Trend Micro Apex One as a Service instance settings.
 ///
@@ -10272,6 +10585,49 @@ impl UpdateGroupPushMappingRequest {
 rt::object_impls!(
     UpdateGroupPushMappingRequest { status = "status", ..additional_properties }
 );
+/// Link that uploads a new logo for the app (a multipart POST).
+///
+/// From `#/components/schemas/UploadLogoLink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadLogoLink {
+    /// Hints about how the link may be used.
+    ///
+    /// See [`HrefHints`]. Set by the server; ignored in requests.
+    pub hints: Option<HrefHints>,
+    /// The link target.
+    ///
+    /// Required by the spec in requests.
+    pub href: Option<String>,
+    /// The link's name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub name: Option<String>,
+    /// Whether `href` is a URI template.
+    ///
+    /// Set by the server; ignored in requests.
+    pub templated: Option<bool>,
+    /// Media type of the target; application/json when absent.
+    ///
+    /// Set by the server; ignored in requests.
+    pub r#type: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl UploadLogoLink {
+    /// A `UploadLogoLink` with its required fields set and everything else unset.
+    ///
+    /// Required: `href`.
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    UploadLogoLink { hints = "hints", href = "href", name = "name", templated =
+    "templated", r#type = "type", ..additional_properties }
+);
 /// The USER_PROVISIONING feature (to the app).
 ///
 /// From `#/components/schemas/UserProvisioningApplicationFeature`.
@@ -10510,6 +10866,10 @@ pub struct WsFederationApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -10528,8 +10888,8 @@ pub struct WsFederationApplicationSettings {
 rt::object_impls!(
     WsFederationApplicationSettings { em_opt_in_status = "emOptInStatus",
     identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", notes = "notes", notifications = "notifications",
-    app = "app", ..additional_properties }
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
 );
 /// WS-Federation settings of the app.
 ///
@@ -10794,6 +11154,10 @@ pub struct ZoomUsApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -10827,14 +11191,23 @@ impl ZoomUsApplicationSettings {
 rt::object_impls!(
     ZoomUsApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Zoom instance settings.
 ///
 /// From `#/components/schemas/ZoomUsApplicationSettingsApplication`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZoomUsApplicationSettingsApplication {
+    /// Zoom's ACS URL for the account; `null` when the default applies.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub acs_url: Option<rt::Nullable<String>>,
+    /// Audience URI of the account's SAML assertions; `null` when the default applies.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub audience_uri: Option<rt::Nullable<String>>,
     /// The company's Zoom subdomain.
     ///
     /// Sent as `subDomain`. Required by the spec in requests.
@@ -10854,8 +11227,8 @@ impl ZoomUsApplicationSettingsApplication {
     }
 }
 rt::object_impls!(
-    ZoomUsApplicationSettingsApplication { sub_domain = "subDomain",
-    ..additional_properties }
+    ZoomUsApplicationSettingsApplication { acs_url = "acs_url", audience_uri =
+    "audience_uri", sub_domain = "subDomain", ..additional_properties }
 );
 /// Zscaler 2.0 (key name `zscalerbyz`). Supports the BROWSER_PLUGIN and SAML_2_0 sign-on modes.
 ///
@@ -10989,6 +11362,10 @@ pub struct ZscalerbyzApplicationSettings {
     ///
     /// Sent as `inlineHookId`.
     pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
     /// Notes about the app for admins and end users.
     ///
     /// See [`ApplicationSettingsNotes`].
@@ -11022,8 +11399,9 @@ impl ZscalerbyzApplicationSettings {
 rt::object_impls!(
     ZscalerbyzApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
     = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
-    "inlineHookId", notes = "notes", notifications = "notifications", app = "app",
-    sign_on = "signOn", ..additional_properties }
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
 );
 /// Zscaler 2.0 instance settings.
 ///
