@@ -8,7 +8,7 @@
 //! `cargo xtask roundtrip SPEC` runs it;
 //! `cargo run -p okta-apps --example roundtrip -- SPEC` does too.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -16,49 +16,68 @@ use anyhow::{Context, Result, bail};
 use okta_apps::models::Application;
 use serde_json::Value;
 
-/// The key names (`name`) that pick a variant: the OIN apps, and the custom
-/// apps whose key name is fixed.
-const KEYED: &[(&str, &str)] = &[
-    ("bookmark", "Bookmark"),
-    ("template_basic_auth", "BasicAuth"),
-    ("oidc_client", "OpenIdConnect"),
-    ("template_sps", "SecurePasswordStore"),
-    ("template_wsfed", "WsFederation"),
-    ("google", "Google"),
-    ("office365", "Office365"),
-    ("salesforce", "Salesforce"),
-    ("slack", "Slack"),
-    ("trendmicroapexoneservice", "TrendMicroApexOneService"),
-    ("zoomus", "ZoomUs"),
-    ("zscalerbyz", "Zscalerbyz"),
-    ("okta_org2org", "Org2Org"),
-];
+/// How the crate's spec picks an `Application` variant, read from the spec
+/// the crate is generated from (so a new OIN app needs no change here): the
+/// key names (`x-okta-defined-as: {name: ...}`), the variant of apps without
+/// a sign-on mode (`x-okta-defined-as: {signOnMode: null}`), and the
+/// discriminator's mapping. A variant is named after its schema, without
+/// the `Application` suffix.
+#[derive(Debug, Default)]
+struct Variants {
+    keyed: BTreeMap<String, String>,
+    modeless: Option<String>,
+    modes: BTreeMap<String, String>,
+}
 
-/// The sign-on modes and the variants they decode to.
-const MODES: &[(&str, &str)] = &[
-    ("AUTO_LOGIN", "AutoLogin"),
-    ("BASIC_AUTH", "BasicAuth"),
-    ("BOOKMARK", "Bookmark"),
-    ("BROWSER_PLUGIN", "BrowserPlugin"),
-    ("OPENID_CONNECT", "OpenIdConnect"),
-    ("SAML_1_1", "Saml11"),
-    ("SAML_2_0", "Saml"),
-    ("SECURE_PASSWORD_STORE", "SecurePasswordStore"),
-    ("WS_FEDERATION", "WsFederation"),
-];
+impl Variants {
+    /// Reads them from `components/schemas` of a spec.
+    fn from_spec(spec: &Value) -> Result<Self> {
+        let schemas =
+            spec.pointer("/components/schemas").and_then(Value::as_object).context("no components/schemas")?;
+        let variant = |schema: &str| schema.strip_suffix("Application").unwrap_or(schema).to_owned();
+        let mut out = Variants::default();
+        for (schema, body) in schemas {
+            let Some(defined) = body.get("x-okta-defined-as").and_then(Value::as_object) else { continue };
+            if let Some(key) = defined.get("name").and_then(Value::as_str) {
+                out.keyed.insert(key.to_owned(), variant(schema));
+            }
+            if defined.get("signOnMode").is_some_and(Value::is_null) {
+                out.modeless = Some(variant(schema));
+            }
+        }
+        let mapping = spec
+            .pointer("/components/schemas/Application/discriminator/mapping")
+            .and_then(Value::as_object)
+            .context("Application has no discriminator mapping")?;
+        for (mode, target) in mapping {
+            let target = target.as_str().context("a mapping that is not a $ref")?;
+            out.modes.insert(mode.clone(), variant(target.rsplit('/').next().unwrap_or(target)));
+        }
+        Ok(out)
+    }
 
-/// The variant a payload must decode to, worked out from the payload alone.
-fn expected_variant(app: &Value) -> &'static str {
-    let mode = app.get("signOnMode");
-    if mode.is_some_and(|m| !m.is_string()) {
-        return "Unknown";
+    /// Those of the spec this crate is generated from.
+    fn of_crate() -> Result<Self> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/applications.yaml");
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        Self::from_spec(&codegen::load::load_str(&text, &path.display().to_string())?.raw)
     }
-    let name = app.get("name").and_then(Value::as_str);
-    if let Some((_, v)) = KEYED.iter().find(|(k, _)| Some(*k) == name) {
-        return v;
+
+    /// The variant a payload must decode to, worked out from the payload alone.
+    fn expected(&self, app: &Value) -> String {
+        let mode = app.get("signOnMode");
+        if let (None | Some(Value::Null), Some(modeless)) = (mode, &self.modeless) {
+            return modeless.clone();
+        }
+        if mode.is_some_and(|m| !m.is_string()) {
+            return "Unknown".to_owned();
+        }
+        let name = app.get("name").and_then(Value::as_str);
+        if let Some(v) = name.and_then(|n| self.keyed.get(n)) {
+            return v.clone();
+        }
+        mode.and_then(Value::as_str).and_then(|m| self.modes.get(m)).map_or_else(|| "Unknown".to_owned(), Clone::clone)
     }
-    let mode = mode.and_then(Value::as_str);
-    MODES.iter().find(|(k, _)| Some(*k) == mode).map_or("Unknown", |(_, v)| v)
 }
 
 /// Whether a JSON value looks like an app (an object with a `signOnMode` or
@@ -68,8 +87,8 @@ fn looks_like_app(v: &Value) -> bool {
 }
 
 /// Checks one payload; `Err` says what went wrong.
-fn check_app(app: &Value) -> Result<&'static str> {
-    let expected = expected_variant(app);
+fn check_app(variants: &Variants, app: &Value) -> Result<String> {
+    let expected = variants.expected(app);
     let decoded: Application = okta_apps::from_value(app).map_err(|e| anyhow::anyhow!("decode: {e}"))?;
     let got = decoded.variant_name();
     if got != expected {
@@ -107,6 +126,7 @@ fn run(path: &Path) -> Result<usize> {
         .pointer("/components/examples")
         .and_then(Value::as_object)
         .context("the spec has no components/examples")?;
+    let variants = Variants::of_crate()?;
     let mut checked = 0;
     let mut nulled = 0;
     let mut failures = Vec::new();
@@ -124,7 +144,7 @@ fn run(path: &Path) -> Result<usize> {
             _ => continue,
         };
         for (label, app) in apps {
-            match check_app(app) {
+            match check_app(&variants, app) {
                 Ok(variant) => {
                     checked += 1;
                     println!("ok {label}: {variant}");
@@ -261,23 +281,46 @@ mod tests {
     }
 
     #[test]
-    fn expected_variants() {
-        let app = |v: Value| expected_variant(&v);
+    fn expected_variants_follow_the_spec() {
+        let spec = serde_json::json!({"components": {"schemas": {
+            "Application": {"discriminator": {"propertyName": "signOnMode", "mapping": {
+                "SAML_2_0": "#/components/schemas/SamlApplication"}}},
+            "SamlApplication": {},
+            "GoogleApplication": {"x-okta-defined-as": {"name": "google"}},
+            "DirectoryApplication": {"x-okta-defined-as": {"signOnMode": null}},
+        }}});
+        let variants = Variants::from_spec(&spec).expect("reads");
+        let app = |v: Value| variants.expected(&v);
         assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": "SAML_2_0"})), "Google");
         assert_eq!(app(serde_json::json!({"name": "my_saml", "signOnMode": "SAML_2_0"})), "Saml");
         assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": "RADIUS_FOR_CISCO_ASA"})), "Unknown");
-        assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": null})), "Unknown");
-        assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": null})), "Unknown");
-        assert_eq!(app(serde_json::json!({"name": "google"})), "Google");
+        assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": null})), "Directory");
+        assert_eq!(app(serde_json::json!({"name": "google"})), "Directory");
+        assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": 7})), "Unknown");
+        let without = Variants { modeless: None, ..Variants::from_spec(&spec).expect("reads") };
+        assert_eq!(without.expected(&serde_json::json!({"name": "x", "signOnMode": null})), "Unknown");
+        assert_eq!(without.expected(&serde_json::json!({"name": "google"})), "Google");
+    }
+
+    #[test]
+    fn the_crates_spec_names_every_variant_the_crate_decodes_to() {
+        let variants = Variants::of_crate().expect("the crate's spec");
+        assert_eq!(variants.keyed.get("pagerduty").map(String::as_str), Some("PagerDuty"));
+        assert_eq!(variants.modes.get("SAML_2_0").map(String::as_str), Some("Saml"));
+        for (key, variant) in &variants.keyed {
+            let app = serde_json::json!({"name": key, "label": "a", "signOnMode": "SAML_2_0"});
+            assert_eq!(check_app(&variants, &app).expect(key), *variant);
+        }
     }
 
     #[test]
     fn a_good_app_passes_and_a_changed_one_fails() {
+        let variants = Variants::of_crate().expect("the crate's spec");
         let good = serde_json::json!({"name": "bookmark", "label": "a", "signOnMode": "BOOKMARK",
             "settings": {"app": {"url": "https://a.example.com"}, "x": 1}});
-        assert_eq!(check_app(&good).expect("passes"), "Bookmark");
+        assert_eq!(check_app(&variants, &good).expect("passes"), "Bookmark");
         let bad = serde_json::json!({"name": "bookmark", "label": "a", "signOnMode": "BOOKMARK",
             "settings": {"app": {"url": 5}}});
-        assert!(check_app(&bad).is_err());
+        assert!(check_app(&variants, &bad).is_err());
     }
 }

@@ -136,6 +136,236 @@ impl<'de> ::serde::Deserialize<'de> for AddJwkBody {
         )
     }
 }
+/// Amazon Web Services (AWS account federation) (key name `amazon_aws`). Seen with the BROWSER_PLUGIN sign-on mode.
+///
+/// From `#/components/schemas/AmazonAwsApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AmazonAwsApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `amazon_aws`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Amazon Web Services app.
+    ///
+    /// See [`AmazonAwsApplicationSettings`].
+    pub settings: Option<AmazonAwsApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl AmazonAwsApplication {
+    /// A `AmazonAwsApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `amazon_aws`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("amazon_aws")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    AmazonAwsApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Amazon Web Services app.
+///
+/// From `#/components/schemas/AmazonAwsApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AmazonAwsApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Amazon Web Services instance settings.
+    ///
+    /// See [`AmazonAwsApplicationSettingsApplication`].
+    pub app: Option<AmazonAwsApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AmazonAwsApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
+    = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Amazon Web Services instance settings.
+///
+/// From `#/components/schemas/AmazonAwsApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AmazonAwsApplicationSettingsApplication {
+    /// AWS access key ID Okta uses to read the roles of the account; `null` when not set.
+    ///
+    /// Sent as `accessKey`. The server may send `null`, kept apart from absent.
+    pub access_key: Option<rt::Nullable<String>>,
+    /// ID of the AWS account; `null` when not set.
+    ///
+    /// Sent as `accountID`. The server may send `null`, kept apart from absent.
+    pub account_id: Option<rt::Nullable<String>>,
+    /// Which groups the group mapping reads, such as `okta` (Okta groups).
+    ///
+    /// Sent as `appFilter`.
+    pub app_filter: Option<String>,
+    /// The AWS partition the account lives in, such as `aws.amazon`.
+    ///
+    /// Sent as `awsEnvironmentType`.
+    pub aws_environment_type: Option<String>,
+    /// Regular expression that reads the account ID and role out of a group name.
+    ///
+    /// Sent as `groupFilter`. The server may send `null`, kept apart from absent.
+    pub group_filter: Option<rt::Nullable<String>>,
+    /// ARN of the SAML identity provider set up in AWS for Okta; `null` when not set.
+    ///
+    /// Sent as `identityProviderArn`. The server may send `null`, kept apart from absent.
+    pub identity_provider_arn: Option<rt::Nullable<String>>,
+    /// Whether users get every role they are entitled to rather than one.
+    ///
+    /// Sent as `joinAllRoles`.
+    pub join_all_roles: Option<bool>,
+    /// AWS console URL users are sent to after sign-in.
+    ///
+    /// Sent as `loginURL`.
+    pub login_url: Option<String>,
+    /// ACS URL used instead of the default; `null` when the default applies.
+    ///
+    /// Sent as `overrideAcsURL`. The server may send `null`, kept apart from absent.
+    pub override_acs_url: Option<rt::Nullable<String>>,
+    /// Pattern that builds the SAML role value from the account ID and role.
+    ///
+    /// Sent as `roleValuePattern`.
+    pub role_value_pattern: Option<String>,
+    /// AWS secret access key that goes with `accessKey`; only ever sent, never returned (`null` in answers).
+    ///
+    /// Sent as `secretKey`. Sent in requests; never returned. The server may send `null`, kept apart from absent.
+    pub secret_key: Option<rt::Nullable<rt::Secret>>,
+    /// The secret access key in encrypted form; `null` when none is set.
+    ///
+    /// Sent as `secretKeyEnc`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub secret_key_enc: Option<rt::Nullable<String>>,
+    /// Length of the AWS session in seconds.
+    ///
+    /// Sent as `sessionDuration`.
+    pub session_duration: Option<i64>,
+    /// Whether roles come from group names (by `groupFilter`) rather than from the user.
+    ///
+    /// Sent as `useGroupMapping`.
+    pub use_group_mapping: Option<bool>,
+    /// Client allowed to use web single sign-on; `null` when not set.
+    ///
+    /// Sent as `webSSOAllowedClient`. The server may send `null`, kept apart from absent.
+    pub web_sso_allowed_client: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    AmazonAwsApplicationSettingsApplication { access_key = "accessKey", account_id =
+    "accountID", app_filter = "appFilter", aws_environment_type = "awsEnvironmentType",
+    group_filter = "groupFilter", identity_provider_arn = "identityProviderArn",
+    join_all_roles = "joinAllRoles", login_url = "loginURL", override_acs_url =
+    "overrideAcsURL", role_value_pattern = "roleValuePattern", secret_key = "secretKey",
+    secret_key_enc = "secretKeyEnc", session_duration = "sessionDuration",
+    use_group_mapping = "useGroupMapping", web_sso_allowed_client =
+    "webSSOAllowedClient", ..additional_properties }
+);
 /// App-specific settings of a group push mapping; only Active Directory needs them.
 ///
 /// From `#/components/schemas/AppConfig`.
@@ -621,6 +851,112 @@ rt::object_impls!(
     AppUserUpdateRequest { credentials = "credentials", profile = "profile",
     ..additional_properties }
 );
+/// Applauz (key name `applauz`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/ApplauzApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplauzApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `applauz`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ApplauzApplication {
+    /// A `ApplauzApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `applauz`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("applauz")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ApplauzApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
 /// An app integration. The `signOnMode` picks the custom app shape; OIN apps are recognised by their `name`.
 ///
 /// From `#/components/schemas/Application`.
@@ -655,6 +991,56 @@ pub enum Application {
     Zscalerbyz(Box<ZscalerbyzApplication>),
     /// `name` is `okta_org2org`.
     Org2Org(Box<Org2OrgApplication>),
+    /// `name` is `pagerduty`.
+    PagerDuty(Box<PagerDutyApplication>),
+    /// `name` is `aws_console`.
+    AwsConsole(Box<AwsConsoleApplication>),
+    /// `name` is `amazon_aws`.
+    AmazonAws(Box<AmazonAwsApplication>),
+    /// `name` is `sharepoint_onpremise`.
+    SharePointOnPremise(Box<SharePointOnPremiseApplication>),
+    /// `name` is `facebook_at_work`.
+    FacebookAtWork(Box<FacebookAtWorkApplication>),
+    /// `name` is `boxnet`.
+    Boxnet(Box<BoxnetApplication>),
+    /// `name` is `zendesk`.
+    Zendesk(Box<ZendeskApplication>),
+    /// `name` is `docusign`.
+    DocuSign(Box<DocuSignApplication>),
+    /// `name` is `strongdm`.
+    StrongDm(Box<StrongDmApplication>),
+    /// `name` is `deel`.
+    Deel(Box<DeelApplication>),
+    /// `name` is `applauz`.
+    Applauz(Box<ApplauzApplication>),
+    /// `name` is `jeli`.
+    Jeli(Box<JeliApplication>),
+    /// `name` is `flow`.
+    Flow(Box<FlowApplication>),
+    /// `name` is `okta_flow_sso`.
+    OktaFlowSso(Box<OktaFlowSsoApplication>),
+    /// `name` is `okta_atspoke_sso`.
+    OktaAtspokeSso(Box<OktaAtspokeSsoApplication>),
+    /// `name` is `okta_access_requests_resource_catalog`.
+    OktaAccessRequestsResourceCatalog(Box<OktaAccessRequestsResourceCatalogApplication>),
+    /// `name` is `okta_iga_reviewer`.
+    OktaIgaReviewer(Box<OktaIgaReviewerApplication>),
+    /// `name` is `okta_iga_security_access_reviews`.
+    OktaIgaSecurityAccessReviews(Box<OktaIgaSecurityAccessReviewsApplication>),
+    /// `name` is `saasure`.
+    Saasure(Box<SaasureApplication>),
+    /// `name` is `okta_enduser`.
+    OktaEndUser(Box<OktaEndUserApplication>),
+    /// `name` is `okta_browser_plugin`.
+    OktaBrowserPlugin(Box<OktaBrowserPluginApplication>),
+    /// `name` is `okta_account_settings`.
+    OktaAccountSettings(Box<OktaAccountSettingsApplication>),
+    /// `name` is `ldap_interface`.
+    LdapInterface(Box<LdapInterfaceApplication>),
+    /// `name` is `partner_portal`.
+    PartnerPortal(Box<PartnerPortalApplication>),
+    /// `name` is `test-cwo-app`.
+    TestCwoApp(Box<TestCwoAppApplication>),
     /// `signOnMode` is `AUTO_LOGIN`.
     AutoLogin(Box<AutoLoginApplication>),
     /// `signOnMode` is `BROWSER_PLUGIN`.
@@ -683,6 +1069,33 @@ impl Application {
             Self::ZoomUs(_) => "ZoomUs",
             Self::Zscalerbyz(_) => "Zscalerbyz",
             Self::Org2Org(_) => "Org2Org",
+            Self::PagerDuty(_) => "PagerDuty",
+            Self::AwsConsole(_) => "AwsConsole",
+            Self::AmazonAws(_) => "AmazonAws",
+            Self::SharePointOnPremise(_) => "SharePointOnPremise",
+            Self::FacebookAtWork(_) => "FacebookAtWork",
+            Self::Boxnet(_) => "Boxnet",
+            Self::Zendesk(_) => "Zendesk",
+            Self::DocuSign(_) => "DocuSign",
+            Self::StrongDm(_) => "StrongDm",
+            Self::Deel(_) => "Deel",
+            Self::Applauz(_) => "Applauz",
+            Self::Jeli(_) => "Jeli",
+            Self::Flow(_) => "Flow",
+            Self::OktaFlowSso(_) => "OktaFlowSso",
+            Self::OktaAtspokeSso(_) => "OktaAtspokeSso",
+            Self::OktaAccessRequestsResourceCatalog(_) => {
+                "OktaAccessRequestsResourceCatalog"
+            }
+            Self::OktaIgaReviewer(_) => "OktaIgaReviewer",
+            Self::OktaIgaSecurityAccessReviews(_) => "OktaIgaSecurityAccessReviews",
+            Self::Saasure(_) => "Saasure",
+            Self::OktaEndUser(_) => "OktaEndUser",
+            Self::OktaBrowserPlugin(_) => "OktaBrowserPlugin",
+            Self::OktaAccountSettings(_) => "OktaAccountSettings",
+            Self::LdapInterface(_) => "LdapInterface",
+            Self::PartnerPortal(_) => "PartnerPortal",
+            Self::TestCwoApp(_) => "TestCwoApp",
             Self::AutoLogin(_) => "AutoLogin",
             Self::BrowserPlugin(_) => "BrowserPlugin",
             Self::Saml11(_) => "Saml11",
@@ -708,6 +1121,31 @@ impl Application {
             Self::ZoomUs(v) => v.accessibility.as_ref(),
             Self::Zscalerbyz(v) => v.accessibility.as_ref(),
             Self::Org2Org(v) => v.accessibility.as_ref(),
+            Self::PagerDuty(v) => v.accessibility.as_ref(),
+            Self::AwsConsole(v) => v.accessibility.as_ref(),
+            Self::AmazonAws(v) => v.accessibility.as_ref(),
+            Self::SharePointOnPremise(v) => v.accessibility.as_ref(),
+            Self::FacebookAtWork(v) => v.accessibility.as_ref(),
+            Self::Boxnet(v) => v.accessibility.as_ref(),
+            Self::Zendesk(v) => v.accessibility.as_ref(),
+            Self::DocuSign(v) => v.accessibility.as_ref(),
+            Self::StrongDm(v) => v.accessibility.as_ref(),
+            Self::Deel(v) => v.accessibility.as_ref(),
+            Self::Applauz(v) => v.accessibility.as_ref(),
+            Self::Jeli(v) => v.accessibility.as_ref(),
+            Self::Flow(v) => v.accessibility.as_ref(),
+            Self::OktaFlowSso(v) => v.accessibility.as_ref(),
+            Self::OktaAtspokeSso(v) => v.accessibility.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.accessibility.as_ref(),
+            Self::OktaIgaReviewer(v) => v.accessibility.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.accessibility.as_ref(),
+            Self::Saasure(v) => v.accessibility.as_ref(),
+            Self::OktaEndUser(v) => v.accessibility.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.accessibility.as_ref(),
+            Self::OktaAccountSettings(v) => v.accessibility.as_ref(),
+            Self::LdapInterface(v) => v.accessibility.as_ref(),
+            Self::PartnerPortal(v) => v.accessibility.as_ref(),
+            Self::TestCwoApp(v) => v.accessibility.as_ref(),
             Self::AutoLogin(v) => v.accessibility.as_ref(),
             Self::BrowserPlugin(v) => v.accessibility.as_ref(),
             Self::Saml11(v) => v.accessibility.as_ref(),
@@ -731,6 +1169,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.accessibility,
             Self::Zscalerbyz(v) => &mut v.accessibility,
             Self::Org2Org(v) => &mut v.accessibility,
+            Self::PagerDuty(v) => &mut v.accessibility,
+            Self::AwsConsole(v) => &mut v.accessibility,
+            Self::AmazonAws(v) => &mut v.accessibility,
+            Self::SharePointOnPremise(v) => &mut v.accessibility,
+            Self::FacebookAtWork(v) => &mut v.accessibility,
+            Self::Boxnet(v) => &mut v.accessibility,
+            Self::Zendesk(v) => &mut v.accessibility,
+            Self::DocuSign(v) => &mut v.accessibility,
+            Self::StrongDm(v) => &mut v.accessibility,
+            Self::Deel(v) => &mut v.accessibility,
+            Self::Applauz(v) => &mut v.accessibility,
+            Self::Jeli(v) => &mut v.accessibility,
+            Self::Flow(v) => &mut v.accessibility,
+            Self::OktaFlowSso(v) => &mut v.accessibility,
+            Self::OktaAtspokeSso(v) => &mut v.accessibility,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.accessibility,
+            Self::OktaIgaReviewer(v) => &mut v.accessibility,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.accessibility,
+            Self::Saasure(v) => &mut v.accessibility,
+            Self::OktaEndUser(v) => &mut v.accessibility,
+            Self::OktaBrowserPlugin(v) => &mut v.accessibility,
+            Self::OktaAccountSettings(v) => &mut v.accessibility,
+            Self::LdapInterface(v) => &mut v.accessibility,
+            Self::PartnerPortal(v) => &mut v.accessibility,
+            Self::TestCwoApp(v) => &mut v.accessibility,
             Self::AutoLogin(v) => &mut v.accessibility,
             Self::BrowserPlugin(v) => &mut v.accessibility,
             Self::Saml11(v) => &mut v.accessibility,
@@ -756,6 +1219,31 @@ impl Application {
             Self::ZoomUs(v) => v.created.as_ref(),
             Self::Zscalerbyz(v) => v.created.as_ref(),
             Self::Org2Org(v) => v.created.as_ref(),
+            Self::PagerDuty(v) => v.created.as_ref(),
+            Self::AwsConsole(v) => v.created.as_ref(),
+            Self::AmazonAws(v) => v.created.as_ref(),
+            Self::SharePointOnPremise(v) => v.created.as_ref(),
+            Self::FacebookAtWork(v) => v.created.as_ref(),
+            Self::Boxnet(v) => v.created.as_ref(),
+            Self::Zendesk(v) => v.created.as_ref(),
+            Self::DocuSign(v) => v.created.as_ref(),
+            Self::StrongDm(v) => v.created.as_ref(),
+            Self::Deel(v) => v.created.as_ref(),
+            Self::Applauz(v) => v.created.as_ref(),
+            Self::Jeli(v) => v.created.as_ref(),
+            Self::Flow(v) => v.created.as_ref(),
+            Self::OktaFlowSso(v) => v.created.as_ref(),
+            Self::OktaAtspokeSso(v) => v.created.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.created.as_ref(),
+            Self::OktaIgaReviewer(v) => v.created.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.created.as_ref(),
+            Self::Saasure(v) => v.created.as_ref(),
+            Self::OktaEndUser(v) => v.created.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.created.as_ref(),
+            Self::OktaAccountSettings(v) => v.created.as_ref(),
+            Self::LdapInterface(v) => v.created.as_ref(),
+            Self::PartnerPortal(v) => v.created.as_ref(),
+            Self::TestCwoApp(v) => v.created.as_ref(),
             Self::AutoLogin(v) => v.created.as_ref(),
             Self::BrowserPlugin(v) => v.created.as_ref(),
             Self::Saml11(v) => v.created.as_ref(),
@@ -779,6 +1267,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.created,
             Self::Zscalerbyz(v) => &mut v.created,
             Self::Org2Org(v) => &mut v.created,
+            Self::PagerDuty(v) => &mut v.created,
+            Self::AwsConsole(v) => &mut v.created,
+            Self::AmazonAws(v) => &mut v.created,
+            Self::SharePointOnPremise(v) => &mut v.created,
+            Self::FacebookAtWork(v) => &mut v.created,
+            Self::Boxnet(v) => &mut v.created,
+            Self::Zendesk(v) => &mut v.created,
+            Self::DocuSign(v) => &mut v.created,
+            Self::StrongDm(v) => &mut v.created,
+            Self::Deel(v) => &mut v.created,
+            Self::Applauz(v) => &mut v.created,
+            Self::Jeli(v) => &mut v.created,
+            Self::Flow(v) => &mut v.created,
+            Self::OktaFlowSso(v) => &mut v.created,
+            Self::OktaAtspokeSso(v) => &mut v.created,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.created,
+            Self::OktaIgaReviewer(v) => &mut v.created,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.created,
+            Self::Saasure(v) => &mut v.created,
+            Self::OktaEndUser(v) => &mut v.created,
+            Self::OktaBrowserPlugin(v) => &mut v.created,
+            Self::OktaAccountSettings(v) => &mut v.created,
+            Self::LdapInterface(v) => &mut v.created,
+            Self::PartnerPortal(v) => &mut v.created,
+            Self::TestCwoApp(v) => &mut v.created,
             Self::AutoLogin(v) => &mut v.created,
             Self::BrowserPlugin(v) => &mut v.created,
             Self::Saml11(v) => &mut v.created,
@@ -804,6 +1317,33 @@ impl Application {
             Self::ZoomUs(v) => v.express_configuration.as_ref(),
             Self::Zscalerbyz(v) => v.express_configuration.as_ref(),
             Self::Org2Org(v) => v.express_configuration.as_ref(),
+            Self::PagerDuty(v) => v.express_configuration.as_ref(),
+            Self::AwsConsole(v) => v.express_configuration.as_ref(),
+            Self::AmazonAws(v) => v.express_configuration.as_ref(),
+            Self::SharePointOnPremise(v) => v.express_configuration.as_ref(),
+            Self::FacebookAtWork(v) => v.express_configuration.as_ref(),
+            Self::Boxnet(v) => v.express_configuration.as_ref(),
+            Self::Zendesk(v) => v.express_configuration.as_ref(),
+            Self::DocuSign(v) => v.express_configuration.as_ref(),
+            Self::StrongDm(v) => v.express_configuration.as_ref(),
+            Self::Deel(v) => v.express_configuration.as_ref(),
+            Self::Applauz(v) => v.express_configuration.as_ref(),
+            Self::Jeli(v) => v.express_configuration.as_ref(),
+            Self::Flow(v) => v.express_configuration.as_ref(),
+            Self::OktaFlowSso(v) => v.express_configuration.as_ref(),
+            Self::OktaAtspokeSso(v) => v.express_configuration.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => {
+                v.express_configuration.as_ref()
+            }
+            Self::OktaIgaReviewer(v) => v.express_configuration.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.express_configuration.as_ref(),
+            Self::Saasure(v) => v.express_configuration.as_ref(),
+            Self::OktaEndUser(v) => v.express_configuration.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.express_configuration.as_ref(),
+            Self::OktaAccountSettings(v) => v.express_configuration.as_ref(),
+            Self::LdapInterface(v) => v.express_configuration.as_ref(),
+            Self::PartnerPortal(v) => v.express_configuration.as_ref(),
+            Self::TestCwoApp(v) => v.express_configuration.as_ref(),
             Self::AutoLogin(v) => v.express_configuration.as_ref(),
             Self::BrowserPlugin(v) => v.express_configuration.as_ref(),
             Self::Saml11(v) => v.express_configuration.as_ref(),
@@ -829,6 +1369,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.express_configuration,
             Self::Zscalerbyz(v) => &mut v.express_configuration,
             Self::Org2Org(v) => &mut v.express_configuration,
+            Self::PagerDuty(v) => &mut v.express_configuration,
+            Self::AwsConsole(v) => &mut v.express_configuration,
+            Self::AmazonAws(v) => &mut v.express_configuration,
+            Self::SharePointOnPremise(v) => &mut v.express_configuration,
+            Self::FacebookAtWork(v) => &mut v.express_configuration,
+            Self::Boxnet(v) => &mut v.express_configuration,
+            Self::Zendesk(v) => &mut v.express_configuration,
+            Self::DocuSign(v) => &mut v.express_configuration,
+            Self::StrongDm(v) => &mut v.express_configuration,
+            Self::Deel(v) => &mut v.express_configuration,
+            Self::Applauz(v) => &mut v.express_configuration,
+            Self::Jeli(v) => &mut v.express_configuration,
+            Self::Flow(v) => &mut v.express_configuration,
+            Self::OktaFlowSso(v) => &mut v.express_configuration,
+            Self::OktaAtspokeSso(v) => &mut v.express_configuration,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.express_configuration,
+            Self::OktaIgaReviewer(v) => &mut v.express_configuration,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.express_configuration,
+            Self::Saasure(v) => &mut v.express_configuration,
+            Self::OktaEndUser(v) => &mut v.express_configuration,
+            Self::OktaBrowserPlugin(v) => &mut v.express_configuration,
+            Self::OktaAccountSettings(v) => &mut v.express_configuration,
+            Self::LdapInterface(v) => &mut v.express_configuration,
+            Self::PartnerPortal(v) => &mut v.express_configuration,
+            Self::TestCwoApp(v) => &mut v.express_configuration,
             Self::AutoLogin(v) => &mut v.express_configuration,
             Self::BrowserPlugin(v) => &mut v.express_configuration,
             Self::Saml11(v) => &mut v.express_configuration,
@@ -854,6 +1419,31 @@ impl Application {
             Self::ZoomUs(v) => v.features.as_ref(),
             Self::Zscalerbyz(v) => v.features.as_ref(),
             Self::Org2Org(v) => v.features.as_ref(),
+            Self::PagerDuty(v) => v.features.as_ref(),
+            Self::AwsConsole(v) => v.features.as_ref(),
+            Self::AmazonAws(v) => v.features.as_ref(),
+            Self::SharePointOnPremise(v) => v.features.as_ref(),
+            Self::FacebookAtWork(v) => v.features.as_ref(),
+            Self::Boxnet(v) => v.features.as_ref(),
+            Self::Zendesk(v) => v.features.as_ref(),
+            Self::DocuSign(v) => v.features.as_ref(),
+            Self::StrongDm(v) => v.features.as_ref(),
+            Self::Deel(v) => v.features.as_ref(),
+            Self::Applauz(v) => v.features.as_ref(),
+            Self::Jeli(v) => v.features.as_ref(),
+            Self::Flow(v) => v.features.as_ref(),
+            Self::OktaFlowSso(v) => v.features.as_ref(),
+            Self::OktaAtspokeSso(v) => v.features.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.features.as_ref(),
+            Self::OktaIgaReviewer(v) => v.features.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.features.as_ref(),
+            Self::Saasure(v) => v.features.as_ref(),
+            Self::OktaEndUser(v) => v.features.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.features.as_ref(),
+            Self::OktaAccountSettings(v) => v.features.as_ref(),
+            Self::LdapInterface(v) => v.features.as_ref(),
+            Self::PartnerPortal(v) => v.features.as_ref(),
+            Self::TestCwoApp(v) => v.features.as_ref(),
             Self::AutoLogin(v) => v.features.as_ref(),
             Self::BrowserPlugin(v) => v.features.as_ref(),
             Self::Saml11(v) => v.features.as_ref(),
@@ -877,6 +1467,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.features,
             Self::Zscalerbyz(v) => &mut v.features,
             Self::Org2Org(v) => &mut v.features,
+            Self::PagerDuty(v) => &mut v.features,
+            Self::AwsConsole(v) => &mut v.features,
+            Self::AmazonAws(v) => &mut v.features,
+            Self::SharePointOnPremise(v) => &mut v.features,
+            Self::FacebookAtWork(v) => &mut v.features,
+            Self::Boxnet(v) => &mut v.features,
+            Self::Zendesk(v) => &mut v.features,
+            Self::DocuSign(v) => &mut v.features,
+            Self::StrongDm(v) => &mut v.features,
+            Self::Deel(v) => &mut v.features,
+            Self::Applauz(v) => &mut v.features,
+            Self::Jeli(v) => &mut v.features,
+            Self::Flow(v) => &mut v.features,
+            Self::OktaFlowSso(v) => &mut v.features,
+            Self::OktaAtspokeSso(v) => &mut v.features,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.features,
+            Self::OktaIgaReviewer(v) => &mut v.features,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.features,
+            Self::Saasure(v) => &mut v.features,
+            Self::OktaEndUser(v) => &mut v.features,
+            Self::OktaBrowserPlugin(v) => &mut v.features,
+            Self::OktaAccountSettings(v) => &mut v.features,
+            Self::LdapInterface(v) => &mut v.features,
+            Self::PartnerPortal(v) => &mut v.features,
+            Self::TestCwoApp(v) => &mut v.features,
             Self::AutoLogin(v) => &mut v.features,
             Self::BrowserPlugin(v) => &mut v.features,
             Self::Saml11(v) => &mut v.features,
@@ -902,6 +1517,31 @@ impl Application {
             Self::ZoomUs(v) => v.id.as_deref(),
             Self::Zscalerbyz(v) => v.id.as_deref(),
             Self::Org2Org(v) => v.id.as_deref(),
+            Self::PagerDuty(v) => v.id.as_deref(),
+            Self::AwsConsole(v) => v.id.as_deref(),
+            Self::AmazonAws(v) => v.id.as_deref(),
+            Self::SharePointOnPremise(v) => v.id.as_deref(),
+            Self::FacebookAtWork(v) => v.id.as_deref(),
+            Self::Boxnet(v) => v.id.as_deref(),
+            Self::Zendesk(v) => v.id.as_deref(),
+            Self::DocuSign(v) => v.id.as_deref(),
+            Self::StrongDm(v) => v.id.as_deref(),
+            Self::Deel(v) => v.id.as_deref(),
+            Self::Applauz(v) => v.id.as_deref(),
+            Self::Jeli(v) => v.id.as_deref(),
+            Self::Flow(v) => v.id.as_deref(),
+            Self::OktaFlowSso(v) => v.id.as_deref(),
+            Self::OktaAtspokeSso(v) => v.id.as_deref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.id.as_deref(),
+            Self::OktaIgaReviewer(v) => v.id.as_deref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.id.as_deref(),
+            Self::Saasure(v) => v.id.as_deref(),
+            Self::OktaEndUser(v) => v.id.as_deref(),
+            Self::OktaBrowserPlugin(v) => v.id.as_deref(),
+            Self::OktaAccountSettings(v) => v.id.as_deref(),
+            Self::LdapInterface(v) => v.id.as_deref(),
+            Self::PartnerPortal(v) => v.id.as_deref(),
+            Self::TestCwoApp(v) => v.id.as_deref(),
             Self::AutoLogin(v) => v.id.as_deref(),
             Self::BrowserPlugin(v) => v.id.as_deref(),
             Self::Saml11(v) => v.id.as_deref(),
@@ -925,6 +1565,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.id,
             Self::Zscalerbyz(v) => &mut v.id,
             Self::Org2Org(v) => &mut v.id,
+            Self::PagerDuty(v) => &mut v.id,
+            Self::AwsConsole(v) => &mut v.id,
+            Self::AmazonAws(v) => &mut v.id,
+            Self::SharePointOnPremise(v) => &mut v.id,
+            Self::FacebookAtWork(v) => &mut v.id,
+            Self::Boxnet(v) => &mut v.id,
+            Self::Zendesk(v) => &mut v.id,
+            Self::DocuSign(v) => &mut v.id,
+            Self::StrongDm(v) => &mut v.id,
+            Self::Deel(v) => &mut v.id,
+            Self::Applauz(v) => &mut v.id,
+            Self::Jeli(v) => &mut v.id,
+            Self::Flow(v) => &mut v.id,
+            Self::OktaFlowSso(v) => &mut v.id,
+            Self::OktaAtspokeSso(v) => &mut v.id,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.id,
+            Self::OktaIgaReviewer(v) => &mut v.id,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.id,
+            Self::Saasure(v) => &mut v.id,
+            Self::OktaEndUser(v) => &mut v.id,
+            Self::OktaBrowserPlugin(v) => &mut v.id,
+            Self::OktaAccountSettings(v) => &mut v.id,
+            Self::LdapInterface(v) => &mut v.id,
+            Self::PartnerPortal(v) => &mut v.id,
+            Self::TestCwoApp(v) => &mut v.id,
             Self::AutoLogin(v) => &mut v.id,
             Self::BrowserPlugin(v) => &mut v.id,
             Self::Saml11(v) => &mut v.id,
@@ -950,6 +1615,31 @@ impl Application {
             Self::ZoomUs(v) => v.label.as_deref(),
             Self::Zscalerbyz(v) => v.label.as_deref(),
             Self::Org2Org(v) => v.label.as_deref(),
+            Self::PagerDuty(v) => v.label.as_deref(),
+            Self::AwsConsole(v) => v.label.as_deref(),
+            Self::AmazonAws(v) => v.label.as_deref(),
+            Self::SharePointOnPremise(v) => v.label.as_deref(),
+            Self::FacebookAtWork(v) => v.label.as_deref(),
+            Self::Boxnet(v) => v.label.as_deref(),
+            Self::Zendesk(v) => v.label.as_deref(),
+            Self::DocuSign(v) => v.label.as_deref(),
+            Self::StrongDm(v) => v.label.as_deref(),
+            Self::Deel(v) => v.label.as_deref(),
+            Self::Applauz(v) => v.label.as_deref(),
+            Self::Jeli(v) => v.label.as_deref(),
+            Self::Flow(v) => v.label.as_deref(),
+            Self::OktaFlowSso(v) => v.label.as_deref(),
+            Self::OktaAtspokeSso(v) => v.label.as_deref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.label.as_deref(),
+            Self::OktaIgaReviewer(v) => v.label.as_deref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.label.as_deref(),
+            Self::Saasure(v) => v.label.as_deref(),
+            Self::OktaEndUser(v) => v.label.as_deref(),
+            Self::OktaBrowserPlugin(v) => v.label.as_deref(),
+            Self::OktaAccountSettings(v) => v.label.as_deref(),
+            Self::LdapInterface(v) => v.label.as_deref(),
+            Self::PartnerPortal(v) => v.label.as_deref(),
+            Self::TestCwoApp(v) => v.label.as_deref(),
             Self::AutoLogin(v) => v.label.as_deref(),
             Self::BrowserPlugin(v) => v.label.as_deref(),
             Self::Saml11(v) => v.label.as_deref(),
@@ -973,6 +1663,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.label,
             Self::Zscalerbyz(v) => &mut v.label,
             Self::Org2Org(v) => &mut v.label,
+            Self::PagerDuty(v) => &mut v.label,
+            Self::AwsConsole(v) => &mut v.label,
+            Self::AmazonAws(v) => &mut v.label,
+            Self::SharePointOnPremise(v) => &mut v.label,
+            Self::FacebookAtWork(v) => &mut v.label,
+            Self::Boxnet(v) => &mut v.label,
+            Self::Zendesk(v) => &mut v.label,
+            Self::DocuSign(v) => &mut v.label,
+            Self::StrongDm(v) => &mut v.label,
+            Self::Deel(v) => &mut v.label,
+            Self::Applauz(v) => &mut v.label,
+            Self::Jeli(v) => &mut v.label,
+            Self::Flow(v) => &mut v.label,
+            Self::OktaFlowSso(v) => &mut v.label,
+            Self::OktaAtspokeSso(v) => &mut v.label,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.label,
+            Self::OktaIgaReviewer(v) => &mut v.label,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.label,
+            Self::Saasure(v) => &mut v.label,
+            Self::OktaEndUser(v) => &mut v.label,
+            Self::OktaBrowserPlugin(v) => &mut v.label,
+            Self::OktaAccountSettings(v) => &mut v.label,
+            Self::LdapInterface(v) => &mut v.label,
+            Self::PartnerPortal(v) => &mut v.label,
+            Self::TestCwoApp(v) => &mut v.label,
             Self::AutoLogin(v) => &mut v.label,
             Self::BrowserPlugin(v) => &mut v.label,
             Self::Saml11(v) => &mut v.label,
@@ -998,6 +1713,31 @@ impl Application {
             Self::ZoomUs(v) => v.last_updated.as_ref(),
             Self::Zscalerbyz(v) => v.last_updated.as_ref(),
             Self::Org2Org(v) => v.last_updated.as_ref(),
+            Self::PagerDuty(v) => v.last_updated.as_ref(),
+            Self::AwsConsole(v) => v.last_updated.as_ref(),
+            Self::AmazonAws(v) => v.last_updated.as_ref(),
+            Self::SharePointOnPremise(v) => v.last_updated.as_ref(),
+            Self::FacebookAtWork(v) => v.last_updated.as_ref(),
+            Self::Boxnet(v) => v.last_updated.as_ref(),
+            Self::Zendesk(v) => v.last_updated.as_ref(),
+            Self::DocuSign(v) => v.last_updated.as_ref(),
+            Self::StrongDm(v) => v.last_updated.as_ref(),
+            Self::Deel(v) => v.last_updated.as_ref(),
+            Self::Applauz(v) => v.last_updated.as_ref(),
+            Self::Jeli(v) => v.last_updated.as_ref(),
+            Self::Flow(v) => v.last_updated.as_ref(),
+            Self::OktaFlowSso(v) => v.last_updated.as_ref(),
+            Self::OktaAtspokeSso(v) => v.last_updated.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.last_updated.as_ref(),
+            Self::OktaIgaReviewer(v) => v.last_updated.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.last_updated.as_ref(),
+            Self::Saasure(v) => v.last_updated.as_ref(),
+            Self::OktaEndUser(v) => v.last_updated.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.last_updated.as_ref(),
+            Self::OktaAccountSettings(v) => v.last_updated.as_ref(),
+            Self::LdapInterface(v) => v.last_updated.as_ref(),
+            Self::PartnerPortal(v) => v.last_updated.as_ref(),
+            Self::TestCwoApp(v) => v.last_updated.as_ref(),
             Self::AutoLogin(v) => v.last_updated.as_ref(),
             Self::BrowserPlugin(v) => v.last_updated.as_ref(),
             Self::Saml11(v) => v.last_updated.as_ref(),
@@ -1021,6 +1761,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.last_updated,
             Self::Zscalerbyz(v) => &mut v.last_updated,
             Self::Org2Org(v) => &mut v.last_updated,
+            Self::PagerDuty(v) => &mut v.last_updated,
+            Self::AwsConsole(v) => &mut v.last_updated,
+            Self::AmazonAws(v) => &mut v.last_updated,
+            Self::SharePointOnPremise(v) => &mut v.last_updated,
+            Self::FacebookAtWork(v) => &mut v.last_updated,
+            Self::Boxnet(v) => &mut v.last_updated,
+            Self::Zendesk(v) => &mut v.last_updated,
+            Self::DocuSign(v) => &mut v.last_updated,
+            Self::StrongDm(v) => &mut v.last_updated,
+            Self::Deel(v) => &mut v.last_updated,
+            Self::Applauz(v) => &mut v.last_updated,
+            Self::Jeli(v) => &mut v.last_updated,
+            Self::Flow(v) => &mut v.last_updated,
+            Self::OktaFlowSso(v) => &mut v.last_updated,
+            Self::OktaAtspokeSso(v) => &mut v.last_updated,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.last_updated,
+            Self::OktaIgaReviewer(v) => &mut v.last_updated,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.last_updated,
+            Self::Saasure(v) => &mut v.last_updated,
+            Self::OktaEndUser(v) => &mut v.last_updated,
+            Self::OktaBrowserPlugin(v) => &mut v.last_updated,
+            Self::OktaAccountSettings(v) => &mut v.last_updated,
+            Self::LdapInterface(v) => &mut v.last_updated,
+            Self::PartnerPortal(v) => &mut v.last_updated,
+            Self::TestCwoApp(v) => &mut v.last_updated,
             Self::AutoLogin(v) => &mut v.last_updated,
             Self::BrowserPlugin(v) => &mut v.last_updated,
             Self::Saml11(v) => &mut v.last_updated,
@@ -1046,6 +1811,31 @@ impl Application {
             Self::ZoomUs(v) => v.licensing.as_ref(),
             Self::Zscalerbyz(v) => v.licensing.as_ref(),
             Self::Org2Org(v) => v.licensing.as_ref(),
+            Self::PagerDuty(v) => v.licensing.as_ref(),
+            Self::AwsConsole(v) => v.licensing.as_ref(),
+            Self::AmazonAws(v) => v.licensing.as_ref(),
+            Self::SharePointOnPremise(v) => v.licensing.as_ref(),
+            Self::FacebookAtWork(v) => v.licensing.as_ref(),
+            Self::Boxnet(v) => v.licensing.as_ref(),
+            Self::Zendesk(v) => v.licensing.as_ref(),
+            Self::DocuSign(v) => v.licensing.as_ref(),
+            Self::StrongDm(v) => v.licensing.as_ref(),
+            Self::Deel(v) => v.licensing.as_ref(),
+            Self::Applauz(v) => v.licensing.as_ref(),
+            Self::Jeli(v) => v.licensing.as_ref(),
+            Self::Flow(v) => v.licensing.as_ref(),
+            Self::OktaFlowSso(v) => v.licensing.as_ref(),
+            Self::OktaAtspokeSso(v) => v.licensing.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.licensing.as_ref(),
+            Self::OktaIgaReviewer(v) => v.licensing.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.licensing.as_ref(),
+            Self::Saasure(v) => v.licensing.as_ref(),
+            Self::OktaEndUser(v) => v.licensing.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.licensing.as_ref(),
+            Self::OktaAccountSettings(v) => v.licensing.as_ref(),
+            Self::LdapInterface(v) => v.licensing.as_ref(),
+            Self::PartnerPortal(v) => v.licensing.as_ref(),
+            Self::TestCwoApp(v) => v.licensing.as_ref(),
             Self::AutoLogin(v) => v.licensing.as_ref(),
             Self::BrowserPlugin(v) => v.licensing.as_ref(),
             Self::Saml11(v) => v.licensing.as_ref(),
@@ -1069,6 +1859,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.licensing,
             Self::Zscalerbyz(v) => &mut v.licensing,
             Self::Org2Org(v) => &mut v.licensing,
+            Self::PagerDuty(v) => &mut v.licensing,
+            Self::AwsConsole(v) => &mut v.licensing,
+            Self::AmazonAws(v) => &mut v.licensing,
+            Self::SharePointOnPremise(v) => &mut v.licensing,
+            Self::FacebookAtWork(v) => &mut v.licensing,
+            Self::Boxnet(v) => &mut v.licensing,
+            Self::Zendesk(v) => &mut v.licensing,
+            Self::DocuSign(v) => &mut v.licensing,
+            Self::StrongDm(v) => &mut v.licensing,
+            Self::Deel(v) => &mut v.licensing,
+            Self::Applauz(v) => &mut v.licensing,
+            Self::Jeli(v) => &mut v.licensing,
+            Self::Flow(v) => &mut v.licensing,
+            Self::OktaFlowSso(v) => &mut v.licensing,
+            Self::OktaAtspokeSso(v) => &mut v.licensing,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.licensing,
+            Self::OktaIgaReviewer(v) => &mut v.licensing,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.licensing,
+            Self::Saasure(v) => &mut v.licensing,
+            Self::OktaEndUser(v) => &mut v.licensing,
+            Self::OktaBrowserPlugin(v) => &mut v.licensing,
+            Self::OktaAccountSettings(v) => &mut v.licensing,
+            Self::LdapInterface(v) => &mut v.licensing,
+            Self::PartnerPortal(v) => &mut v.licensing,
+            Self::TestCwoApp(v) => &mut v.licensing,
             Self::AutoLogin(v) => &mut v.licensing,
             Self::BrowserPlugin(v) => &mut v.licensing,
             Self::Saml11(v) => &mut v.licensing,
@@ -1094,6 +1909,31 @@ impl Application {
             Self::ZoomUs(v) => v.name.as_deref(),
             Self::Zscalerbyz(v) => v.name.as_deref(),
             Self::Org2Org(v) => v.name.as_deref(),
+            Self::PagerDuty(v) => v.name.as_deref(),
+            Self::AwsConsole(v) => v.name.as_deref(),
+            Self::AmazonAws(v) => v.name.as_deref(),
+            Self::SharePointOnPremise(v) => v.name.as_deref(),
+            Self::FacebookAtWork(v) => v.name.as_deref(),
+            Self::Boxnet(v) => v.name.as_deref(),
+            Self::Zendesk(v) => v.name.as_deref(),
+            Self::DocuSign(v) => v.name.as_deref(),
+            Self::StrongDm(v) => v.name.as_deref(),
+            Self::Deel(v) => v.name.as_deref(),
+            Self::Applauz(v) => v.name.as_deref(),
+            Self::Jeli(v) => v.name.as_deref(),
+            Self::Flow(v) => v.name.as_deref(),
+            Self::OktaFlowSso(v) => v.name.as_deref(),
+            Self::OktaAtspokeSso(v) => v.name.as_deref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.name.as_deref(),
+            Self::OktaIgaReviewer(v) => v.name.as_deref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.name.as_deref(),
+            Self::Saasure(v) => v.name.as_deref(),
+            Self::OktaEndUser(v) => v.name.as_deref(),
+            Self::OktaBrowserPlugin(v) => v.name.as_deref(),
+            Self::OktaAccountSettings(v) => v.name.as_deref(),
+            Self::LdapInterface(v) => v.name.as_deref(),
+            Self::PartnerPortal(v) => v.name.as_deref(),
+            Self::TestCwoApp(v) => v.name.as_deref(),
             Self::AutoLogin(v) => v.name.as_deref(),
             Self::BrowserPlugin(v) => v.name.as_deref(),
             Self::Saml11(v) => v.name.as_deref(),
@@ -1117,6 +1957,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.name,
             Self::Zscalerbyz(v) => &mut v.name,
             Self::Org2Org(v) => &mut v.name,
+            Self::PagerDuty(v) => &mut v.name,
+            Self::AwsConsole(v) => &mut v.name,
+            Self::AmazonAws(v) => &mut v.name,
+            Self::SharePointOnPremise(v) => &mut v.name,
+            Self::FacebookAtWork(v) => &mut v.name,
+            Self::Boxnet(v) => &mut v.name,
+            Self::Zendesk(v) => &mut v.name,
+            Self::DocuSign(v) => &mut v.name,
+            Self::StrongDm(v) => &mut v.name,
+            Self::Deel(v) => &mut v.name,
+            Self::Applauz(v) => &mut v.name,
+            Self::Jeli(v) => &mut v.name,
+            Self::Flow(v) => &mut v.name,
+            Self::OktaFlowSso(v) => &mut v.name,
+            Self::OktaAtspokeSso(v) => &mut v.name,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.name,
+            Self::OktaIgaReviewer(v) => &mut v.name,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.name,
+            Self::Saasure(v) => &mut v.name,
+            Self::OktaEndUser(v) => &mut v.name,
+            Self::OktaBrowserPlugin(v) => &mut v.name,
+            Self::OktaAccountSettings(v) => &mut v.name,
+            Self::LdapInterface(v) => &mut v.name,
+            Self::PartnerPortal(v) => &mut v.name,
+            Self::TestCwoApp(v) => &mut v.name,
             Self::AutoLogin(v) => &mut v.name,
             Self::BrowserPlugin(v) => &mut v.name,
             Self::Saml11(v) => &mut v.name,
@@ -1142,6 +2007,31 @@ impl Application {
             Self::ZoomUs(v) => v.orn.as_deref(),
             Self::Zscalerbyz(v) => v.orn.as_deref(),
             Self::Org2Org(v) => v.orn.as_deref(),
+            Self::PagerDuty(v) => v.orn.as_deref(),
+            Self::AwsConsole(v) => v.orn.as_deref(),
+            Self::AmazonAws(v) => v.orn.as_deref(),
+            Self::SharePointOnPremise(v) => v.orn.as_deref(),
+            Self::FacebookAtWork(v) => v.orn.as_deref(),
+            Self::Boxnet(v) => v.orn.as_deref(),
+            Self::Zendesk(v) => v.orn.as_deref(),
+            Self::DocuSign(v) => v.orn.as_deref(),
+            Self::StrongDm(v) => v.orn.as_deref(),
+            Self::Deel(v) => v.orn.as_deref(),
+            Self::Applauz(v) => v.orn.as_deref(),
+            Self::Jeli(v) => v.orn.as_deref(),
+            Self::Flow(v) => v.orn.as_deref(),
+            Self::OktaFlowSso(v) => v.orn.as_deref(),
+            Self::OktaAtspokeSso(v) => v.orn.as_deref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.orn.as_deref(),
+            Self::OktaIgaReviewer(v) => v.orn.as_deref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.orn.as_deref(),
+            Self::Saasure(v) => v.orn.as_deref(),
+            Self::OktaEndUser(v) => v.orn.as_deref(),
+            Self::OktaBrowserPlugin(v) => v.orn.as_deref(),
+            Self::OktaAccountSettings(v) => v.orn.as_deref(),
+            Self::LdapInterface(v) => v.orn.as_deref(),
+            Self::PartnerPortal(v) => v.orn.as_deref(),
+            Self::TestCwoApp(v) => v.orn.as_deref(),
             Self::AutoLogin(v) => v.orn.as_deref(),
             Self::BrowserPlugin(v) => v.orn.as_deref(),
             Self::Saml11(v) => v.orn.as_deref(),
@@ -1165,6 +2055,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.orn,
             Self::Zscalerbyz(v) => &mut v.orn,
             Self::Org2Org(v) => &mut v.orn,
+            Self::PagerDuty(v) => &mut v.orn,
+            Self::AwsConsole(v) => &mut v.orn,
+            Self::AmazonAws(v) => &mut v.orn,
+            Self::SharePointOnPremise(v) => &mut v.orn,
+            Self::FacebookAtWork(v) => &mut v.orn,
+            Self::Boxnet(v) => &mut v.orn,
+            Self::Zendesk(v) => &mut v.orn,
+            Self::DocuSign(v) => &mut v.orn,
+            Self::StrongDm(v) => &mut v.orn,
+            Self::Deel(v) => &mut v.orn,
+            Self::Applauz(v) => &mut v.orn,
+            Self::Jeli(v) => &mut v.orn,
+            Self::Flow(v) => &mut v.orn,
+            Self::OktaFlowSso(v) => &mut v.orn,
+            Self::OktaAtspokeSso(v) => &mut v.orn,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.orn,
+            Self::OktaIgaReviewer(v) => &mut v.orn,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.orn,
+            Self::Saasure(v) => &mut v.orn,
+            Self::OktaEndUser(v) => &mut v.orn,
+            Self::OktaBrowserPlugin(v) => &mut v.orn,
+            Self::OktaAccountSettings(v) => &mut v.orn,
+            Self::LdapInterface(v) => &mut v.orn,
+            Self::PartnerPortal(v) => &mut v.orn,
+            Self::TestCwoApp(v) => &mut v.orn,
             Self::AutoLogin(v) => &mut v.orn,
             Self::BrowserPlugin(v) => &mut v.orn,
             Self::Saml11(v) => &mut v.orn,
@@ -1190,6 +2105,31 @@ impl Application {
             Self::ZoomUs(v) => v.profile.as_ref(),
             Self::Zscalerbyz(v) => v.profile.as_ref(),
             Self::Org2Org(v) => v.profile.as_ref(),
+            Self::PagerDuty(v) => v.profile.as_ref(),
+            Self::AwsConsole(v) => v.profile.as_ref(),
+            Self::AmazonAws(v) => v.profile.as_ref(),
+            Self::SharePointOnPremise(v) => v.profile.as_ref(),
+            Self::FacebookAtWork(v) => v.profile.as_ref(),
+            Self::Boxnet(v) => v.profile.as_ref(),
+            Self::Zendesk(v) => v.profile.as_ref(),
+            Self::DocuSign(v) => v.profile.as_ref(),
+            Self::StrongDm(v) => v.profile.as_ref(),
+            Self::Deel(v) => v.profile.as_ref(),
+            Self::Applauz(v) => v.profile.as_ref(),
+            Self::Jeli(v) => v.profile.as_ref(),
+            Self::Flow(v) => v.profile.as_ref(),
+            Self::OktaFlowSso(v) => v.profile.as_ref(),
+            Self::OktaAtspokeSso(v) => v.profile.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.profile.as_ref(),
+            Self::OktaIgaReviewer(v) => v.profile.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.profile.as_ref(),
+            Self::Saasure(v) => v.profile.as_ref(),
+            Self::OktaEndUser(v) => v.profile.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.profile.as_ref(),
+            Self::OktaAccountSettings(v) => v.profile.as_ref(),
+            Self::LdapInterface(v) => v.profile.as_ref(),
+            Self::PartnerPortal(v) => v.profile.as_ref(),
+            Self::TestCwoApp(v) => v.profile.as_ref(),
             Self::AutoLogin(v) => v.profile.as_ref(),
             Self::BrowserPlugin(v) => v.profile.as_ref(),
             Self::Saml11(v) => v.profile.as_ref(),
@@ -1215,6 +2155,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.profile,
             Self::Zscalerbyz(v) => &mut v.profile,
             Self::Org2Org(v) => &mut v.profile,
+            Self::PagerDuty(v) => &mut v.profile,
+            Self::AwsConsole(v) => &mut v.profile,
+            Self::AmazonAws(v) => &mut v.profile,
+            Self::SharePointOnPremise(v) => &mut v.profile,
+            Self::FacebookAtWork(v) => &mut v.profile,
+            Self::Boxnet(v) => &mut v.profile,
+            Self::Zendesk(v) => &mut v.profile,
+            Self::DocuSign(v) => &mut v.profile,
+            Self::StrongDm(v) => &mut v.profile,
+            Self::Deel(v) => &mut v.profile,
+            Self::Applauz(v) => &mut v.profile,
+            Self::Jeli(v) => &mut v.profile,
+            Self::Flow(v) => &mut v.profile,
+            Self::OktaFlowSso(v) => &mut v.profile,
+            Self::OktaAtspokeSso(v) => &mut v.profile,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.profile,
+            Self::OktaIgaReviewer(v) => &mut v.profile,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.profile,
+            Self::Saasure(v) => &mut v.profile,
+            Self::OktaEndUser(v) => &mut v.profile,
+            Self::OktaBrowserPlugin(v) => &mut v.profile,
+            Self::OktaAccountSettings(v) => &mut v.profile,
+            Self::LdapInterface(v) => &mut v.profile,
+            Self::PartnerPortal(v) => &mut v.profile,
+            Self::TestCwoApp(v) => &mut v.profile,
             Self::AutoLogin(v) => &mut v.profile,
             Self::BrowserPlugin(v) => &mut v.profile,
             Self::Saml11(v) => &mut v.profile,
@@ -1240,6 +2205,31 @@ impl Application {
             Self::ZoomUs(v) => v.sign_on_mode.as_ref(),
             Self::Zscalerbyz(v) => v.sign_on_mode.as_ref(),
             Self::Org2Org(v) => v.sign_on_mode.as_ref(),
+            Self::PagerDuty(v) => v.sign_on_mode.as_ref(),
+            Self::AwsConsole(v) => v.sign_on_mode.as_ref(),
+            Self::AmazonAws(v) => v.sign_on_mode.as_ref(),
+            Self::SharePointOnPremise(v) => v.sign_on_mode.as_ref(),
+            Self::FacebookAtWork(v) => v.sign_on_mode.as_ref(),
+            Self::Boxnet(v) => v.sign_on_mode.as_ref(),
+            Self::Zendesk(v) => v.sign_on_mode.as_ref(),
+            Self::DocuSign(v) => v.sign_on_mode.as_ref(),
+            Self::StrongDm(v) => v.sign_on_mode.as_ref(),
+            Self::Deel(v) => v.sign_on_mode.as_ref(),
+            Self::Applauz(v) => v.sign_on_mode.as_ref(),
+            Self::Jeli(v) => v.sign_on_mode.as_ref(),
+            Self::Flow(v) => v.sign_on_mode.as_ref(),
+            Self::OktaFlowSso(v) => v.sign_on_mode.as_ref(),
+            Self::OktaAtspokeSso(v) => v.sign_on_mode.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.sign_on_mode.as_ref(),
+            Self::OktaIgaReviewer(v) => v.sign_on_mode.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.sign_on_mode.as_ref(),
+            Self::Saasure(v) => v.sign_on_mode.as_ref(),
+            Self::OktaEndUser(v) => v.sign_on_mode.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.sign_on_mode.as_ref(),
+            Self::OktaAccountSettings(v) => v.sign_on_mode.as_ref(),
+            Self::LdapInterface(v) => v.sign_on_mode.as_ref(),
+            Self::PartnerPortal(v) => v.sign_on_mode.as_ref(),
+            Self::TestCwoApp(v) => v.sign_on_mode.as_ref(),
             Self::AutoLogin(v) => v.sign_on_mode.as_ref(),
             Self::BrowserPlugin(v) => v.sign_on_mode.as_ref(),
             Self::Saml11(v) => v.sign_on_mode.as_ref(),
@@ -1265,6 +2255,31 @@ impl Application {
             Self::ZoomUs(v) => v.status.as_ref(),
             Self::Zscalerbyz(v) => v.status.as_ref(),
             Self::Org2Org(v) => v.status.as_ref(),
+            Self::PagerDuty(v) => v.status.as_ref(),
+            Self::AwsConsole(v) => v.status.as_ref(),
+            Self::AmazonAws(v) => v.status.as_ref(),
+            Self::SharePointOnPremise(v) => v.status.as_ref(),
+            Self::FacebookAtWork(v) => v.status.as_ref(),
+            Self::Boxnet(v) => v.status.as_ref(),
+            Self::Zendesk(v) => v.status.as_ref(),
+            Self::DocuSign(v) => v.status.as_ref(),
+            Self::StrongDm(v) => v.status.as_ref(),
+            Self::Deel(v) => v.status.as_ref(),
+            Self::Applauz(v) => v.status.as_ref(),
+            Self::Jeli(v) => v.status.as_ref(),
+            Self::Flow(v) => v.status.as_ref(),
+            Self::OktaFlowSso(v) => v.status.as_ref(),
+            Self::OktaAtspokeSso(v) => v.status.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.status.as_ref(),
+            Self::OktaIgaReviewer(v) => v.status.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.status.as_ref(),
+            Self::Saasure(v) => v.status.as_ref(),
+            Self::OktaEndUser(v) => v.status.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.status.as_ref(),
+            Self::OktaAccountSettings(v) => v.status.as_ref(),
+            Self::LdapInterface(v) => v.status.as_ref(),
+            Self::PartnerPortal(v) => v.status.as_ref(),
+            Self::TestCwoApp(v) => v.status.as_ref(),
             Self::AutoLogin(v) => v.status.as_ref(),
             Self::BrowserPlugin(v) => v.status.as_ref(),
             Self::Saml11(v) => v.status.as_ref(),
@@ -1288,6 +2303,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.status,
             Self::Zscalerbyz(v) => &mut v.status,
             Self::Org2Org(v) => &mut v.status,
+            Self::PagerDuty(v) => &mut v.status,
+            Self::AwsConsole(v) => &mut v.status,
+            Self::AmazonAws(v) => &mut v.status,
+            Self::SharePointOnPremise(v) => &mut v.status,
+            Self::FacebookAtWork(v) => &mut v.status,
+            Self::Boxnet(v) => &mut v.status,
+            Self::Zendesk(v) => &mut v.status,
+            Self::DocuSign(v) => &mut v.status,
+            Self::StrongDm(v) => &mut v.status,
+            Self::Deel(v) => &mut v.status,
+            Self::Applauz(v) => &mut v.status,
+            Self::Jeli(v) => &mut v.status,
+            Self::Flow(v) => &mut v.status,
+            Self::OktaFlowSso(v) => &mut v.status,
+            Self::OktaAtspokeSso(v) => &mut v.status,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.status,
+            Self::OktaIgaReviewer(v) => &mut v.status,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.status,
+            Self::Saasure(v) => &mut v.status,
+            Self::OktaEndUser(v) => &mut v.status,
+            Self::OktaBrowserPlugin(v) => &mut v.status,
+            Self::OktaAccountSettings(v) => &mut v.status,
+            Self::LdapInterface(v) => &mut v.status,
+            Self::PartnerPortal(v) => &mut v.status,
+            Self::TestCwoApp(v) => &mut v.status,
             Self::AutoLogin(v) => &mut v.status,
             Self::BrowserPlugin(v) => &mut v.status,
             Self::Saml11(v) => &mut v.status,
@@ -1313,6 +2353,31 @@ impl Application {
             Self::ZoomUs(v) => v.universal_logout.as_ref(),
             Self::Zscalerbyz(v) => v.universal_logout.as_ref(),
             Self::Org2Org(v) => v.universal_logout.as_ref(),
+            Self::PagerDuty(v) => v.universal_logout.as_ref(),
+            Self::AwsConsole(v) => v.universal_logout.as_ref(),
+            Self::AmazonAws(v) => v.universal_logout.as_ref(),
+            Self::SharePointOnPremise(v) => v.universal_logout.as_ref(),
+            Self::FacebookAtWork(v) => v.universal_logout.as_ref(),
+            Self::Boxnet(v) => v.universal_logout.as_ref(),
+            Self::Zendesk(v) => v.universal_logout.as_ref(),
+            Self::DocuSign(v) => v.universal_logout.as_ref(),
+            Self::StrongDm(v) => v.universal_logout.as_ref(),
+            Self::Deel(v) => v.universal_logout.as_ref(),
+            Self::Applauz(v) => v.universal_logout.as_ref(),
+            Self::Jeli(v) => v.universal_logout.as_ref(),
+            Self::Flow(v) => v.universal_logout.as_ref(),
+            Self::OktaFlowSso(v) => v.universal_logout.as_ref(),
+            Self::OktaAtspokeSso(v) => v.universal_logout.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.universal_logout.as_ref(),
+            Self::OktaIgaReviewer(v) => v.universal_logout.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.universal_logout.as_ref(),
+            Self::Saasure(v) => v.universal_logout.as_ref(),
+            Self::OktaEndUser(v) => v.universal_logout.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.universal_logout.as_ref(),
+            Self::OktaAccountSettings(v) => v.universal_logout.as_ref(),
+            Self::LdapInterface(v) => v.universal_logout.as_ref(),
+            Self::PartnerPortal(v) => v.universal_logout.as_ref(),
+            Self::TestCwoApp(v) => v.universal_logout.as_ref(),
             Self::AutoLogin(v) => v.universal_logout.as_ref(),
             Self::BrowserPlugin(v) => v.universal_logout.as_ref(),
             Self::Saml11(v) => v.universal_logout.as_ref(),
@@ -1336,6 +2401,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.universal_logout,
             Self::Zscalerbyz(v) => &mut v.universal_logout,
             Self::Org2Org(v) => &mut v.universal_logout,
+            Self::PagerDuty(v) => &mut v.universal_logout,
+            Self::AwsConsole(v) => &mut v.universal_logout,
+            Self::AmazonAws(v) => &mut v.universal_logout,
+            Self::SharePointOnPremise(v) => &mut v.universal_logout,
+            Self::FacebookAtWork(v) => &mut v.universal_logout,
+            Self::Boxnet(v) => &mut v.universal_logout,
+            Self::Zendesk(v) => &mut v.universal_logout,
+            Self::DocuSign(v) => &mut v.universal_logout,
+            Self::StrongDm(v) => &mut v.universal_logout,
+            Self::Deel(v) => &mut v.universal_logout,
+            Self::Applauz(v) => &mut v.universal_logout,
+            Self::Jeli(v) => &mut v.universal_logout,
+            Self::Flow(v) => &mut v.universal_logout,
+            Self::OktaFlowSso(v) => &mut v.universal_logout,
+            Self::OktaAtspokeSso(v) => &mut v.universal_logout,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.universal_logout,
+            Self::OktaIgaReviewer(v) => &mut v.universal_logout,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.universal_logout,
+            Self::Saasure(v) => &mut v.universal_logout,
+            Self::OktaEndUser(v) => &mut v.universal_logout,
+            Self::OktaBrowserPlugin(v) => &mut v.universal_logout,
+            Self::OktaAccountSettings(v) => &mut v.universal_logout,
+            Self::LdapInterface(v) => &mut v.universal_logout,
+            Self::PartnerPortal(v) => &mut v.universal_logout,
+            Self::TestCwoApp(v) => &mut v.universal_logout,
             Self::AutoLogin(v) => &mut v.universal_logout,
             Self::BrowserPlugin(v) => &mut v.universal_logout,
             Self::Saml11(v) => &mut v.universal_logout,
@@ -1361,6 +2451,31 @@ impl Application {
             Self::ZoomUs(v) => v.visibility.as_ref(),
             Self::Zscalerbyz(v) => v.visibility.as_ref(),
             Self::Org2Org(v) => v.visibility.as_ref(),
+            Self::PagerDuty(v) => v.visibility.as_ref(),
+            Self::AwsConsole(v) => v.visibility.as_ref(),
+            Self::AmazonAws(v) => v.visibility.as_ref(),
+            Self::SharePointOnPremise(v) => v.visibility.as_ref(),
+            Self::FacebookAtWork(v) => v.visibility.as_ref(),
+            Self::Boxnet(v) => v.visibility.as_ref(),
+            Self::Zendesk(v) => v.visibility.as_ref(),
+            Self::DocuSign(v) => v.visibility.as_ref(),
+            Self::StrongDm(v) => v.visibility.as_ref(),
+            Self::Deel(v) => v.visibility.as_ref(),
+            Self::Applauz(v) => v.visibility.as_ref(),
+            Self::Jeli(v) => v.visibility.as_ref(),
+            Self::Flow(v) => v.visibility.as_ref(),
+            Self::OktaFlowSso(v) => v.visibility.as_ref(),
+            Self::OktaAtspokeSso(v) => v.visibility.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.visibility.as_ref(),
+            Self::OktaIgaReviewer(v) => v.visibility.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.visibility.as_ref(),
+            Self::Saasure(v) => v.visibility.as_ref(),
+            Self::OktaEndUser(v) => v.visibility.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.visibility.as_ref(),
+            Self::OktaAccountSettings(v) => v.visibility.as_ref(),
+            Self::LdapInterface(v) => v.visibility.as_ref(),
+            Self::PartnerPortal(v) => v.visibility.as_ref(),
+            Self::TestCwoApp(v) => v.visibility.as_ref(),
             Self::AutoLogin(v) => v.visibility.as_ref(),
             Self::BrowserPlugin(v) => v.visibility.as_ref(),
             Self::Saml11(v) => v.visibility.as_ref(),
@@ -1384,6 +2499,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.visibility,
             Self::Zscalerbyz(v) => &mut v.visibility,
             Self::Org2Org(v) => &mut v.visibility,
+            Self::PagerDuty(v) => &mut v.visibility,
+            Self::AwsConsole(v) => &mut v.visibility,
+            Self::AmazonAws(v) => &mut v.visibility,
+            Self::SharePointOnPremise(v) => &mut v.visibility,
+            Self::FacebookAtWork(v) => &mut v.visibility,
+            Self::Boxnet(v) => &mut v.visibility,
+            Self::Zendesk(v) => &mut v.visibility,
+            Self::DocuSign(v) => &mut v.visibility,
+            Self::StrongDm(v) => &mut v.visibility,
+            Self::Deel(v) => &mut v.visibility,
+            Self::Applauz(v) => &mut v.visibility,
+            Self::Jeli(v) => &mut v.visibility,
+            Self::Flow(v) => &mut v.visibility,
+            Self::OktaFlowSso(v) => &mut v.visibility,
+            Self::OktaAtspokeSso(v) => &mut v.visibility,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.visibility,
+            Self::OktaIgaReviewer(v) => &mut v.visibility,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.visibility,
+            Self::Saasure(v) => &mut v.visibility,
+            Self::OktaEndUser(v) => &mut v.visibility,
+            Self::OktaBrowserPlugin(v) => &mut v.visibility,
+            Self::OktaAccountSettings(v) => &mut v.visibility,
+            Self::LdapInterface(v) => &mut v.visibility,
+            Self::PartnerPortal(v) => &mut v.visibility,
+            Self::TestCwoApp(v) => &mut v.visibility,
             Self::AutoLogin(v) => &mut v.visibility,
             Self::BrowserPlugin(v) => &mut v.visibility,
             Self::Saml11(v) => &mut v.visibility,
@@ -1409,6 +2549,31 @@ impl Application {
             Self::ZoomUs(v) => v.embedded.as_ref(),
             Self::Zscalerbyz(v) => v.embedded.as_ref(),
             Self::Org2Org(v) => v.embedded.as_ref(),
+            Self::PagerDuty(v) => v.embedded.as_ref(),
+            Self::AwsConsole(v) => v.embedded.as_ref(),
+            Self::AmazonAws(v) => v.embedded.as_ref(),
+            Self::SharePointOnPremise(v) => v.embedded.as_ref(),
+            Self::FacebookAtWork(v) => v.embedded.as_ref(),
+            Self::Boxnet(v) => v.embedded.as_ref(),
+            Self::Zendesk(v) => v.embedded.as_ref(),
+            Self::DocuSign(v) => v.embedded.as_ref(),
+            Self::StrongDm(v) => v.embedded.as_ref(),
+            Self::Deel(v) => v.embedded.as_ref(),
+            Self::Applauz(v) => v.embedded.as_ref(),
+            Self::Jeli(v) => v.embedded.as_ref(),
+            Self::Flow(v) => v.embedded.as_ref(),
+            Self::OktaFlowSso(v) => v.embedded.as_ref(),
+            Self::OktaAtspokeSso(v) => v.embedded.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.embedded.as_ref(),
+            Self::OktaIgaReviewer(v) => v.embedded.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.embedded.as_ref(),
+            Self::Saasure(v) => v.embedded.as_ref(),
+            Self::OktaEndUser(v) => v.embedded.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.embedded.as_ref(),
+            Self::OktaAccountSettings(v) => v.embedded.as_ref(),
+            Self::LdapInterface(v) => v.embedded.as_ref(),
+            Self::PartnerPortal(v) => v.embedded.as_ref(),
+            Self::TestCwoApp(v) => v.embedded.as_ref(),
             Self::AutoLogin(v) => v.embedded.as_ref(),
             Self::BrowserPlugin(v) => v.embedded.as_ref(),
             Self::Saml11(v) => v.embedded.as_ref(),
@@ -1434,6 +2599,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.embedded,
             Self::Zscalerbyz(v) => &mut v.embedded,
             Self::Org2Org(v) => &mut v.embedded,
+            Self::PagerDuty(v) => &mut v.embedded,
+            Self::AwsConsole(v) => &mut v.embedded,
+            Self::AmazonAws(v) => &mut v.embedded,
+            Self::SharePointOnPremise(v) => &mut v.embedded,
+            Self::FacebookAtWork(v) => &mut v.embedded,
+            Self::Boxnet(v) => &mut v.embedded,
+            Self::Zendesk(v) => &mut v.embedded,
+            Self::DocuSign(v) => &mut v.embedded,
+            Self::StrongDm(v) => &mut v.embedded,
+            Self::Deel(v) => &mut v.embedded,
+            Self::Applauz(v) => &mut v.embedded,
+            Self::Jeli(v) => &mut v.embedded,
+            Self::Flow(v) => &mut v.embedded,
+            Self::OktaFlowSso(v) => &mut v.embedded,
+            Self::OktaAtspokeSso(v) => &mut v.embedded,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.embedded,
+            Self::OktaIgaReviewer(v) => &mut v.embedded,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.embedded,
+            Self::Saasure(v) => &mut v.embedded,
+            Self::OktaEndUser(v) => &mut v.embedded,
+            Self::OktaBrowserPlugin(v) => &mut v.embedded,
+            Self::OktaAccountSettings(v) => &mut v.embedded,
+            Self::LdapInterface(v) => &mut v.embedded,
+            Self::PartnerPortal(v) => &mut v.embedded,
+            Self::TestCwoApp(v) => &mut v.embedded,
             Self::AutoLogin(v) => &mut v.embedded,
             Self::BrowserPlugin(v) => &mut v.embedded,
             Self::Saml11(v) => &mut v.embedded,
@@ -1459,6 +2649,31 @@ impl Application {
             Self::ZoomUs(v) => v.links.as_ref(),
             Self::Zscalerbyz(v) => v.links.as_ref(),
             Self::Org2Org(v) => v.links.as_ref(),
+            Self::PagerDuty(v) => v.links.as_ref(),
+            Self::AwsConsole(v) => v.links.as_ref(),
+            Self::AmazonAws(v) => v.links.as_ref(),
+            Self::SharePointOnPremise(v) => v.links.as_ref(),
+            Self::FacebookAtWork(v) => v.links.as_ref(),
+            Self::Boxnet(v) => v.links.as_ref(),
+            Self::Zendesk(v) => v.links.as_ref(),
+            Self::DocuSign(v) => v.links.as_ref(),
+            Self::StrongDm(v) => v.links.as_ref(),
+            Self::Deel(v) => v.links.as_ref(),
+            Self::Applauz(v) => v.links.as_ref(),
+            Self::Jeli(v) => v.links.as_ref(),
+            Self::Flow(v) => v.links.as_ref(),
+            Self::OktaFlowSso(v) => v.links.as_ref(),
+            Self::OktaAtspokeSso(v) => v.links.as_ref(),
+            Self::OktaAccessRequestsResourceCatalog(v) => v.links.as_ref(),
+            Self::OktaIgaReviewer(v) => v.links.as_ref(),
+            Self::OktaIgaSecurityAccessReviews(v) => v.links.as_ref(),
+            Self::Saasure(v) => v.links.as_ref(),
+            Self::OktaEndUser(v) => v.links.as_ref(),
+            Self::OktaBrowserPlugin(v) => v.links.as_ref(),
+            Self::OktaAccountSettings(v) => v.links.as_ref(),
+            Self::LdapInterface(v) => v.links.as_ref(),
+            Self::PartnerPortal(v) => v.links.as_ref(),
+            Self::TestCwoApp(v) => v.links.as_ref(),
             Self::AutoLogin(v) => v.links.as_ref(),
             Self::BrowserPlugin(v) => v.links.as_ref(),
             Self::Saml11(v) => v.links.as_ref(),
@@ -1482,6 +2697,31 @@ impl Application {
             Self::ZoomUs(v) => &mut v.links,
             Self::Zscalerbyz(v) => &mut v.links,
             Self::Org2Org(v) => &mut v.links,
+            Self::PagerDuty(v) => &mut v.links,
+            Self::AwsConsole(v) => &mut v.links,
+            Self::AmazonAws(v) => &mut v.links,
+            Self::SharePointOnPremise(v) => &mut v.links,
+            Self::FacebookAtWork(v) => &mut v.links,
+            Self::Boxnet(v) => &mut v.links,
+            Self::Zendesk(v) => &mut v.links,
+            Self::DocuSign(v) => &mut v.links,
+            Self::StrongDm(v) => &mut v.links,
+            Self::Deel(v) => &mut v.links,
+            Self::Applauz(v) => &mut v.links,
+            Self::Jeli(v) => &mut v.links,
+            Self::Flow(v) => &mut v.links,
+            Self::OktaFlowSso(v) => &mut v.links,
+            Self::OktaAtspokeSso(v) => &mut v.links,
+            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.links,
+            Self::OktaIgaReviewer(v) => &mut v.links,
+            Self::OktaIgaSecurityAccessReviews(v) => &mut v.links,
+            Self::Saasure(v) => &mut v.links,
+            Self::OktaEndUser(v) => &mut v.links,
+            Self::OktaBrowserPlugin(v) => &mut v.links,
+            Self::OktaAccountSettings(v) => &mut v.links,
+            Self::LdapInterface(v) => &mut v.links,
+            Self::PartnerPortal(v) => &mut v.links,
+            Self::TestCwoApp(v) => &mut v.links,
             Self::AutoLogin(v) => &mut v.links,
             Self::BrowserPlugin(v) => &mut v.links,
             Self::Saml11(v) => &mut v.links,
@@ -1555,6 +2795,131 @@ impl From<Org2OrgApplication> for Application {
         Self::Org2Org(Box::new(value))
     }
 }
+impl From<PagerDutyApplication> for Application {
+    fn from(value: PagerDutyApplication) -> Self {
+        Self::PagerDuty(Box::new(value))
+    }
+}
+impl From<AwsConsoleApplication> for Application {
+    fn from(value: AwsConsoleApplication) -> Self {
+        Self::AwsConsole(Box::new(value))
+    }
+}
+impl From<AmazonAwsApplication> for Application {
+    fn from(value: AmazonAwsApplication) -> Self {
+        Self::AmazonAws(Box::new(value))
+    }
+}
+impl From<SharePointOnPremiseApplication> for Application {
+    fn from(value: SharePointOnPremiseApplication) -> Self {
+        Self::SharePointOnPremise(Box::new(value))
+    }
+}
+impl From<FacebookAtWorkApplication> for Application {
+    fn from(value: FacebookAtWorkApplication) -> Self {
+        Self::FacebookAtWork(Box::new(value))
+    }
+}
+impl From<BoxnetApplication> for Application {
+    fn from(value: BoxnetApplication) -> Self {
+        Self::Boxnet(Box::new(value))
+    }
+}
+impl From<ZendeskApplication> for Application {
+    fn from(value: ZendeskApplication) -> Self {
+        Self::Zendesk(Box::new(value))
+    }
+}
+impl From<DocuSignApplication> for Application {
+    fn from(value: DocuSignApplication) -> Self {
+        Self::DocuSign(Box::new(value))
+    }
+}
+impl From<StrongDmApplication> for Application {
+    fn from(value: StrongDmApplication) -> Self {
+        Self::StrongDm(Box::new(value))
+    }
+}
+impl From<DeelApplication> for Application {
+    fn from(value: DeelApplication) -> Self {
+        Self::Deel(Box::new(value))
+    }
+}
+impl From<ApplauzApplication> for Application {
+    fn from(value: ApplauzApplication) -> Self {
+        Self::Applauz(Box::new(value))
+    }
+}
+impl From<JeliApplication> for Application {
+    fn from(value: JeliApplication) -> Self {
+        Self::Jeli(Box::new(value))
+    }
+}
+impl From<FlowApplication> for Application {
+    fn from(value: FlowApplication) -> Self {
+        Self::Flow(Box::new(value))
+    }
+}
+impl From<OktaFlowSsoApplication> for Application {
+    fn from(value: OktaFlowSsoApplication) -> Self {
+        Self::OktaFlowSso(Box::new(value))
+    }
+}
+impl From<OktaAtspokeSsoApplication> for Application {
+    fn from(value: OktaAtspokeSsoApplication) -> Self {
+        Self::OktaAtspokeSso(Box::new(value))
+    }
+}
+impl From<OktaAccessRequestsResourceCatalogApplication> for Application {
+    fn from(value: OktaAccessRequestsResourceCatalogApplication) -> Self {
+        Self::OktaAccessRequestsResourceCatalog(Box::new(value))
+    }
+}
+impl From<OktaIgaReviewerApplication> for Application {
+    fn from(value: OktaIgaReviewerApplication) -> Self {
+        Self::OktaIgaReviewer(Box::new(value))
+    }
+}
+impl From<OktaIgaSecurityAccessReviewsApplication> for Application {
+    fn from(value: OktaIgaSecurityAccessReviewsApplication) -> Self {
+        Self::OktaIgaSecurityAccessReviews(Box::new(value))
+    }
+}
+impl From<SaasureApplication> for Application {
+    fn from(value: SaasureApplication) -> Self {
+        Self::Saasure(Box::new(value))
+    }
+}
+impl From<OktaEndUserApplication> for Application {
+    fn from(value: OktaEndUserApplication) -> Self {
+        Self::OktaEndUser(Box::new(value))
+    }
+}
+impl From<OktaBrowserPluginApplication> for Application {
+    fn from(value: OktaBrowserPluginApplication) -> Self {
+        Self::OktaBrowserPlugin(Box::new(value))
+    }
+}
+impl From<OktaAccountSettingsApplication> for Application {
+    fn from(value: OktaAccountSettingsApplication) -> Self {
+        Self::OktaAccountSettings(Box::new(value))
+    }
+}
+impl From<LdapInterfaceApplication> for Application {
+    fn from(value: LdapInterfaceApplication) -> Self {
+        Self::LdapInterface(Box::new(value))
+    }
+}
+impl From<PartnerPortalApplication> for Application {
+    fn from(value: PartnerPortalApplication) -> Self {
+        Self::PartnerPortal(Box::new(value))
+    }
+}
+impl From<TestCwoAppApplication> for Application {
+    fn from(value: TestCwoAppApplication) -> Self {
+        Self::TestCwoApp(Box::new(value))
+    }
+}
 impl From<AutoLoginApplication> for Application {
     fn from(value: AutoLoginApplication) -> Self {
         Self::AutoLogin(Box::new(value))
@@ -1599,6 +2964,31 @@ impl ::serde::Serialize for Application {
             Self::ZoomUs(value) => value.serialize(serializer),
             Self::Zscalerbyz(value) => value.serialize(serializer),
             Self::Org2Org(value) => value.serialize(serializer),
+            Self::PagerDuty(value) => value.serialize(serializer),
+            Self::AwsConsole(value) => value.serialize(serializer),
+            Self::AmazonAws(value) => value.serialize(serializer),
+            Self::SharePointOnPremise(value) => value.serialize(serializer),
+            Self::FacebookAtWork(value) => value.serialize(serializer),
+            Self::Boxnet(value) => value.serialize(serializer),
+            Self::Zendesk(value) => value.serialize(serializer),
+            Self::DocuSign(value) => value.serialize(serializer),
+            Self::StrongDm(value) => value.serialize(serializer),
+            Self::Deel(value) => value.serialize(serializer),
+            Self::Applauz(value) => value.serialize(serializer),
+            Self::Jeli(value) => value.serialize(serializer),
+            Self::Flow(value) => value.serialize(serializer),
+            Self::OktaFlowSso(value) => value.serialize(serializer),
+            Self::OktaAtspokeSso(value) => value.serialize(serializer),
+            Self::OktaAccessRequestsResourceCatalog(value) => value.serialize(serializer),
+            Self::OktaIgaReviewer(value) => value.serialize(serializer),
+            Self::OktaIgaSecurityAccessReviews(value) => value.serialize(serializer),
+            Self::Saasure(value) => value.serialize(serializer),
+            Self::OktaEndUser(value) => value.serialize(serializer),
+            Self::OktaBrowserPlugin(value) => value.serialize(serializer),
+            Self::OktaAccountSettings(value) => value.serialize(serializer),
+            Self::LdapInterface(value) => value.serialize(serializer),
+            Self::PartnerPortal(value) => value.serialize(serializer),
+            Self::TestCwoApp(value) => value.serialize(serializer),
             Self::AutoLogin(value) => value.serialize(serializer),
             Self::BrowserPlugin(value) => value.serialize(serializer),
             Self::Saml11(value) => value.serialize(serializer),
@@ -1641,6 +3031,35 @@ impl rt::Union<2> for Application {
                 Some("zoomus") => object.decode(Self::ZoomUs),
                 Some("zscalerbyz") => object.decode(Self::Zscalerbyz),
                 Some("okta_org2org") => object.decode(Self::Org2Org),
+                Some("pagerduty") => object.decode(Self::PagerDuty),
+                Some("aws_console") => object.decode(Self::AwsConsole),
+                Some("amazon_aws") => object.decode(Self::AmazonAws),
+                Some("sharepoint_onpremise") => object.decode(Self::SharePointOnPremise),
+                Some("facebook_at_work") => object.decode(Self::FacebookAtWork),
+                Some("boxnet") => object.decode(Self::Boxnet),
+                Some("zendesk") => object.decode(Self::Zendesk),
+                Some("docusign") => object.decode(Self::DocuSign),
+                Some("strongdm") => object.decode(Self::StrongDm),
+                Some("deel") => object.decode(Self::Deel),
+                Some("applauz") => object.decode(Self::Applauz),
+                Some("jeli") => object.decode(Self::Jeli),
+                Some("flow") => object.decode(Self::Flow),
+                Some("okta_flow_sso") => object.decode(Self::OktaFlowSso),
+                Some("okta_atspoke_sso") => object.decode(Self::OktaAtspokeSso),
+                Some("okta_access_requests_resource_catalog") => {
+                    object.decode(Self::OktaAccessRequestsResourceCatalog)
+                }
+                Some("okta_iga_reviewer") => object.decode(Self::OktaIgaReviewer),
+                Some("okta_iga_security_access_reviews") => {
+                    object.decode(Self::OktaIgaSecurityAccessReviews)
+                }
+                Some("saasure") => object.decode(Self::Saasure),
+                Some("okta_enduser") => object.decode(Self::OktaEndUser),
+                Some("okta_browser_plugin") => object.decode(Self::OktaBrowserPlugin),
+                Some("okta_account_settings") => object.decode(Self::OktaAccountSettings),
+                Some("ldap_interface") => object.decode(Self::LdapInterface),
+                Some("partner_portal") => object.decode(Self::PartnerPortal),
+                Some("test-cwo-app") => object.decode(Self::TestCwoApp),
                 _ => {
                     match key1.as_str() {
                         Some("BASIC_AUTH") => object.decode(Self::BasicAuth),
@@ -2874,6 +4293,112 @@ rt::object_impls!(
     AutoLoginApplicationSettingsSignOn { login_url = "loginUrl", redirect_url =
     "redirectUrl", ..additional_properties }
 );
+/// AWS Console, as a SWA app (key name `aws_console`). Seen with the BROWSER_PLUGIN sign-on mode.
+///
+/// From `#/components/schemas/AwsConsoleApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AwsConsoleApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `aws_console`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl AwsConsoleApplication {
+    /// A `AwsConsoleApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `aws_console`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("aws_console")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    AwsConsoleApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
 /// Settings of a BASIC_AUTH app.
 ///
 /// From `#/components/schemas/BasicApplicationSettings`.
@@ -3244,6 +4769,183 @@ impl BookmarkApplicationSettingsApplication {
 rt::object_impls!(
     BookmarkApplicationSettingsApplication { request_integration = "requestIntegration",
     url = "url", ..additional_properties }
+);
+/// Box (key name `boxnet`). Seen with the BROWSER_PLUGIN sign-on mode.
+///
+/// From `#/components/schemas/BoxnetApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxnetApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `boxnet`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Box app.
+    ///
+    /// See [`BoxnetApplicationSettings`].
+    pub settings: Option<BoxnetApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl BoxnetApplication {
+    /// A `BoxnetApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `boxnet`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("boxnet")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    BoxnetApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Box app.
+///
+/// From `#/components/schemas/BoxnetApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BoxnetApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Box instance settings.
+    ///
+    /// See [`BoxnetApplicationSettingsApplication`].
+    pub app: Option<BoxnetApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    BoxnetApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Box instance settings.
+///
+/// From `#/components/schemas/BoxnetApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BoxnetApplicationSettingsApplication {
+    /// Regular expression selecting the groups pushed to Box; `null` when none.
+    ///
+    /// Sent as `groupFilter`. The server may send `null`, kept apart from absent.
+    pub group_filter: Option<rt::Nullable<String>>,
+    /// Whether group memberships are pushed to Box in the SAML assertion.
+    ///
+    /// Sent as `pushGroupsWithSAML`.
+    pub push_groups_with_saml: Option<bool>,
+    /// URL of the Box site; `null` when the default applies.
+    ///
+    /// Sent as `siteURL`. The server may send `null`, kept apart from absent.
+    pub site_url: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    BoxnetApplicationSettingsApplication { group_filter = "groupFilter",
+    push_groups_with_saml = "pushGroupsWithSAML", site_url = "siteURL",
+    ..additional_properties }
 );
 /// A custom SWA app that signs users in with the Okta browser plugin (signOnMode BROWSER_PLUGIN).
 ///
@@ -3811,6 +5513,112 @@ pub enum CsrSelfHrefHintsAllowItem {
     Unknown(String),
 }
 rt::string_enum_impls!(CsrSelfHrefHintsAllowItem { Get = "GET", Delete = "DELETE" });
+/// Deel (sign-in) (key name `deel`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/DeelApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeelApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `deel`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DeelApplication {
+    /// A `DeelApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `deel`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("deel")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    DeelApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
 /// PBKDF2 digest algorithm.
 ///
 /// From `#/components/schemas/DigestAlgorithm`.
@@ -3825,6 +5633,192 @@ pub enum DigestAlgorithm {
 }
 rt::string_enum_impls!(
     DigestAlgorithm { Sha256Hmac = "SHA256_HMAC", Sha512Hmac = "SHA512_HMAC" }
+);
+/// DocuSign (key name `docusign`). Seen with the SAML_2_0 sign-on mode.
+///
+/// From `#/components/schemas/DocuSignApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocuSignApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `docusign`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a DocuSign app.
+    ///
+    /// See [`DocuSignApplicationSettings`].
+    pub settings: Option<DocuSignApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DocuSignApplication {
+    /// A `DocuSignApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `docusign`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("docusign")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    DocuSignApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a DocuSign app.
+///
+/// From `#/components/schemas/DocuSignApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DocuSignApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// DocuSign instance settings.
+    ///
+    /// See [`DocuSignApplicationSettingsApplication`].
+    pub app: Option<DocuSignApplicationSettingsApplication>,
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
+    pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    DocuSignApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
+);
+/// DocuSign instance settings.
+///
+/// From `#/components/schemas/DocuSignApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DocuSignApplicationSettingsApplication {
+    /// ACS URL of the DocuSign account; `null` when the default applies.
+    ///
+    /// Sent as `acsUrl`. The server may send `null`, kept apart from absent.
+    pub acs_url: Option<rt::Nullable<String>>,
+    /// Audience (entity ID) of the assertion; `null` when the default applies.
+    ///
+    /// Sent as `audRestriction`. The server may send `null`, kept apart from absent.
+    pub aud_restriction: Option<rt::Nullable<String>>,
+    /// Which DocuSign environment the account is in, such as `www` (production).
+    ///
+    /// Sent as `instanceType`.
+    pub instance_type: Option<String>,
+    /// Whether the email address goes in the assertion, as the text `true` or `false`.
+    ///
+    /// Sent as `samlEmailAddress`.
+    pub saml_email_address: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    DocuSignApplicationSettingsApplication { acs_url = "acsUrl", aud_restriction =
+    "audRestriction", instance_type = "instanceType", saml_email_address =
+    "samlEmailAddress", ..additional_properties }
 );
 /// Whether a setting is on.
 ///
@@ -3886,6 +5880,192 @@ pub struct ErrorCause {
 rt::object_impls!(
     ErrorCause { error_summary = "errorSummary", ..additional_properties }
 );
+/// Workplace from Meta (formerly Facebook at Work) (key name `facebook_at_work`). Seen with the SAML_2_0 sign-on mode.
+///
+/// From `#/components/schemas/FacebookAtWorkApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FacebookAtWorkApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `facebook_at_work`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Workplace from Meta app.
+    ///
+    /// See [`FacebookAtWorkApplicationSettings`].
+    pub settings: Option<FacebookAtWorkApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FacebookAtWorkApplication {
+    /// A `FacebookAtWorkApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `facebook_at_work`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("facebook_at_work")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    FacebookAtWorkApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Workplace from Meta app.
+///
+/// From `#/components/schemas/FacebookAtWorkApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FacebookAtWorkApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Workplace from Meta instance settings.
+    ///
+    /// See [`FacebookAtWorkApplicationSettingsApplication`].
+    pub app: Option<FacebookAtWorkApplicationSettingsApplication>,
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
+    pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    FacebookAtWorkApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
+);
+/// Workplace from Meta instance settings.
+///
+/// From `#/components/schemas/FacebookAtWorkApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FacebookAtWorkApplicationSettingsApplication {
+    /// ID of the Workplace community; `null` when not set.
+    ///
+    /// Sent as `communityId`. The server may send `null`, kept apart from absent.
+    pub community_id: Option<rt::Nullable<String>>,
+    /// ID of the Workplace organization; `null` when not set.
+    ///
+    /// Sent as `facebookOrgId`. The server may send `null`, kept apart from absent.
+    pub facebook_org_id: Option<rt::Nullable<String>>,
+    /// URL of the Workplace domain.
+    ///
+    /// Sent as `facebookSubDomain`.
+    pub facebook_sub_domain: Option<String>,
+    /// Whether users sign in through the Workplace domain.
+    ///
+    /// Sent as `useWorkplaceDomain`.
+    pub use_workplace_domain: Option<bool>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    FacebookAtWorkApplicationSettingsApplication { community_id = "communityId",
+    facebook_org_id = "facebookOrgId", facebook_sub_domain = "facebookSubDomain",
+    use_workplace_domain = "useWorkplaceDomain", ..additional_properties }
+);
 /// A claim the app's federation protocol adds to the tokens or assertions it issues.
 ///
 /// From `#/components/schemas/FederatedClaim`.
@@ -3929,6 +6109,178 @@ pub struct FederatedClaimRequestBody {
 rt::object_impls!(
     FederatedClaimRequestBody { expression = "expression", name = "name",
     ..additional_properties }
+);
+/// Okta Workflows (the OAuth app Workflows signs in with) (key name `flow`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/FlowApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `flow`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta Workflows app.
+    ///
+    /// See [`FlowApplicationSettings`].
+    pub settings: Option<FlowApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl FlowApplication {
+    /// A `FlowApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `flow`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("flow")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    FlowApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta Workflows app.
+///
+/// From `#/components/schemas/FlowApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FlowApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta Workflows instance settings.
+    ///
+    /// See [`FlowApplicationSettingsApplication`].
+    pub app: Option<FlowApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    FlowApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta Workflows instance settings.
+///
+/// From `#/components/schemas/FlowApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FlowApplicationSettingsApplication {
+    /// Workflows URL that receives the authorization response.
+    ///
+    /// Sent as `redirectURI`.
+    pub redirect_uri: Option<String>,
+    /// Base URL of the Workflows service.
+    ///
+    /// Sent as `serviceDomain`.
+    pub service_domain: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    FlowApplicationSettingsApplication { redirect_uri = "redirectURI", service_domain =
+    "serviceDomain", ..additional_properties }
 );
 /// Google Workspace (key name `google`). Supports the BROWSER_PLUGIN and SAML_2_0 sign-on modes.
 ///
@@ -5102,6 +7454,174 @@ pub struct InterclientTrustMappingRequestBody {
 rt::object_impls!(
     InterclientTrustMappingRequestBody { id = "id", ..additional_properties }
 );
+/// Jeli (key name `jeli`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/JeliApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JeliApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `jeli`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Jeli app.
+    ///
+    /// See [`JeliApplicationSettings`].
+    pub settings: Option<JeliApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl JeliApplication {
+    /// A `JeliApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `jeli`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("jeli")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    JeliApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Jeli app.
+///
+/// From `#/components/schemas/JeliApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct JeliApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Jeli instance settings.
+    ///
+    /// See [`JeliApplicationSettingsApplication`].
+    pub app: Option<JeliApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    JeliApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Jeli instance settings.
+///
+/// From `#/components/schemas/JeliApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct JeliApplicationSettingsApplication {
+    /// The org's Okta subdomain, as Jeli knows it.
+    ///
+    /// Sent as `oktaSubDomain`.
+    pub okta_sub_domain: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    JeliApplicationSettingsApplication { okta_sub_domain = "oktaSubDomain",
+    ..additional_properties }
+);
 /// One JSON Patch (RFC 6902) operation.
 ///
 /// From `#/components/schemas/JsonPatchOperation`.
@@ -5176,6 +7696,174 @@ rt::object_impls!(
     JsonWebKey { created = "created", e = "e", expires_at = "expiresAt", kid = "kid", kty
     = "kty", last_updated = "lastUpdated", n = "n", r#use = "use", x5c = "x5c", x5t_s256
     = "x5t#S256", ..additional_properties }
+);
+/// Okta's LDAP Interface (key name `ldap_interface`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/LdapInterfaceApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LdapInterfaceApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `ldap_interface`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta's LDAP Interface app.
+    ///
+    /// See [`LdapInterfaceApplicationSettings`].
+    pub settings: Option<LdapInterfaceApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl LdapInterfaceApplication {
+    /// A `LdapInterfaceApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `ldap_interface`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("ldap_interface")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    LdapInterfaceApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta's LDAP Interface app.
+///
+/// From `#/components/schemas/LdapInterfaceApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LdapInterfaceApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta's LDAP Interface instance settings.
+    ///
+    /// See [`LdapInterfaceApplicationSettingsApplication`].
+    pub app: Option<LdapInterfaceApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    LdapInterfaceApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta's LDAP Interface instance settings.
+///
+/// From `#/components/schemas/LdapInterfaceApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LdapInterfaceApplicationSettingsApplication {
+    /// Domain name LDAP clients use; `null` when not set.
+    ///
+    /// Sent as `domainName`. The server may send `null`, kept apart from absent.
+    pub domain_name: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    LdapInterfaceApplicationSettingsApplication { domain_name = "domainName",
+    ..additional_properties }
 );
 /// Whether new app accounts are created for assigned users.
 ///
@@ -6712,6 +9400,50 @@ rt::object_impls!(
     OfflineAccessScopeResourceHrefObject { href = "href", title = "title",
     ..additional_properties }
 );
+/// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+///
+/// From `#/components/schemas/OINApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OinApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// App-specific settings of an app whose kind declares none; empty for custom apps, and holding the members of an OIN app that has no variant of its own.
+    pub app: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OinApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
 /// SAML 1.1 sign-on settings of an OIN app.
 ///
 /// From `#/components/schemas/OINSaml11ApplicationSettingsSignOn`.
@@ -6793,6 +9525,1110 @@ rt::object_impls!(
     recipient_override = "recipientOverride", saml_assertion_lifetime_seconds =
     "samlAssertionLifetimeSeconds", sso_acs_url_override = "ssoAcsUrlOverride",
     ..additional_properties }
+);
+/// Okta Access Requests resource catalog (key name `okta_access_requests_resource_catalog`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaAccessRequestsResourceCatalogApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaAccessRequestsResourceCatalogApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_access_requests_resource_catalog`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaAccessRequestsResourceCatalogApplication {
+    /// A `OktaAccessRequestsResourceCatalogApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_access_requests_resource_catalog`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_access_requests_resource_catalog")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaAccessRequestsResourceCatalogApplication { accessibility = "accessibility",
+    created = "created", express_configuration = "expressConfiguration", features =
+    "features", id = "id", label = "label", last_updated = "lastUpdated", licensing =
+    "licensing", name = "name", orn = "orn", profile = "profile", sign_on_mode =
+    "signOnMode", status = "status", universal_logout = "universalLogout", visibility =
+    "visibility", embedded = "_embedded", links = "_links", credentials = "credentials",
+    settings = "settings", ..additional_properties }
+);
+/// The end user's Okta account settings, in every org (key name `okta_account_settings`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaAccountSettingsApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaAccountSettingsApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_account_settings`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaAccountSettingsApplication {
+    /// A `OktaAccountSettingsApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_account_settings`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_account_settings")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaAccountSettingsApplication { accessibility = "accessibility", created =
+    "created", express_configuration = "expressConfiguration", features = "features", id
+    = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
+    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Okta Access Requests single sign-on (formerly atSpoke) (key name `okta_atspoke_sso`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaAtspokeSsoApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaAtspokeSsoApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_atspoke_sso`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta Access Requests single sign-on app.
+    ///
+    /// See [`OktaAtspokeSsoApplicationSettings`].
+    pub settings: Option<OktaAtspokeSsoApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaAtspokeSsoApplication {
+    /// A `OktaAtspokeSsoApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_atspoke_sso`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_atspoke_sso")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaAtspokeSsoApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta Access Requests single sign-on app.
+///
+/// From `#/components/schemas/OktaAtspokeSsoApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaAtspokeSsoApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta Access Requests single sign-on instance settings.
+    ///
+    /// See [`OktaAtspokeSsoApplicationSettingsApplication`].
+    pub app: Option<OktaAtspokeSsoApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaAtspokeSsoApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta Access Requests single sign-on instance settings.
+///
+/// From `#/components/schemas/OktaAtspokeSsoApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaAtspokeSsoApplicationSettingsApplication {
+    /// URL that starts sign-in to Access Requests.
+    ///
+    /// Sent as `initiateLoginURI`.
+    pub initiate_login_uri: Option<String>,
+    /// Access Requests URL that receives the authorization response.
+    ///
+    /// Sent as `redirectURI`.
+    pub redirect_uri: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaAtspokeSsoApplicationSettingsApplication { initiate_login_uri =
+    "initiateLoginURI", redirect_uri = "redirectURI", ..additional_properties }
+);
+/// The Okta browser plugin, in every org (key name `okta_browser_plugin`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaBrowserPluginApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaBrowserPluginApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_browser_plugin`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaBrowserPluginApplication {
+    /// A `OktaBrowserPluginApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_browser_plugin`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_browser_plugin")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaBrowserPluginApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// The Okta End-User Dashboard, in every org (key name `okta_enduser`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaEndUserApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaEndUserApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_enduser`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaEndUserApplication {
+    /// A `OktaEndUserApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_enduser`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_enduser")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaEndUserApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Okta Workflows single sign-on (key name `okta_flow_sso`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaFlowSsoApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaFlowSsoApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_flow_sso`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta Workflows single sign-on app.
+    ///
+    /// See [`OktaFlowSsoApplicationSettings`].
+    pub settings: Option<OktaFlowSsoApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaFlowSsoApplication {
+    /// A `OktaFlowSsoApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_flow_sso`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_flow_sso")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaFlowSsoApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta Workflows single sign-on app.
+///
+/// From `#/components/schemas/OktaFlowSsoApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaFlowSsoApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta Workflows single sign-on instance settings.
+    ///
+    /// See [`OktaFlowSsoApplicationSettingsApplication`].
+    pub app: Option<OktaFlowSsoApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaFlowSsoApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta Workflows single sign-on instance settings.
+///
+/// From `#/components/schemas/OktaFlowSsoApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaFlowSsoApplicationSettingsApplication {
+    /// URL that starts sign-in to Workflows.
+    ///
+    /// Sent as `initiateLoginURI`.
+    pub initiate_login_uri: Option<String>,
+    /// Workflows URL that receives the authorization response.
+    ///
+    /// Sent as `redirectURI`.
+    pub redirect_uri: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaFlowSsoApplicationSettingsApplication { initiate_login_uri = "initiateLoginURI",
+    redirect_uri = "redirectURI", ..additional_properties }
+);
+/// Okta Identity Governance access reviews, for reviewers (key name `okta_iga_reviewer`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaIgaReviewerApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaIgaReviewerApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_iga_reviewer`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta Identity Governance access reviews, for reviewers app.
+    ///
+    /// See [`OktaIgaReviewerApplicationSettings`].
+    pub settings: Option<OktaIgaReviewerApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaIgaReviewerApplication {
+    /// A `OktaIgaReviewerApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_iga_reviewer`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_iga_reviewer")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaIgaReviewerApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta Identity Governance access reviews, for reviewers app.
+///
+/// From `#/components/schemas/OktaIgaReviewerApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaIgaReviewerApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta Identity Governance access reviews, for reviewers instance settings.
+    ///
+    /// See [`OktaIgaReviewerApplicationSettingsApplication`].
+    pub app: Option<OktaIgaReviewerApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaIgaReviewerApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta Identity Governance access reviews, for reviewers instance settings.
+///
+/// From `#/components/schemas/OktaIgaReviewerApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaIgaReviewerApplicationSettingsApplication {
+    /// URL that starts sign-in; `null` when the default applies.
+    ///
+    /// Sent as `initiateLoginURI`. The server may send `null`, kept apart from absent.
+    pub initiate_login_uri: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaIgaReviewerApplicationSettingsApplication { initiate_login_uri =
+    "initiateLoginURI", ..additional_properties }
+);
+/// Okta Identity Governance security access reviews (key name `okta_iga_security_access_reviews`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/OktaIgaSecurityAccessReviewsApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OktaIgaSecurityAccessReviewsApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `okta_iga_security_access_reviews`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta Identity Governance security access reviews app.
+    ///
+    /// See [`OktaIgaSecurityAccessReviewsApplicationSettings`].
+    pub settings: Option<OktaIgaSecurityAccessReviewsApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl OktaIgaSecurityAccessReviewsApplication {
+    /// A `OktaIgaSecurityAccessReviewsApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `okta_iga_security_access_reviews`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("okta_iga_security_access_reviews")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    OktaIgaSecurityAccessReviewsApplication { accessibility = "accessibility", created =
+    "created", express_configuration = "expressConfiguration", features = "features", id
+    = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
+    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta Identity Governance security access reviews app.
+///
+/// From `#/components/schemas/OktaIgaSecurityAccessReviewsApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaIgaSecurityAccessReviewsApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta Identity Governance security access reviews instance settings.
+    ///
+    /// See [`OktaIgaSecurityAccessReviewsApplicationSettingsApplication`].
+    pub app: Option<OktaIgaSecurityAccessReviewsApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaIgaSecurityAccessReviewsApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta Identity Governance security access reviews instance settings.
+///
+/// From `#/components/schemas/OktaIgaSecurityAccessReviewsApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OktaIgaSecurityAccessReviewsApplicationSettingsApplication {
+    /// URL that starts sign-in; `null` when the default applies.
+    ///
+    /// Sent as `initiateLoginURI`. The server may send `null`, kept apart from absent.
+    pub initiate_login_uri: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    OktaIgaSecurityAccessReviewsApplicationSettingsApplication { initiate_login_uri =
+    "initiateLoginURI", ..additional_properties }
 );
 /// An OAuth 2.0 / OpenID Connect client (signOnMode OPENID_CONNECT).
 ///
@@ -7685,6 +11521,291 @@ rt::object_impls!(
     OrgCrossAppAccessConnectionPatchRequest { status = "status", ..additional_properties
     }
 );
+/// PagerDuty (key name `pagerduty`). Seen with the SAML_2_0 and BROWSER_PLUGIN sign-on modes.
+///
+/// From `#/components/schemas/PagerDutyApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PagerDutyApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `pagerduty`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a PagerDuty app.
+    ///
+    /// See [`PagerDutyApplicationSettings`].
+    pub settings: Option<PagerDutyApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PagerDutyApplication {
+    /// A `PagerDutyApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `pagerduty`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("pagerduty")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    PagerDutyApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a PagerDuty app.
+///
+/// From `#/components/schemas/PagerDutyApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PagerDutyApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// PagerDuty instance settings.
+    ///
+    /// See [`PagerDutyApplicationSettingsApplication`].
+    pub app: Option<PagerDutyApplicationSettingsApplication>,
+    /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
+    ///
+    /// See [`OinSaml20ApplicationSettingsSignOn`]. Sent as `signOn`.
+    pub sign_on: Option<OinSaml20ApplicationSettingsSignOn>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    PagerDutyApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
+    = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
+);
+/// PagerDuty instance settings.
+///
+/// From `#/components/schemas/PagerDutyApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PagerDutyApplicationSettingsApplication {
+    /// PagerDuty user ID of the administrator Okta provisions through; `null` when not set.
+    ///
+    /// Sent as `adminUserId`. The server may send `null`, kept apart from absent.
+    pub admin_user_id: Option<rt::Nullable<String>>,
+    /// Base URL of the PagerDuty account.
+    ///
+    /// Sent as `baseUrl`.
+    pub base_url: Option<String>,
+    /// The account's PagerDuty subdomain.
+    pub subdomain: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    PagerDutyApplicationSettingsApplication { admin_user_id = "adminUserId", base_url =
+    "baseUrl", subdomain = "subdomain", ..additional_properties }
+);
+/// Okta's Partner Admin Portal (key name `partner_portal`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/PartnerPortalApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartnerPortalApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `partner_portal`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl PartnerPortalApplication {
+    /// A `PartnerPortalApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `partner_portal`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("partner_portal")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    PartnerPortalApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
 /// A password; responses send an empty object when a password is set.
 ///
 /// From `#/components/schemas/PasswordCredential`.
@@ -8265,6 +12386,112 @@ pub struct RevokeRefreshTokenHrefObject {
 }
 rt::object_impls!(
     RevokeRefreshTokenHrefObject { hints = "hints", href = "href",
+    ..additional_properties }
+);
+/// The Okta Admin Console, in every org (key name `saasure`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/SaasureApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaasureApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `saasure`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
+    ///
+    /// See [`OinApplicationSettings`].
+    pub settings: Option<OinApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SaasureApplication {
+    /// A `SaasureApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `saasure`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("saasure")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    SaasureApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
     ..additional_properties }
 );
 /// Salesforce (key name `salesforce`). Supports the BROWSER_PLUGIN, BOOKMARK and SAML_2_0 sign-on modes.
@@ -9689,6 +13916,188 @@ pub enum SeedEnum {
     Unknown(String),
 }
 rt::string_enum_impls!(SeedEnum { Okta = "OKTA", Random = "RANDOM" });
+/// Microsoft SharePoint on premises (key name `sharepoint_onpremise`). Seen with the SAML_1_1 sign-on mode.
+///
+/// From `#/components/schemas/SharePointOnPremiseApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharePointOnPremiseApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `sharepoint_onpremise`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Microsoft SharePoint on premises app.
+    ///
+    /// See [`SharePointOnPremiseApplicationSettings`].
+    pub settings: Option<SharePointOnPremiseApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl SharePointOnPremiseApplication {
+    /// A `SharePointOnPremiseApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `sharepoint_onpremise`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("sharepoint_onpremise")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    SharePointOnPremiseApplication { accessibility = "accessibility", created =
+    "created", express_configuration = "expressConfiguration", features = "features", id
+    = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
+    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Microsoft SharePoint on premises app.
+///
+/// From `#/components/schemas/SharePointOnPremiseApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SharePointOnPremiseApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Microsoft SharePoint on premises instance settings.
+    ///
+    /// See [`SharePointOnPremiseApplicationSettingsApplication`].
+    pub app: Option<SharePointOnPremiseApplicationSettingsApplication>,
+    /// SAML 1.1 sign-on settings of an OIN app.
+    ///
+    /// See [`OinSaml11ApplicationSettingsSignOn`]. Sent as `signOn`.
+    pub sign_on: Option<OinSaml11ApplicationSettingsSignOn>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    SharePointOnPremiseApplicationSettings { em_opt_in_status = "emOptInStatus",
+    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
+    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
+    "notes", notifications = "notifications", app = "app", sign_on = "signOn",
+    ..additional_properties }
+);
+/// Microsoft SharePoint on premises instance settings.
+///
+/// From `#/components/schemas/SharePointOnPremiseApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SharePointOnPremiseApplicationSettingsApplication {
+    /// User attributes sent to SharePoint; `null` when none are added.
+    ///
+    /// Sent as `attributeStatements`. The server may send `null`, kept apart from absent.
+    pub attribute_statements: Option<rt::Nullable<String>>,
+    /// Regular expression selecting the groups sent to SharePoint.
+    ///
+    /// Sent as `groupFilter`. The server may send `null`, kept apart from absent.
+    pub group_filter: Option<rt::Nullable<String>>,
+    /// URL of the SharePoint site.
+    ///
+    /// Sent as `siteURL`.
+    pub site_url: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    SharePointOnPremiseApplicationSettingsApplication { attribute_statements =
+    "attributeStatements", group_filter = "groupFilter", site_url = "siteURL",
+    ..additional_properties }
+);
 /// Reference to an inline hook.
 ///
 /// From `#/components/schemas/SignOnInlineHook`.
@@ -9985,6 +14394,174 @@ pub enum SloParticipateBindingType {
 rt::string_enum_impls!(
     SloParticipateBindingType { Post = "POST", Redirect = "REDIRECT" }
 );
+/// StrongDM (key name `strongdm`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/StrongDmApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrongDmApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `strongdm`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a StrongDM app.
+    ///
+    /// See [`StrongDmApplicationSettings`].
+    pub settings: Option<StrongDmApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl StrongDmApplication {
+    /// A `StrongDmApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `strongdm`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("strongdm")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    StrongDmApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a StrongDM app.
+///
+/// From `#/components/schemas/StrongDmApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StrongDmApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// StrongDM instance settings.
+    ///
+    /// See [`StrongDmApplicationSettingsApplication`].
+    pub app: Option<StrongDmApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    StrongDmApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// StrongDM instance settings.
+///
+/// From `#/components/schemas/StrongDmApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StrongDmApplicationSettingsApplication {
+    /// Base URL of the StrongDM organization; `null` when the default applies.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub base_url: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    StrongDmApplicationSettingsApplication { base_url = "base_url",
+    ..additional_properties }
+);
 /// Settings of a BROWSER_PLUGIN app.
 ///
 /// From `#/components/schemas/SwaApplicationSettings`.
@@ -10096,6 +14673,178 @@ rt::object_impls!(
     password_field = "passwordField", password_selector = "passwordSelector",
     redirect_url = "redirectUrl", target_url = "targetURL", url = "url", username_field =
     "usernameField", user_name_selector = "userNameSelector", ..additional_properties }
+);
+/// Okta's Cross App Access (XAA) sample requesting app (key name `test-cwo-app`). Seen with the OPENID_CONNECT sign-on mode.
+///
+/// From `#/components/schemas/TestCwoAppApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestCwoAppApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `test-cwo-app`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Okta's Cross App Access app.
+    ///
+    /// See [`TestCwoAppApplicationSettings`].
+    pub settings: Option<TestCwoAppApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl TestCwoAppApplication {
+    /// A `TestCwoAppApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `test-cwo-app`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("test-cwo-app")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    TestCwoAppApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Okta's Cross App Access app.
+///
+/// From `#/components/schemas/TestCwoAppApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TestCwoAppApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Okta's Cross App Access instance settings.
+    ///
+    /// See [`TestCwoAppApplicationSettingsApplication`].
+    pub app: Option<TestCwoAppApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    TestCwoAppApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
+    = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Okta's Cross App Access instance settings.
+///
+/// From `#/components/schemas/TestCwoAppApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TestCwoAppApplicationSettingsApplication {
+    /// Where users are sent after signing out; `null` when not set.
+    ///
+    /// Sent as `postLogoutUri`. The server may send `null`, kept apart from absent.
+    pub post_logout_uri: Option<rt::Nullable<String>>,
+    /// URL that receives the authorization response; `null` when not set.
+    ///
+    /// Sent as `redirectURI`. The server may send `null`, kept apart from absent.
+    pub redirect_uri: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    TestCwoAppApplicationSettingsApplication { post_logout_uri = "postLogoutUri",
+    redirect_uri = "redirectURI", ..additional_properties }
 );
 /// Trend Micro Apex One as a Service (key name `trendmicroapexoneservice`). Supports the SAML_2_0 sign-on mode.
 ///
@@ -11021,6 +15770,183 @@ pub enum WsFederationApplicationSettingsApplicationUsernameAttribute {
 rt::string_enum_impls!(
     WsFederationApplicationSettingsApplicationUsernameAttribute { Username = "username",
     Upn = "upn", UpnAndUsername = "upnAndUsername", None = "none" }
+);
+/// Zendesk (key name `zendesk`). Seen with the BROWSER_PLUGIN sign-on mode.
+///
+/// From `#/components/schemas/ZendeskApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZendeskApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// OIN key name; always `zendesk`.
+    ///
+    /// Required by the spec in requests.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`. Required by the spec in requests.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials of an app whose username and password Okta stores.
+    ///
+    /// See [`SchemeApplicationCredentials`].
+    pub credentials: Option<SchemeApplicationCredentials>,
+    /// Settings of a Zendesk app.
+    ///
+    /// See [`ZendeskApplicationSettings`].
+    pub settings: Option<ZendeskApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ZendeskApplication {
+    /// A `ZendeskApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`, `signOnMode`.
+    ///
+    /// Sets `name` = `zendesk`.
+    pub fn new(label: impl Into<String>, sign_on_mode: ApplicationSignOnMode) -> Self {
+        Self {
+            label: Some(label.into()),
+            name: Some(String::from("zendesk")),
+            sign_on_mode: Some(sign_on_mode),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    ZendeskApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a Zendesk app.
+///
+/// From `#/components/schemas/ZendeskApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ZendeskApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Zendesk instance settings.
+    ///
+    /// See [`ZendeskApplicationSettingsApplication`].
+    pub app: Option<ZendeskApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ZendeskApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Zendesk instance settings.
+///
+/// From `#/components/schemas/ZendeskApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ZendeskApplicationSettingsApplication {
+    /// Zendesk API token for provisioning; only ever sent, never returned (`null` in answers).
+    ///
+    /// Sent as `authToken`. Sent in requests; never returned. The server may send `null`, kept apart from absent.
+    pub auth_token: Option<rt::Nullable<rt::Secret>>,
+    /// The company's Zendesk subdomain.
+    ///
+    /// Sent as `companySubDomain`.
+    pub company_sub_domain: Option<String>,
+    /// The API token in encrypted form; `null` when none is set.
+    ///
+    /// Sent as `encryptedAuthToken`. Set by the server; ignored in requests. The server may send `null`, kept apart from absent.
+    pub encrypted_auth_token: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ZendeskApplicationSettingsApplication { auth_token = "authToken", company_sub_domain
+    = "companySubDomain", encrypted_auth_token = "encryptedAuthToken",
+    ..additional_properties }
 );
 /// Zoom (key name `zoomus`). Supports the SAML_2_0 sign-on mode.
 ///

@@ -6,7 +6,9 @@ use ::okta_runtime as rt;
 /// `x-okta-secret: true`), sorted: error views redact their values.
 pub const SECRET_MEMBERS: &[&str] = &[
     "adminPassword",
+    "authToken",
     "client_secret",
+    "secretKey",
     "token",
     "value",
 ];
