@@ -307,6 +307,7 @@ mod tests {
         let variants = Variants::of_crate().expect("the crate's spec");
         assert_eq!(variants.keyed.get("pagerduty").map(String::as_str), Some("PagerDuty"));
         assert_eq!(variants.modes.get("SAML_2_0").map(String::as_str), Some("Saml"));
+        assert_eq!(variants.modeless.as_deref(), Some("Directory"));
         for (key, variant) in &variants.keyed {
             let app = serde_json::json!({"name": key, "label": "a", "signOnMode": "SAML_2_0"});
             assert_eq!(check_app(&variants, &app).expect(key), *variant);

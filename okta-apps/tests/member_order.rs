@@ -103,10 +103,11 @@ fn a_repeated_member_is_an_error_before_and_after_the_pick() {
 }
 
 #[test]
-fn an_object_without_the_picking_members_is_unknown_and_whole() {
+fn an_object_without_the_picking_members_is_the_variant_without_a_sign_on_mode_and_whole() {
+    // No `signOnMode` picks the variant the spec gives to apps without one.
     let text = r#"{"label":"a","settings":{"app":{"url":"https://x.example.com"}},"futureMember":[1,{"a":null}]}"#;
     let app: Application = okta_apps::from_str(text).expect("decodes");
-    assert_eq!(app.variant_name(), "Unknown");
+    assert_eq!(app.variant_name(), "Directory");
     let sent: Value = serde_json::from_str(text).expect("JSON");
     assert_eq!(serde_json::to_value(&app).expect("encodes"), sent);
 }

@@ -47,13 +47,13 @@ fn a_null_the_spec_does_not_allow_reads_as_unset_and_is_written_back() {
 }
 
 #[test]
-fn a_null_or_absent_discriminator_decodes_whole_as_unknown() {
+fn a_null_or_absent_discriminator_decodes_whole_as_the_variant_without_a_sign_on_mode() {
     for text in [
         r#"{"id":"0oa2","name":"google","signOnMode":null,"label":null,"settings":{"app":null}}"#,
         r#"{"id":"0oa3","label":"x","settings":null}"#,
     ] {
         let app: Application = okta_apps::from_str(text).expect("decodes");
-        assert_eq!(app.variant_name(), "Unknown", "{text}");
+        assert_eq!(app.variant_name(), "Directory", "{text}");
         let sent: serde_json::Value = serde_json::from_str(text).expect("json");
         assert_eq!(serde_json::to_value(&app).expect("encodes"), sent);
     }

@@ -88,15 +88,20 @@ fn every_variant_round_trips() {
 
 #[test]
 fn unknown_sign_on_modes_keep_the_whole_object() {
-    for name in ["apps/unknown_sign_on_mode.json", "apps/null_sign_on_mode.json", "apps/absent_sign_on_mode.json"] {
-        let app = round_trip(name, "Unknown");
-        assert!(app.id().is_some_and(|id| id.starts_with("0oa")), "{name}: id readable on Unknown");
-        assert!(app.label().is_some(), "{name}: label readable on Unknown");
-    }
     let app = round_trip("apps/unknown_sign_on_mode.json", "Unknown");
+    assert!(app.id().is_some_and(|id| id.starts_with("0oa")), "id readable on Unknown");
+    assert!(app.label().is_some(), "label readable on Unknown");
     assert_eq!(app.sign_on_mode().map(|m| m.as_str()), Some("RADIUS_FOR_CISCO_ASA"));
-    let app = round_trip("apps/null_sign_on_mode.json", "Unknown");
-    assert_eq!(app.sign_on_mode(), None);
+}
+
+#[test]
+fn apps_without_a_sign_on_mode_are_the_directory_variant_and_kept_whole() {
+    for name in ["apps/null_sign_on_mode.json", "apps/absent_sign_on_mode.json"] {
+        let app = round_trip(name, "Directory");
+        assert!(app.id().is_some_and(|id| id.starts_with("0oa")), "{name}: id readable");
+        assert!(app.label().is_some(), "{name}: label readable");
+        assert_eq!(app.sign_on_mode(), None, "{name}");
+    }
 }
 
 #[test]
@@ -207,11 +212,13 @@ fn collect_secrets(value: &Value, out: &mut Vec<String>) {
 }
 
 #[test]
-fn a_key_name_with_a_null_sign_on_mode_is_unknown_and_kept() {
+fn a_key_name_with_a_null_sign_on_mode_is_the_directory_variant_and_kept() {
+    // Without a sign-on mode the name does not pick: the object is kept whole
+    // in the variant for apps without one.
     let text =
         r#"{"id":"0oa9","name":"google","label":"G","signOnMode":null,"settings":{"app":{"domain":"example.com"}}}"#;
     let app: Application = okta_apps::from_str(text).expect("decodes");
-    assert_eq!(variant(&app), "Unknown");
+    assert_eq!(variant(&app), "Directory");
     assert_eq!(app.name(), Some("google"));
     let original: Value = serde_json::from_str(text).expect("JSON");
     assert_same(&serde_json::to_value(&app).expect("encodes"), &original, "inline");

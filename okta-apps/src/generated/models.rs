@@ -1041,6 +1041,8 @@ pub enum Application {
     PartnerPortal(Box<PartnerPortalApplication>),
     /// `name` is `test-cwo-app`.
     TestCwoApp(Box<TestCwoAppApplication>),
+    /// `signOnMode` is absent or `null`.
+    Directory(Box<DirectoryApplication>),
     /// `signOnMode` is `AUTO_LOGIN`.
     AutoLogin(Box<AutoLoginApplication>),
     /// `signOnMode` is `BROWSER_PLUGIN`.
@@ -1049,7 +1051,7 @@ pub enum Application {
     Saml11(Box<Saml11Application>),
     /// `signOnMode` is `SAML_2_0`.
     Saml(Box<SamlApplication>),
-    /// Anything else: `signOnMode` absent, `null` or a value this crate does not know. Kept whole.
+    /// Anything else: `signOnMode` not a string, or a value this crate does not know. Kept whole.
     Unknown(Box<UnknownApplication>),
 }
 impl Application {
@@ -1096,6 +1098,7 @@ impl Application {
             Self::LdapInterface(_) => "LdapInterface",
             Self::PartnerPortal(_) => "PartnerPortal",
             Self::TestCwoApp(_) => "TestCwoApp",
+            Self::Directory(_) => "Directory",
             Self::AutoLogin(_) => "AutoLogin",
             Self::BrowserPlugin(_) => "BrowserPlugin",
             Self::Saml11(_) => "Saml11",
@@ -1146,6 +1149,7 @@ impl Application {
             Self::LdapInterface(v) => v.accessibility.as_ref(),
             Self::PartnerPortal(v) => v.accessibility.as_ref(),
             Self::TestCwoApp(v) => v.accessibility.as_ref(),
+            Self::Directory(v) => v.accessibility.as_ref(),
             Self::AutoLogin(v) => v.accessibility.as_ref(),
             Self::BrowserPlugin(v) => v.accessibility.as_ref(),
             Self::Saml11(v) => v.accessibility.as_ref(),
@@ -1194,6 +1198,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.accessibility,
             Self::PartnerPortal(v) => &mut v.accessibility,
             Self::TestCwoApp(v) => &mut v.accessibility,
+            Self::Directory(v) => &mut v.accessibility,
             Self::AutoLogin(v) => &mut v.accessibility,
             Self::BrowserPlugin(v) => &mut v.accessibility,
             Self::Saml11(v) => &mut v.accessibility,
@@ -1244,6 +1249,7 @@ impl Application {
             Self::LdapInterface(v) => v.created.as_ref(),
             Self::PartnerPortal(v) => v.created.as_ref(),
             Self::TestCwoApp(v) => v.created.as_ref(),
+            Self::Directory(v) => v.created.as_ref(),
             Self::AutoLogin(v) => v.created.as_ref(),
             Self::BrowserPlugin(v) => v.created.as_ref(),
             Self::Saml11(v) => v.created.as_ref(),
@@ -1292,6 +1298,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.created,
             Self::PartnerPortal(v) => &mut v.created,
             Self::TestCwoApp(v) => &mut v.created,
+            Self::Directory(v) => &mut v.created,
             Self::AutoLogin(v) => &mut v.created,
             Self::BrowserPlugin(v) => &mut v.created,
             Self::Saml11(v) => &mut v.created,
@@ -1344,6 +1351,7 @@ impl Application {
             Self::LdapInterface(v) => v.express_configuration.as_ref(),
             Self::PartnerPortal(v) => v.express_configuration.as_ref(),
             Self::TestCwoApp(v) => v.express_configuration.as_ref(),
+            Self::Directory(v) => v.express_configuration.as_ref(),
             Self::AutoLogin(v) => v.express_configuration.as_ref(),
             Self::BrowserPlugin(v) => v.express_configuration.as_ref(),
             Self::Saml11(v) => v.express_configuration.as_ref(),
@@ -1394,6 +1402,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.express_configuration,
             Self::PartnerPortal(v) => &mut v.express_configuration,
             Self::TestCwoApp(v) => &mut v.express_configuration,
+            Self::Directory(v) => &mut v.express_configuration,
             Self::AutoLogin(v) => &mut v.express_configuration,
             Self::BrowserPlugin(v) => &mut v.express_configuration,
             Self::Saml11(v) => &mut v.express_configuration,
@@ -1444,6 +1453,7 @@ impl Application {
             Self::LdapInterface(v) => v.features.as_ref(),
             Self::PartnerPortal(v) => v.features.as_ref(),
             Self::TestCwoApp(v) => v.features.as_ref(),
+            Self::Directory(v) => v.features.as_ref(),
             Self::AutoLogin(v) => v.features.as_ref(),
             Self::BrowserPlugin(v) => v.features.as_ref(),
             Self::Saml11(v) => v.features.as_ref(),
@@ -1492,6 +1502,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.features,
             Self::PartnerPortal(v) => &mut v.features,
             Self::TestCwoApp(v) => &mut v.features,
+            Self::Directory(v) => &mut v.features,
             Self::AutoLogin(v) => &mut v.features,
             Self::BrowserPlugin(v) => &mut v.features,
             Self::Saml11(v) => &mut v.features,
@@ -1542,6 +1553,7 @@ impl Application {
             Self::LdapInterface(v) => v.id.as_deref(),
             Self::PartnerPortal(v) => v.id.as_deref(),
             Self::TestCwoApp(v) => v.id.as_deref(),
+            Self::Directory(v) => v.id.as_deref(),
             Self::AutoLogin(v) => v.id.as_deref(),
             Self::BrowserPlugin(v) => v.id.as_deref(),
             Self::Saml11(v) => v.id.as_deref(),
@@ -1590,6 +1602,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.id,
             Self::PartnerPortal(v) => &mut v.id,
             Self::TestCwoApp(v) => &mut v.id,
+            Self::Directory(v) => &mut v.id,
             Self::AutoLogin(v) => &mut v.id,
             Self::BrowserPlugin(v) => &mut v.id,
             Self::Saml11(v) => &mut v.id,
@@ -1640,6 +1653,7 @@ impl Application {
             Self::LdapInterface(v) => v.label.as_deref(),
             Self::PartnerPortal(v) => v.label.as_deref(),
             Self::TestCwoApp(v) => v.label.as_deref(),
+            Self::Directory(v) => v.label.as_deref(),
             Self::AutoLogin(v) => v.label.as_deref(),
             Self::BrowserPlugin(v) => v.label.as_deref(),
             Self::Saml11(v) => v.label.as_deref(),
@@ -1688,6 +1702,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.label,
             Self::PartnerPortal(v) => &mut v.label,
             Self::TestCwoApp(v) => &mut v.label,
+            Self::Directory(v) => &mut v.label,
             Self::AutoLogin(v) => &mut v.label,
             Self::BrowserPlugin(v) => &mut v.label,
             Self::Saml11(v) => &mut v.label,
@@ -1738,6 +1753,7 @@ impl Application {
             Self::LdapInterface(v) => v.last_updated.as_ref(),
             Self::PartnerPortal(v) => v.last_updated.as_ref(),
             Self::TestCwoApp(v) => v.last_updated.as_ref(),
+            Self::Directory(v) => v.last_updated.as_ref(),
             Self::AutoLogin(v) => v.last_updated.as_ref(),
             Self::BrowserPlugin(v) => v.last_updated.as_ref(),
             Self::Saml11(v) => v.last_updated.as_ref(),
@@ -1786,6 +1802,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.last_updated,
             Self::PartnerPortal(v) => &mut v.last_updated,
             Self::TestCwoApp(v) => &mut v.last_updated,
+            Self::Directory(v) => &mut v.last_updated,
             Self::AutoLogin(v) => &mut v.last_updated,
             Self::BrowserPlugin(v) => &mut v.last_updated,
             Self::Saml11(v) => &mut v.last_updated,
@@ -1836,6 +1853,7 @@ impl Application {
             Self::LdapInterface(v) => v.licensing.as_ref(),
             Self::PartnerPortal(v) => v.licensing.as_ref(),
             Self::TestCwoApp(v) => v.licensing.as_ref(),
+            Self::Directory(v) => v.licensing.as_ref(),
             Self::AutoLogin(v) => v.licensing.as_ref(),
             Self::BrowserPlugin(v) => v.licensing.as_ref(),
             Self::Saml11(v) => v.licensing.as_ref(),
@@ -1884,6 +1902,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.licensing,
             Self::PartnerPortal(v) => &mut v.licensing,
             Self::TestCwoApp(v) => &mut v.licensing,
+            Self::Directory(v) => &mut v.licensing,
             Self::AutoLogin(v) => &mut v.licensing,
             Self::BrowserPlugin(v) => &mut v.licensing,
             Self::Saml11(v) => &mut v.licensing,
@@ -1934,6 +1953,7 @@ impl Application {
             Self::LdapInterface(v) => v.name.as_deref(),
             Self::PartnerPortal(v) => v.name.as_deref(),
             Self::TestCwoApp(v) => v.name.as_deref(),
+            Self::Directory(v) => v.name.as_deref(),
             Self::AutoLogin(v) => v.name.as_deref(),
             Self::BrowserPlugin(v) => v.name.as_deref(),
             Self::Saml11(v) => v.name.as_deref(),
@@ -1982,6 +2002,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.name,
             Self::PartnerPortal(v) => &mut v.name,
             Self::TestCwoApp(v) => &mut v.name,
+            Self::Directory(v) => &mut v.name,
             Self::AutoLogin(v) => &mut v.name,
             Self::BrowserPlugin(v) => &mut v.name,
             Self::Saml11(v) => &mut v.name,
@@ -2032,6 +2053,7 @@ impl Application {
             Self::LdapInterface(v) => v.orn.as_deref(),
             Self::PartnerPortal(v) => v.orn.as_deref(),
             Self::TestCwoApp(v) => v.orn.as_deref(),
+            Self::Directory(v) => v.orn.as_deref(),
             Self::AutoLogin(v) => v.orn.as_deref(),
             Self::BrowserPlugin(v) => v.orn.as_deref(),
             Self::Saml11(v) => v.orn.as_deref(),
@@ -2080,6 +2102,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.orn,
             Self::PartnerPortal(v) => &mut v.orn,
             Self::TestCwoApp(v) => &mut v.orn,
+            Self::Directory(v) => &mut v.orn,
             Self::AutoLogin(v) => &mut v.orn,
             Self::BrowserPlugin(v) => &mut v.orn,
             Self::Saml11(v) => &mut v.orn,
@@ -2130,6 +2153,7 @@ impl Application {
             Self::LdapInterface(v) => v.profile.as_ref(),
             Self::PartnerPortal(v) => v.profile.as_ref(),
             Self::TestCwoApp(v) => v.profile.as_ref(),
+            Self::Directory(v) => v.profile.as_ref(),
             Self::AutoLogin(v) => v.profile.as_ref(),
             Self::BrowserPlugin(v) => v.profile.as_ref(),
             Self::Saml11(v) => v.profile.as_ref(),
@@ -2180,6 +2204,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.profile,
             Self::PartnerPortal(v) => &mut v.profile,
             Self::TestCwoApp(v) => &mut v.profile,
+            Self::Directory(v) => &mut v.profile,
             Self::AutoLogin(v) => &mut v.profile,
             Self::BrowserPlugin(v) => &mut v.profile,
             Self::Saml11(v) => &mut v.profile,
@@ -2230,6 +2255,7 @@ impl Application {
             Self::LdapInterface(v) => v.sign_on_mode.as_ref(),
             Self::PartnerPortal(v) => v.sign_on_mode.as_ref(),
             Self::TestCwoApp(v) => v.sign_on_mode.as_ref(),
+            Self::Directory(v) => v.sign_on_mode.as_ref(),
             Self::AutoLogin(v) => v.sign_on_mode.as_ref(),
             Self::BrowserPlugin(v) => v.sign_on_mode.as_ref(),
             Self::Saml11(v) => v.sign_on_mode.as_ref(),
@@ -2280,6 +2306,7 @@ impl Application {
             Self::LdapInterface(v) => v.status.as_ref(),
             Self::PartnerPortal(v) => v.status.as_ref(),
             Self::TestCwoApp(v) => v.status.as_ref(),
+            Self::Directory(v) => v.status.as_ref(),
             Self::AutoLogin(v) => v.status.as_ref(),
             Self::BrowserPlugin(v) => v.status.as_ref(),
             Self::Saml11(v) => v.status.as_ref(),
@@ -2328,6 +2355,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.status,
             Self::PartnerPortal(v) => &mut v.status,
             Self::TestCwoApp(v) => &mut v.status,
+            Self::Directory(v) => &mut v.status,
             Self::AutoLogin(v) => &mut v.status,
             Self::BrowserPlugin(v) => &mut v.status,
             Self::Saml11(v) => &mut v.status,
@@ -2378,6 +2406,7 @@ impl Application {
             Self::LdapInterface(v) => v.universal_logout.as_ref(),
             Self::PartnerPortal(v) => v.universal_logout.as_ref(),
             Self::TestCwoApp(v) => v.universal_logout.as_ref(),
+            Self::Directory(v) => v.universal_logout.as_ref(),
             Self::AutoLogin(v) => v.universal_logout.as_ref(),
             Self::BrowserPlugin(v) => v.universal_logout.as_ref(),
             Self::Saml11(v) => v.universal_logout.as_ref(),
@@ -2426,6 +2455,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.universal_logout,
             Self::PartnerPortal(v) => &mut v.universal_logout,
             Self::TestCwoApp(v) => &mut v.universal_logout,
+            Self::Directory(v) => &mut v.universal_logout,
             Self::AutoLogin(v) => &mut v.universal_logout,
             Self::BrowserPlugin(v) => &mut v.universal_logout,
             Self::Saml11(v) => &mut v.universal_logout,
@@ -2476,6 +2506,7 @@ impl Application {
             Self::LdapInterface(v) => v.visibility.as_ref(),
             Self::PartnerPortal(v) => v.visibility.as_ref(),
             Self::TestCwoApp(v) => v.visibility.as_ref(),
+            Self::Directory(v) => v.visibility.as_ref(),
             Self::AutoLogin(v) => v.visibility.as_ref(),
             Self::BrowserPlugin(v) => v.visibility.as_ref(),
             Self::Saml11(v) => v.visibility.as_ref(),
@@ -2524,6 +2555,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.visibility,
             Self::PartnerPortal(v) => &mut v.visibility,
             Self::TestCwoApp(v) => &mut v.visibility,
+            Self::Directory(v) => &mut v.visibility,
             Self::AutoLogin(v) => &mut v.visibility,
             Self::BrowserPlugin(v) => &mut v.visibility,
             Self::Saml11(v) => &mut v.visibility,
@@ -2574,6 +2606,7 @@ impl Application {
             Self::LdapInterface(v) => v.embedded.as_ref(),
             Self::PartnerPortal(v) => v.embedded.as_ref(),
             Self::TestCwoApp(v) => v.embedded.as_ref(),
+            Self::Directory(v) => v.embedded.as_ref(),
             Self::AutoLogin(v) => v.embedded.as_ref(),
             Self::BrowserPlugin(v) => v.embedded.as_ref(),
             Self::Saml11(v) => v.embedded.as_ref(),
@@ -2624,6 +2657,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.embedded,
             Self::PartnerPortal(v) => &mut v.embedded,
             Self::TestCwoApp(v) => &mut v.embedded,
+            Self::Directory(v) => &mut v.embedded,
             Self::AutoLogin(v) => &mut v.embedded,
             Self::BrowserPlugin(v) => &mut v.embedded,
             Self::Saml11(v) => &mut v.embedded,
@@ -2674,6 +2708,7 @@ impl Application {
             Self::LdapInterface(v) => v.links.as_ref(),
             Self::PartnerPortal(v) => v.links.as_ref(),
             Self::TestCwoApp(v) => v.links.as_ref(),
+            Self::Directory(v) => v.links.as_ref(),
             Self::AutoLogin(v) => v.links.as_ref(),
             Self::BrowserPlugin(v) => v.links.as_ref(),
             Self::Saml11(v) => v.links.as_ref(),
@@ -2722,6 +2757,7 @@ impl Application {
             Self::LdapInterface(v) => &mut v.links,
             Self::PartnerPortal(v) => &mut v.links,
             Self::TestCwoApp(v) => &mut v.links,
+            Self::Directory(v) => &mut v.links,
             Self::AutoLogin(v) => &mut v.links,
             Self::BrowserPlugin(v) => &mut v.links,
             Self::Saml11(v) => &mut v.links,
@@ -2920,6 +2956,11 @@ impl From<TestCwoAppApplication> for Application {
         Self::TestCwoApp(Box::new(value))
     }
 }
+impl From<DirectoryApplication> for Application {
+    fn from(value: DirectoryApplication) -> Self {
+        Self::Directory(Box::new(value))
+    }
+}
 impl From<AutoLoginApplication> for Application {
     fn from(value: AutoLoginApplication) -> Self {
         Self::AutoLogin(Box::new(value))
@@ -2989,6 +3030,7 @@ impl ::serde::Serialize for Application {
             Self::LdapInterface(value) => value.serialize(serializer),
             Self::PartnerPortal(value) => value.serialize(serializer),
             Self::TestCwoApp(value) => value.serialize(serializer),
+            Self::Directory(value) => value.serialize(serializer),
             Self::AutoLogin(value) => value.serialize(serializer),
             Self::BrowserPlugin(value) => value.serialize(serializer),
             Self::Saml11(value) => value.serialize(serializer),
@@ -3012,7 +3054,9 @@ impl rt::Union<2> for Application {
         object: rt::Partial<'de, A>,
     ) -> Result<Self, A::Error> {
         let [key0, key1] = keys;
-        if key1.is_null_or_not_text() {
+        if key1.is_absent_or_null() {
+            object.decode(Self::Directory)
+        } else if key1.is_null_or_not_text() {
             object.decode(Self::Unknown)
         } else {
             match key0.as_str() {
@@ -5633,6 +5677,199 @@ pub enum DigestAlgorithm {
 }
 rt::string_enum_impls!(
     DigestAlgorithm { Sha256Hmac = "SHA256_HMAC", Sha512Hmac = "SHA512_HMAC" }
+);
+/// A directory or identity source integration, such as Active Directory (`active_directory`), a CSV directory (`csv_directory_v2`), an HR system (`deelhr`) or a custom identity source (`custom_identity_source`). Users sign in to none of them, so `signOnMode` is `null` or absent.
+///
+/// From `#/components/schemas/DirectoryApplication`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectoryApplication {
+    /// Who may reach the app and where users are sent on errors.
+    ///
+    /// See [`ApplicationAccessibility`].
+    pub accessibility: Option<ApplicationAccessibility>,
+    /// When the app was created.
+    ///
+    /// Set by the server; ignored in requests.
+    pub created: Option<rt::Timestamp>,
+    /// Which Express Configuration features the app offers and which are switched on.
+    ///
+    /// See [`ApplicationExpressConfiguration`]. Sent as `expressConfiguration`. Set by the server; ignored in requests.
+    pub express_configuration: Option<ApplicationExpressConfiguration>,
+    /// Provisioning and other features turned on for the app.
+    ///
+    /// See [`ApplicationFeature`]. Set by the server; ignored in requests.
+    pub features: Option<Vec<ApplicationFeature>>,
+    /// The app's unique ID.
+    ///
+    /// Set by the server; ignored in requests.
+    pub id: Option<String>,
+    /// The app's display name, chosen by the admin.
+    ///
+    /// Required by the spec in requests.
+    pub label: Option<String>,
+    /// When the app was last changed.
+    ///
+    /// Sent as `lastUpdated`. Set by the server; ignored in requests.
+    pub last_updated: Option<rt::Timestamp>,
+    /// License information for the app.
+    ///
+    /// See [`ApplicationLicensing`].
+    pub licensing: Option<ApplicationLicensing>,
+    /// Key name of the directory integration.
+    pub name: Option<String>,
+    /// The app's Okta resource name.
+    ///
+    /// Set by the server; ignored in requests.
+    pub orn: Option<String>,
+    /// Free-form JSON properties that policies and expressions can read; not encrypted.
+    pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// How users sign in to the app; it selects the shape of `settings` and `credentials`.
+    ///
+    /// See [`ApplicationSignOnMode`]. Sent as `signOnMode`.
+    pub sign_on_mode: Option<ApplicationSignOnMode>,
+    /// Lifecycle status of the app.
+    ///
+    /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
+    pub status: Option<ApplicationLifecycleStatus>,
+    /// Universal Logout support of the app (returned only, never updated).
+    ///
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
+    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// How the app shows up for end users.
+    ///
+    /// See [`ApplicationVisibility`].
+    pub visibility: Option<ApplicationVisibility>,
+    /// Related resources embedded on request, such as an app user with `expand=user/{userId}`.
+    ///
+    /// Sent as `_embedded`. Set by the server; ignored in requests.
+    pub embedded: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// HAL links to resources related to the app.
+    ///
+    /// See [`ApplicationLinks`]. Sent as `_links`. Set by the server; ignored in requests.
+    pub links: Option<ApplicationLinks>,
+    /// Credentials settings of the app.
+    ///
+    /// See [`ApplicationCredentials`].
+    pub credentials: Option<ApplicationCredentials>,
+    /// Settings of a directory integration.
+    ///
+    /// See [`DirectoryApplicationSettings`].
+    pub settings: Option<DirectoryApplicationSettings>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl DirectoryApplication {
+    /// A `DirectoryApplication` with its required fields set and everything else unset.
+    ///
+    /// Required: `label`.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: Some(label.into()),
+            ..<Self as rt::object::Object>::empty()
+        }
+    }
+}
+rt::object_impls!(
+    DirectoryApplication { accessibility = "accessibility", created = "created",
+    express_configuration = "expressConfiguration", features = "features", id = "id",
+    label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
+    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
+    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
+    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
+    ..additional_properties }
+);
+/// Settings of a directory integration.
+///
+/// From `#/components/schemas/DirectoryApplicationSettings`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DirectoryApplicationSettings {
+    /// Entitlement management status of the app.
+    ///
+    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
+    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
+    /// ID of an identity store app in the same org that backs this app.
+    ///
+    /// Sent as `identityStoreId`.
+    pub identity_store_id: Option<String>,
+    /// Whether Okta assigns users to the app from their roles or groups.
+    ///
+    /// Sent as `implicitAssignment`.
+    pub implicit_assignment: Option<bool>,
+    /// ID of the inline hook attached to the app.
+    ///
+    /// Sent as `inlineHookId`.
+    pub inline_hook_id: Option<String>,
+    /// Whether the app's users are provisioned by hand rather than by Okta.
+    ///
+    /// Sent as `manualProvisioning`.
+    pub manual_provisioning: Option<bool>,
+    /// Notes about the app for admins and end users.
+    ///
+    /// See [`ApplicationSettingsNotes`].
+    pub notes: Option<ApplicationSettingsNotes>,
+    /// Notifications shown to users of the app.
+    ///
+    /// See [`ApplicationSettingsNotifications`].
+    pub notifications: Option<ApplicationSettingsNotifications>,
+    /// Settings of the directory; empty for CSV, HR and custom identity sources, Active Directory's own members otherwise.
+    ///
+    /// See [`DirectoryApplicationSettingsApplication`].
+    pub app: Option<DirectoryApplicationSettingsApplication>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    DirectoryApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
+    = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
+);
+/// Settings of the directory; empty for CSV, HR and custom identity sources, Active Directory's own members otherwise.
+///
+/// From `#/components/schemas/DirectoryApplicationSettingsApplication`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DirectoryApplicationSettingsApplication {
+    /// Active Directory; email address for activation messages of imported users, `null` when not set.
+    ///
+    /// Sent as `activationEmail`. The server may send `null`, kept apart from absent.
+    pub activation_email: Option<rt::Nullable<String>>,
+    /// Active Directory; whether only the groups of the selected organizational units are imported.
+    ///
+    /// Sent as `filterGroupsByOU`.
+    pub filter_groups_by_ou: Option<bool>,
+    /// Active Directory; whether just-in-time provisioning adds users to groups of other domains.
+    ///
+    /// Sent as `jitGroupsAcrossDomains`.
+    pub jit_groups_across_domains: Option<bool>,
+    /// Active Directory; account the agent connects with, `null` when not set.
+    ///
+    /// The server may send `null`, kept apart from absent.
+    pub login: Option<rt::Nullable<String>>,
+    /// Active Directory; the domain, as its naming context (such as `example.com`).
+    ///
+    /// Sent as `namingContext`.
+    pub naming_context: Option<String>,
+    /// Active Directory; password of `login`, only ever sent, never returned (`null` in answers).
+    ///
+    /// Sent in requests; never returned. The server may send `null`, kept apart from absent.
+    pub password: Option<rt::Nullable<rt::Secret>>,
+    /// Active Directory; how often the agent scans for changes, `null` when the default applies (its form is not documented).
+    ///
+    /// Sent as `scanRate`. The server may send `null`, kept apart from absent.
+    pub scan_rate: Option<rt::Nullable<::serde_json::Value>>,
+    /// Active Directory; organizational unit searched for users, `null` for the whole domain.
+    ///
+    /// Sent as `searchOrgUnit`. The server may send `null`, kept apart from absent.
+    pub search_org_unit: Option<rt::Nullable<String>>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    DirectoryApplicationSettingsApplication { activation_email = "activationEmail",
+    filter_groups_by_ou = "filterGroupsByOU", jit_groups_across_domains =
+    "jitGroupsAcrossDomains", login = "login", naming_context = "namingContext", password
+    = "password", scan_rate = "scanRate", search_org_unit = "searchOrgUnit",
+    ..additional_properties }
 );
 /// DocuSign (key name `docusign`). Seen with the SAML_2_0 sign-on mode.
 ///

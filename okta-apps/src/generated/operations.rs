@@ -8,6 +8,7 @@ pub const SECRET_MEMBERS: &[&str] = &[
     "adminPassword",
     "authToken",
     "client_secret",
+    "password",
     "secretKey",
     "token",
     "value",
