@@ -403,15 +403,20 @@ pub fn facts(root: &Path, payloads: &[Payload]) -> Result<Vec<Facts>> {
     Ok(out)
 }
 
-/// `cargo xtask coverage`: prints the report; `Ok(false)` when it falls short of `targets`.
-pub fn run(root: &Path, recordings: &Path, targets: Targets, top: usize) -> Result<bool> {
+/// The figures of the recordings at `recordings`, from the crate at `root`.
+pub fn report(root: &Path, recordings: &Path) -> Result<Report> {
     let interactions = crate::recordings::read(recordings)?;
     let payloads = payloads(&interactions)?;
     if payloads.is_empty() {
         bail!("{}: no app answers to GET, POST or PUT on /api/v1/apps", recordings.display());
     }
     let facts = facts(root, &payloads)?;
-    let report = Report::new(&payloads, &facts);
+    Ok(Report::new(&payloads, &facts))
+}
+
+/// `cargo xtask coverage`: prints the report; `Ok(false)` when it falls short of `targets`.
+pub fn run(root: &Path, recordings: &Path, targets: Targets, top: usize) -> Result<bool> {
+    let report = report(root, recordings)?;
     print!("{}", report.render(top));
     let shortfalls = report.shortfalls(targets);
     for s in &shortfalls {
