@@ -1,5 +1,5 @@
 //! Stage 2: the OpenAPI document to the IR, as a sequence of passes over
-//! one structure ([`context::Lower`]), each in its own file and entered once:
+//! one structure (`context::Lower`), each in its own file and entered once:
 //! collect names, resolve references, lower schemas, one type per shape,
 //! lower unions, lower operations, prune, box recursion. Problems become
 //! located diagnostics.
