@@ -495,6 +495,11 @@ pub struct Operation {
     /// Which of `responses` it answers when it succeeds: the first
     /// documented 2xx, if any.
     pub success: Option<usize>,
+    /// The other documented 2xx responses whose body reads as the
+    /// success's does (the same type, or none): a server that answers one
+    /// of them for the other has succeeded all the same (Okta documents 201
+    /// and answers 200 for some creates, 204 and 200 for some deletes).
+    pub same_success: Vec<usize>,
     /// A list a client pages through: its success is an array, and it takes
     /// an `after` cursor or declares a `Link` header.
     pub paged: bool,

@@ -178,6 +178,8 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
         Reply::Full(201, "", ""),
         Reply::Full(200, "", "<md:EntityDescriptor/>"),
         Reply::Full(200, "", "0\u{82}\u{1}"),
+        Reply::Full(203, "", r#"{"id":"w3","name":"Cached"}"#),
+        Reply::Full(200, "", ""),
     ])
     .await;
     // The fixture's own client: its endpoint functions are inherent methods.
@@ -207,6 +209,10 @@ async fn a_generated_client_pages_a_list_and_reads_an_item() {
     assert_eq!(xml, "<md:EntityDescriptor/>");
     let csr = client.get_widget_csr("w3").send().await.expect("bytes").into_value();
     assert_eq!(csr, "0\u{82}\u{1}".as_bytes());
+    // Another documented 2xx that reads as the success does is a success too.
+    let cached = client.get_widget("w3").send().await.expect("203");
+    assert_eq!((cached.status, cached.value.name.as_deref()), (203, Some("Cached")));
+    client.polish_widget("w3").send().await.expect("200 where 204 is documented first");
 
     let lines = requests.lines();
     assert!(lines[0].starts_with("GET /widgets?limit=2 "), "{lines:?}");

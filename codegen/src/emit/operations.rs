@@ -239,7 +239,9 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
             )
         }
         Some(success) => {
-            let variant = ident(&success.name);
+            // The success and every other 2xx that reads the same way.
+            let same = op.same_success.iter().filter_map(|i| op.responses.get(*i));
+            let variants: Vec<_> = std::iter::once(success).chain(same).map(|r| ident(&r.name)).collect();
             match &success.ty {
                 Some(ty) => {
                     let ty = cx.ty(ty);
@@ -247,7 +249,7 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
                         ty,
                         quote! {
                             match response {
-                                #enum_name::#variant(value) => #ok(value),
+                                #(#enum_name::#variants(value))|* => #ok(value),
                                 other => #err(other),
                             }
                         },
@@ -257,7 +259,7 @@ fn success(cx: &Cx<'_>, op: &Operation) -> (TokenStream, TokenStream) {
                     quote!(()),
                     quote! {
                         match response {
-                            #enum_name::#variant => #ok(()),
+                            #(#enum_name::#variants)|* => #ok(()),
                             other => #err(other),
                         }
                     },

@@ -54,6 +54,7 @@ pub(super) fn run(cx: &mut Lower<'_>, sites: Vec<OperationSite<'_>>) -> Vec<Oper
         let idempotent = idempotent(cx, method, op, &here);
         let scopes = scopes(cx, op, &here);
         let success = responses.iter().position(|r| r.status.is_success());
+        let same_success = same_success(&responses, success);
         let paged = paged(&params, &responses, success);
         let accept = accept(success.and_then(|i| responses.get(i)), paged);
         out.push(Operation {
@@ -71,6 +72,7 @@ pub(super) fn run(cx: &mut Lower<'_>, sites: Vec<OperationSite<'_>>) -> Vec<Oper
             body,
             responses,
             success,
+            same_success,
             paged,
             accept,
             origin: here,
@@ -222,6 +224,19 @@ fn accept(success: Option<&Response>, paged: bool) -> Accept {
         Some(r) if r.encoding != Encoding::Json => Accept::Fixed(r.media_types.join(", ")),
         _ => Accept::Json,
     }
+}
+
+/// The other 2xx responses read as the success is: the same encoding and
+/// type, and no other forms.
+fn same_success(responses: &[Response], success: Option<usize>) -> Vec<usize> {
+    let Some(first) = success.and_then(|i| responses.get(i)) else { return Vec::new() };
+    if !first.alternatives.is_empty() {
+        return Vec::new();
+    }
+    let alike = |r: &Response| {
+        r.status.is_success() && r.alternatives.is_empty() && r.encoding == first.encoding && r.ty == first.ty
+    };
+    responses.iter().enumerate().filter(|(i, r)| Some(*i) != success && alike(r)).map(|(i, _)| i).collect()
 }
 
 /// A list is paged when its success is an array and it takes Okta's `after`

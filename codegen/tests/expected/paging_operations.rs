@@ -122,6 +122,7 @@ impl rt::Operation for GetWidget {
         Ok(
             match status {
                 200 => R::Ok(rt::from_slice(body)?),
+                203 => R::Status203(rt::from_slice(body)?),
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
@@ -130,7 +131,9 @@ impl rt::Operation for GetWidget {
         response: GetWidgetResponse,
     ) -> Result<super::models::Widget, GetWidgetResponse> {
         match response {
-            GetWidgetResponse::Ok(value) => Ok(value),
+            GetWidgetResponse::Ok(value) | GetWidgetResponse::Status203(value) => {
+                Ok(value)
+            }
             other => ::std::result::Result::Err(other),
         }
     }
@@ -141,6 +144,8 @@ impl rt::Operation for GetWidget {
 pub enum GetWidgetResponse {
     /// `200`: One widget.
     Ok(super::models::Widget),
+    /// `203`: One widget, from a cache on the way; read as the 200 is.
+    Status203(super::models::Widget),
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }
@@ -182,13 +187,14 @@ impl rt::Operation for PolishWidget {
         Ok(
             match status {
                 204 => R::NoContent,
+                200 => R::Ok,
                 _ => R::Other(rt::RawResponse::new(status, body)),
             },
         )
     }
     fn into_success(response: PolishWidgetResponse) -> Result<(), PolishWidgetResponse> {
         match response {
-            PolishWidgetResponse::NoContent => Ok(()),
+            PolishWidgetResponse::NoContent | PolishWidgetResponse::Ok => Ok(()),
             other => ::std::result::Result::Err(other),
         }
     }
@@ -199,6 +205,8 @@ impl rt::Operation for PolishWidget {
 pub enum PolishWidgetResponse {
     /// `204`: Polished.
     NoContent,
+    /// `200`: Polished
+    Ok,
     /// A status the spec does not document, or an error body that did not decode.
     Other(rt::RawResponse),
 }
