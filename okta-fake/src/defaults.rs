@@ -172,8 +172,11 @@ pub(super) fn fill_app(app: &mut App, id: &str, facts: &OrgFacts, kid: Option<&s
     } else {
         None
     };
-    if let Some(universal_logout) = universal_logout {
-        fill(app, "universalLogout", universal_logout);
+    match universal_logout {
+        Some(universal_logout) => fill(app, "universalLogout", universal_logout),
+        // Orgs send `null` for apps of the Basic Auth template.
+        None if name == "template_basic_auth" => fill(app, "universalLogout", Value::Null),
+        None => {}
     }
     if name == "office365" {
         fill(object(app, "licensing"), "seatCount", Value::from(0));

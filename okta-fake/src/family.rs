@@ -387,7 +387,7 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
             let kid = call.query("kid").unwrap_or_default().to_owned();
             let key = find_key(keys(family, &app, &org_kid), &kid)?;
             let xml = sso::saml_metadata(&app, app_id, key, &call.base);
-            Ok(Reply::Bytes(StatusCode::OK, "text/xml", xml.into_bytes()))
+            Ok(Reply::Bytes(StatusCode::OK, "application/xml", xml.into_bytes()))
         }
         _ => Err(super::http::unknown_route()),
     }

@@ -191,10 +191,10 @@ pub struct AmazonAwsApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -906,10 +906,10 @@ pub struct ApplauzApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -2363,104 +2363,135 @@ impl Application {
             Self::Unknown(v) => &mut v.status,
         }
     }
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
     /// `None` when absent or `null`.
     pub fn universal_logout(&self) -> Option<&ApplicationUniversalLogout> {
         match self {
-            Self::BasicAuth(v) => v.universal_logout.as_ref(),
-            Self::Bookmark(v) => v.universal_logout.as_ref(),
-            Self::OpenIdConnect(v) => v.universal_logout.as_ref(),
-            Self::SecurePasswordStore(v) => v.universal_logout.as_ref(),
-            Self::WsFederation(v) => v.universal_logout.as_ref(),
-            Self::Google(v) => v.universal_logout.as_ref(),
-            Self::Office365(v) => v.universal_logout.as_ref(),
-            Self::Salesforce(v) => v.universal_logout.as_ref(),
-            Self::Slack(v) => v.universal_logout.as_ref(),
-            Self::TrendMicroApexOneService(v) => v.universal_logout.as_ref(),
-            Self::ZoomUs(v) => v.universal_logout.as_ref(),
-            Self::Zscalerbyz(v) => v.universal_logout.as_ref(),
-            Self::Org2Org(v) => v.universal_logout.as_ref(),
-            Self::PagerDuty(v) => v.universal_logout.as_ref(),
-            Self::AwsConsole(v) => v.universal_logout.as_ref(),
-            Self::AmazonAws(v) => v.universal_logout.as_ref(),
-            Self::SharePointOnPremise(v) => v.universal_logout.as_ref(),
-            Self::FacebookAtWork(v) => v.universal_logout.as_ref(),
-            Self::Boxnet(v) => v.universal_logout.as_ref(),
-            Self::Zendesk(v) => v.universal_logout.as_ref(),
-            Self::DocuSign(v) => v.universal_logout.as_ref(),
-            Self::StrongDm(v) => v.universal_logout.as_ref(),
-            Self::Deel(v) => v.universal_logout.as_ref(),
-            Self::Applauz(v) => v.universal_logout.as_ref(),
-            Self::Jeli(v) => v.universal_logout.as_ref(),
-            Self::Flow(v) => v.universal_logout.as_ref(),
-            Self::OktaFlowSso(v) => v.universal_logout.as_ref(),
-            Self::OktaAtspokeSso(v) => v.universal_logout.as_ref(),
-            Self::OktaAccessRequestsResourceCatalog(v) => v.universal_logout.as_ref(),
-            Self::OktaIgaReviewer(v) => v.universal_logout.as_ref(),
-            Self::OktaIgaSecurityAccessReviews(v) => v.universal_logout.as_ref(),
-            Self::Saasure(v) => v.universal_logout.as_ref(),
-            Self::OktaEndUser(v) => v.universal_logout.as_ref(),
-            Self::OktaBrowserPlugin(v) => v.universal_logout.as_ref(),
-            Self::OktaAccountSettings(v) => v.universal_logout.as_ref(),
-            Self::LdapInterface(v) => v.universal_logout.as_ref(),
-            Self::PartnerPortal(v) => v.universal_logout.as_ref(),
-            Self::TestCwoApp(v) => v.universal_logout.as_ref(),
-            Self::Directory(v) => v.universal_logout.as_ref(),
-            Self::AutoLogin(v) => v.universal_logout.as_ref(),
-            Self::BrowserPlugin(v) => v.universal_logout.as_ref(),
-            Self::Saml11(v) => v.universal_logout.as_ref(),
-            Self::Saml(v) => v.universal_logout.as_ref(),
-            Self::Unknown(v) => v.universal_logout.as_ref(),
-        }
-    }
-    /// The `universal_logout` of whichever variant, to set, change or take.
-    pub fn universal_logout_mut(&mut self) -> &mut Option<ApplicationUniversalLogout> {
-        match self {
-            Self::BasicAuth(v) => &mut v.universal_logout,
-            Self::Bookmark(v) => &mut v.universal_logout,
-            Self::OpenIdConnect(v) => &mut v.universal_logout,
-            Self::SecurePasswordStore(v) => &mut v.universal_logout,
-            Self::WsFederation(v) => &mut v.universal_logout,
-            Self::Google(v) => &mut v.universal_logout,
-            Self::Office365(v) => &mut v.universal_logout,
-            Self::Salesforce(v) => &mut v.universal_logout,
-            Self::Slack(v) => &mut v.universal_logout,
-            Self::TrendMicroApexOneService(v) => &mut v.universal_logout,
-            Self::ZoomUs(v) => &mut v.universal_logout,
-            Self::Zscalerbyz(v) => &mut v.universal_logout,
-            Self::Org2Org(v) => &mut v.universal_logout,
-            Self::PagerDuty(v) => &mut v.universal_logout,
-            Self::AwsConsole(v) => &mut v.universal_logout,
-            Self::AmazonAws(v) => &mut v.universal_logout,
-            Self::SharePointOnPremise(v) => &mut v.universal_logout,
-            Self::FacebookAtWork(v) => &mut v.universal_logout,
-            Self::Boxnet(v) => &mut v.universal_logout,
-            Self::Zendesk(v) => &mut v.universal_logout,
-            Self::DocuSign(v) => &mut v.universal_logout,
-            Self::StrongDm(v) => &mut v.universal_logout,
-            Self::Deel(v) => &mut v.universal_logout,
-            Self::Applauz(v) => &mut v.universal_logout,
-            Self::Jeli(v) => &mut v.universal_logout,
-            Self::Flow(v) => &mut v.universal_logout,
-            Self::OktaFlowSso(v) => &mut v.universal_logout,
-            Self::OktaAtspokeSso(v) => &mut v.universal_logout,
-            Self::OktaAccessRequestsResourceCatalog(v) => &mut v.universal_logout,
-            Self::OktaIgaReviewer(v) => &mut v.universal_logout,
-            Self::OktaIgaSecurityAccessReviews(v) => &mut v.universal_logout,
-            Self::Saasure(v) => &mut v.universal_logout,
-            Self::OktaEndUser(v) => &mut v.universal_logout,
-            Self::OktaBrowserPlugin(v) => &mut v.universal_logout,
-            Self::OktaAccountSettings(v) => &mut v.universal_logout,
-            Self::LdapInterface(v) => &mut v.universal_logout,
-            Self::PartnerPortal(v) => &mut v.universal_logout,
-            Self::TestCwoApp(v) => &mut v.universal_logout,
-            Self::Directory(v) => &mut v.universal_logout,
-            Self::AutoLogin(v) => &mut v.universal_logout,
-            Self::BrowserPlugin(v) => &mut v.universal_logout,
-            Self::Saml11(v) => &mut v.universal_logout,
-            Self::Saml(v) => &mut v.universal_logout,
-            Self::Unknown(v) => &mut v.universal_logout,
+            Self::BasicAuth(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Bookmark(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OpenIdConnect(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::SecurePasswordStore(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::WsFederation(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Google(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Office365(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Salesforce(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Slack(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::TrendMicroApexOneService(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::ZoomUs(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Zscalerbyz(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Org2Org(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::PagerDuty(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::AwsConsole(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::AmazonAws(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::SharePointOnPremise(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::FacebookAtWork(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Boxnet(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Zendesk(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::DocuSign(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::StrongDm(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Deel(v) => v.universal_logout.as_ref().and_then(rt::Nullable::as_value),
+            Self::Applauz(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Jeli(v) => v.universal_logout.as_ref().and_then(rt::Nullable::as_value),
+            Self::Flow(v) => v.universal_logout.as_ref().and_then(rt::Nullable::as_value),
+            Self::OktaFlowSso(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaAtspokeSso(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaAccessRequestsResourceCatalog(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaIgaReviewer(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaIgaSecurityAccessReviews(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Saasure(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaEndUser(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaBrowserPlugin(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::OktaAccountSettings(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::LdapInterface(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::PartnerPortal(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::TestCwoApp(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Directory(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::AutoLogin(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::BrowserPlugin(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Saml11(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
+            Self::Saml(v) => v.universal_logout.as_ref().and_then(rt::Nullable::as_value),
+            Self::Unknown(v) => {
+                v.universal_logout.as_ref().and_then(rt::Nullable::as_value)
+            }
         }
     }
     /// How the app shows up for end users.
@@ -4207,10 +4238,10 @@ pub struct AutoLoginApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -4392,10 +4423,10 @@ pub struct AwsConsoleApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -4578,10 +4609,10 @@ pub struct BasicAuthApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -4685,10 +4716,10 @@ pub struct BookmarkApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -4869,10 +4900,10 @@ pub struct BoxnetApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -5046,10 +5077,10 @@ pub struct BrowserPluginApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -5612,10 +5643,10 @@ pub struct DeelApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -5731,10 +5762,10 @@ pub struct DirectoryApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -5926,10 +5957,10 @@ pub struct DocuSignApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -6172,10 +6203,10 @@ pub struct FacebookAtWorkApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -6402,10 +6433,10 @@ pub struct FlowApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -6574,10 +6605,10 @@ pub struct GoogleApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -7547,37 +7578,37 @@ rt::object_impls!(
 /// From `#/components/schemas/ImportUsernameObject`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportUsernameObject {
-    /// Okta Expression Language statement that builds the username when `usernameFormat` is CUSTOM.
+    /// Okta Expression Language statement that builds the username when `userNameFormat` is CUSTOM.
     ///
     /// Sent as `userNameExpression`.
     pub user_name_expression: Option<String>,
     /// Username format of imported users.
     ///
-    /// See [`ImportUsernameObjectUsernameFormat`]. Sent as `usernameFormat`. Required by the spec in requests.
-    pub username_format: Option<ImportUsernameObjectUsernameFormat>,
+    /// See [`ImportUsernameObjectUserNameFormat`]. Sent as `userNameFormat`. Required by the spec in requests.
+    pub user_name_format: Option<ImportUsernameObjectUserNameFormat>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ImportUsernameObject {
     /// A `ImportUsernameObject` with its required fields set and everything else unset.
     ///
-    /// Required: `usernameFormat`.
-    pub fn new(username_format: ImportUsernameObjectUsernameFormat) -> Self {
+    /// Required: `userNameFormat`.
+    pub fn new(user_name_format: ImportUsernameObjectUserNameFormat) -> Self {
         Self {
-            username_format: Some(username_format),
+            user_name_format: Some(user_name_format),
             ..<Self as rt::object::Object>::empty()
         }
     }
 }
 rt::object_impls!(
-    ImportUsernameObject { user_name_expression = "userNameExpression", username_format =
-    "usernameFormat", ..additional_properties }
+    ImportUsernameObject { user_name_expression = "userNameExpression", user_name_format
+    = "userNameFormat", ..additional_properties }
 );
 /// Username format of imported users.
 ///
-/// From `#/components/schemas/ImportUsernameObject/properties/usernameFormat`.
+/// From `#/components/schemas/ImportUsernameObject/properties/userNameFormat`.
 #[derive(Clone, Debug)]
-pub enum ImportUsernameObjectUsernameFormat {
+pub enum ImportUsernameObjectUserNameFormat {
     /// `EMAIL`
     Email,
     /// `CUSTOM`
@@ -7586,7 +7617,7 @@ pub enum ImportUsernameObjectUsernameFormat {
     Unknown(String),
 }
 rt::string_enum_impls!(
-    ImportUsernameObjectUsernameFormat { Email = "EMAIL", Custom = "CUSTOM" }
+    ImportUsernameObjectUserNameFormat { Email = "EMAIL", Custom = "CUSTOM" }
 );
 /// The INBOUND_PROVISIONING feature (to Okta).
 ///
@@ -7746,10 +7777,10 @@ pub struct JeliApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -7989,10 +8020,10 @@ pub struct LdapInterfaceApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -9399,10 +9430,10 @@ pub struct Office365Application {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -9818,10 +9849,10 @@ pub struct OktaAccessRequestsResourceCatalogApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -9924,10 +9955,10 @@ pub struct OktaAccountSettingsApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10030,10 +10061,10 @@ pub struct OktaAtspokeSsoApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10202,10 +10233,10 @@ pub struct OktaBrowserPluginApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10308,10 +10339,10 @@ pub struct OktaEndUserApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10414,10 +10445,10 @@ pub struct OktaFlowSsoApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10586,10 +10617,10 @@ pub struct OktaIgaReviewerApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10754,10 +10785,10 @@ pub struct OktaIgaSecurityAccessReviewsApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -10922,10 +10953,10 @@ pub struct OpenIdConnectApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -11489,10 +11520,10 @@ pub struct Org2OrgApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -11813,10 +11844,10 @@ pub struct PagerDutyApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -11992,10 +12023,10 @@ pub struct PartnerPortalApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -12680,10 +12711,10 @@ pub struct SaasureApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -12786,10 +12817,10 @@ pub struct SalesforceApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -13062,10 +13093,10 @@ pub struct Saml11Application {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -13246,10 +13277,10 @@ pub struct SamlApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -13970,10 +14001,10 @@ pub struct SecurePasswordStoreApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -14208,10 +14239,10 @@ pub struct SharePointOnPremiseApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -14440,10 +14471,10 @@ pub struct SlackApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -14686,10 +14717,10 @@ pub struct StrongDmApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -14966,10 +14997,10 @@ pub struct TestCwoAppApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -15138,10 +15169,10 @@ pub struct TrendMicroApexOneServiceApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -15360,10 +15391,10 @@ pub struct UnknownApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -15776,10 +15807,10 @@ pub struct WsFederationApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -16063,10 +16094,10 @@ pub struct ZendeskApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -16240,10 +16271,10 @@ pub struct ZoomUsApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].
@@ -16448,10 +16479,10 @@ pub struct ZscalerbyzApplication {
     ///
     /// See [`ApplicationLifecycleStatus`]. Set by the server; ignored in requests.
     pub status: Option<ApplicationLifecycleStatus>,
-    /// Universal Logout support of the app (returned only, never updated).
+    /// Universal Logout for the app; `null` on apps that have none (template apps among them).
     ///
-    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. Set by the server; ignored in requests.
-    pub universal_logout: Option<ApplicationUniversalLogout>,
+    /// See [`ApplicationUniversalLogout`]. Sent as `universalLogout`. The server may send `null`, kept apart from absent.
+    pub universal_logout: Option<rt::Nullable<ApplicationUniversalLogout>>,
     /// How the app shows up for end users.
     ///
     /// See [`ApplicationVisibility`].

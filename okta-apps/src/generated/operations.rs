@@ -2071,7 +2071,7 @@ impl rt::Operation for PreviewSamlMetadataForApplication {
         let mut r = rt::RequestBuilder::of::<Self>();
         r.segment("appId", &self.app_id)?;
         r.query("kid", Some(&self.kid));
-        r.accept("text/xml");
+        r.accept("application/xml, text/xml");
         Ok(r.build())
     }
     fn decode_response(
@@ -2270,6 +2270,7 @@ impl rt::Operation for CreateGroupPushMapping {
         use CreateGroupPushMappingResponse as R;
         Ok(
             match status {
+                200 => R::Ok(rt::from_slice(body)?),
                 201 => R::Created(rt::from_slice(body)?),
                 400 => rt::error_body(status, body, R::BadRequest, R::Other),
                 401 => rt::error_body(status, body, R::Unauthorized, R::Other),
@@ -2283,7 +2284,8 @@ impl rt::Operation for CreateGroupPushMapping {
         response: CreateGroupPushMappingResponse,
     ) -> Result<super::models::GroupPushMapping, CreateGroupPushMappingResponse> {
         match response {
-            CreateGroupPushMappingResponse::Created(value) => Ok(value),
+            CreateGroupPushMappingResponse::Ok(value)
+            | CreateGroupPushMappingResponse::Created(value) => Ok(value),
             other => ::std::result::Result::Err(other),
         }
     }
@@ -2292,6 +2294,8 @@ impl rt::Operation for CreateGroupPushMapping {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateGroupPushMappingResponse {
+    /// `200`: The new mapping, as orgs answer (Okta documents 201).
+    Ok(super::models::GroupPushMapping),
     /// `201`: The new mapping.
     Created(super::models::GroupPushMapping),
     /// `400`: Bad Request
@@ -2444,6 +2448,7 @@ impl rt::Operation for DeleteGroupPushMapping {
         use DeleteGroupPushMappingResponse as R;
         Ok(
             match status {
+                200 => R::Ok,
                 204 => R::NoContent,
                 401 => rt::error_body(status, body, R::Unauthorized, R::Other),
                 403 => rt::error_body(status, body, R::Forbidden, R::Other),
@@ -2457,7 +2462,8 @@ impl rt::Operation for DeleteGroupPushMapping {
         response: DeleteGroupPushMappingResponse,
     ) -> Result<(), DeleteGroupPushMappingResponse> {
         match response {
-            DeleteGroupPushMappingResponse::NoContent => Ok(()),
+            DeleteGroupPushMappingResponse::Ok
+            | DeleteGroupPushMappingResponse::NoContent => Ok(()),
             other => ::std::result::Result::Err(other),
         }
     }
@@ -2466,6 +2472,8 @@ impl rt::Operation for DeleteGroupPushMapping {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum DeleteGroupPushMappingResponse {
+    /// `200`: Deleted, as orgs answer (Okta documents 204).
+    Ok,
     /// `204`: No Content
     NoContent,
     /// `401`: Unauthorized (no or an invalid API token or access token)
@@ -5813,6 +5821,7 @@ impl rt::Operation for ReplaceFederatedClaim {
         use ReplaceFederatedClaimResponse as R;
         Ok(
             match status {
+                200 => R::Ok(rt::from_slice(body)?),
                 201 => R::Created(rt::from_slice(body)?),
                 400 => rt::error_body(status, body, R::BadRequest, R::Other),
                 401 => rt::error_body(status, body, R::Unauthorized, R::Other),
@@ -5826,7 +5835,8 @@ impl rt::Operation for ReplaceFederatedClaim {
         response: ReplaceFederatedClaimResponse,
     ) -> Result<super::models::FederatedClaim, ReplaceFederatedClaimResponse> {
         match response {
-            ReplaceFederatedClaimResponse::Created(value) => Ok(value),
+            ReplaceFederatedClaimResponse::Ok(value)
+            | ReplaceFederatedClaimResponse::Created(value) => Ok(value),
             other => ::std::result::Result::Err(other),
         }
     }
@@ -5835,7 +5845,9 @@ impl rt::Operation for ReplaceFederatedClaim {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ReplaceFederatedClaimResponse {
-    /// `201`: The replaced federated claim (Okta answers 201 here).
+    /// `200`: The replaced federated claim, as orgs answer.
+    Ok(super::models::FederatedClaim),
+    /// `201`: The replaced federated claim, as Okta documents it.
     Created(super::models::FederatedClaim),
     /// `400`: Bad Request
     BadRequest(super::models::Error),

@@ -33,7 +33,6 @@ pub(super) const OPS: &[&str] = &[
 pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value) -> Result<Reply, ApiError> {
     let family = org.family.entry(app_id.to_owned()).or_default();
     let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
-    let created = |value: Value| Ok(Reply::Json(StatusCode::CREATED, value));
     let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
     let list = |items: &[Value]| Ok(Reply::Page(items.to_vec()));
     match call.op.id {
@@ -156,7 +155,8 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                 },
             });
             family.push.push(mapping.clone());
-            created(mapping)
+            // Okta documents 201; orgs answer 200.
+            ok(mapping)
         }
         "getGroupPushMapping" => ok(find(&family.push, call.path("mappingId"), "GroupPushMapping")?.clone()),
         "updateGroupPushMapping" => {
@@ -172,7 +172,8 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         }
         "deleteGroupPushMapping" => {
             remove_inactive(&mut family.push, call.path("mappingId"), "GroupPushMapping", "mapping")?;
-            no_content()
+            // Okta documents 204; orgs answer 200 without a body.
+            Ok(Reply::Empty(StatusCode::OK))
         }
         _ => Err(crate::http::unknown_route()),
     }

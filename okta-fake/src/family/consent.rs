@@ -95,8 +95,8 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let claim = json!({ "id": id, "name": name, "expression": expression, "created": created_at, "lastUpdated": now() });
             family.claims.retain(|c| id_of(c) != Some(&id));
             family.claims.push(claim.clone());
-            // Okta answers 201 to a replacement too.
-            created(claim)
+            // A new claim is 201; orgs answer a replacement with 200.
+            if replacing { ok(claim) } else { created(claim) }
         }
         "getFederatedClaim" => ok(find(&family.claims, call.path("claimId"), "FederatedClaim")?.clone()),
         "deleteFederatedClaim" => {

@@ -68,6 +68,14 @@ async fn every_app_gets_what_okta_fills_in() {
         (&json!("NONE"), &json!({ "admin": null, "enduser": null }))
     );
     assert!(wiki.get("universalLogout").is_none(), "a template app has no universal logout");
+    let intranet = made(
+        &http,
+        &fake,
+        json!({ "label": "Intranet", "signOnMode": "BASIC_AUTH",
+            "settings": { "app": { "url": "https://in.example.com", "authURL": "https://in.example.com/auth" } } }),
+    )
+    .await;
+    assert_eq!(intranet.get("universalLogout"), Some(&Value::Null), "orgs send null for a Basic Auth app");
     let links = &wiki["_links"];
     assert_eq!(links["uploadLogo"]["href"], format!("{url}/api/v1/apps/{id}/logo"));
     assert_eq!(links["policies"]["hints"]["allow"], json!(["PUT"]));
@@ -212,6 +220,7 @@ async fn saml_apps_get_a_generated_name_their_own_key_and_metadata() {
     assert_eq!((keys.as_array().map(Vec::len), text(&keys, "/0/kid")), (Some(1), kid.clone()), "its own key, no other");
     let metadata = send_get(&http, &format!("{url}/api/v1/apps/{id}/sso/saml/metadata?kid={kid}")).await;
     assert_eq!(metadata.status(), 200);
+    assert_eq!(metadata.headers()["content-type"], "application/xml", "as orgs send it");
     let xml = metadata.text().await.expect("body");
     assert!(xml.contains(&format!("<ds:X509Certificate>{}</ds:X509Certificate>", text(&keys, "/0/x5c/0"))), "{xml}");
     assert!(xml.contains("<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"));
