@@ -135,6 +135,7 @@ impl AppFamily {
             "created": now(),
             "lastUpdated": now(),
             "status": "ACTIVE",
+            "client_secret": secret,
             "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
             "_links": lifecycle_links(&href, true),
         }));

@@ -1,6 +1,6 @@
 //! An app's credentials: signing keys (generated, cloned to another app),
 //! CSRs (published as PEM, DER or CER), public JWKs, and client secrets
-//! (at most two, the created one shown once, the only active one kept).
+//! (at most two, listed with their values as orgs list them, the only active one kept).
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -165,19 +165,18 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let id = new_id("ocs");
             let href = format!("{}/credentials/secrets/{id}", call.app_href());
             let active = body.get("status").and_then(Value::as_str) != Some("INACTIVE");
+            // Orgs list and read the secret itself, not only its hash.
             let stored = json!({
                 "id": id,
-                "status": if active { "ACTIVE" } else { "INACTIVE" },
                 "created": now(),
                 "lastUpdated": now(),
+                "status": if active { "ACTIVE" } else { "INACTIVE" },
+                "client_secret": secret,
                 "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
                 "_links": lifecycle_links(&href, active),
             });
             family.secrets.push(stored.clone());
-            // The secret itself is shown once, in this answer.
-            let mut shown = stored;
-            set(&mut shown, "client_secret", Value::String(secret));
-            created(shown)
+            created(stored)
         }
         "getOAuth2ClientSecret" => ok(find(&family.secrets, call.path("secretId"), "OAuth2ClientSecret")?.clone()),
         "deleteOAuth2ClientSecret" => {
