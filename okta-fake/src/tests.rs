@@ -56,18 +56,21 @@ fn epoch_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs()
 }
 
+/// Sends a request with the API token, and the body as JSON if there is one.
+async fn send(http: &reqwest::Client, method: reqwest::Method, url: &str, body: Option<&Value>) -> reqwest::Response {
+    let mut request = http.request(method, url).header("Authorization", AUTH);
+    if let Some(body) = body {
+        request = request.header("Content-Type", "application/json").body(body.to_string());
+    }
+    request.send().await.expect("send")
+}
+
 async fn send_get(http: &reqwest::Client, url: &str) -> reqwest::Response {
-    http.get(url).header("Authorization", AUTH).send().await.expect("send")
+    send(http, reqwest::Method::GET, url, None).await
 }
 
 async fn create(http: &reqwest::Client, fake: &FakeOrg, body: &Value) -> reqwest::Response {
-    http.post(format!("{}/api/v1/apps", fake.url()))
-        .header("Authorization", AUTH)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("send")
+    send(http, reqwest::Method::POST, &format!("{}/api/v1/apps", fake.url()), Some(body)).await
 }
 
 #[tokio::test]

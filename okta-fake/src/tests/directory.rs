@@ -1,9 +1,9 @@
 //! The org's users and groups: listed and paged, and groups created, read
 //! and deleted as Okta does it.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{AUTH, FakeOrg, body_json, bookmark, client, create, links, send_get};
+use super::{AUTH, FakeOrg, body_json, bookmark, client, create, links, send, send_get};
 
 #[tokio::test]
 async fn users_and_groups_are_listed_and_paged() {
@@ -40,22 +40,19 @@ async fn users_and_groups_are_listed_and_paged() {
     fake.shutdown().await;
 }
 
-async fn post_group(http: &reqwest::Client, fake: &FakeOrg, body: &Value) -> reqwest::Response {
-    http.post(format!("{}/api/v1/groups", fake.url()))
-        .header("Authorization", AUTH)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("send")
-}
-
 #[tokio::test]
 async fn groups_are_created_read_and_deleted_with_their_assignments() {
     let fake = FakeOrg::start().await.expect("start");
     let http = client();
     let url = fake.url();
-    let made = post_group(&http, &fake, &json!({ "profile": { "name": "Staff", "description": "Everyone" } })).await;
+    let groups = format!("{url}/api/v1/groups");
+    let made = send(
+        &http,
+        reqwest::Method::POST,
+        &groups,
+        Some(&json!({ "profile": { "name": "Staff", "description": "Everyone" } })),
+    )
+    .await;
     assert_eq!(made.status(), 200, "Okta answers 200 to a new group");
     let group = body_json(made).await;
     let id = group["id"].as_str().expect("an id").to_owned();
@@ -70,10 +67,12 @@ async fn groups_are_created_read_and_deleted_with_their_assignments() {
     }
     assert_eq!(group["_links"]["users"]["href"], format!("{url}/api/v1/groups/{id}/users"));
 
-    let again = post_group(&http, &fake, &json!({ "profile": { "name": "Staff" } })).await;
+    let again = send(&http, reqwest::Method::POST, &groups, Some(&json!({ "profile": { "name": "Staff" } }))).await;
     assert_eq!(again.status(), 400);
     assert_eq!(body_json(again).await["errorCode"], "E0000001");
-    let blank = body_json(post_group(&http, &fake, &json!({ "profile": { "name": " " } })).await).await;
+    let blank =
+        body_json(send(&http, reqwest::Method::POST, &groups, Some(&json!({ "profile": { "name": " " } }))).await)
+            .await;
     assert_eq!(blank["errorCauses"][0]["errorSummary"], "name: The field cannot be left blank.");
     let garbled = http
         .post(format!("{url}/api/v1/groups"))

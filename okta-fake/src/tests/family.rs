@@ -4,15 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{AUTH, FakeOrg, body_json, client, send_get};
-
-async fn send(http: &reqwest::Client, method: reqwest::Method, url: &str, body: Option<&Value>) -> reqwest::Response {
-    let mut request = http.request(method, url).header("Authorization", AUTH);
-    if let Some(body) = body {
-        request = request.header("Content-Type", "application/json").body(body.to_string());
-    }
-    request.send().await.expect("send")
-}
+use super::{AUTH, FakeOrg, body_json, client, send, send_get};
 
 #[tokio::test]
 async fn the_provisioning_connection_is_set_activated_and_keeps_its_token() {

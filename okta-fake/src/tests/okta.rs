@@ -4,21 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{AUTH, FakeOrg, body_json, client, create, send_get};
-
-async fn put(http: &reqwest::Client, url: &str, body: &Value) -> reqwest::Response {
-    http.put(url)
-        .header("Authorization", AUTH)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("send")
-}
-
-async fn post(http: &reqwest::Client, url: &str) -> reqwest::Response {
-    http.post(url).header("Authorization", AUTH).send().await.expect("send")
-}
+use super::{FakeOrg, body_json, client, create, send, send_get};
 
 async fn made(http: &reqwest::Client, fake: &FakeOrg, body: Value) -> Value {
     let response = create(http, fake, &body).await;
@@ -167,7 +153,9 @@ async fn openid_connect_apps_share_the_org_key_and_list_their_first_secret() {
     // Replaced without its credentials, it keeps its client, secret and key; a private-key client has no secret.
     let mut replacement = body("Portal 2");
     replacement["credentials"]["oauthClient"]["client_secret"] = json!("");
-    let replaced = body_json(put(&http, &format!("{url}/api/v1/apps/{id}"), &replacement).await).await;
+    let replaced =
+        body_json(send(&http, reqwest::Method::PUT, &format!("{url}/api/v1/apps/{id}"), Some(&replacement)).await)
+            .await;
     assert_eq!(text(&replaced, "/label"), "Portal 2");
     assert_eq!(text(&replaced, "/credentials/oauthClient/client_secret"), secret);
     assert_eq!(text(&replaced, "/credentials/signing/kid"), text(&portal, "/credentials/signing/kid"));
@@ -294,17 +282,24 @@ async fn bodies_a_real_org_refuses() {
     let crm = made(&http, &fake, body("https://crm.example.com/login")).await;
     let app_url = format!("{url}/api/v1/apps/{}", text(&crm, "/id"));
     assert!(text(&crm, "/name").starts_with("fakeorg_crm_"));
-    assert_eq!(post(&http, &format!("{app_url}/lifecycle/deactivate")).await.status(), 200);
-    let renamed = put(&http, &app_url, &json!({ "label": "CRM 2", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": sign_on("https://crm.example.com/login") } })).await;
+    assert_eq!(
+        send(&http, reqwest::Method::POST, &format!("{app_url}/lifecycle/deactivate"), None).await.status(),
+        200
+    );
+    let renamed = send(&http, reqwest::Method::PUT, &app_url, Some(&json!({ "label": "CRM 2", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": sign_on("https://crm.example.com/login") } }))).await;
     assert_eq!(renamed.status(), 200, "the label may change");
-    let moved = put(&http, &app_url, &body("https://crm.example.com/signin")).await;
+    let moved = send(&http, reqwest::Method::PUT, &app_url, Some(&body("https://crm.example.com/signin"))).await;
     assert_eq!(moved.status(), 400);
     let error = body_json(moved).await;
     assert_eq!(
         (text(&error, "/errorCode"), error["errorCauses"].as_array().map(Vec::len)),
         ("E0000024".to_owned(), Some(1))
     );
-    assert_eq!(post(&http, &format!("{app_url}/lifecycle/activate")).await.status(), 200);
-    assert_eq!(put(&http, &app_url, &body("https://crm.example.com/signin")).await.status(), 200, "active again");
+    assert_eq!(send(&http, reqwest::Method::POST, &format!("{app_url}/lifecycle/activate"), None).await.status(), 200);
+    assert_eq!(
+        send(&http, reqwest::Method::PUT, &app_url, Some(&body("https://crm.example.com/signin"))).await.status(),
+        200,
+        "active again"
+    );
     fake.shutdown().await;
 }
