@@ -45,9 +45,6 @@ fn files(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
-/// How many apps [`seed`] puts in the org.
-const APPS: usize = 314;
-
 /// An org with apps of every sign-on mode (and one this crate does not know)
 /// and several OIN apps, unknown members included, as real orgs answer them.
 fn seed(fake: &FakeOrg) -> (String, String) {
@@ -74,40 +71,45 @@ fn seed(fake: &FakeOrg) -> (String, String) {
     fake.insert(json!({ "name": "active_directory", "label": "example.com", "signOnMode": null, "status": "ACTIVE" }));
     fake.insert(json!({ "name": "saasure", "label": "Okta Admin Console", "signOnMode": "OPENID_CONNECT" }));
     // Every other sign-on mode, a mode this crate does not know, and more OIN apps.
-    fake.insert(json!({
-        "name": "example_timesheets_1", "label": "Timesheets", "signOnMode": "AUTO_LOGIN",
-        "credentials": { "scheme": "EDIT_USERNAME_AND_PASSWORD", "userNameTemplate": { "template": "${source.login}", "type": "BUILT_IN" } },
-        "settings": { "signOn": { "loginUrl": "https://time.example.com/login", "redirectUrl": null } }
-    }));
-    fake.insert(json!({
-        "name": "template_basic_auth", "label": "Intranet", "signOnMode": "BASIC_AUTH",
-        "settings": { "app": { "url": "https://intranet.example.com", "authURL": "https://intranet.example.com/auth" } }
-    }));
-    fake.insert(json!({
-        "name": "example_sp_2", "label": "Legacy SP", "signOnMode": "SAML_1_1",
-        "settings": { "signOn": { "defaultRelayState": "", "ssoAcsUrl": "https://sp.example.com/acs" } }
-    }));
-    fake.insert(json!({
-        "name": "template_sps", "label": "Vendor Portal", "signOnMode": "SECURE_PASSWORD_STORE",
-        "credentials": { "scheme": "EDIT_USERNAME_AND_PASSWORD", "password": { "value": "sps-password-value-5678" } },
-        "settings": { "app": { "url": "https://vendor.example.com", "usernameField": "u", "passwordField": "p", "optionalField1": null } }
-    }));
-    fake.insert(json!({
-        "name": "template_wsfed", "label": "SharePoint Farm", "signOnMode": "WS_FEDERATION",
-        "settings": { "app": { "realm": "urn:farm", "wReplyURL": "https://farm.example.com/_trust/", "siteURL": "https://farm.example.com" } }
-    }));
-    fake.insert(json!({
-        "name": "example_future_3", "label": "Future Login", "signOnMode": "PASSKEY_FEDERATION",
-        "settings": { "passkey": { "rpId": "future.example.com" } }
-    }));
-    fake.insert(json!({
-        "name": "office365", "label": "Microsoft 365", "signOnMode": "BROWSER_PLUGIN",
-        "settings": { "app": { "domain": "example.onmicrosoft.com", "msftTenant": "example" } }
-    }));
-    fake.insert(json!({
-        "name": "salesforce", "label": "Salesforce", "signOnMode": "SAML_2_0",
-        "settings": { "app": { "instanceType": "PRODUCTION", "integrationType": "STANDARD" } }
-    }));
+    let others = [
+        json!({
+            "name": "example_timesheets_1", "label": "Timesheets", "signOnMode": "AUTO_LOGIN",
+            "credentials": { "scheme": "EDIT_USERNAME_AND_PASSWORD", "userNameTemplate": { "template": "${source.login}", "type": "BUILT_IN" } },
+            "settings": { "signOn": { "loginUrl": "https://time.example.com/login", "redirectUrl": null } }
+        }),
+        json!({
+            "name": "template_basic_auth", "label": "Intranet", "signOnMode": "BASIC_AUTH",
+            "settings": { "app": { "url": "https://intranet.example.com", "authURL": "https://intranet.example.com/auth" } }
+        }),
+        json!({
+            "name": "example_sp_2", "label": "Legacy SP", "signOnMode": "SAML_1_1",
+            "settings": { "signOn": { "defaultRelayState": "", "ssoAcsUrl": "https://sp.example.com/acs" } }
+        }),
+        json!({
+            "name": "template_sps", "label": "Vendor Portal", "signOnMode": "SECURE_PASSWORD_STORE",
+            "credentials": { "scheme": "EDIT_USERNAME_AND_PASSWORD", "password": { "value": "sps-password-value-5678" } },
+            "settings": { "app": { "url": "https://vendor.example.com", "usernameField": "u", "passwordField": "p", "optionalField1": null } }
+        }),
+        json!({
+            "name": "template_wsfed", "label": "SharePoint Farm", "signOnMode": "WS_FEDERATION",
+            "settings": { "app": { "realm": "urn:farm", "wReplyURL": "https://farm.example.com/_trust/", "siteURL": "https://farm.example.com" } }
+        }),
+        json!({
+            "name": "example_future_3", "label": "Future Login", "signOnMode": "PASSKEY_FEDERATION",
+            "settings": { "passkey": { "rpId": "future.example.com" } }
+        }),
+        json!({
+            "name": "office365", "label": "Microsoft 365", "signOnMode": "BROWSER_PLUGIN",
+            "settings": { "app": { "domain": "example.onmicrosoft.com", "msftTenant": "example" } }
+        }),
+        json!({
+            "name": "salesforce", "label": "Salesforce", "signOnMode": "SAML_2_0",
+            "settings": { "app": { "instanceType": "PRODUCTION", "integrationType": "STANDARD" } }
+        }),
+    ];
+    for app in others {
+        fake.insert(app);
+    }
     for i in 0..300 {
         fake.insert(json!({
             "name": "bookmark", "label": format!("Link {i:03}"), "signOnMode": "BOOKMARK",
@@ -121,6 +123,8 @@ fn seed(fake: &FakeOrg) -> (String, String) {
 async fn export_plan_edit_apply_and_plan_again() {
     let fake = FakeOrg::start().await.expect("fake org");
     let (wiki, portal) = seed(&fake);
+    let apps = fake.apps().len();
+    assert!(apps > 300, "a few hundred apps: {apps}");
     let dir = folder("round");
     let dir_arg = dir.to_str().expect("UTF-8 path");
 
@@ -128,10 +132,10 @@ async fn export_plan_edit_apply_and_plan_again() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "progress goes to stderr");
     let first = files(&dir);
-    assert_eq!(first.len(), APPS);
+    assert_eq!(first.len(), apps, "one file per app");
     // The fewest requests: two pages of 200 for the listing, one per app for its assignments.
     let api = |fake: &FakeOrg| fake.requests().iter().filter(|r| r.path.starts_with("/api/")).count();
-    assert_eq!(api(&fake), 2 + APPS);
+    assert_eq!(api(&fake), 2 + apps);
     let all: String = first.iter().map(|(_, t)| t.as_str()).collect();
     assert!(!all.contains("portal-secret-value-1234"), "a secret was written");
     assert!(!all.contains("sps-password-value-5678"), "a password was written");
@@ -153,7 +157,7 @@ async fn export_plan_edit_apply_and_plan_again() {
     // Exporting then planning shows no change, on every app.
     let before = api(&fake);
     let out = run(&fake, &["plan", "--dir", dir_arg, "--json", "--detailed-exitcode"]);
-    assert_eq!(api(&fake) - before, 2 + APPS, "plan: the listing and each app's assignments");
+    assert_eq!(api(&fake) - before, 2 + apps, "plan: the listing and each app's assignments");
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
     let plan: Value = serde_json::from_slice(&out.stdout).expect("JSON plan");
     assert_eq!(plan, json!({ "changes": [] }));
@@ -296,7 +300,7 @@ async fn a_write_the_org_ignores_is_reported_and_a_429_waits() {
     fake.rate_limit_next(1, std::time::Duration::from_millis(500));
     let out = run(&fake, &["export", "--dir", dir_arg]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(files(&dir).len(), APPS);
+    assert_eq!(files(&dir).len(), fake.apps().len());
 
     // Okta keeps an app's `name`: a file that changes it is applied, read
     // back, and the member the org did not keep is reported.

@@ -51,11 +51,6 @@ impl Types {
         id
     }
 
-    /// Puts `def` under `id`, replacing what was there.
-    pub fn set(&mut self, id: TypeId, def: TypeDef) {
-        self.defs.insert(id, def);
-    }
-
     /// The type with this id.
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
         self.defs.get(&id)
@@ -74,11 +69,6 @@ impl Types {
     /// What kind of type it is.
     pub fn kind(&self, id: TypeId) -> Option<&TypeKind> {
         self.defs.get(&id).map(|def| &def.kind)
-    }
-
-    /// Whether a type has this id.
-    pub fn contains(&self, id: TypeId) -> bool {
-        self.defs.contains_key(&id)
     }
 
     /// Keeps the types `keep` says yes to.

@@ -178,7 +178,7 @@ pub(crate) struct Lower<'a> {
 }
 
 /// What every local schema ref starts with.
-pub(crate) const COMPONENT_PREFIX: &str = "#/components/schemas/";
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 /// The schema a `$ref` names in `components/schemas`, unescaped.
 pub(crate) fn schema_ref(reference: &str) -> Option<String> {
