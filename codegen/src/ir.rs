@@ -382,6 +382,17 @@ impl TypeRef {
         }
     }
 
+    /// Whether it holds JSON the spec gives no members for (any JSON, a
+    /// free-form object, or a list or map of them): what a coverage report
+    /// counts apart from typed members.
+    pub fn is_free_form(&self) -> bool {
+        match self {
+            TypeRef::Json | TypeRef::JsonObject => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.is_free_form(),
+            _ => false,
+        }
+    }
+
     /// The named type this refers to, if any, looking through containers.
     pub fn named(&self) -> Option<TypeId> {
         match self {

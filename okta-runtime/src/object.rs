@@ -26,11 +26,12 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 
-use super::coverage;
 use super::nulls::NullOr;
 pub use super::nulls::{KeepNulls, Nulls};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
+
+mod write;
+pub use write::Writer;
 
 /// A generated model of a JSON object. Implemented by the generator, used by
 /// [`deserialize_object`]; not meant to be implemented by hand.
@@ -244,71 +245,6 @@ impl OtherProperties for serde_json::Map<String, serde_json::Value> {
     }
 }
 
-/// Writes a model as a JSON object: declared properties, then the kept ones.
-/// The first error is kept and ends the writing, so each property is one
-/// plain call in the generated code.
-pub struct Writer<M: SerializeMap> {
-    map: M,
-    error: Option<M::Error>,
-}
-
-impl<M: SerializeMap> Writer<M> {
-    /// Starts the object.
-    pub fn new<S>(serializer: S) -> Result<Self, S::Error>
-    where
-        S: Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>,
-    {
-        Ok(Self { map: serializer.serialize_map(None)?, error: None })
-    }
-
-    /// Writes a declared property: its value, or the `null` that was sent
-    /// for it, or nothing.
-    pub fn field<T: Serialize + 'static, K: KeepNulls + ?Sized>(
-        &mut self,
-        key: &'static str,
-        field: &Option<T>,
-        nulls: &K,
-    ) {
-        if self.error.is_some() {
-            return;
-        }
-        match field {
-            Some(_) if coverage::is_free_form::<T>() && coverage::typed_only() => {
-                self.error = self.map.serialize_entry(key, &coverage::FreeForm).err();
-            }
-            Some(value) => self.error = self.map.serialize_entry(key, value).err(),
-            None if nulls.is_null(key) => self.error = self.map.serialize_entry(key, &()).err(),
-            None => {}
-        }
-    }
-
-    /// Writes the kept undeclared properties (and `null`s), leaving out any
-    /// that has the name of a declared one (`declared`): the field is where
-    /// that value lives, and a kept `null` of a field is written in its place.
-    pub fn other<O: OtherProperties>(&mut self, other: &O, declared: &[&str]) {
-        for (n, (key, value)) in other.entries().enumerate() {
-            // Typed-only encoding leaves out what is kept as plain JSON.
-            if self.error.is_some() || (n == 0 && O::UNTYPED && coverage::typed_only()) {
-                return;
-            }
-            if !declared.contains(&key) {
-                self.error = match value {
-                    Some(value) => self.map.serialize_entry(key, value).err(),
-                    None => self.map.serialize_entry(key, &()).err(),
-                };
-            }
-        }
-    }
-
-    /// Ends the object, or gives the first error.
-    pub fn end(self) -> Result<M::Ok, M::Error> {
-        match self.error {
-            Some(error) => Err(error),
-            None => self.map.end(),
-        }
-    }
-}
-
 /// Implements [`Object`], `Deserialize` and `Serialize` for a generated
 /// model: its fields with their wire names, in declaration order, and where
 /// it keeps what they do not hold:
@@ -338,15 +274,22 @@ impl<M: SerializeMap> Writer<M> {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! object_impls {
-    ($name:ident { $($field:ident = $wire:literal,)* ..$other:ident $(,)? }) => {
-        $crate::object_impls!(@impl $name { $($field = $wire),* } $other [$other] []);
+    ($name:ident { $($field:ident = $wire:literal $(as $any:ident)?,)* ..$other:ident $(,)? }) => {
+        $crate::object_impls!(@impl $name { $($field = $wire $(as $any)?),* } $other [$other] []);
     };
-    ($name:ident { $($field:ident = $wire:literal),* $(,)? ; nulls = $nulls:ident $(,)? }) => {
-        $crate::object_impls!(@impl $name { $($field = $wire),* } $nulls [] [$nulls]);
+    ($name:ident { $($field:ident = $wire:literal $(as $any:ident)?),* $(,)? ; nulls = $nulls:ident $(,)? }) => {
+        $crate::object_impls!(@impl $name { $($field = $wire $(as $any)?),* } $nulls [] [$nulls]);
+    };
+    // A field marked `as any` holds JSON the spec gives no members for.
+    (@write any $object:ident, $wire:literal, $field:expr, $store:expr) => {
+        $object.free_form($wire, $field, $store)
+    };
+    (@write $object:ident, $wire:literal, $field:expr, $store:expr) => {
+        $object.field($wire, $field, $store)
     };
     // `store` keeps the nulls of declared properties: the map of others, or
     // a `Nulls` of its own.
-    (@impl $name:ident { $($field:ident = $wire:literal),* } $store:ident [$($other:ident)?] [$($nulls:ident)?]) => {
+    (@impl $name:ident { $($field:ident = $wire:literal $(as $any:ident)?),* } $store:ident [$($other:ident)?] [$($nulls:ident)?]) => {
         impl $crate::object::Object for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];
@@ -397,7 +340,7 @@ macro_rules! object_impls {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut object = $crate::object::Writer::new(serializer)?;
-                $(object.field($wire, &self.$field, &self.$store);)*
+                $($crate::object_impls!(@write $($any)? object, $wire, &self.$field, &self.$store);)*
                 $(object.other(&self.$other, <Self as $crate::object::Object>::FIELDS);)?
                 object.end()
             }

@@ -108,7 +108,7 @@ fn serde_impls(cx: &Cx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| {
         let (field, wire) = (ident(&f.name), &f.wire);
-        quote!(#field = #wire)
+        if f.ty.is_free_form() { quote!(#field = #wire as any) } else { quote!(#field = #wire) }
     });
     let (extra, nulls) = (ident(EXTRA_FIELD), ident(NULLS_FIELD));
     let body = match s.extra {

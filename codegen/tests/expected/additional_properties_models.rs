@@ -33,8 +33,9 @@ pub struct Holder {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    Holder { anything = "anything", free_form = "freeForm", flags = "flags", nested =
-    "nested", empty_schema = "emptySchema", ..additional_properties }
+    Holder { anything = "anything" as any, free_form = "freeForm" as any, flags =
+    "flags", nested = "nested", empty_schema = "emptySchema" as any,
+    ..additional_properties }
 );
 /// From `#/components/schemas/Holder/properties/nested/additionalProperties`.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -46,5 +46,5 @@ rt::object_impls!(
     Scalars { i32 = "i32", i64 = "i64", int = "int", float = "float", double = "double",
     number = "number", flag = "flag", text = "text", when = "when", day = "day", bytes =
     "bytes", password = "password", client_secret = "clientSecret", shared_key =
-    "sharedKey", anything = "anything", uuid = "uuid", ..additional_properties }
+    "sharedKey", anything = "anything" as any, uuid = "uuid", ..additional_properties }
 );

@@ -237,10 +237,10 @@ rt::object_impls!(
     AmazonAwsApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Amazon Web Services app.
 ///
@@ -639,9 +639,9 @@ pub struct AppUser {
 rt::object_impls!(
     AppUser { created = "created", credentials = "credentials", external_id =
     "externalId", id = "id", last_sync = "lastSync", last_updated = "lastUpdated",
-    password_changed = "passwordChanged", profile = "profile", scope = "scope", status =
-    "status", status_changed = "statusChanged", sync_state = "syncState", embedded =
-    "_embedded", links = "_links", ..additional_properties }
+    password_changed = "passwordChanged", profile = "profile" as any, scope = "scope",
+    status = "status", status_changed = "statusChanged", sync_state = "syncState",
+    embedded = "_embedded" as any, links = "_links", ..additional_properties }
 );
 /// An app user to create; `id` names the Okta user to assign.
 ///
@@ -719,9 +719,9 @@ impl AppUserAssignRequest {
 rt::object_impls!(
     AppUserAssignRequest { created = "created", credentials = "credentials", external_id
     = "externalId", id = "id", last_sync = "lastSync", last_updated = "lastUpdated",
-    password_changed = "passwordChanged", profile = "profile", scope = "scope", status =
-    "status", status_changed = "statusChanged", sync_state = "syncState", embedded =
-    "_embedded", links = "_links", ..additional_properties }
+    password_changed = "passwordChanged", profile = "profile" as any, scope = "scope",
+    status = "status", status_changed = "statusChanged", sync_state = "syncState",
+    embedded = "_embedded" as any, links = "_links", ..additional_properties }
 );
 /// The user's credentials for the app; not used by apps whose sign-on mode carries no per-user credentials.
 ///
@@ -848,7 +848,7 @@ pub struct AppUserUpdateRequest {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    AppUserUpdateRequest { credentials = "credentials", profile = "profile",
+    AppUserUpdateRequest { credentials = "credentials", profile = "profile" as any,
     ..additional_properties }
 );
 /// Applauz (key name `applauz`). Seen with the OPENID_CONNECT sign-on mode.
@@ -952,10 +952,10 @@ rt::object_impls!(
     ApplauzApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// An app integration. The `signOnMode` picks the custom app shape; OIN apps are recognised by their `name`.
 ///
@@ -3731,8 +3731,8 @@ pub struct ApplicationGroupAssignment {
 }
 rt::object_impls!(
     ApplicationGroupAssignment { id = "id", last_updated = "lastUpdated", priority =
-    "priority", profile = "profile", embedded = "_embedded", links = "_links",
-    ..additional_properties }
+    "priority", profile = "profile" as any, embedded = "_embedded" as any, links =
+    "_links", ..additional_properties }
 );
 /// HAL links of a group assignment.
 ///
@@ -4283,10 +4283,10 @@ rt::object_impls!(
     AutoLoginApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of an AUTO_LOGIN app.
 ///
@@ -4334,7 +4334,7 @@ rt::object_impls!(
     AutoLoginApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id
     = "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
     "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
-    notifications = "notifications", app = "app", sign_on = "signOn",
+    notifications = "notifications", app = "app" as any, sign_on = "signOn",
     ..additional_properties }
 );
 /// Sign-in pages of an AUTO_LOGIN app.
@@ -4469,10 +4469,10 @@ rt::object_impls!(
     AwsConsoleApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a BASIC_AUTH app.
 ///
@@ -4656,10 +4656,10 @@ rt::object_impls!(
     BasicAuthApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// A link to a web page without sign-in (signOnMode BOOKMARK).
 ///
@@ -4763,10 +4763,10 @@ rt::object_impls!(
     BookmarkApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a BOOKMARK app.
 ///
@@ -4946,10 +4946,10 @@ rt::object_impls!(
     BoxnetApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Box app.
 ///
@@ -5128,10 +5128,10 @@ rt::object_impls!(
     BrowserPluginApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Whether Okta creates an app account for each assigned user (an existing account with the same username is linked instead).
 ///
@@ -5689,10 +5689,10 @@ rt::object_impls!(
     DeelApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// PBKDF2 digest algorithm.
 ///
@@ -5804,10 +5804,10 @@ rt::object_impls!(
     DirectoryApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a directory integration.
 ///
@@ -5899,7 +5899,7 @@ rt::object_impls!(
     DirectoryApplicationSettingsApplication { activation_email = "activationEmail",
     filter_groups_by_ou = "filterGroupsByOU", jit_groups_across_domains =
     "jitGroupsAcrossDomains", login = "login", naming_context = "namingContext", password
-    = "password", scan_rate = "scanRate", search_org_unit = "searchOrgUnit",
+    = "password", scan_rate = "scanRate" as any, search_org_unit = "searchOrgUnit",
     ..additional_properties }
 );
 /// DocuSign (key name `docusign`). Seen with the SAML_2_0 sign-on mode.
@@ -6003,10 +6003,10 @@ rt::object_impls!(
     DocuSignApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a DocuSign app.
 ///
@@ -6249,10 +6249,10 @@ rt::object_impls!(
     FacebookAtWorkApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Workplace from Meta app.
 ///
@@ -6479,10 +6479,10 @@ rt::object_impls!(
     FlowApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Okta Workflows app.
 ///
@@ -6656,10 +6656,10 @@ rt::object_impls!(
     GoogleApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Google Workspace app.
 ///
@@ -7823,10 +7823,10 @@ rt::object_impls!(
     JeliApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Jeli app.
 ///
@@ -7909,7 +7909,7 @@ pub struct JsonPatchOperation {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    JsonPatchOperation { op = "op", path = "path", value = "value",
+    JsonPatchOperation { op = "op", path = "path", value = "value" as any,
     ..additional_properties }
 );
 /// An app key credential, an X.509 certificate and its public key in JWK form.
@@ -8066,10 +8066,10 @@ rt::object_impls!(
     LdapInterfaceApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Okta's LDAP Interface app.
 ///
@@ -9481,10 +9481,10 @@ rt::object_impls!(
     Office365Application { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Microsoft Office 365 app.
 ///
@@ -9608,7 +9608,7 @@ impl Office365ApplicationSettingsApplication {
 }
 rt::object_impls!(
     Office365ApplicationSettingsApplication { domain = "domain", domains = "domains",
-    msft_tenant = "msftTenant", occ_settings = "occSettings",
+    msft_tenant = "msftTenant", occ_settings = "occSettings" as any,
     office365_flexible_provisioning_mode = "office365FlexibleProvisioningMode",
     office365_provisioning_type = "office365ProvisioningType", require_admin_consent =
     "requireAdminConsent", tenant_type = "tenantType", windows_transport_enabled =
@@ -9710,7 +9710,7 @@ rt::object_impls!(
     OinApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
     "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
-    notifications = "notifications", app = "app", ..additional_properties }
+    notifications = "notifications", app = "app" as any, ..additional_properties }
 );
 /// SAML 1.1 sign-on settings of an OIN app.
 ///
@@ -9895,10 +9895,10 @@ rt::object_impls!(
     OktaAccessRequestsResourceCatalogApplication { accessibility = "accessibility",
     created = "created", express_configuration = "expressConfiguration", features =
     "features", id = "id", label = "label", last_updated = "lastUpdated", licensing =
-    "licensing", name = "name", orn = "orn", profile = "profile", sign_on_mode =
+    "licensing", name = "name", orn = "orn", profile = "profile" as any, sign_on_mode =
     "signOnMode", status = "status", universal_logout = "universalLogout", visibility =
-    "visibility", embedded = "_embedded", links = "_links", credentials = "credentials",
-    settings = "settings", ..additional_properties }
+    "visibility", embedded = "_embedded" as any, links = "_links", credentials =
+    "credentials", settings = "settings", ..additional_properties }
 );
 /// The end user's Okta account settings, in every org (key name `okta_account_settings`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10001,10 +10001,10 @@ rt::object_impls!(
     OktaAccountSettingsApplication { accessibility = "accessibility", created =
     "created", express_configuration = "expressConfiguration", features = "features", id
     = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
-    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    = "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode",
+    status = "status", universal_logout = "universalLogout", visibility = "visibility",
+    embedded = "_embedded" as any, links = "_links", credentials = "credentials",
+    settings = "settings", ..additional_properties }
 );
 /// Okta Access Requests single sign-on (formerly atSpoke) (key name `okta_atspoke_sso`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10107,10 +10107,10 @@ rt::object_impls!(
     OktaAtspokeSsoApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Okta Access Requests single sign-on app.
 ///
@@ -10279,10 +10279,10 @@ rt::object_impls!(
     OktaBrowserPluginApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// The Okta End-User Dashboard, in every org (key name `okta_enduser`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10385,10 +10385,10 @@ rt::object_impls!(
     OktaEndUserApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Okta Workflows single sign-on (key name `okta_flow_sso`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10491,10 +10491,10 @@ rt::object_impls!(
     OktaFlowSsoApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Okta Workflows single sign-on app.
 ///
@@ -10663,10 +10663,10 @@ rt::object_impls!(
     OktaIgaReviewerApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Okta Identity Governance access reviews, for reviewers app.
 ///
@@ -10831,10 +10831,10 @@ rt::object_impls!(
     OktaIgaSecurityAccessReviewsApplication { accessibility = "accessibility", created =
     "created", express_configuration = "expressConfiguration", features = "features", id
     = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
-    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    = "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode",
+    status = "status", universal_logout = "universalLogout", visibility = "visibility",
+    embedded = "_embedded" as any, links = "_links", credentials = "credentials",
+    settings = "settings", ..additional_properties }
 );
 /// Settings of a Okta Identity Governance security access reviews app.
 ///
@@ -10999,10 +10999,10 @@ rt::object_impls!(
     OpenIdConnectApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Whether users must consent to the client or it is trusted.
 ///
@@ -11176,8 +11176,8 @@ rt::object_impls!(
     OpenIdConnectApplicationSettings { em_opt_in_status = "emOptInStatus",
     identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
     inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
-    "notes", notifications = "notifications", app = "app", oauth_client = "oauthClient",
-    ..additional_properties }
+    "notes", notifications = "notifications", app = "app" as any, oauth_client =
+    "oauthClient", ..additional_properties }
 );
 /// OAuth 2.0 client metadata.
 ///
@@ -11571,10 +11571,10 @@ rt::object_impls!(
     Org2OrgApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of an Okta Org2Org app.
 ///
@@ -11890,10 +11890,10 @@ rt::object_impls!(
     PagerDutyApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a PagerDuty app.
 ///
@@ -12069,10 +12069,10 @@ rt::object_impls!(
     PartnerPortalApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// A password; responses send an empty object when a password is set.
 ///
@@ -12757,10 +12757,10 @@ rt::object_impls!(
     SaasureApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Salesforce (key name `salesforce`). Supports the BROWSER_PLUGIN, BOOKMARK and SAML_2_0 sign-on modes.
 ///
@@ -12868,10 +12868,10 @@ rt::object_impls!(
     SalesforceApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Salesforce app.
 ///
@@ -13139,10 +13139,10 @@ rt::object_impls!(
     Saml11Application { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a SAML_1_1 app.
 ///
@@ -13190,7 +13190,7 @@ rt::object_impls!(
     Saml11ApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
     "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
-    notifications = "notifications", app = "app", sign_on = "signOn",
+    notifications = "notifications", app = "app" as any, sign_on = "signOn",
     ..additional_properties }
 );
 /// SAML 1.1 sign-on settings.
@@ -13322,10 +13322,10 @@ rt::object_impls!(
     SamlApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a SAML_2_0 app.
 ///
@@ -13373,7 +13373,7 @@ rt::object_impls!(
     SamlApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
     "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
-    notifications = "notifications", app = "app", sign_on = "signOn",
+    notifications = "notifications", app = "app" as any, sign_on = "signOn",
     ..additional_properties }
 );
 /// SAML 2.0 sign-on settings.
@@ -14051,10 +14051,10 @@ rt::object_impls!(
     SecurePasswordStoreApplication { accessibility = "accessibility", created =
     "created", express_configuration = "expressConfiguration", features = "features", id
     = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
-    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    = "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode",
+    status = "status", universal_logout = "universalLogout", visibility = "visibility",
+    embedded = "_embedded" as any, links = "_links", credentials = "credentials",
+    settings = "settings", ..additional_properties }
 );
 /// Settings of a SECURE_PASSWORD_STORE app.
 ///
@@ -14285,10 +14285,10 @@ rt::object_impls!(
     SharePointOnPremiseApplication { accessibility = "accessibility", created =
     "created", express_configuration = "expressConfiguration", features = "features", id
     = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
-    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    = "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode",
+    status = "status", universal_logout = "universalLogout", visibility = "visibility",
+    embedded = "_embedded" as any, links = "_links", credentials = "credentials",
+    settings = "settings", ..additional_properties }
 );
 /// Settings of a Microsoft SharePoint on premises app.
 ///
@@ -14522,10 +14522,10 @@ rt::object_impls!(
     SlackApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Slack app.
 ///
@@ -14763,10 +14763,10 @@ rt::object_impls!(
     StrongDmApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a StrongDM app.
 ///
@@ -15043,10 +15043,10 @@ rt::object_impls!(
     TestCwoAppApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Okta's Cross App Access app.
 ///
@@ -15220,10 +15220,10 @@ rt::object_impls!(
     TrendMicroApexOneServiceApplication { accessibility = "accessibility", created =
     "created", express_configuration = "expressConfiguration", features = "features", id
     = "id", label = "label", last_updated = "lastUpdated", licensing = "licensing", name
-    = "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    = "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode",
+    status = "status", universal_logout = "universalLogout", visibility = "visibility",
+    embedded = "_embedded" as any, links = "_links", credentials = "credentials",
+    settings = "settings", ..additional_properties }
 );
 /// Settings of a Trend Micro Apex One as a Service app.
 ///
@@ -15426,9 +15426,9 @@ rt::object_impls!(
     UnknownApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", ..additional_properties }
 );
 /// A `ApplicationFeatureObject` of a kind this crate does not know: every field is kept.
 ///
@@ -15857,10 +15857,10 @@ rt::object_impls!(
     WsFederationApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a WS_FEDERATION app.
 ///
@@ -16140,10 +16140,10 @@ rt::object_impls!(
     ZendeskApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Zendesk app.
 ///
@@ -16322,10 +16322,10 @@ rt::object_impls!(
     ZoomUsApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Zoom app.
 ///
@@ -16530,10 +16530,10 @@ rt::object_impls!(
     ZscalerbyzApplication { accessibility = "accessibility", created = "created",
     express_configuration = "expressConfiguration", features = "features", id = "id",
     label = "label", last_updated = "lastUpdated", licensing = "licensing", name =
-    "name", orn = "orn", profile = "profile", sign_on_mode = "signOnMode", status =
-    "status", universal_logout = "universalLogout", visibility = "visibility", embedded =
-    "_embedded", links = "_links", credentials = "credentials", settings = "settings",
-    ..additional_properties }
+    "name", orn = "orn", profile = "profile" as any, sign_on_mode = "signOnMode", status
+    = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
+    = "_embedded" as any, links = "_links", credentials = "credentials", settings =
+    "settings", ..additional_properties }
 );
 /// Settings of a Zscaler 2.0 app.
 ///
