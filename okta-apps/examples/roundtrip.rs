@@ -13,15 +13,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use codegen::ir::TypeKind;
 use okta_apps::models::Application;
 use serde_json::Value;
 
-/// How the crate's spec picks an `Application` variant, read from the spec
-/// the crate is generated from (so a new OIN app needs no change here): the
-/// key names (`x-okta-defined-as: {name: ...}`), the variant of apps without
-/// a sign-on mode (`x-okta-defined-as: {signOnMode: null}`), and the
-/// discriminator's mapping. A variant is named after its schema, without
-/// the `Application` suffix.
+/// How the crate's spec picks an `Application` variant, as the generator
+/// lowers it (so a new OIN app needs no change here, and the names are the
+/// generated ones): the key names (`x-okta-defined-as: {name: ...}`), the
+/// variant of apps without a sign-on mode, and the discriminator's values.
 #[derive(Debug, Default)]
 struct Variants {
     keyed: BTreeMap<String, String>,
@@ -30,28 +29,26 @@ struct Variants {
 }
 
 impl Variants {
-    /// Reads them from `components/schemas` of a spec.
-    fn from_spec(spec: &Value) -> Result<Self> {
-        let schemas =
-            spec.pointer("/components/schemas").and_then(Value::as_object).context("no components/schemas")?;
-        let variant = |schema: &str| schema.strip_suffix("Application").unwrap_or(schema).to_owned();
-        let mut out = Variants::default();
-        for (schema, body) in schemas {
-            let Some(defined) = body.get("x-okta-defined-as").and_then(Value::as_object) else { continue };
-            if let Some(key) = defined.get("name").and_then(Value::as_str) {
-                out.keyed.insert(key.to_owned(), variant(schema));
+    /// Reads them from the `Application` union of a spec's lowered IR.
+    fn from_spec(text: &str, origin: &str) -> Result<Self> {
+        let loaded = codegen::load::load_str(text, origin)?;
+        let (api, _) = codegen::lower::lower(&loaded.openapi);
+        let union = api
+            .types
+            .iter()
+            .find_map(|(_, def)| match &def.kind {
+                TypeKind::Union(union) if def.name == "Application" => Some(union),
+                _ => None,
+            })
+            .context("the spec has no Application union")?;
+        let mut out = Variants { modeless: union.absent.clone(), ..Variants::default() };
+        for variant in &union.variants {
+            if let Some(key) = variant.defined_as.as_ref().filter(|d| d.property == "name") {
+                out.keyed.insert(key.value.clone(), variant.name.clone());
             }
-            if defined.get("signOnMode").is_some_and(Value::is_null) {
-                out.modeless = Some(variant(schema));
+            for mode in &variant.discriminator {
+                out.modes.insert(mode.clone(), variant.name.clone());
             }
-        }
-        let mapping = spec
-            .pointer("/components/schemas/Application/discriminator/mapping")
-            .and_then(Value::as_object)
-            .context("Application has no discriminator mapping")?;
-        for (mode, target) in mapping {
-            let target = target.as_str().context("a mapping that is not a $ref")?;
-            out.modes.insert(mode.clone(), variant(target.rsplit('/').next().unwrap_or(target)));
         }
         Ok(out)
     }
@@ -60,7 +57,7 @@ impl Variants {
     fn of_crate() -> Result<Self> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/applications.yaml");
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        Self::from_spec(&codegen::load::load_str(&text, &path.display().to_string())?.raw)
+        Self::from_spec(&text, &path.display().to_string())
     }
 
     /// The variant a payload must decode to, worked out from the payload alone.
@@ -95,12 +92,14 @@ fn check_app(variants: &Variants, app: &Value) -> Result<String> {
         bail!("decoded as {got}, expected {expected}");
     }
     let encoded = serde_json::to_value(&decoded)?;
-    if encoded != *app {
-        bail!("re-encoding changed the payload");
+    if let Some(difference) = json::first_difference(app, &encoded) {
+        bail!("re-encoding changed the payload at {difference}");
     }
     Ok(expected)
 }
 
+#[path = "../tests/common/json.rs"]
+mod json;
 #[path = "../tests/common/nulls.rs"]
 mod nulls;
 
@@ -282,14 +281,19 @@ mod tests {
 
     #[test]
     fn expected_variants_follow_the_spec() {
-        let spec = serde_json::json!({"components": {"schemas": {
-            "Application": {"discriminator": {"propertyName": "signOnMode", "mapping": {
-                "SAML_2_0": "#/components/schemas/SamlApplication"}}},
-            "SamlApplication": {},
-            "GoogleApplication": {"x-okta-defined-as": {"name": "google"}},
-            "DirectoryApplication": {"x-okta-defined-as": {"signOnMode": null}},
-        }}});
-        let variants = Variants::from_spec(&spec).expect("reads");
+        let member = |defined: Value| serde_json::json!({"x-okta-defined-as": defined, "allOf": [{"$ref": "#/components/schemas/Application"}]});
+        let spec = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            "Application": {"type": "object", "properties": {"name": {"type": "string"},
+                "signOnMode": {"type": "string"}},
+                "discriminator": {"propertyName": "signOnMode", "mapping": {
+                    "SAML_2_0": "#/components/schemas/SamlApplication"}}},
+            "SamlApplication": {"allOf": [{"$ref": "#/components/schemas/Application"}]},
+            "GoogleApplication": member(serde_json::json!({"name": "google"})),
+            "DirectoryApplication": member(serde_json::json!({"signOnMode": null})),
+        }}})
+        .to_string();
+        let variants = Variants::from_spec(&spec, "test.json").expect("reads");
         let app = |v: Value| variants.expected(&v);
         assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": "SAML_2_0"})), "Google");
         assert_eq!(app(serde_json::json!({"name": "my_saml", "signOnMode": "SAML_2_0"})), "Saml");
@@ -297,7 +301,7 @@ mod tests {
         assert_eq!(app(serde_json::json!({"name": "x", "signOnMode": null})), "Directory");
         assert_eq!(app(serde_json::json!({"name": "google"})), "Directory");
         assert_eq!(app(serde_json::json!({"name": "google", "signOnMode": 7})), "Unknown");
-        let without = Variants { modeless: None, ..Variants::from_spec(&spec).expect("reads") };
+        let without = Variants { modeless: None, ..Variants::from_spec(&spec, "test.json").expect("reads") };
         assert_eq!(without.expected(&serde_json::json!({"name": "x", "signOnMode": null})), "Unknown");
         assert_eq!(without.expected(&serde_json::json!({"name": "google"})), "Google");
     }

@@ -5,6 +5,9 @@
 use okta_apps::models::Application;
 use serde_json::Value;
 
+#[path = "common/json.rs"]
+mod json;
+
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -27,36 +30,10 @@ fn round_trip(name: &str, expected: &str) -> Application {
     app
 }
 
-/// Asserts two JSON values are equal, naming the first path where they differ.
+/// Asserts two JSON values are equal, naming the first place where they differ.
 fn assert_same(encoded: &Value, original: &Value, name: &str) {
-    if let Some(path) = first_difference(encoded, original, String::new()) {
-        panic!("{name} changed on a round trip at `{path}`");
-    }
-}
-
-fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys()) {
-                let here = format!("{at}.{key}");
-                match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) => {
-                        if let Some(d) = first_difference(p, q, here) {
-                            return Some(d);
-                        }
-                    }
-                    (Some(p), None) => return Some(format!("{here} (added: {p})")),
-                    (None, Some(q)) => return Some(format!("{here} (lost: {q})")),
-                    (None, None) => {}
-                }
-            }
-            None
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(p, q, format!("{at}[{i}]")))
-        }
-        _ if a == b => None,
-        _ => Some(format!("{at} ({a} != {b})")),
+    if let Some(difference) = json::first_difference(original, encoded) {
+        panic!("{name} changed on a round trip at {difference}");
     }
 }
 
