@@ -10,37 +10,21 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use okta_apps::models::Application;
-use okta_apps::runtime::coverage::member_coverage;
+use okta_apps::runtime::coverage::{MemberCoverage, member_coverage};
 use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// What is said of one payload.
+/// What is said of one payload: why it did not decode, else its variant,
+/// where re-encoding changed it, and where its members landed.
 #[derive(Debug, Default, Serialize)]
 struct Facts {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     variant: &'static str,
     round_trip: Option<String>,
-    members: usize,
-    typed: usize,
-    free_form: usize,
-    undeclared: Vec<Undeclared>,
-    unlisted: Vec<Unlisted>,
-}
-
-#[derive(Debug, Serialize)]
-struct Undeclared {
-    path: String,
-    #[serde(rename = "type")]
-    json_type: &'static str,
-    members: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct Unlisted {
-    path: String,
-    value: String,
+    #[serde(flatten)]
+    coverage: MemberCoverage,
 }
 
 /// Decodes one payload from its text, as the client decodes a body.
@@ -54,67 +38,18 @@ fn facts(text: &str) -> Facts {
         Err(e) => return Facts { error: Some(format!("does not decode: {e}")), ..Facts::default() },
     };
     let round_trip = match serde_json::to_value(&app) {
-        Ok(encoded) => difference(&sent, &encoded, &mut String::new()),
+        Ok(encoded) => json::first_difference(&sent, &encoded),
         Err(e) => Some(format!("does not encode: {e}")),
     };
     let coverage = match member_coverage(&sent, &app) {
         Ok(c) => c,
         Err(e) => return Facts { error: Some(format!("does not encode: {e}")), ..Facts::default() },
     };
-    Facts {
-        error: None,
-        variant: app.variant_name(),
-        round_trip,
-        members: coverage.members,
-        typed: coverage.typed,
-        free_form: coverage.free_form,
-        undeclared: coverage
-            .undeclared
-            .into_iter()
-            .map(|m| Undeclared { path: m.path, json_type: m.json_type.as_str(), members: m.members })
-            .collect(),
-        unlisted: coverage.unlisted.into_iter().map(|u| Unlisted { path: u.path, value: u.value }).collect(),
-    }
+    Facts { error: None, variant: app.variant_name(), round_trip, coverage }
 }
 
-/// The first place where `encoded` differs from `sent`, with what differs.
-fn difference(sent: &Value, encoded: &Value, path: &mut String) -> Option<String> {
-    fn here(path: &str, what: &str) -> Option<String> {
-        Some(format!("{}: {what}", if path.is_empty() { "." } else { path }))
-    }
-    match (sent, encoded) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (key, value) in a {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-                let found = match b.get(key) {
-                    None => here(path, "left out"),
-                    Some(other) => difference(value, other, path),
-                };
-                path.truncate(len);
-                if found.is_some() {
-                    return found;
-                }
-            }
-            let added = b.keys().find(|k| !a.contains_key(*k))?;
-            here(path, &format!("`{added}` added"))
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                let found = difference(x, y, path);
-                path.truncate(len);
-                found
-            })
-        }
-        (a, b) if a == b => None,
-        (a, b) => here(path, &format!("{a} became {b}")),
-    }
-}
+#[path = "../tests/common/json.rs"]
+mod json;
 
 fn main() -> ExitCode {
     let stdin = std::io::stdin().lock();
@@ -153,10 +88,11 @@ mod tests {
         let f = facts(text);
         assert_eq!((f.error.as_deref(), f.variant, f.round_trip.as_deref()), (None, "Bookmark", None));
         let undeclared: Vec<(&str, &str, usize)> =
-            f.undeclared.iter().map(|u| (u.path.as_str(), u.json_type, u.members)).collect();
+            f.coverage.undeclared.iter().map(|u| (u.path.as_str(), u.json_type.as_str(), u.members)).collect();
         assert_eq!(undeclared, [("settings.madeUp", "object", 2)]);
-        assert_eq!((f.members, f.typed), (9, 7));
-        let unlisted: Vec<(&str, &str)> = f.unlisted.iter().map(|u| (u.path.as_str(), u.value.as_str())).collect();
+        assert_eq!((f.coverage.members(), f.coverage.typed), (9, 7));
+        let unlisted: Vec<(&str, &str)> =
+            f.coverage.unlisted.iter().map(|u| (u.path.as_str(), u.value.as_str())).collect();
         assert_eq!(unlisted, [("status", "RETIRED")]);
     }
 
@@ -166,9 +102,9 @@ mod tests {
         assert!(facts("{").error.is_some());
         let sent = serde_json::json!({"a": {"b": [1, 2]}, "c": 1});
         let changed = serde_json::json!({"a": {"b": [1, 3]}, "c": 1, "d": 2});
-        assert_eq!(difference(&sent, &changed, &mut String::new()).as_deref(), Some("a.b[1]: 2 became 3"));
+        assert_eq!(json::first_difference(&sent, &changed).as_deref(), Some("a.b[1]: 2 became 3"));
         let added = serde_json::json!({"a": {"b": [1, 2]}, "c": 1, "d": 2});
-        assert_eq!(difference(&sent, &added, &mut String::new()).as_deref(), Some(".: `d` added"));
-        assert_eq!(difference(&sent, &sent, &mut String::new()), None);
+        assert_eq!(json::first_difference(&sent, &added).as_deref(), Some(".: `d` added"));
+        assert_eq!(json::first_difference(&sent, &sent), None);
     }
 }

@@ -7,6 +7,9 @@ use okta_apps::models::Application;
 use okta_apps::runtime::coverage::member_coverage;
 use serde_json::{Value, json};
 
+#[path = "common/json.rs"]
+mod json;
+
 const ORG: &str = "https://examplecorp.okta.example";
 
 /// An app as a real org answers it: the members every app has, the links
@@ -77,11 +80,12 @@ fn check(sent: &Value, variant: &str) -> Application {
     let text = serde_json::to_string(sent).expect("JSON");
     let app: Application = okta_apps::from_str(&text).unwrap_or_else(|e| panic!("{variant}: {e}"));
     assert_eq!(app.variant_name(), variant, "{}", sent["name"]);
-    assert_eq!(&serde_json::to_value(&app).expect("encodes"), sent, "{variant}: round trip");
+    let encoded = serde_json::to_value(&app).expect("encodes");
+    assert_eq!(json::first_difference(sent, &encoded), None, "{variant}: round trip");
     let coverage = member_coverage(sent, &app).expect("encodes");
     assert!(coverage.undeclared.is_empty(), "{variant}: undeclared {:?}", coverage.undeclared);
     assert!(coverage.unlisted.is_empty(), "{variant}: unlisted {:?}", coverage.unlisted);
-    assert_eq!((coverage.typed, coverage.free_form), (coverage.members, 0), "{variant}");
+    assert_eq!((coverage.typed, coverage.free_form), (coverage.members(), 0), "{variant}");
     app
 }
 

@@ -32,6 +32,7 @@ mod redact;
 mod request;
 mod secret;
 mod string_enum;
+mod thread_flag;
 mod timestamp;
 mod union;
 

@@ -136,25 +136,23 @@ use refuse;
 pub(crate) mod strict {
     use std::cell::Cell;
 
+    use crate::thread_flag::ThreadFlag;
+
     thread_local! {
-        static STRICT: Cell<bool> = const { Cell::new(false) };
+        static STRICT_FLAG: Cell<bool> = const { Cell::new(false) };
     }
+
+    /// Strict decoding, on this thread.
+    static STRICT: ThreadFlag = ThreadFlag::new(&STRICT_FLAG);
 
     /// Runs `f` with strict decoding on this thread.
     pub(crate) fn with<R>(f: impl FnOnce() -> R) -> R {
-        struct Reset(bool);
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                STRICT.with(|s| s.set(self.0));
-            }
-        }
-        let _reset = Reset(STRICT.with(|s| s.replace(true)));
-        f()
+        STRICT.with(f)
     }
 
     /// The error strict decoding gives for a `null` the spec does not allow.
     pub(super) fn check<E: serde::de::Error>() -> Result<(), E> {
-        if STRICT.with(Cell::get) { Err(E::invalid_type(serde::de::Unexpected::Unit, &NOT_NULLABLE)) } else { Ok(()) }
+        if STRICT.is_on() { Err(E::invalid_type(serde::de::Unexpected::Unit, &NOT_NULLABLE)) } else { Ok(()) }
     }
 
     /// What strict decoding expected instead of `null`.

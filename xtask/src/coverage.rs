@@ -7,17 +7,19 @@
 //! payloads, adds up the answers and judges them against the targets.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write as _};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
+use okta_runtime::coverage::{JsonType, MemberCoverage, UndeclaredMember, count_members};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::recordings::Interaction;
+use crate::percent;
+use crate::recordings::{AppPath, Interaction};
 
 /// An app payload of the recordings.
 #[derive(Debug, Clone)]
@@ -39,22 +41,14 @@ pub enum Kind {
     Request,
 }
 
-/// Whether `path` is `/api/v1/apps` (`Some(false)`) or one app under it (`Some(true)`).
-fn app_path(path: &str) -> Option<bool> {
-    match path.strip_prefix("/api/v1/apps") {
-        Some("") => Some(false),
-        Some(rest) => rest.strip_prefix('/').filter(|id| !id.is_empty() && !id.contains('/')).map(|_| true),
-        None => None,
-    }
-}
-
 /// The app payloads of `interactions`: every app of a 2xx answer to a GET,
 /// POST or PUT of `/api/v1/apps` or `/api/v1/apps/{appId}` (each item of a
 /// list), and every JSON body POSTed to `/api/v1/apps` or PUT to an app.
 pub fn payloads(interactions: &[Interaction]) -> Result<Vec<Payload>> {
     let mut out = Vec::new();
     for i in interactions {
-        let Some(one) = app_path(&i.path) else { continue };
+        let Some(app_path) = i.app_path() else { continue };
+        let one = matches!(app_path, AppPath::One(_));
         let label = format!("{}#{} {} {}", i.cassette, i.id, i.method, i.path);
         let method = i.method.to_ascii_uppercase();
         let answers = matches!(method.as_str(), "GET" | "POST" | "PUT") && (200..300).contains(&i.status);
@@ -92,37 +86,9 @@ pub struct Facts {
     pub variant: String,
     /// Where re-encoding changed it, if it did.
     pub round_trip: Option<String>,
-    /// Object members at any depth.
-    pub members: usize,
-    /// Members held by typed fields.
-    pub typed: usize,
-    /// Members inside members declared as any JSON.
-    pub free_form: usize,
-    /// The outermost undeclared members.
-    pub undeclared: Vec<Undeclared>,
-    /// Typed members holding enum values the spec does not list.
-    pub unlisted: Vec<Unlisted>,
-}
-
-/// An undeclared member of one payload.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Undeclared {
-    /// Its path (array items with their index).
-    pub path: String,
-    /// The JSON type of its value.
-    #[serde(rename = "type")]
-    pub json_type: String,
-    /// Member occurrences it accounts for, its own and those inside it.
-    pub members: usize,
-}
-
-/// An enum value the spec does not list, in one payload.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Unlisted {
-    /// Its path.
-    pub path: String,
-    /// The value.
-    pub value: String,
+    /// Where its members landed.
+    #[serde(flatten)]
+    pub coverage: MemberCoverage,
 }
 
 /// The targets `.ci/run` holds the recordings to.
@@ -155,32 +121,23 @@ fn general(path: &str) -> String {
     out
 }
 
-/// How many object members a value holds, at any depth.
-fn count_members(value: &Value) -> usize {
-    match value {
-        Value::Object(members) => members.values().map(|v| 1 + count_members(v)).sum(),
-        Value::Array(items) => items.iter().map(count_members).sum(),
-        _ => 0,
-    }
-}
-
 /// One undeclared path over all answers.
 #[derive(Debug, Default)]
 struct PathTally {
     apps: usize,
     occurrences: usize,
-    types: BTreeSet<String>,
+    types: BTreeSet<JsonType>,
 }
 
 /// Adds one payload's undeclared members to the tallies by path.
-fn tally(tallies: &mut BTreeMap<String, PathTally>, undeclared: &[Undeclared]) {
+fn tally(tallies: &mut BTreeMap<String, PathTally>, undeclared: &[UndeclaredMember]) {
     let mut seen = BTreeSet::new();
     for u in undeclared {
         let path = general(&u.path);
         let tally = tallies.entry(path.clone()).or_default();
         tally.apps += usize::from(seen.insert(path));
         tally.occurrences += u.members;
-        tally.types.insert(u.json_type.clone());
+        tally.types.insert(u.json_type);
     }
 }
 
@@ -198,7 +155,7 @@ fn render_paths(s: &mut String, what: &str, tallies: &BTreeMap<String, PathTally
         top.min(paths.len())
     );
     for (path, t) in paths.into_iter().take(top) {
-        let types: Vec<&str> = t.types.iter().map(String::as_str).collect();
+        let types: Vec<&str> = t.types.iter().map(|t| t.as_str()).collect();
         let _ = writeln!(s, "  {:>5} {:>6}  {path}  {}", t.apps, t.occurrences, types.join("|"));
     }
 }
@@ -243,29 +200,30 @@ impl Report {
                 r.round_trip_failures.push(format!("{}: re-encoding changed it at {at}", payload.label));
             }
             // A payload that does not decode has no member in a typed field.
-            let members = if facts.error.is_some() { count_members(&sent) } else { facts.members };
-            for u in &facts.unlisted {
+            let coverage = &facts.coverage;
+            let members = if facts.error.is_some() { count_members(&sent) } else { coverage.members() };
+            for u in &coverage.unlisted {
                 *r.unlisted.entry((general(&u.path), u.value.clone())).or_default() += 1;
             }
             if payload.kind == Kind::Request {
                 r.requests += 1;
                 r.request_members.0 += members;
-                r.request_members.1 += facts.typed;
-                tally(&mut r.request_undeclared, &facts.undeclared);
+                r.request_members.1 += coverage.typed;
+                tally(&mut r.request_undeclared, &coverage.undeclared);
                 continue;
             }
             r.answers += 1;
             r.members += members;
-            r.typed += facts.typed;
-            r.free_form += facts.free_form;
+            r.typed += coverage.typed;
+            r.free_form += coverage.free_form;
             if facts.error.is_none() && facts.variant != "Unknown" {
                 r.known += 1;
             } else {
                 let text = |key: &str| sent.get(key).map_or_else(|| "absent".to_owned(), Value::to_string);
                 *r.unknown.entry(format!("name {}, signOnMode {}", text("name"), text("signOnMode"))).or_default() += 1;
             }
-            r.undeclared_outermost += facts.undeclared.len();
-            tally(&mut r.undeclared, &facts.undeclared);
+            r.undeclared_outermost += coverage.undeclared.len();
+            tally(&mut r.undeclared, &coverage.undeclared);
         }
         r
     }
@@ -350,16 +308,6 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(25))
-    }
-}
-
-fn percent(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 100.0 } else { part as f64 * 100.0 / whole as f64 }
-}
-
 /// Runs the okta-apps `coverage` example over the payloads: each app's text
 /// on its standard input, one line of facts per app back.
 pub fn facts(root: &Path, payloads: &[Payload]) -> Result<Vec<Facts>> {
@@ -403,20 +351,21 @@ pub fn facts(root: &Path, payloads: &[Payload]) -> Result<Vec<Facts>> {
     Ok(out)
 }
 
-/// The figures of the recordings at `recordings`, from the crate at `root`.
-pub fn report(root: &Path, recordings: &Path) -> Result<Report> {
-    let interactions = crate::recordings::read(recordings)?;
-    let payloads = payloads(&interactions)?;
+/// The figures of recorded `interactions`, from the crate at `root`.
+pub fn report(root: &Path, interactions: &[Interaction]) -> Result<Report> {
+    let payloads = payloads(interactions)?;
     if payloads.is_empty() {
-        bail!("{}: no app answers to GET, POST or PUT on /api/v1/apps", recordings.display());
+        bail!("no app answers to GET, POST or PUT on /api/v1/apps");
     }
     let facts = facts(root, &payloads)?;
     Ok(Report::new(&payloads, &facts))
 }
 
-/// `cargo xtask coverage`: prints the report; `Ok(false)` when it falls short of `targets`.
+/// `cargo xtask coverage`: prints the report of the recordings at
+/// `recordings`; `Ok(false)` when it falls short of `targets`.
 pub fn run(root: &Path, recordings: &Path, targets: Targets, top: usize) -> Result<bool> {
-    let report = report(root, recordings)?;
+    let interactions = crate::recordings::read(recordings)?;
+    let report = report(root, &interactions).with_context(|| recordings.display().to_string())?;
     print!("{}", report.render(top));
     let shortfalls = report.shortfalls(targets);
     for s in &shortfalls {
@@ -428,6 +377,7 @@ pub fn run(root: &Path, recordings: &Path, targets: Targets, top: usize) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use okta_runtime::coverage::UnlistedValue;
 
     fn interaction(method: &str, path: &str, status: u16, request: &str, body: &str) -> Interaction {
         Interaction {
@@ -479,32 +429,29 @@ mod tests {
             payload(Kind::Request, r#"{"name":"a"}"#),
             payload(Kind::Answer, r#"{"a":{"b":1}}"#),
         ];
-        let undeclared = |path: &str, json_type: &str, members| Undeclared {
-            path: path.to_owned(),
-            json_type: json_type.to_owned(),
-            members,
-        };
+        let undeclared =
+            |path: &str, json_type, members| UndeclaredMember { path: path.to_owned(), json_type, members };
+        let coverage =
+            |typed, free_form, undeclared, unlisted| MemberCoverage { typed, free_form, undeclared, unlisted };
         let facts = [
             Facts {
                 variant: "Saml".to_owned(),
-                members: 5,
-                typed: 3,
-                undeclared: vec![undeclared("settings.x", "array", 2)],
-                unlisted: vec![Unlisted { path: "signOnMode".to_owned(), value: "X".to_owned() }],
+                coverage: coverage(
+                    3,
+                    0,
+                    vec![undeclared("settings.x", JsonType::Array, 2)],
+                    vec![UnlistedValue { path: "signOnMode".to_owned(), value: "X".to_owned() }],
+                ),
                 ..Facts::default()
             },
             Facts {
                 variant: "Unknown".to_owned(),
-                members: 4,
-                typed: 3,
-                undeclared: vec![undeclared("settings.x", "object", 1)],
+                coverage: coverage(3, 0, vec![undeclared("settings.x", JsonType::Object, 1)], Vec::new()),
                 ..Facts::default()
             },
             Facts {
                 variant: "Saml".to_owned(),
-                members: 1,
-                typed: 0,
-                undeclared: vec![undeclared("name", "string", 1)],
+                coverage: coverage(0, 0, vec![undeclared("name", JsonType::String, 1)], Vec::new()),
                 ..Facts::default()
             },
             Facts { error: Some("decode: a: wrong".to_owned()), ..Facts::default() },

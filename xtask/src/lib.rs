@@ -22,6 +22,11 @@ pub const FIXTURES: &str = "codegen/tests/fixtures";
 /// refreshed by `cargo xtask codegen` and checked by its `--check`.
 pub const EXPECTED: &str = "codegen/tests/expected";
 
+/// `part` of `whole` in percent; all of nothing is all.
+pub fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 100.0 } else { part as f64 * 100.0 / whole as f64 }
+}
+
 /// The cargo that runs this task (so nested builds use the same toolchain).
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())

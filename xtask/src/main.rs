@@ -86,7 +86,7 @@ fn run() -> Result<ExitCode> {
         Some("replay") => {
             let options = replay_options(&args[1..])?;
             let report = xtask::replay::run(&workspace_root(), &options)?;
-            print!("{report}");
+            print!("{}", report.render(options.top));
             let misses = report.misses(&options);
             for miss in &misses {
                 eprintln!("replay: {miss}");
@@ -100,16 +100,9 @@ fn run() -> Result<ExitCode> {
             let mut rest = args[1..].iter();
             while let Some(arg) = rest.next() {
                 let mut value = || rest.next().with_context(|| format!("{arg} takes a value\n{USAGE}"));
-                let mut percent = || -> Result<f64> {
-                    let v = value()?;
-                    v.parse()
-                        .ok()
-                        .filter(|p: &f64| (0.0..=100.0).contains(p))
-                        .with_context(|| format!("{arg} {v}: not a percentage"))
-                };
                 match arg.as_str() {
-                    "--min-typed" => targets.min_typed = Some(percent()?),
-                    "--min-known" => targets.min_known = Some(percent()?),
+                    "--min-typed" => targets.min_typed = Some(percentage(arg, value()?)?),
+                    "--min-known" => targets.min_known = Some(percentage(arg, value()?)?),
                     "--top" => top = value()?.parse().with_context(|| format!("--top takes a number\n{USAGE}"))?,
                     other if other.starts_with("--") => bail!("unexpected argument {other}\n{USAGE}"),
                     path if recordings.is_none() => recordings = Some(PathBuf::from(path)),
@@ -150,15 +143,9 @@ fn replay_options(args: &[String]) -> Result<xtask::replay::Options> {
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = || rest.next().with_context(|| format!("{arg} takes a value\n{USAGE}"));
-        let percent = |text: &String| {
-            text.parse::<f64>()
-                .ok()
-                .filter(|p| (0.0..=100.0).contains(p))
-                .with_context(|| format!("{arg} takes a percentage from 0 to 100, not {text}"))
-        };
         match arg.as_str() {
-            "--min-status" => options.min_status = Some(percent(value()?)?),
-            "--min-members" => options.min_members = Some(percent(value()?)?),
+            "--min-status" => options.min_status = Some(percentage(arg, value()?)?),
+            "--min-members" => options.min_members = Some(percentage(arg, value()?)?),
             "--top" => {
                 let text = value()?;
                 options.top = text.parse().with_context(|| format!("--top takes a count, not {text}"))?;
@@ -174,6 +161,14 @@ fn replay_options(args: &[String]) -> Result<xtask::replay::Options> {
         bail!("replay needs the recordings file\n{USAGE}");
     }
     Ok(options)
+}
+
+/// The value of a flag that takes a percentage.
+fn percentage(flag: &str, text: &str) -> Result<f64> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .with_context(|| format!("{flag} takes a percentage from 0 to 100, not {text}"))
 }
 
 fn workspace_root() -> PathBuf {

@@ -35,7 +35,25 @@ pub struct Interaction {
     pub body: String,
 }
 
+/// Which apps resource a request's path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppPath<'a> {
+    /// `/api/v1/apps`: the list, or where apps are created.
+    List,
+    /// `/api/v1/apps/{appId}`: one app, by its id.
+    One(&'a str),
+}
+
 impl Interaction {
+    /// Whether the request's path is `/api/v1/apps` or one app under it;
+    /// `None` for anything else (an app's users, its lifecycle, ...).
+    pub fn app_path(&self) -> Option<AppPath<'_>> {
+        match self.path.strip_prefix("/api/v1/apps")? {
+            "" => Some(AppPath::List),
+            rest => rest.strip_prefix('/').filter(|id| !id.is_empty() && !id.contains('/')).map(AppPath::One),
+        }
+    }
+
     /// The request's target: path and query.
     pub fn target(&self) -> String {
         if self.query.is_empty() { self.path.clone() } else { format!("{}?{}", self.path, self.query) }
@@ -110,6 +128,10 @@ mod tests {
         let order: Vec<(&str, Vec<u64>)> =
             groups.iter().map(|(name, list)| (*name, list.iter().map(|i| i.id).collect())).collect();
         assert_eq!(order, vec![("b", vec![0, 1]), ("a", vec![0])]);
+        assert_eq!(all[0].app_path(), Some(AppPath::One("0oa1")));
+        assert_eq!(all[1].app_path(), Some(AppPath::List));
+        let users = Interaction { path: "/api/v1/apps/0oa1/users".to_owned(), ..all[0].clone() };
+        assert_eq!(users.app_path(), None);
         let err = parse("{\"cassette\":1}\n".as_bytes()).expect_err("not an interaction");
         assert!(format!("{err:#}").contains("line 1"), "{err:#}");
     }

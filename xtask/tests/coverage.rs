@@ -2,11 +2,11 @@
 //! okta-apps `coverage` example (built and run as the command runs it), the
 //! figures out.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde_json::json;
 use xtask::coverage::{Targets, report};
+use xtask::recordings;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
@@ -38,13 +38,9 @@ fn recorded_apps_are_measured_through_the_crates_own_decoding() {
         line(2, "PUT", "/api/v1/apps/0oa1", &bookmark, 200, &bookmark.to_string()),
         line(3, "POST", "/api/v1/apps/0oa1/lifecycle/deactivate", &serde_json::Value::Null, 200, "{}"),
     ];
-    let path = std::env::temp_dir().join(format!("okta-apps-coverage-{}.jsonl", std::process::id()));
-    let mut file = std::fs::File::create(&path).expect("temp file");
-    writeln!(file, "{}", lines.join("\n")).expect("written");
-    drop(file);
+    let interactions = recordings::parse(lines.join("\n").as_bytes()).expect("recordings");
 
-    let report = report(root(), &path).expect("measured");
-    let _ = std::fs::remove_file(&path);
+    let report = report(root(), &interactions).expect("measured");
     assert_eq!((report.answers, report.requests), (4, 1));
     assert_eq!(report.known, 3, "the RADIUS app is Unknown; the directory one is not");
     assert!(report.round_trip_failures.is_empty(), "{:?}", report.round_trip_failures);

@@ -4,17 +4,18 @@
 
 use std::collections::{HashMap, HashSet};
 
+use okta_runtime::coverage::count_members;
 use serde_json::Value;
 
 /// Members counted, found and left out.
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
     /// Members of the real answers compared.
-    pub total: u64,
+    pub total: usize,
     /// Of those, members the fake's answers have too.
-    pub present: u64,
+    pub present: usize,
     /// Members of seeded objects, not compared.
-    pub seeded: u64,
+    pub seeded: usize,
     /// The path of each member missing (`settings.app.url`, `[].id`).
     pub missing: Vec<String>,
 }
@@ -27,7 +28,7 @@ impl Tally {
         self.seeded += other.seeded;
     }
 
-    fn missed(&mut self, path: String, count: u64) {
+    fn missed(&mut self, path: String, count: usize) {
         self.total += count;
         self.missing.push(path);
     }
@@ -40,7 +41,7 @@ pub struct IdMap {
 }
 
 /// Members whose string values are ids a later request may name.
-fn is_id_member(key: &str) -> bool {
+pub(super) fn is_id_member(key: &str) -> bool {
     matches!(key, "id" | "kid" | "client_id") || key.ends_with("Id")
 }
 
@@ -51,10 +52,14 @@ impl IdMap {
         self.fake.get(real).map_or(real, String::as_str)
     }
 
-    /// `text` with every real id the map knows replaced by the fake's.
+    /// `text` with every real id the map knows replaced by the fake's; the
+    /// longest ids first, so one that holds another is replaced whole, and
+    /// in the same order on every run.
     pub fn to_fake(&self, text: &str) -> String {
+        let mut ids: Vec<(&String, &String)> = self.fake.iter().collect();
+        ids.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
         let mut out = text.to_owned();
-        for (real, fake) in &self.fake {
+        for (real, fake) in ids {
             if out.contains(real.as_str()) {
                 out = out.replace(real.as_str(), fake);
             }
@@ -122,15 +127,6 @@ fn pair<'a>(real: &'a [Value], fake: &'a [Value], ids: &IdMap) -> Vec<(&'a Value
     pairs.into_iter().map(|(r, found)| (r, found.and_then(|i| fake.get(i)))).collect()
 }
 
-/// How many members `value` has at every depth.
-pub fn members_of(value: &Value) -> u64 {
-    match value {
-        Value::Object(map) => map.values().map(|v| 1 + members_of(v)).sum(),
-        Value::Array(items) => items.iter().map(members_of).sum(),
-        _ => 0,
-    }
-}
-
 /// Counts the members of `real` and those of them `fake` has at the same
 /// place; list elements are paired as [`IdMap::learn`] pairs them. Elements
 /// that are seeded objects are left out.
@@ -145,7 +141,7 @@ pub fn json(real: &Value, fake: &Value, ids: &IdMap, seeded: &HashSet<String>, p
                         tally.present += 1;
                         json(value, found, ids, seeded, &here, tally);
                     }
-                    None => tally.missed(here, 1 + members_of(value)),
+                    None => tally.missed(here, 1 + count_members(value)),
                 }
             }
         }
@@ -155,12 +151,12 @@ pub fn json(real: &Value, fake: &Value, ids: &IdMap, seeded: &HashSet<String>, p
             let here = format!("{path}[]");
             for (r, f) in pair(items, fake_items, ids) {
                 if identity(r).is_some_and(|id| seeded.contains(id)) {
-                    tally.seeded += members_of(r);
+                    tally.seeded += count_members(r);
                     continue;
                 }
                 match f {
                     Some(f) => json(r, f, ids, seeded, &here, tally),
-                    None if members_of(r) > 0 => tally.missed(format!("{here} (an element)"), members_of(r)),
+                    None if count_members(r) > 0 => tally.missed(format!("{here} (an element)"), count_members(r)),
                     None => {}
                 }
             }
@@ -247,7 +243,7 @@ mod tests {
         let fake = json!({ "a": 2, "b": { "d": [ { "id": "y" }, { "id": "x", "e": 3 } ] } });
         let mut tally = Tally::default();
         json(&real, &fake, &ids, &HashSet::new(), "", &mut tally);
-        assert_eq!(members_of(&real), 10);
+        assert_eq!(count_members(&real), 10);
         assert_eq!((tally.total, tally.present), (10, 6));
         assert_eq!(tally.missing, vec!["b.c", "b.d[].f", "g"]);
 

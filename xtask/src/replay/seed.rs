@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
-use super::compare::looks_like_id;
-use crate::recordings::Interaction;
+use super::compare::{is_id_member, looks_like_id};
+use crate::recordings::{AppPath, Interaction};
 
 /// The objects to seed a fake org with before a session.
 #[derive(Debug, Default)]
@@ -106,7 +106,7 @@ pub fn seed(interactions: &[&Interaction]) -> Seed {
             continue;
         }
         let Some(answer) = interaction.json_body() else { continue };
-        let creates = interaction.method == "POST" && interaction.path == "/api/v1/apps";
+        let creates = interaction.method == "POST" && interaction.app_path() == Some(AppPath::List);
         if !creates {
             for app in apps_in(interaction, &answer) {
                 let new = app.get("id").and_then(Value::as_str).is_some_and(|id| !answered.contains(id));
@@ -122,10 +122,9 @@ pub fn seed(interactions: &[&Interaction]) -> Seed {
 
 /// The apps an answer holds: the app of `/api/v1/apps/{id}`, the items of `/api/v1/apps`.
 fn apps_in<'a>(interaction: &Interaction, answer: &'a Value) -> Vec<&'a Value> {
-    let segments: Vec<&str> = interaction.path.split('/').collect();
-    match (segments.as_slice(), answer) {
-        (["", "api", "v1", "apps"], Value::Array(items)) => items.iter().collect(),
-        (["", "api", "v1", "apps", _], Value::Object(_)) => vec![answer],
+    match (interaction.app_path(), answer) {
+        (Some(AppPath::List), Value::Array(items)) => items.iter().collect(),
+        (Some(AppPath::One(_)), Value::Object(_)) => vec![answer],
         _ => Vec::new(),
     }
 }
@@ -136,7 +135,7 @@ fn collect_ids(value: &Value, into: &mut HashSet<String>) {
         Value::Object(map) => {
             for (key, value) in map {
                 match value {
-                    Value::String(s) if key == "id" || key == "kid" || key.ends_with("Id") => {
+                    Value::String(s) if is_id_member(key) => {
                         into.insert(s.clone());
                     }
                     other => collect_ids(other, into),
