@@ -2,49 +2,6 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-/// Link to the app's access policy.
-///
-/// From `#/components/schemas/AccessPolicyLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AccessPolicyLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl AccessPolicyLink {
-    /// A `AccessPolicyLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    AccessPolicyLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
 /// One ACS endpoint.
 ///
 /// From `#/components/schemas/AcsEndpoint`.
@@ -560,21 +517,6 @@ impl AppConnectionUserProvisionJwkResponse {
 }
 rt::object_impls!(
     AppConnectionUserProvisionJwkResponse { jwks = "jwks", ..additional_properties }
-);
-/// Link to an app or OAuth 2.0 client.
-///
-/// From `#/components/schemas/AppResourceHrefObject`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AppResourceHrefObject {
-    /// The link target.
-    pub href: Option<String>,
-    /// Name of the linked resource.
-    pub title: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    AppResourceHrefObject { href = "href", title = "title", ..additional_properties }
 );
 /// A user's assignment to an app, with the user's app-specific profile and credentials.
 ///
@@ -3525,8 +3467,8 @@ rt::string_enum_impls!(
 pub struct ApplicationFeatureLinks {
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -3741,16 +3683,16 @@ rt::object_impls!(
 pub struct ApplicationGroupAssignmentLinks {
     /// Link to an app.
     ///
-    /// See [`HrefObjectAppLink`].
-    pub app: Option<HrefObjectAppLink>,
+    /// See [`HrefObject`].
+    pub app: Option<HrefObject>,
     /// Link to a group.
     ///
-    /// See [`HrefObjectGroupLink`].
-    pub group: Option<HrefObjectGroupLink>,
+    /// See [`HrefObject`].
+    pub group: Option<HrefObject>,
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -3798,12 +3740,12 @@ rt::string_enum_impls!(
 pub struct ApplicationLinks {
     /// Link to the app's access policy.
     ///
-    /// See [`AccessPolicyLink`]. Sent as `accessPolicy`.
-    pub access_policy: Option<AccessPolicyLink>,
+    /// See [`HrefObject`]. Sent as `accessPolicy`.
+    pub access_policy: Option<HrefObject>,
     /// Link that activates the resource.
     ///
-    /// See [`HrefObjectActivateLink`].
-    pub activate: Option<HrefObjectActivateLink>,
+    /// See [`HrefObject`].
+    pub activate: Option<HrefObject>,
     /// The app's sign-in links.
     ///
     /// See [`HrefObject`]. Sent as `appLinks`.
@@ -3814,44 +3756,44 @@ pub struct ApplicationLinks {
     pub client_credentials: Option<Vec<HrefObject>>,
     /// Link that deactivates the resource.
     ///
-    /// See [`HrefObjectDeactivateLink`].
-    pub deactivate: Option<HrefObjectDeactivateLink>,
+    /// See [`HrefObject`].
+    pub deactivate: Option<HrefObject>,
     /// Link to the groups assigned to the app.
     ///
-    /// See [`GroupsLink`].
-    pub groups: Option<GroupsLink>,
+    /// See [`HrefObject`].
+    pub groups: Option<HrefObject>,
     /// Link to the app's help page.
     ///
-    /// See [`HelpLink`].
-    pub help: Option<HelpLink>,
+    /// See [`HrefObject`].
+    pub help: Option<HrefObject>,
     /// The app's logo images.
     ///
     /// See [`HrefObject`].
     pub logo: Option<Vec<HrefObject>>,
     /// Link to the app's SAML metadata.
     ///
-    /// See [`MetadataLink`].
-    pub metadata: Option<MetadataLink>,
+    /// See [`HrefObject`].
+    pub metadata: Option<HrefObject>,
     /// Link that assigns a policy to the app (a PUT of the policy's ID under it).
     ///
-    /// See [`PoliciesLink`].
-    pub policies: Option<PoliciesLink>,
+    /// See [`HrefObject`].
+    pub policies: Option<HrefObject>,
     /// Link to the profile enrollment policy that applies to the app.
     ///
-    /// See [`ProfileEnrollmentPolicyLink`]. Sent as `profileEnrollment`.
-    pub profile_enrollment: Option<ProfileEnrollmentPolicyLink>,
+    /// See [`HrefObject`]. Sent as `profileEnrollment`.
+    pub profile_enrollment: Option<HrefObject>,
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Link that uploads a new logo for the app (a multipart POST).
     ///
-    /// See [`UploadLogoLink`]. Sent as `uploadLogo`.
-    pub upload_logo: Option<UploadLogoLink>,
+    /// See [`HrefObject`]. Sent as `uploadLogo`.
+    pub upload_logo: Option<HrefObject>,
     /// Link to the users assigned to the app.
     ///
-    /// See [`UsersLink`].
-    pub users: Option<UsersLink>,
+    /// See [`HrefObject`].
+    pub users: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -4166,22 +4108,6 @@ pub struct ApplicationVisibilityHide {
 }
 rt::object_impls!(
     ApplicationVisibilityHide { i_os = "iOS", web = "web", ..additional_properties }
-);
-/// Link to an authorization server.
-///
-/// From `#/components/schemas/AuthorizationServerResourceHrefObject`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AuthorizationServerResourceHrefObject {
-    /// The link target.
-    pub href: Option<String>,
-    /// Name of the linked resource.
-    pub title: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    AuthorizationServerResourceHrefObject { href = "href", title = "title",
-    ..additional_properties }
 );
 /// A custom SWA app that signs users in without the browser plugin (signOnMode AUTO_LOGIN).
 ///
@@ -6883,16 +6809,16 @@ rt::object_impls!(
 pub struct GroupPushMappingLinks {
     /// Link to an app.
     ///
-    /// See [`HrefObjectAppLink`].
-    pub app: Option<HrefObjectAppLink>,
+    /// See [`HrefObject`].
+    pub app: Option<HrefObject>,
     /// Link to a group.
     ///
-    /// See [`HrefObjectGroupLink`]. Sent as `sourceGroup`.
-    pub source_group: Option<HrefObjectGroupLink>,
+    /// See [`HrefObject`]. Sent as `sourceGroup`.
+    pub source_group: Option<HrefObject>,
     /// Link to a group.
     ///
-    /// See [`HrefObjectGroupLink`]. Sent as `targetGroup`.
-    pub target_group: Option<HrefObjectGroupLink>,
+    /// See [`HrefObject`]. Sent as `targetGroup`.
+    pub target_group: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -6931,92 +6857,6 @@ pub enum GroupPushMappingStatusUpsert {
 }
 rt::string_enum_impls!(
     GroupPushMappingStatusUpsert { Active = "ACTIVE", Inactive = "INACTIVE" }
-);
-/// Link to the groups assigned to the app.
-///
-/// From `#/components/schemas/GroupsLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupsLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl GroupsLink {
-    /// A `GroupsLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    GroupsLink { hints = "hints", href = "href", name = "name", templated = "templated",
-    r#type = "type", ..additional_properties }
-);
-/// Link to the app's help page.
-///
-/// From `#/components/schemas/HelpLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HelpLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HelpLink {
-    /// A `HelpLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HelpLink { hints = "hints", href = "href", name = "name", templated = "templated",
-    r#type = "type", ..additional_properties }
 );
 /// Link that publishes the CSR.
 ///
@@ -7152,92 +6992,6 @@ rt::object_impls!(
     HrefObject { hints = "hints", href = "href", name = "name", templated = "templated",
     r#type = "type", ..additional_properties }
 );
-/// Link that activates the resource.
-///
-/// From `#/components/schemas/HrefObjectActivateLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectActivateLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectActivateLink {
-    /// A `HrefObjectActivateLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectActivateLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
-/// Link to an app.
-///
-/// From `#/components/schemas/HrefObjectAppLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectAppLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectAppLink {
-    /// A `HrefObjectAppLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectAppLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
 /// Link to open in a browser to grant the scope consent an OAuth 2.0 connection still needs.
 ///
 /// From `#/components/schemas/HrefObjectAuthorizeLink`.
@@ -7267,221 +7021,6 @@ impl HrefObjectAuthorizeLink {
 }
 rt::object_impls!(
     HrefObjectAuthorizeLink { hints = "hints", href = "href", ..additional_properties }
-);
-/// Link that deactivates the resource.
-///
-/// From `#/components/schemas/HrefObjectDeactivateLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectDeactivateLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectDeactivateLink {
-    /// A `HrefObjectDeactivateLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectDeactivateLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
-/// Link that deletes the resource.
-///
-/// From `#/components/schemas/HrefObjectDeleteLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectDeleteLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectDeleteLink {
-    /// A `HrefObjectDeleteLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectDeleteLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
-/// Link to a group.
-///
-/// From `#/components/schemas/HrefObjectGroupLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectGroupLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectGroupLink {
-    /// A `HrefObjectGroupLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectGroupLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
-/// Link to the resource itself.
-///
-/// From `#/components/schemas/HrefObjectSelfLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectSelfLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectSelfLink {
-    /// A `HrefObjectSelfLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectSelfLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
-/// Link to a user.
-///
-/// From `#/components/schemas/HrefObjectUserLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HrefObjectUserLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl HrefObjectUserLink {
-    /// A `HrefObjectUserLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    HrefObjectUserLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
 );
 /// An HTTP method.
 ///
@@ -8183,16 +7722,16 @@ rt::string_enum_impls!(LifecycleStatus { Active = "ACTIVE", Inactive = "INACTIVE
 pub struct LinksAppAndUser {
     /// Link to an app.
     ///
-    /// See [`HrefObjectAppLink`].
-    pub app: Option<HrefObjectAppLink>,
+    /// See [`HrefObject`].
+    pub app: Option<HrefObject>,
     /// Link to a group.
     ///
-    /// See [`HrefObjectGroupLink`].
-    pub group: Option<HrefObjectGroupLink>,
+    /// See [`HrefObject`].
+    pub group: Option<HrefObject>,
     /// Link to a user.
     ///
-    /// See [`HrefObjectUserLink`].
-    pub user: Option<HrefObjectUserLink>,
+    /// See [`HrefObject`].
+    pub user: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -8207,20 +7746,20 @@ rt::object_impls!(
 pub struct LinksSelfLifecycleAndAuthorize {
     /// Link that activates the resource.
     ///
-    /// See [`HrefObjectActivateLink`].
-    pub activate: Option<HrefObjectActivateLink>,
+    /// See [`HrefObject`].
+    pub activate: Option<HrefObject>,
     /// Link to open in a browser to grant the scope consent an OAuth 2.0 connection still needs.
     ///
     /// See [`HrefObjectAuthorizeLink`]. Set by the server; ignored in requests.
     pub authorize: Option<HrefObjectAuthorizeLink>,
     /// Link that deactivates the resource.
     ///
-    /// See [`HrefObjectDeactivateLink`].
-    pub deactivate: Option<HrefObjectDeactivateLink>,
+    /// See [`HrefObject`].
+    pub deactivate: Option<HrefObject>,
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -8254,49 +7793,6 @@ impl<'de> ::serde::Deserialize<'de> for ListJwkOk {
         )
     }
 }
-/// Link to the app's SAML metadata.
-///
-/// From `#/components/schemas/MetadataLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MetadataLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl MetadataLink {
-    /// A `MetadataLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    MetadataLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
 /// The user who created an object.
 ///
 /// From `#/components/schemas/OAuth2Actor`.
@@ -8633,8 +8129,8 @@ pub struct OAuth2ClientJsonWebKeyEcRequest {
     pub kty: Option<OAuth2ClientJsonWebKeyEcRequestKty>,
     /// Key use.
     ///
-    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`].
-    pub r#use: Option<OAuth2ClientJsonWebKeyEcRequestUse>,
+    /// See [`OAuth2ClientJsonWebKeySigningUse`].
+    pub r#use: Option<OAuth2ClientJsonWebKeySigningUse>,
     /// X coordinate of the public point.
     pub x: Option<String>,
     /// Y coordinate of the public point.
@@ -8673,17 +8169,6 @@ pub enum OAuth2ClientJsonWebKeyEcRequestKty {
     Unknown(String),
 }
 rt::string_enum_impls!(OAuth2ClientJsonWebKeyEcRequestKty { Ec = "EC" });
-/// Key use.
-///
-/// From `#/components/schemas/OAuth2ClientJsonWebKeyECRequest/properties/use`.
-#[derive(Clone, Debug)]
-pub enum OAuth2ClientJsonWebKeyEcRequestUse {
-    /// `sig`
-    Sig,
-    /// A value this crate does not know, kept as sent.
-    Unknown(String),
-}
-rt::string_enum_impls!(OAuth2ClientJsonWebKeyEcRequestUse { Sig = "sig" });
 /// An elliptic curve signing key.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeyECResponse`.
@@ -8723,8 +8208,8 @@ pub struct OAuth2ClientJsonWebKeyEcResponse {
     pub kty: Option<OAuth2ClientJsonWebKeyEcRequestKty>,
     /// Key use; `null` when the key was added without one.
     ///
-    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`]. The server may send `null`, kept apart from absent.
-    pub r#use: Option<rt::Nullable<OAuth2ClientJsonWebKeyEcRequestUse>>,
+    /// See [`OAuth2ClientJsonWebKeySigningUse`]. The server may send `null`, kept apart from absent.
+    pub r#use: Option<rt::Nullable<OAuth2ClientJsonWebKeySigningUse>>,
     /// X coordinate of the public point.
     pub x: Option<String>,
     /// Y coordinate of the public point.
@@ -8796,8 +8281,8 @@ pub struct OAuth2ClientJsonWebKeyRsaRequest {
     pub n: Option<String>,
     /// Key use.
     ///
-    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`].
-    pub r#use: Option<OAuth2ClientJsonWebKeyEcRequestUse>,
+    /// See [`OAuth2ClientJsonWebKeySigningUse`].
+    pub r#use: Option<OAuth2ClientJsonWebKeySigningUse>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -8860,8 +8345,8 @@ pub struct OAuth2ClientJsonWebKeyRsaResponse {
     pub n: Option<String>,
     /// Key use; `null` when the key was added without one.
     ///
-    /// See [`OAuth2ClientJsonWebKeyEcRequestUse`]. The server may send `null`, kept apart from absent.
-    pub r#use: Option<rt::Nullable<OAuth2ClientJsonWebKeyEcRequestUse>>,
+    /// See [`OAuth2ClientJsonWebKeySigningUse`]. The server may send `null`, kept apart from absent.
+    pub r#use: Option<rt::Nullable<OAuth2ClientJsonWebKeySigningUse>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -8886,6 +8371,17 @@ rt::object_impls!(
     "created", id = "id", last_updated = "lastUpdated", links = "_links", e = "e", kty =
     "kty", n = "n", r#use = "use", ..additional_properties }
 );
+/// The use of a client's signing key.
+///
+/// From `#/components/schemas/OAuth2ClientJsonWebKeySigningUse`.
+#[derive(Clone, Debug)]
+pub enum OAuth2ClientJsonWebKeySigningUse {
+    /// `sig`
+    Sig,
+    /// A value this crate does not know, kept as sent.
+    Unknown(String),
+}
+rt::string_enum_impls!(OAuth2ClientJsonWebKeySigningUse { Sig = "sig" });
 /// A client's keys wrapped as an app's `jwks` member, the form of Okta's own list example.
 ///
 /// From `#/components/schemas/OAuth2ClientJsonWebKeysWrapped`.
@@ -9040,28 +8536,28 @@ rt::object_impls!(
 pub struct OAuth2RefreshTokenLinks {
     /// Link to an app or OAuth 2.0 client.
     ///
-    /// See [`AppResourceHrefObject`].
-    pub app: Option<AppResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub app: Option<ResourceHrefObject>,
     /// Link to an authorization server.
     ///
-    /// See [`AuthorizationServerResourceHrefObject`]. Sent as `authorizationServer`.
-    pub authorization_server: Option<AuthorizationServerResourceHrefObject>,
+    /// See [`ResourceHrefObject`]. Sent as `authorizationServer`.
+    pub authorization_server: Option<ResourceHrefObject>,
     /// Link to an app or OAuth 2.0 client.
     ///
-    /// See [`AppResourceHrefObject`].
-    pub client: Option<AppResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub client: Option<ResourceHrefObject>,
     /// Link that revokes the refresh token (with DELETE).
     ///
     /// See [`RevokeRefreshTokenHrefObject`].
     pub revoke: Option<RevokeRefreshTokenHrefObject>,
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Link to a user.
     ///
-    /// See [`UserResourceHrefObject`].
-    pub user: Option<UserResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub user: Option<ResourceHrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -9105,8 +8601,8 @@ rt::object_impls!(
 pub struct OAuth2RefreshTokenScopeLinks {
     /// Link to a scope of an authorization server.
     ///
-    /// See [`OfflineAccessScopeResourceHrefObject`].
-    pub scope: Option<OfflineAccessScopeResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub scope: Option<ResourceHrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -9222,28 +8718,28 @@ rt::object_impls!(
 pub struct OAuth2ScopeConsentGrantLinks {
     /// Link to an app or OAuth 2.0 client.
     ///
-    /// See [`AppResourceHrefObject`].
-    pub app: Option<AppResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub app: Option<ResourceHrefObject>,
     /// Link to an authorization server.
     ///
-    /// See [`AuthorizationServerResourceHrefObject`]. Sent as `authorizationServer`.
-    pub authorization_server: Option<AuthorizationServerResourceHrefObject>,
+    /// See [`ResourceHrefObject`]. Sent as `authorizationServer`.
+    pub authorization_server: Option<ResourceHrefObject>,
     /// Link to an app or OAuth 2.0 client.
     ///
-    /// See [`AppResourceHrefObject`].
-    pub client: Option<AppResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub client: Option<ResourceHrefObject>,
     /// Link to a scope.
     ///
-    /// See [`ScopeResourceHrefObject`].
-    pub scope: Option<ScopeResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub scope: Option<ResourceHrefObject>,
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Link to a user.
     ///
-    /// See [`UserResourceHrefObject`].
-    pub user: Option<UserResourceHrefObject>,
+    /// See [`ResourceHrefObject`].
+    pub user: Option<ResourceHrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -9298,16 +8794,16 @@ rt::object_impls!(
 pub struct OAuthClientSecretLinks {
     /// Link that activates the resource.
     ///
-    /// See [`HrefObjectActivateLink`].
-    pub activate: Option<HrefObjectActivateLink>,
+    /// See [`HrefObject`].
+    pub activate: Option<HrefObject>,
     /// Link that deactivates the resource.
     ///
-    /// See [`HrefObjectDeactivateLink`].
-    pub deactivate: Option<HrefObjectDeactivateLink>,
+    /// See [`HrefObject`].
+    pub deactivate: Option<HrefObject>,
     /// Link that deletes the resource.
     ///
-    /// See [`HrefObjectDeleteLink`].
-    pub delete: Option<HrefObjectDeleteLink>,
+    /// See [`HrefObject`].
+    pub delete: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -9523,10 +9019,10 @@ pub struct Office365ApplicationSettings {
     ///
     /// See [`Office365ApplicationSettingsApplication`]. Required by the spec in requests.
     pub app: Option<Office365ApplicationSettingsApplication>,
-    /// SAML 1.1 sign-on settings of an OIN app.
+    /// SAML 1.1 sign-on settings, of custom and OIN apps alike.
     ///
-    /// See [`OinSaml11ApplicationSettingsSignOn`]. Sent as `signOn`.
-    pub sign_on: Option<OinSaml11ApplicationSettingsSignOn>,
+    /// See [`Saml11ApplicationSettingsSignOn`]. Sent as `signOn`.
+    pub sign_on: Option<Saml11ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -9652,22 +9148,6 @@ rt::object_impls!(
     Office365ProvisioningSettings { admin_password = "adminPassword", admin_username =
     "adminUsername", ..additional_properties }
 );
-/// Link to a scope of an authorization server.
-///
-/// From `#/components/schemas/OfflineAccessScopeResourceHrefObject`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OfflineAccessScopeResourceHrefObject {
-    /// The link target.
-    pub href: Option<String>,
-    /// Name of the linked resource.
-    pub title: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    OfflineAccessScopeResourceHrefObject { href = "href", title = "title",
-    ..additional_properties }
-);
 /// Settings of an OIN or Okta-owned app that declares no app-specific settings.
 ///
 /// From `#/components/schemas/OINApplicationSettings`.
@@ -9711,35 +9191,6 @@ rt::object_impls!(
     "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
     "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
     notifications = "notifications", app = "app" as any, ..additional_properties }
-);
-/// SAML 1.1 sign-on settings of an OIN app.
-///
-/// From `#/components/schemas/OINSaml11ApplicationSettingsSignOn`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OinSaml11ApplicationSettingsSignOn {
-    /// Audience override used for CASB.
-    ///
-    /// Sent as `audienceOverride`. The server may send `null`, kept apart from absent.
-    pub audience_override: Option<rt::Nullable<String>>,
-    /// Resource to open after IdP-initiated sign-in.
-    ///
-    /// Sent as `defaultRelayState`. The server may send `null`, kept apart from absent.
-    pub default_relay_state: Option<rt::Nullable<String>>,
-    /// Recipient override used for CASB.
-    ///
-    /// Sent as `recipientOverride`. The server may send `null`, kept apart from absent.
-    pub recipient_override: Option<rt::Nullable<String>>,
-    /// ACS URL override used for CASB.
-    ///
-    /// Sent as `ssoAcsUrlOverride`. The server may send `null`, kept apart from absent.
-    pub sso_acs_url_override: Option<rt::Nullable<String>>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    OinSaml11ApplicationSettingsSignOn { audience_override = "audienceOverride",
-    default_relay_state = "defaultRelayState", recipient_override = "recipientOverride",
-    sso_acs_url_override = "ssoAcsUrlOverride", ..additional_properties }
 );
 /// SAML 2.0 sign-on settings of an OIN app; set `destinationOverride` to change the rest.
 ///
@@ -10081,10 +9532,10 @@ pub struct OktaAtspokeSsoApplication {
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// Settings of a Okta Access Requests single sign-on app.
+    /// Settings of an Okta-owned app that signs users in to another Okta service over OpenID Connect (Workflows, Access Requests).
     ///
-    /// See [`OktaAtspokeSsoApplicationSettings`].
-    pub settings: Option<OktaAtspokeSsoApplicationSettings>,
+    /// See [`OktaSsoApplicationSettings`].
+    pub settings: Option<OktaSsoApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -10111,72 +9562,6 @@ rt::object_impls!(
     = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
     = "_embedded" as any, links = "_links", credentials = "credentials", settings =
     "settings", ..additional_properties }
-);
-/// Settings of a Okta Access Requests single sign-on app.
-///
-/// From `#/components/schemas/OktaAtspokeSsoApplicationSettings`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaAtspokeSsoApplicationSettings {
-    /// Entitlement management status of the app.
-    ///
-    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
-    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
-    /// ID of an identity store app in the same org that backs this app.
-    ///
-    /// Sent as `identityStoreId`.
-    pub identity_store_id: Option<String>,
-    /// Whether Okta assigns users to the app from their roles or groups.
-    ///
-    /// Sent as `implicitAssignment`.
-    pub implicit_assignment: Option<bool>,
-    /// ID of the inline hook attached to the app.
-    ///
-    /// Sent as `inlineHookId`.
-    pub inline_hook_id: Option<String>,
-    /// Whether the app's users are provisioned by hand rather than by Okta.
-    ///
-    /// Sent as `manualProvisioning`.
-    pub manual_provisioning: Option<bool>,
-    /// Notes about the app for admins and end users.
-    ///
-    /// See [`ApplicationSettingsNotes`].
-    pub notes: Option<ApplicationSettingsNotes>,
-    /// Notifications shown to users of the app.
-    ///
-    /// See [`ApplicationSettingsNotifications`].
-    pub notifications: Option<ApplicationSettingsNotifications>,
-    /// Okta Access Requests single sign-on instance settings.
-    ///
-    /// See [`OktaAtspokeSsoApplicationSettingsApplication`].
-    pub app: Option<OktaAtspokeSsoApplicationSettingsApplication>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    OktaAtspokeSsoApplicationSettings { em_opt_in_status = "emOptInStatus",
-    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
-    "notes", notifications = "notifications", app = "app", ..additional_properties }
-);
-/// Okta Access Requests single sign-on instance settings.
-///
-/// From `#/components/schemas/OktaAtspokeSsoApplicationSettingsApplication`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaAtspokeSsoApplicationSettingsApplication {
-    /// URL that starts sign-in to Access Requests.
-    ///
-    /// Sent as `initiateLoginURI`.
-    pub initiate_login_uri: Option<String>,
-    /// Access Requests URL that receives the authorization response.
-    ///
-    /// Sent as `redirectURI`.
-    pub redirect_uri: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    OktaAtspokeSsoApplicationSettingsApplication { initiate_login_uri =
-    "initiateLoginURI", redirect_uri = "redirectURI", ..additional_properties }
 );
 /// The Okta browser plugin, in every org (key name `okta_browser_plugin`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10465,10 +9850,10 @@ pub struct OktaFlowSsoApplication {
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// Settings of a Okta Workflows single sign-on app.
+    /// Settings of an Okta-owned app that signs users in to another Okta service over OpenID Connect (Workflows, Access Requests).
     ///
-    /// See [`OktaFlowSsoApplicationSettings`].
-    pub settings: Option<OktaFlowSsoApplicationSettings>,
+    /// See [`OktaSsoApplicationSettings`].
+    pub settings: Option<OktaSsoApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -10496,11 +9881,11 @@ rt::object_impls!(
     = "_embedded" as any, links = "_links", credentials = "credentials", settings =
     "settings", ..additional_properties }
 );
-/// Settings of a Okta Workflows single sign-on app.
+/// Settings of an Okta Identity Governance app (access reviews, security access reviews).
 ///
-/// From `#/components/schemas/OktaFlowSsoApplicationSettings`.
+/// From `#/components/schemas/OktaIgaApplicationSettings`.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaFlowSsoApplicationSettings {
+pub struct OktaIgaApplicationSettings {
     /// Entitlement management status of the app.
     ///
     /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
@@ -10529,38 +9914,34 @@ pub struct OktaFlowSsoApplicationSettings {
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// Okta Workflows single sign-on instance settings.
+    /// Where an Okta Identity Governance app starts sign-in.
     ///
-    /// See [`OktaFlowSsoApplicationSettingsApplication`].
-    pub app: Option<OktaFlowSsoApplicationSettingsApplication>,
+    /// See [`OktaIgaApplicationSettingsApplication`].
+    pub app: Option<OktaIgaApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    OktaFlowSsoApplicationSettings { em_opt_in_status = "emOptInStatus",
-    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
-    "notes", notifications = "notifications", app = "app", ..additional_properties }
+    OktaIgaApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
 );
-/// Okta Workflows single sign-on instance settings.
+/// Where an Okta Identity Governance app starts sign-in.
 ///
-/// From `#/components/schemas/OktaFlowSsoApplicationSettingsApplication`.
+/// From `#/components/schemas/OktaIgaApplicationSettingsApplication`.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaFlowSsoApplicationSettingsApplication {
-    /// URL that starts sign-in to Workflows.
+pub struct OktaIgaApplicationSettingsApplication {
+    /// URL that starts sign-in; `null` when the default applies.
     ///
-    /// Sent as `initiateLoginURI`.
-    pub initiate_login_uri: Option<String>,
-    /// Workflows URL that receives the authorization response.
-    ///
-    /// Sent as `redirectURI`.
-    pub redirect_uri: Option<String>,
+    /// Sent as `initiateLoginURI`. The server may send `null`, kept apart from absent.
+    pub initiate_login_uri: Option<rt::Nullable<String>>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    OktaFlowSsoApplicationSettingsApplication { initiate_login_uri = "initiateLoginURI",
-    redirect_uri = "redirectURI", ..additional_properties }
+    OktaIgaApplicationSettingsApplication { initiate_login_uri = "initiateLoginURI",
+    ..additional_properties }
 );
 /// Okta Identity Governance access reviews, for reviewers (key name `okta_iga_reviewer`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10637,10 +10018,10 @@ pub struct OktaIgaReviewerApplication {
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// Settings of a Okta Identity Governance access reviews, for reviewers app.
+    /// Settings of an Okta Identity Governance app (access reviews, security access reviews).
     ///
-    /// See [`OktaIgaReviewerApplicationSettings`].
-    pub settings: Option<OktaIgaReviewerApplicationSettings>,
+    /// See [`OktaIgaApplicationSettings`].
+    pub settings: Option<OktaIgaApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -10667,68 +10048,6 @@ rt::object_impls!(
     = "status", universal_logout = "universalLogout", visibility = "visibility", embedded
     = "_embedded" as any, links = "_links", credentials = "credentials", settings =
     "settings", ..additional_properties }
-);
-/// Settings of a Okta Identity Governance access reviews, for reviewers app.
-///
-/// From `#/components/schemas/OktaIgaReviewerApplicationSettings`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaIgaReviewerApplicationSettings {
-    /// Entitlement management status of the app.
-    ///
-    /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
-    pub em_opt_in_status: Option<ApplicationSettingsEmOptInStatus>,
-    /// ID of an identity store app in the same org that backs this app.
-    ///
-    /// Sent as `identityStoreId`.
-    pub identity_store_id: Option<String>,
-    /// Whether Okta assigns users to the app from their roles or groups.
-    ///
-    /// Sent as `implicitAssignment`.
-    pub implicit_assignment: Option<bool>,
-    /// ID of the inline hook attached to the app.
-    ///
-    /// Sent as `inlineHookId`.
-    pub inline_hook_id: Option<String>,
-    /// Whether the app's users are provisioned by hand rather than by Okta.
-    ///
-    /// Sent as `manualProvisioning`.
-    pub manual_provisioning: Option<bool>,
-    /// Notes about the app for admins and end users.
-    ///
-    /// See [`ApplicationSettingsNotes`].
-    pub notes: Option<ApplicationSettingsNotes>,
-    /// Notifications shown to users of the app.
-    ///
-    /// See [`ApplicationSettingsNotifications`].
-    pub notifications: Option<ApplicationSettingsNotifications>,
-    /// Okta Identity Governance access reviews, for reviewers instance settings.
-    ///
-    /// See [`OktaIgaReviewerApplicationSettingsApplication`].
-    pub app: Option<OktaIgaReviewerApplicationSettingsApplication>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    OktaIgaReviewerApplicationSettings { em_opt_in_status = "emOptInStatus",
-    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
-    "notes", notifications = "notifications", app = "app", ..additional_properties }
-);
-/// Okta Identity Governance access reviews, for reviewers instance settings.
-///
-/// From `#/components/schemas/OktaIgaReviewerApplicationSettingsApplication`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaIgaReviewerApplicationSettingsApplication {
-    /// URL that starts sign-in; `null` when the default applies.
-    ///
-    /// Sent as `initiateLoginURI`. The server may send `null`, kept apart from absent.
-    pub initiate_login_uri: Option<rt::Nullable<String>>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    OktaIgaReviewerApplicationSettingsApplication { initiate_login_uri =
-    "initiateLoginURI", ..additional_properties }
 );
 /// Okta Identity Governance security access reviews (key name `okta_iga_security_access_reviews`). Seen with the OPENID_CONNECT sign-on mode.
 ///
@@ -10805,10 +10124,10 @@ pub struct OktaIgaSecurityAccessReviewsApplication {
     ///
     /// See [`SchemeApplicationCredentials`].
     pub credentials: Option<SchemeApplicationCredentials>,
-    /// Settings of a Okta Identity Governance security access reviews app.
+    /// Settings of an Okta Identity Governance app (access reviews, security access reviews).
     ///
-    /// See [`OktaIgaSecurityAccessReviewsApplicationSettings`].
-    pub settings: Option<OktaIgaSecurityAccessReviewsApplicationSettings>,
+    /// See [`OktaIgaApplicationSettings`].
+    pub settings: Option<OktaIgaApplicationSettings>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -10836,11 +10155,11 @@ rt::object_impls!(
     embedded = "_embedded" as any, links = "_links", credentials = "credentials",
     settings = "settings", ..additional_properties }
 );
-/// Settings of a Okta Identity Governance security access reviews app.
+/// Settings of an Okta-owned app that signs users in to another Okta service over OpenID Connect (Workflows, Access Requests).
 ///
-/// From `#/components/schemas/OktaIgaSecurityAccessReviewsApplicationSettings`.
+/// From `#/components/schemas/OktaSsoApplicationSettings`.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaIgaSecurityAccessReviewsApplicationSettings {
+pub struct OktaSsoApplicationSettings {
     /// Entitlement management status of the app.
     ///
     /// See [`ApplicationSettingsEmOptInStatus`]. Sent as `emOptInStatus`. Set by the server; ignored in requests.
@@ -10869,34 +10188,38 @@ pub struct OktaIgaSecurityAccessReviewsApplicationSettings {
     ///
     /// See [`ApplicationSettingsNotifications`].
     pub notifications: Option<ApplicationSettingsNotifications>,
-    /// Okta Identity Governance security access reviews instance settings.
+    /// Where the Okta service starts sign-in and receives the answer.
     ///
-    /// See [`OktaIgaSecurityAccessReviewsApplicationSettingsApplication`].
-    pub app: Option<OktaIgaSecurityAccessReviewsApplicationSettingsApplication>,
+    /// See [`OktaSsoApplicationSettingsApplication`].
+    pub app: Option<OktaSsoApplicationSettingsApplication>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    OktaIgaSecurityAccessReviewsApplicationSettings { em_opt_in_status = "emOptInStatus",
-    identity_store_id = "identityStoreId", implicit_assignment = "implicitAssignment",
-    inline_hook_id = "inlineHookId", manual_provisioning = "manualProvisioning", notes =
-    "notes", notifications = "notifications", app = "app", ..additional_properties }
+    OktaSsoApplicationSettings { em_opt_in_status = "emOptInStatus", identity_store_id =
+    "identityStoreId", implicit_assignment = "implicitAssignment", inline_hook_id =
+    "inlineHookId", manual_provisioning = "manualProvisioning", notes = "notes",
+    notifications = "notifications", app = "app", ..additional_properties }
 );
-/// Okta Identity Governance security access reviews instance settings.
+/// Where the Okta service starts sign-in and receives the answer.
 ///
-/// From `#/components/schemas/OktaIgaSecurityAccessReviewsApplicationSettingsApplication`.
+/// From `#/components/schemas/OktaSsoApplicationSettingsApplication`.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct OktaIgaSecurityAccessReviewsApplicationSettingsApplication {
-    /// URL that starts sign-in; `null` when the default applies.
+pub struct OktaSsoApplicationSettingsApplication {
+    /// URL of the service that starts sign-in.
     ///
-    /// Sent as `initiateLoginURI`. The server may send `null`, kept apart from absent.
-    pub initiate_login_uri: Option<rt::Nullable<String>>,
+    /// Sent as `initiateLoginURI`.
+    pub initiate_login_uri: Option<String>,
+    /// URL of the service that receives the authorization response.
+    ///
+    /// Sent as `redirectURI`.
+    pub redirect_uri: Option<String>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 rt::object_impls!(
-    OktaIgaSecurityAccessReviewsApplicationSettingsApplication { initiate_login_uri =
-    "initiateLoginURI", ..additional_properties }
+    OktaSsoApplicationSettingsApplication { initiate_login_uri = "initiateLoginURI",
+    redirect_uri = "redirectURI", ..additional_properties }
 );
 /// An OAuth 2.0 / OpenID Connect client (signOnMode OPENID_CONNECT).
 ///
@@ -12212,92 +11535,6 @@ pub enum PatchAction {
     Unknown(String),
 }
 rt::string_enum_impls!(PatchAction { Remove = "remove", Replace = "replace" });
-/// Link that assigns a policy to the app (a PUT of the policy's ID under it).
-///
-/// From `#/components/schemas/PoliciesLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PoliciesLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl PoliciesLink {
-    /// A `PoliciesLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    PoliciesLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
-/// Link to the profile enrollment policy that applies to the app.
-///
-/// From `#/components/schemas/ProfileEnrollmentPolicyLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProfileEnrollmentPolicyLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl ProfileEnrollmentPolicyLink {
-    /// A `ProfileEnrollmentPolicyLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    ProfileEnrollmentPolicyLink { hints = "hints", href = "href", name = "name",
-    templated = "templated", r#type = "type", ..additional_properties }
-);
 /// Whether Okta profile changes overwrite the matching attributes in the app.
 ///
 /// From `#/components/schemas/ProfileSettingObject`.
@@ -12637,6 +11874,21 @@ impl ProvisioningConnectionTokenRequestProfile {
 rt::object_impls!(
     ProvisioningConnectionTokenRequestProfile { auth_scheme = "authScheme", token =
     "token", ..additional_properties }
+);
+/// A link to a resource, with the resource's name.
+///
+/// From `#/components/schemas/ResourceHrefObject`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ResourceHrefObject {
+    /// The link target.
+    pub href: Option<String>,
+    /// Name of the linked resource.
+    pub title: Option<String>,
+    /// Properties the spec does not list, kept as sent.
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+}
+rt::object_impls!(
+    ResourceHrefObject { href = "href", title = "title", ..additional_properties }
 );
 /// Link that revokes the refresh token (with DELETE).
 ///
@@ -13179,7 +12431,7 @@ pub struct Saml11ApplicationSettings {
     pub notifications: Option<ApplicationSettingsNotifications>,
     /// App-specific settings defined by the OIN app.
     pub app: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// SAML 1.1 sign-on settings.
+    /// SAML 1.1 sign-on settings, of custom and OIN apps alike.
     ///
     /// See [`Saml11ApplicationSettingsSignOn`]. Sent as `signOn`.
     pub sign_on: Option<Saml11ApplicationSettingsSignOn>,
@@ -13193,7 +12445,7 @@ rt::object_impls!(
     notifications = "notifications", app = "app" as any, sign_on = "signOn",
     ..additional_properties }
 );
-/// SAML 1.1 sign-on settings.
+/// SAML 1.1 sign-on settings, of custom and OIN apps alike.
 ///
 /// From `#/components/schemas/Saml11ApplicationSettingsSignOn`.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -13931,21 +13183,6 @@ rt::object_impls!(
     "userNameTemplate", password = "password", reveal_password = "revealPassword", scheme
     = "scheme", user_name = "userName", ..additional_properties }
 );
-/// Link to a scope.
-///
-/// From `#/components/schemas/ScopeResourceHrefObject`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ScopeResourceHrefObject {
-    /// The link target.
-    pub href: Option<String>,
-    /// Name of the linked resource.
-    pub title: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    ScopeResourceHrefObject { href = "href", title = "title", ..additional_properties }
-);
 /// A custom SWA app that posts credentials without the browser plugin (signOnMode SECURE_PASSWORD_STORE).
 ///
 /// From `#/components/schemas/SecurePasswordStoreApplication`.
@@ -14327,10 +13564,10 @@ pub struct SharePointOnPremiseApplicationSettings {
     ///
     /// See [`SharePointOnPremiseApplicationSettingsApplication`].
     pub app: Option<SharePointOnPremiseApplicationSettingsApplication>,
-    /// SAML 1.1 sign-on settings of an OIN app.
+    /// SAML 1.1 sign-on settings, of custom and OIN apps alike.
     ///
-    /// See [`OinSaml11ApplicationSettingsSignOn`]. Sent as `signOn`.
-    pub sign_on: Option<OinSaml11ApplicationSettingsSignOn>,
+    /// See [`Saml11ApplicationSettingsSignOn`]. Sent as `signOn`.
+    pub sign_on: Option<Saml11ApplicationSettingsSignOn>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -14390,8 +13627,8 @@ rt::object_impls!(
 pub struct SignOnInlineHookLinks {
     /// Link to the resource itself.
     ///
-    /// See [`HrefObjectSelfLink`]. Sent as `self`.
-    pub self_: Option<HrefObjectSelfLink>,
+    /// See [`HrefObject`]. Sent as `self`.
+    pub self_: Option<HrefObject>,
     /// Properties the spec does not list, kept as sent.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
@@ -15602,49 +14839,6 @@ impl UpdateGroupPushMappingRequest {
 rt::object_impls!(
     UpdateGroupPushMappingRequest { status = "status", ..additional_properties }
 );
-/// Link that uploads a new logo for the app (a multipart POST).
-///
-/// From `#/components/schemas/UploadLogoLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UploadLogoLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl UploadLogoLink {
-    /// A `UploadLogoLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    UploadLogoLink { hints = "hints", href = "href", name = "name", templated =
-    "templated", r#type = "type", ..additional_properties }
-);
 /// The USER_PROVISIONING feature (to the app).
 ///
 /// From `#/components/schemas/UserProvisioningApplicationFeature`.
@@ -15693,64 +14887,6 @@ rt::object_impls!(
     UserProvisioningApplicationFeature { description = "description", name = "name",
     status = "status", links = "_links", capabilities = "capabilities",
     ..additional_properties }
-);
-/// Link to a user.
-///
-/// From `#/components/schemas/UserResourceHrefObject`.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UserResourceHrefObject {
-    /// The link target.
-    pub href: Option<String>,
-    /// Name of the linked resource.
-    pub title: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-rt::object_impls!(
-    UserResourceHrefObject { href = "href", title = "title", ..additional_properties }
-);
-/// Link to the users assigned to the app.
-///
-/// From `#/components/schemas/UsersLink`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UsersLink {
-    /// Hints about how the link may be used.
-    ///
-    /// See [`HrefHints`]. Set by the server; ignored in requests.
-    pub hints: Option<HrefHints>,
-    /// The link target.
-    ///
-    /// Required by the spec in requests.
-    pub href: Option<String>,
-    /// The link's name.
-    ///
-    /// Set by the server; ignored in requests.
-    pub name: Option<String>,
-    /// Whether `href` is a URI template.
-    ///
-    /// Set by the server; ignored in requests.
-    pub templated: Option<bool>,
-    /// Media type of the target; application/json when absent.
-    ///
-    /// Set by the server; ignored in requests.
-    pub r#type: Option<String>,
-    /// Properties the spec does not list, kept as sent.
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
-}
-impl UsersLink {
-    /// A `UsersLink` with its required fields set and everything else unset.
-    ///
-    /// Required: `href`.
-    pub fn new(href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..<Self as rt::object::Object>::empty()
-        }
-    }
-}
-rt::object_impls!(
-    UsersLink { hints = "hints", href = "href", name = "name", templated = "templated",
-    r#type = "type", ..additional_properties }
 );
 /// A custom app that uses WS-Federation with SAML 2.0 tokens (signOnMode WS_FEDERATION).
 ///
