@@ -12,9 +12,9 @@ use axum::routing::get;
 use serde_json::{Map, Value, json};
 
 use super::http::{
-    org_base, page_url, param, parse_query, percent_decode, request_limit, unsupported_method, with_page_links,
+    org_base, page_url, param, parse_query, percent_decode, request_limit, unknown_route, with_page_links,
 };
-use super::store::{ApiError, Org, Page, Shared, lock, now, page_of, random_alphanumeric};
+use super::store::{ApiError, Org, Page, Shared, json_object, lock, now, page_of, random_alphanumeric};
 use okta_runtime::encode_unreserved;
 
 const USERS: &str = "/api/v1/users";
@@ -40,9 +40,9 @@ pub(super) enum DirectoryKind {
 /// The routes of the users and groups.
 pub(super) fn routes(router: Router<Shared>) -> Router<Shared> {
     router
-        .route(USERS, get(list_users).fallback(unsupported_method))
-        .route(GROUPS, get(list_groups).post(create_group).fallback(unsupported_method))
-        .route("/api/v1/groups/{group_id}", get(get_group).delete(delete_group).fallback(unsupported_method))
+        .route(USERS, get(list_users).fallback(unknown_route))
+        .route(GROUPS, get(list_groups).post(create_group).fallback(unknown_route))
+        .route("/api/v1/groups/{group_id}", get(get_group).delete(delete_group).fallback(unknown_route))
 }
 
 impl Org {
@@ -127,23 +127,20 @@ fn list(State(shared): State<Shared>, headers: HeaderMap, uri: Uri, kind: Direct
 /// createGroup: an Okta group from `{"profile": {"name": ..., "description": ...}}`,
 /// answered as Okta answers it (200, the group with its links).
 async fn create_group(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
-        return ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
-            .into_response();
+    let body = match json_object(&body) {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
     };
     let profile = body.get("profile").and_then(Value::as_object).cloned().unwrap_or_default();
     let name = profile.get("name").and_then(Value::as_str).unwrap_or_default();
     if name.trim().is_empty() {
-        return ApiError::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed: name")
-            .with_causes(vec!["name: The field cannot be left blank.".to_owned()])
-            .into_response();
+        return ApiError::validation("name", ["name: The field cannot be left blank"]).into_response();
     }
     let mut org = lock(&shared);
     let taken = org.directory.groups.iter().any(|g| g.pointer("/profile/name").and_then(Value::as_str) == Some(name));
     if taken {
-        return ApiError::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed: name")
-            .with_causes(vec!["name: An object with this field already exists in the current organization".to_owned()])
-            .into_response();
+        let cause = "name: An object with this field already exists in the current organization";
+        return ApiError::validation("name", [cause]).into_response();
     }
     let base = org_base(&org, &headers);
     let id = format!("00g{}", random_alphanumeric(17));
@@ -178,16 +175,12 @@ fn group_id(uri: &Uri) -> String {
     uri.path().rsplit('/').next().map(percent_decode).unwrap_or_default()
 }
 
-fn group_not_found(id: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} (UserGroup)"))
-}
-
 /// getGroup.
 async fn get_group(State(shared): State<Shared>, uri: Uri) -> Response {
     let id = group_id(&uri);
     match lock(&shared).directory_object(DirectoryKind::Group, &id) {
         Some(group) => Json(group).into_response(),
-        None => group_not_found(&id).into_response(),
+        None => ApiError::not_found(&id, "UserGroup").into_response(),
     }
 }
 
@@ -196,7 +189,7 @@ async fn delete_group(State(shared): State<Shared>, uri: Uri) -> Response {
     let id = group_id(&uri);
     let mut org = lock(&shared);
     let Some(index) = org.directory.groups.iter().position(|g| id_of(g) == Some(id.as_str())) else {
-        return group_not_found(&id).into_response();
+        return ApiError::not_found(&id, "UserGroup").into_response();
     };
     org.directory.groups.remove(index);
     for family in org.family.values_mut() {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
-use super::store::{ApiError, Org, Shared, lock, now, random_alphanumeric};
+use super::store::{ApiError, Org, Shared, json_object, lock, now, random_alphanumeric};
 use okta_runtime::{OperationInfo, encode_unreserved};
 
 mod assignments;
@@ -170,10 +170,7 @@ impl Call<'_> {
     }
 
     fn json(&self) -> Result<Map<String, Value>, ApiError> {
-        match serde_json::from_slice(self.body) {
-            Ok(Value::Object(object)) => Ok(object),
-            _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")),
-        }
+        json_object(self.body)
     }
 
     /// The JSON body, or an empty object when there is none.
@@ -205,7 +202,7 @@ pub(super) async fn handle(
 ) -> Response {
     let path = uri.path();
     let Some(op) = OperationInfo::find(okta_apps::operations::OPERATIONS, method.as_str(), path) else {
-        return super::http::unknown_route().into_response();
+        return ApiError::unknown_route().into_response();
     };
     let params = op
         .path
@@ -226,7 +223,7 @@ pub(super) async fn handle(
         base,
     };
     if NOT_IMPLEMENTED.contains(&op.id) {
-        return super::http::unknown_route().into_response();
+        return ApiError::unknown_route().into_response();
     }
     let app_id = call.path("appId").to_owned();
     if org.get(&app_id).is_none() {
@@ -293,32 +290,26 @@ fn id_of(item: &Value) -> Option<&str> {
     item.get("id").and_then(Value::as_str)
 }
 
-fn not_found(id: &str, kind: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} ({kind})"))
-}
-
-fn invalid(summary: &str, cause: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {summary}"))
-        .with_causes(vec![cause.into()])
-}
-
 fn find<'a>(items: &'a [Value], id: &str, kind: &str) -> Result<&'a Value, ApiError> {
-    items.iter().find(|item| id_of(item) == Some(id)).ok_or_else(|| not_found(id, kind))
+    items.iter().find(|item| id_of(item) == Some(id)).ok_or_else(|| ApiError::not_found(id, kind))
 }
 
 fn find_mut<'a>(items: &'a mut [Value], id: &str, kind: &str) -> Result<&'a mut Value, ApiError> {
-    items.iter_mut().find(|item| id_of(item) == Some(id)).ok_or_else(|| not_found(id, kind))
+    items.iter_mut().find(|item| id_of(item) == Some(id)).ok_or_else(|| ApiError::not_found(id, kind))
 }
 
 fn remove(items: &mut Vec<Value>, id: &str, kind: &str) -> Result<Value, ApiError> {
-    let index = items.iter().position(|item| id_of(item) == Some(id)).ok_or_else(|| not_found(id, kind))?;
+    let index = items.iter().position(|item| id_of(item) == Some(id)).ok_or_else(|| ApiError::not_found(id, kind))?;
     Ok(items.remove(index))
 }
 
 /// Removes an item that is not ACTIVE: Okta deletes only what was deactivated first.
 fn remove_inactive(items: &mut Vec<Value>, id: &str, kind: &str, what: &str) -> Result<(), ApiError> {
     if status_of(find(items, id, kind)?) == "ACTIVE" {
-        return Err(invalid("status", format!("An active {what} can't be deleted; deactivate it first.")));
+        return Err(ApiError::validation(
+            "status",
+            [format!("An active {what} can't be deleted; deactivate it first.")],
+        ));
     }
     remove(items, id, kind).map(|_| ())
 }
@@ -383,14 +374,14 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
         }
         "previewSamlMetadataForApplication" => {
             if !matches!(app.get("signOnMode").and_then(Value::as_str), Some("SAML_2_0" | "SAML_1_1")) {
-                return Err(not_found(app_id, "SAML metadata"));
+                return Err(ApiError::not_found(app_id, "SAML metadata"));
             }
             let kid = call.query("kid").unwrap_or_default().to_owned();
             let key = find_key(keys(family, &app, &org_kid), &kid)?;
             let xml = sso::saml_metadata(&app, app_id, key, &call.base);
             Ok(Reply::Bytes(StatusCode::OK, "application/xml", xml.into_bytes()))
         }
-        _ => Err(super::http::unknown_route()),
+        _ => Err(ApiError::unknown_route()),
     }
 }
 
@@ -447,14 +438,14 @@ fn find_feature<'a>(features: &'a [Value], name: &str) -> Result<&'a Value, ApiE
     features
         .iter()
         .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
-        .ok_or_else(|| not_found(name, "AppFeature"))
+        .ok_or_else(|| ApiError::not_found(name, "AppFeature"))
 }
 
 fn find_feature_mut<'a>(features: &'a mut [Value], name: &str) -> Result<&'a mut Value, ApiError> {
     features
         .iter_mut()
         .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
-        .ok_or_else(|| not_found(name, "AppFeature"))
+        .ok_or_else(|| ApiError::not_found(name, "AppFeature"))
 }
 
 fn status_of(item: &Value) -> &str {

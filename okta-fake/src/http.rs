@@ -21,13 +21,13 @@ use super::{directory, family, filter, oauth};
 /// one-id routes with the id `a/b`; handlers decode the segment themselves.
 pub(super) fn router(shared: Shared) -> Router {
     directory::routes(Router::new())
-        .route("/api/v1/apps", get(list_apps).post(create_app).fallback(unsupported_method))
-        .route("/api/v1/apps/{app_id}", get(get_app).put(replace_app).delete(delete_app).fallback(unsupported_method))
-        .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unsupported_method))
-        .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unsupported_method))
-        .route(oauth::TOKEN_PATH, post(oauth::token).fallback(unsupported_method))
+        .route("/api/v1/apps", get(list_apps).post(create_app).fallback(unknown_route))
+        .route("/api/v1/apps/{app_id}", get(get_app).put(replace_app).delete(delete_app).fallback(unknown_route))
+        .route("/api/v1/apps/{app_id}/lifecycle/activate", post(activate_app).fallback(unknown_route))
+        .route("/api/v1/apps/{app_id}/lifecycle/deactivate", post(deactivate_app).fallback(unknown_route))
+        .route(oauth::TOKEN_PATH, post(oauth::token).fallback(unknown_route))
         .route("/api/v1/apps/{app_id}/{*rest}", any(family::handle))
-        .fallback(unknown_endpoint)
+        .fallback(unknown_route)
         .with_state(shared.clone())
         .layer(middleware::from_fn_with_state(shared, around_every_request))
 }
@@ -203,8 +203,7 @@ pub(super) fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize
         None => (false, raw),
     };
     if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000001", "Api validation failed: limit")
-            .with_causes(vec![format!("limit: '{raw}' is not a valid integer")]));
+        return Err(ApiError::validation("limit", [format!("limit: '{raw}' is not a valid integer")]));
     }
     if negative {
         return Ok(default);
@@ -319,20 +318,10 @@ async fn deactivate_app(State(shared): State<Shared>, uri: Uri) -> Response {
     empty_or_error(deactivated, StatusCode::OK)
 }
 
-/// Okta's answer to a request no endpoint takes: a path it does not have,
-/// or a method the path does not have (405, E0000022).
-pub(super) fn unknown_route() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "E0000022", "The endpoint does not support the provided HTTP method")
-}
-
-/// A known path with a method it does not have.
-pub(super) async fn unsupported_method() -> Response {
-    unknown_route().into_response()
-}
-
-/// A path no endpoint has.
-async fn unknown_endpoint() -> Response {
-    unknown_route().into_response()
+/// A request no endpoint takes: a path Okta does not have, or a method the
+/// path does not have.
+pub(super) async fn unknown_route() -> Response {
+    ApiError::unknown_route().into_response()
 }
 
 /// The order of an app's members in real orgs' answers. The store keeps

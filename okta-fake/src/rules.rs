@@ -1,5 +1,6 @@
 //! The app bodies a real org refuses on create and replace, and the error it
-//! answers each with: a body that is not an object (E0000003), a blank label
+//! answers each with (a body that is not an object is E0000003 before any of
+//! these, see `store::json_object`): a blank label
 //! or sign-on mode, a sign-on mode Okta does not have or the catalog app does
 //! not support, Office 365's automatic WS-Federation without admin consent
 //! (E0000001 with its causes), and a change to a custom app's sign-on
@@ -38,18 +39,6 @@ const CATALOG_MODES: [(&str, &[&str]); 7] = [
     ("zscalerbyz", &["BROWSER_PLUGIN", "SAML_2_0"]),
 ];
 
-/// A request body as an app: a JSON object.
-pub(super) fn parse(body: &[u8]) -> Result<App, ApiError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(app)) => Ok(app),
-        _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")),
-    }
-}
-
-fn validation(summary: &str, causes: Vec<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {summary}")).with_causes(causes)
-}
-
 fn str_at<'a>(app: &'a App, pointer: &str) -> Option<&'a str> {
     let mut parts = pointer.split('.');
     let first = app.get(parts.next()?)?;
@@ -68,11 +57,12 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
         blank.push("signOnMode");
     }
     if !blank.is_empty() {
-        let causes = blank.iter().map(|field| format!("{field}: The field cannot be left blank")).collect();
-        return Err(validation(&blank.join(", "), causes));
+        let causes: Vec<String> =
+            blank.iter().map(|field| format!("{field}: The field cannot be left blank")).collect();
+        return Err(ApiError::validation(&blank.join(", "), causes));
     }
     if !SIGN_ON_MODES.contains(&mode) {
-        return Err(validation("signOnMode", vec![format!("signOnMode: {mode} is not a sign-on mode")]));
+        return Err(ApiError::validation("signOnMode", [format!("signOnMode: {mode} is not a sign-on mode")]));
     }
     let name = str_at(app, "name").or_else(|| stored.and_then(|s| str_at(s, "name"))).unwrap_or_default();
     let name = name.to_ascii_lowercase();
@@ -80,7 +70,7 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
         let asked = if mode == "AUTO_LOGIN" { "BROWSER_PLUGIN" } else { mode };
         if !modes.contains(&asked) {
             let cause = format!("signOnMode: the {name} app supports only {}", modes.join(", "));
-            return Err(validation("signOnMode", vec![cause]));
+            return Err(ApiError::validation("signOnMode", [cause]));
         }
     }
     if name == "office365" && mode == "SAML_1_1" {
@@ -88,7 +78,7 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
         let consent = app.get("settings").and_then(|s| s.get("app")).and_then(|a| a.get("requireAdminConsent"));
         if automatic && consent.and_then(Value::as_bool) != Some(true) {
             let cause = "Automatic WS-Federation sign-on needs admin consent: set settings.app.requireAdminConsent.";
-            return Err(validation("settings", vec![cause.to_owned()]));
+            return Err(ApiError::validation("settings", [cause]));
         }
     }
     if let Some(stored) = stored {

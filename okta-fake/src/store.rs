@@ -87,9 +87,34 @@ impl ApiError {
         self
     }
 
+    /// 400 E0000003: the body is not the JSON the operation takes.
+    pub(super) fn malformed() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
+    }
+
+    /// 404 E0000007: there is no `kind` (Okta's name of the type, such as
+    /// `UserGroup`) with this id.
+    pub(super) fn not_found(id: &str, kind: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} ({kind})"))
+    }
+
     /// 404 E0000007 for an app id that is not stored.
     pub(super) fn app_not_found(id: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} (AppInstance)"))
+        Self::not_found(id, "AppInstance")
+    }
+
+    /// 400 E0000001: the request fails validation of `summary` (the fields
+    /// at fault), for `causes`, each written as Okta writes them
+    /// (`label: The field cannot be left blank`, no closing period).
+    pub(super) fn validation<C: Into<String>>(summary: &str, causes: impl IntoIterator<Item = C>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {summary}"))
+            .with_causes(causes.into_iter().map(Into::into).collect())
+    }
+
+    /// 405 E0000022: Okta's answer to a request no endpoint takes, a path it
+    /// does not have or a method the path does not have.
+    pub(super) fn unknown_route() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "E0000022", "The endpoint does not support the provided HTTP method")
     }
 
     /// Okta's Error object, with a fresh `errorId`.
@@ -102,6 +127,14 @@ impl ApiError {
             "errorId": format!("oae{}", random_alphanumeric(22)),
             "errorCauses": causes,
         })
+    }
+}
+
+/// A request body that must be a JSON object; anything else is E0000003.
+pub(super) fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err(ApiError::malformed()),
     }
 }
 
@@ -222,7 +255,7 @@ impl Org {
     /// createApplication: checks `body` as Okta does, assigns what Okta
     /// assigns and fills in what it fills in (see [`defaults`]), keeps the rest.
     pub(super) fn create(&mut self, body: &[u8], activate: bool) -> Result<Value, ApiError> {
-        let mut app = rules::parse(body)?;
+        let mut app = json_object(body)?;
         settle_name_and_mode(&mut app, None);
         rules::check(&app, None)?;
         let id = self.new_id();
@@ -265,7 +298,7 @@ impl Org {
     /// (unless the body sets them).
     pub(super) fn replace(&mut self, id: &str, body: &[u8]) -> Result<Value, ApiError> {
         let index = self.position(id).ok_or_else(|| ApiError::app_not_found(id))?;
-        let mut app = rules::parse(body)?;
+        let mut app = json_object(body)?;
         let stored = self.apps.get(index).ok_or_else(|| ApiError::app_not_found(id))?.clone();
         settle_name_and_mode(&mut app, Some(&stored));
         rules::check(&app, Some(&stored))?;

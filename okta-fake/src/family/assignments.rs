@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::{AppFamily, Call, Reply, find, find_mut, id_of, invalid, new_id, now, remove, remove_inactive, set};
+use super::{AppFamily, Call, Reply, find, find_mut, id_of, new_id, now, remove, remove_inactive, set};
 use crate::store::{ApiError, Org};
 use okta_runtime::encode_unreserved;
 
@@ -70,9 +70,9 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let group_id = call.path("groupId").to_owned();
             let priority = match body.get("priority") {
                 None | Some(Value::Null) => None,
-                Some(p) => {
-                    Some(p.as_u64().ok_or_else(|| invalid("priority", "priority: must be a whole number, 0 or more"))?)
-                }
+                Some(p) => Some(p.as_u64().ok_or_else(|| {
+                    ApiError::validation("priority", ["priority: must be a whole number, 0 or more"])
+                })?),
             };
             let profile = body.get("profile").cloned().unwrap_or_else(|| json!({}));
             assign_group(family, &call.base, app_id, &group_id, priority, profile);
@@ -80,9 +80,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         }
         "updateGroupAssignmentToApplication" => {
             let group_id = call.path("groupId").to_owned();
-            let patch: Vec<Value> = serde_json::from_slice(call.body).map_err(|_| {
-                ApiError::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
-            })?;
+            let patch: Vec<Value> = serde_json::from_slice(call.body).map_err(|_| ApiError::malformed())?;
             let assignment = find_mut(&mut family.groups, &group_id, "AppGroupAssignment")?;
             let mut priority = None;
             for operation in &patch {
@@ -91,9 +89,10 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                 let value = operation.get("value").cloned().unwrap_or(Value::Null);
                 match (op, path.strip_prefix('/').unwrap_or(path).split('/').collect::<Vec<_>>().as_slice()) {
                     ("add" | "replace", ["priority"]) => {
-                        priority = Some(
-                            value.as_u64().ok_or_else(|| invalid("priority", "priority: must be a whole number"))?,
-                        );
+                        priority =
+                            Some(value.as_u64().ok_or_else(|| {
+                                ApiError::validation("priority", ["priority: must be a whole number"])
+                            })?);
                     }
                     ("add" | "replace", ["profile", key]) => {
                         if let Some(profile) = assignment.get_mut("profile").and_then(Value::as_object_mut) {
@@ -105,7 +104,12 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                             profile.remove(*key);
                         }
                     }
-                    _ => return Err(invalid("patch", format!("{op} {path}: not a path of a group assignment"))),
+                    _ => {
+                        return Err(ApiError::validation(
+                            "patch",
+                            [format!("{op} {path}: not a path of a group assignment")],
+                        ));
+                    }
                 }
             }
             set(assignment, "lastUpdated", Value::String(now()));
@@ -126,7 +130,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         "createGroupPushMapping" => {
             let body = call.json()?;
             let Some(source) = body.get("sourceGroupId").and_then(Value::as_str) else {
-                return Err(invalid("sourceGroupId", "sourceGroupId: required"));
+                return Err(ApiError::validation("sourceGroupId", ["sourceGroupId: required"]));
             };
             let target = match (
                 body.get("targetGroupId").and_then(Value::as_str),
@@ -134,10 +138,12 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             ) {
                 (Some(id), _) => id.to_owned(),
                 (None, Some(_)) => new_id("00g"),
-                (None, None) => return Err(invalid("target", "targetGroupId or targetGroupName: required")),
+                (None, None) => {
+                    return Err(ApiError::validation("target", ["targetGroupId or targetGroupName: required"]));
+                }
             };
             if family.push.iter().any(|m| m.get("sourceGroupId").and_then(Value::as_str) == Some(source)) {
-                return Err(invalid("sourceGroupId", "The group is already pushed by another mapping."));
+                return Err(ApiError::validation("sourceGroupId", ["The group is already pushed by another mapping."]));
             }
             let id = new_id("gPm");
             let mapping = json!({
@@ -163,7 +169,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let body = call.json()?;
             let status = match body.get("status").and_then(Value::as_str) {
                 Some(s @ ("ACTIVE" | "INACTIVE")) => s.to_owned(),
-                _ => return Err(invalid("status", "status: ACTIVE or INACTIVE")),
+                _ => return Err(ApiError::validation("status", ["status: ACTIVE or INACTIVE"])),
             };
             let mapping = find_mut(&mut family.push, call.path("mappingId"), "GroupPushMapping")?;
             set(mapping, "status", Value::String(status));
@@ -175,7 +181,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             // Okta documents 204; orgs answer 200 without a body.
             Ok(Reply::Empty(StatusCode::OK))
         }
-        _ => Err(crate::http::unknown_route()),
+        _ => Err(ApiError::unknown_route()),
     }
 }
 
@@ -188,7 +194,7 @@ fn assign_user(
     profile: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     let Some(id) = body.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) else {
-        return Err(invalid("id", "id: the user's id is required"));
+        return Err(ApiError::validation("id", ["id: the user's id is required"]));
     };
     let mut user = existing.cloned().unwrap_or_else(|| {
         json!({

@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::{Call, Reply, invalid, sso};
+use super::{Call, Reply, sso};
 use crate::store::ApiError;
 
 /// The connection's `_links`: itself, and its activation or deactivation.
@@ -52,10 +52,10 @@ pub(super) fn dispatch(call: &Call<'_>, connection: &mut Option<Value>, app: &Va
             let profile = body.get("profile").and_then(Value::as_object).cloned().unwrap_or_default();
             let scheme = profile.get("authScheme").and_then(Value::as_str).unwrap_or_default().to_owned();
             if scheme != "TOKEN" && scheme != "OAUTH2" {
-                return Err(invalid("profile", "profile.authScheme: TOKEN or OAUTH2"));
+                return Err(ApiError::validation("profile", ["profile.authScheme: TOKEN or OAUTH2"]));
             }
             if scheme == "TOKEN" && profile.get("token").and_then(Value::as_str).is_none_or(str::is_empty) {
-                return Err(invalid("profile", "profile.token: The field cannot be left blank"));
+                return Err(ApiError::validation("profile", ["profile.token: The field cannot be left blank"]));
             }
             let activate = call.query("activate").is_some_and(|a| a.eq_ignore_ascii_case("true"));
             let kept = connection.as_ref().and_then(|c| c.get("status")).and_then(Value::as_str);
@@ -82,7 +82,10 @@ pub(super) fn dispatch(call: &Call<'_>, connection: &mut Option<Value>, app: &Va
         "activateDefaultProvisioningConnectionForApplication"
         | "deactivateDefaultProvisioningConnectionForApplication" => {
             let Some(stored) = connection.as_mut().and_then(Value::as_object_mut) else {
-                return Err(invalid("connection", "The app has no provisioning connection to change; set one first."));
+                return Err(ApiError::validation(
+                    "connection",
+                    ["The app has no provisioning connection to change; set one first."],
+                ));
             };
             let status = if call.op.id.starts_with("activate") { "ENABLED" } else { "DISABLED" };
             stored.insert("status".to_owned(), Value::from(status));
@@ -91,7 +94,7 @@ pub(super) fn dispatch(call: &Call<'_>, connection: &mut Option<Value>, app: &Va
         "getUserProvisioningConnectionJwks" => {
             let oauth = connection.as_ref().and_then(|c| c.get("authScheme")).and_then(Value::as_str) == Some("OAUTH2");
             if !oauth {
-                return Err(super::not_found("jwks", "ProvisioningConnectionJwks"));
+                return Err(ApiError::not_found("jwks", "ProvisioningConnectionJwks"));
             }
             let key = sso::new_key(10, None);
             Ok(Reply::Json(StatusCode::OK, json!({ "jwks": { "keys": [key] } })))
@@ -99,14 +102,17 @@ pub(super) fn dispatch(call: &Call<'_>, connection: &mut Option<Value>, app: &Va
         "verifyProvisioningConnectionForApplication" => {
             let name = app.get("name").and_then(Value::as_str).unwrap_or_default();
             if !call.path("appName").eq_ignore_ascii_case(name) {
-                return Err(super::not_found(call.path("appName"), "AppInstance"));
+                return Err(ApiError::app_not_found(call.path("appName")));
             }
             let oauth = connection.as_ref().and_then(|c| c.get("authScheme")).and_then(Value::as_str) == Some("OAUTH2");
             if !oauth || call.query("code").is_none_or(str::is_empty) {
-                return Err(invalid("code", "The consent callback needs a code for an OAuth 2.0 connection."));
+                return Err(ApiError::validation(
+                    "code",
+                    ["The consent callback needs a code for an OAuth 2.0 connection."],
+                ));
             }
             Ok(Reply::Empty(StatusCode::NO_CONTENT))
         }
-        _ => Err(crate::http::unknown_route()),
+        _ => Err(ApiError::unknown_route()),
     }
 }

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Call, Reply, find, id_of, invalid, new_id, now, remove, set};
+use super::{Call, Reply, find, id_of, new_id, now, remove, set};
 use crate::store::{ApiError, Org};
 
 /// The operations answered here.
@@ -39,7 +39,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let (Some(issuer), Some(scope)) =
                 (body.get("issuer").and_then(Value::as_str), body.get("scopeId").and_then(Value::as_str))
             else {
-                return Err(invalid("grant", "issuer and scopeId are required"));
+                return Err(ApiError::validation("grant", ["issuer and scopeId are required"]));
             };
             let id = new_id("oag");
             let grant = json!({
@@ -83,7 +83,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let (Some(name), Some(expression)) =
                 (body.get("name").and_then(Value::as_str), body.get("expression").and_then(Value::as_str))
             else {
-                return Err(invalid("claim", "name and expression are required"));
+                return Err(ApiError::validation("claim", ["name and expression are required"]));
             };
             let replacing = call.op.id == "replaceFederatedClaim";
             let id = if replacing { call.path("claimId").to_owned() } else { new_id("ofc") };
@@ -103,6 +103,6 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             remove(&mut family.claims, call.path("claimId"), "FederatedClaim")?;
             no_content()
         }
-        _ => Err(crate::http::unknown_route()),
+        _ => Err(ApiError::unknown_route()),
     }
 }

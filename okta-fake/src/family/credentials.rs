@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::sso::{base64_std, find_key, keys, new_key};
-use super::{Call, Reply, find, find_mut, id_of, invalid, new_id, now, remove, remove_inactive, set};
+use super::{Call, Reply, find, find_mut, id_of, new_id, now, remove, remove_inactive, set};
 use super::{lifecycle_links, set_status, status_of};
 use crate::store::{ApiError, Org, random_alphanumeric};
 use axum::http::header;
@@ -51,7 +51,9 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                 .query("validityYears")
                 .and_then(|y| y.parse::<u32>().ok())
                 .filter(|y| (2..=10).contains(y))
-                .ok_or_else(|| invalid("validityYears", "validityYears: a whole number of years from 2 to 10"))?;
+                .ok_or_else(|| {
+                    ApiError::validation("validityYears", ["validityYears: a whole number of years from 2 to 10"])
+                })?;
             let key = new_key(years, None);
             keys(family, app, &org_kid).push(key.clone());
             created(key)
@@ -75,7 +77,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         "generateCsrForApplication" => {
             let body = call.json()?;
             if !body.get("subject").is_some_and(Value::is_object) {
-                return Err(invalid("subject", "subject: required"));
+                return Err(ApiError::validation("subject", ["subject: required"]));
             }
             let id = new_id("h5v");
             let der: Vec<u8> = [0x30, 0x82].into_iter().chain(id.bytes()).collect();
@@ -112,7 +114,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                 ));
             }
             if call.body.is_empty() {
-                return Err(invalid("certificate", "the body holds no certificate"));
+                return Err(ApiError::validation("certificate", ["the body holds no certificate"]));
             }
             remove(&mut family.csrs, &csr_id, "Csr")?;
             let mut key = new_key(10, None);
@@ -126,7 +128,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let body = call.json()?;
             let kty = body.get("kty").and_then(Value::as_str).unwrap_or_default();
             if kty != "RSA" && kty != "EC" {
-                return Err(invalid("kty", "kty: RSA or EC"));
+                return Err(ApiError::validation("kty", ["kty: RSA or EC"]));
             }
             let id = new_id("pks");
             let mut jwk = Value::Object(body.clone());
@@ -155,11 +157,16 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         "createOAuth2ClientSecret" => {
             let body = call.json_or_empty()?;
             if family.secrets.len() >= 2 {
-                return Err(invalid("client_secret", "An app has at most two client secrets; delete one first."));
+                return Err(ApiError::validation(
+                    "client_secret",
+                    ["An app has at most two client secrets; delete one first."],
+                ));
             }
             let secret = match body.get("client_secret").and_then(Value::as_str) {
                 Some(s) if s.len() >= 14 => s.to_owned(),
-                Some(_) => return Err(invalid("client_secret", "client_secret: at least 14 characters")),
+                Some(_) => {
+                    return Err(ApiError::validation("client_secret", ["client_secret: at least 14 characters"]));
+                }
                 None => random_alphanumeric(64),
             };
             let id = new_id("ocs");
@@ -190,14 +197,14 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                 family.secrets.iter().filter(|s| id_of(s) != Some(&id) && status_of(s) == "ACTIVE").count();
             find(&family.secrets, &id, "OAuth2ClientSecret")?;
             if !active && others_active == 0 {
-                return Err(invalid("status", "The only active secret can't be deactivated."));
+                return Err(ApiError::validation("status", ["The only active secret can't be deactivated."]));
             }
             let href = format!("{}/credentials/secrets/{id}", call.app_href());
             let secret = find_mut(&mut family.secrets, &id, "OAuth2ClientSecret")?;
             set_status(secret, active, &href);
             ok(secret.clone())
         }
-        _ => Err(crate::http::unknown_route()),
+        _ => Err(ApiError::unknown_route()),
     }
 }
 

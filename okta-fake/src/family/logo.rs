@@ -4,7 +4,7 @@
 
 use axum::http::{StatusCode, header};
 
-use super::{Call, invalid};
+use super::Call;
 use crate::store::ApiError;
 
 /// The image types a logo may have.
@@ -43,13 +43,13 @@ pub(super) fn logo_part(call: &Call<'_>) -> Result<(String, Vec<u8>), ApiError> 
             Some(declared) if declared == "application/octet-stream" => by_file_name(&head),
             Some(_) => None,
         }
-        .ok_or_else(|| invalid("file", "The logo must be a PNG, JPG, GIF or SVG image."))?;
+        .ok_or_else(|| ApiError::validation("file", ["The logo must be a PNG, JPG, GIF or SVG image."]))?;
         if body.len() > 1_000_000 {
-            return Err(invalid("file", "The logo must be less than one MB."));
+            return Err(ApiError::validation("file", ["The logo must be less than one MB."]));
         }
         return Ok((media_type, body.to_vec()));
     }
-    Err(invalid("file", "file: the logo's file part is required"))
+    Err(ApiError::validation("file", ["file: the logo's file part is required"]))
 }
 
 /// The image type the part's `filename` names by its extension.

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{AppFamily, not_found, now};
+use super::{AppFamily, now};
 use crate::store::ApiError;
 
 /// The app's signing keys: the one its `credentials.signing.kid` names (or a
@@ -25,7 +25,7 @@ pub(super) fn keys<'a>(family: &'a mut AppFamily, app: &Value, org_kid: &str) ->
 pub(super) fn find_key<'a>(keys: &'a [Value], kid: &str) -> Result<&'a Value, ApiError> {
     keys.iter()
         .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
-        .ok_or_else(|| not_found(kid, "AppKeyCredential"))
+        .ok_or_else(|| ApiError::not_found(kid, "AppKeyCredential"))
 }
 
 /// A signing key credential valid `years` years, with `kid` or a new one

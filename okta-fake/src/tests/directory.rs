@@ -73,7 +73,7 @@ async fn groups_are_created_read_and_deleted_with_their_assignments() {
     let blank =
         body_json(send(&http, reqwest::Method::POST, &groups, Some(&json!({ "profile": { "name": " " } }))).await)
             .await;
-    assert_eq!(blank["errorCauses"][0]["errorSummary"], "name: The field cannot be left blank.");
+    assert_eq!(blank["errorCauses"][0]["errorSummary"], "name: The field cannot be left blank");
     let garbled = http
         .post(format!("{url}/api/v1/groups"))
         .header("Authorization", AUTH)
