@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::store::random_alphanumeric;
+use super::util::{app_href, new_id, str_at};
 use okta_runtime::encode_unreserved;
 
 /// One app's members.
@@ -34,11 +34,11 @@ impl OrgFacts {
     /// A new org's facts, with fresh ids.
     pub(super) fn new() -> Self {
         Self {
-            org_id: format!("00o{}", random_alphanumeric(17)),
+            org_id: new_id("00o"),
             subdomain: "fakeorg".to_owned(),
             org_kid: new_kid(),
-            access_policy: format!("rst{}", random_alphanumeric(17)),
-            enrollment_policy: format!("rst{}", random_alphanumeric(17)),
+            access_policy: new_id("rst"),
+            enrollment_policy: new_id("rst"),
         }
     }
 }
@@ -131,8 +131,8 @@ fn fill(map: &mut App, key: &str, value: Value) {
 /// `signOnMode` already settled): see the module's documentation. `kid` is
 /// the signing key Okta gives an app of this mode, when it gives one.
 pub(super) fn fill_app(app: &mut App, id: &str, facts: &OrgFacts, kid: Option<&str>) {
-    let name = app.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let mode = app.get("signOnMode").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let name = str_at(app, &["name"]).unwrap_or_default().to_owned();
+    let mode = str_at(app, &["signOnMode"]).unwrap_or_default().to_owned();
     fill(app, "orn", Value::String(format!("orn:okta:idp:{}:apps:{name}:{id}", facts.org_id)));
     fill(app, "features", json!([]));
 
@@ -255,7 +255,7 @@ fn fill_oauth_client(app: &mut App, id: &str) {
     // Each public key the client signs with gets an id of its own.
     let keys = settings.get_mut("jwks").and_then(|jwks| jwks.get_mut("keys")).and_then(Value::as_array_mut);
     for key in keys.into_iter().flatten().filter_map(Value::as_object_mut) {
-        fill(key, "id", Value::String(format!("pks{}", random_alphanumeric(17))));
+        fill(key, "id", Value::String(new_id("pks")));
         fill(key, "use", Value::Null);
         if key.get("kty").and_then(Value::as_str) == Some("EC") {
             fill(key, "crv", Value::Null);
@@ -323,11 +323,11 @@ fn fill_settings(settings: &mut App, name: &str, mode: &str) {
 /// its policies, its app links, and by sign-on mode its SAML metadata and
 /// setup instructions or its client credentials.
 pub(super) fn links(app: &App, base: &str, facts: &OrgFacts) -> App {
-    let id = app.get("id").and_then(Value::as_str).unwrap_or_default();
-    let name = app.get("name").and_then(Value::as_str).unwrap_or_default();
-    let mode = app.get("signOnMode").and_then(Value::as_str).unwrap_or_default();
-    let active = app.get("status").and_then(Value::as_str) == Some("ACTIVE");
-    let href = format!("{base}/api/v1/apps/{}", encode_unreserved(id));
+    let id = str_at(app, &["id"]).unwrap_or_default();
+    let name = str_at(app, &["name"]).unwrap_or_default();
+    let mode = str_at(app, &["signOnMode"]).unwrap_or_default();
+    let active = str_at(app, &["status"]) == Some("ACTIVE");
+    let href = app_href(base, id);
     let mut links = Map::new();
     if mode.starts_with("SAML") {
         let help = format!("{base}/app/{name}/{}/setup/help/{mode}/instructions", encode_unreserved(id));

@@ -14,7 +14,8 @@ use serde_json::{Map, Value, json};
 use super::http::{
     org_base, page_url, param, parse_query, percent_decode, request_limit, unknown_route, with_page_links,
 };
-use super::store::{ApiError, Org, Page, Shared, json_object, lock, now, page_of, random_alphanumeric};
+use super::store::{ApiError, Org, Page, Shared, json_object, lock, now, page_of};
+use super::util::{id_of, new_id, str_at};
 use okta_runtime::encode_unreserved;
 
 const USERS: &str = "/api/v1/users";
@@ -55,9 +56,9 @@ impl Org {
             DirectoryKind::User => ("00u", ("status", "ACTIVE")),
             DirectoryKind::Group => ("00g", ("type", "OKTA_GROUP")),
         };
-        let id = match object.get("id").and_then(Value::as_str) {
+        let id = match str_at(&object, &["id"]) {
             Some(id) => id.to_owned(),
-            None => format!("{prefix}{}", random_alphanumeric(17)),
+            None => new_id(prefix),
         };
         let stamp = now();
         object.insert("id".to_owned(), Value::String(id.clone()));
@@ -93,10 +94,6 @@ impl Org {
             DirectoryKind::Group => &mut self.directory.groups,
         }
     }
-}
-
-fn id_of(object: &Value) -> Option<&str> {
-    object.get("id").and_then(Value::as_str)
 }
 
 async fn list_users(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
@@ -143,7 +140,7 @@ async fn create_group(State(shared): State<Shared>, headers: HeaderMap, body: By
         return ApiError::validation("name", [cause]).into_response();
     }
     let base = org_base(&org, &headers);
-    let id = format!("00g{}", random_alphanumeric(17));
+    let id = new_id("00g");
     let stamp = now();
     let mut group = Map::new();
     group.insert("id".to_owned(), Value::String(id.clone()));

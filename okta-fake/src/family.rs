@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
-use super::store::{ApiError, Org, Shared, json_object, lock, now, random_alphanumeric};
+use super::store::{ApiError, Org, Shared, json_object, lock, now};
+use super::util::{app_href, id_of, new_id, random_alphanumeric};
 use okta_runtime::{OperationInfo, encode_unreserved};
 
 mod assignments;
@@ -129,7 +130,7 @@ impl AppFamily {
     /// client secret, as Okta does.
     pub(super) fn initial_secret(&mut self, base: &str, app_id: &str, secret: &str) {
         let id = new_id("ocs");
-        let href = format!("{base}/api/v1/apps/{}/credentials/secrets/{id}", encode_unreserved(app_id));
+        let href = format!("{}/credentials/secrets/{id}", app_href(base, app_id));
         self.secrets.push(json!({
             "id": id,
             "created": now(),
@@ -179,7 +180,7 @@ impl Call<'_> {
     }
 
     fn app_href(&self) -> String {
-        format!("{}/api/v1/apps/{}", self.base, encode_unreserved(self.path("appId")))
+        app_href(&self.base, self.path("appId"))
     }
 }
 
@@ -286,10 +287,6 @@ fn page_response(call: &Call<'_>, items: &[Value], (default, max): (usize, usize
     response
 }
 
-fn id_of(item: &Value) -> Option<&str> {
-    item.get("id").and_then(Value::as_str)
-}
-
 fn find<'a>(items: &'a [Value], id: &str, kind: &str) -> Result<&'a Value, ApiError> {
     items.iter().find(|item| id_of(item) == Some(id)).ok_or_else(|| ApiError::not_found(id, kind))
 }
@@ -312,10 +309,6 @@ fn remove_inactive(items: &mut Vec<Value>, id: &str, kind: &str, what: &str) -> 
         ));
     }
     remove(items, id, kind).map(|_| ())
-}
-
-fn new_id(prefix: &str) -> String {
-    format!("{prefix}{}", random_alphanumeric(17))
 }
 
 fn set(item: &mut Value, key: &str, value: Value) {
@@ -469,7 +462,8 @@ fn set_status(item: &mut Value, active: bool, href: &str) {
 /// A refresh token the app's users hold, for listing and revoking.
 pub(super) fn token(base: &str, app_id: &str, client_id: Option<&str>, user_id: &str, scopes: &[&str]) -> Value {
     let id = new_id("oar");
-    let href = format!("{base}/api/v1/apps/{}/tokens/{id}", encode_unreserved(app_id));
+    let app = app_href(base, app_id);
+    let href = format!("{app}/tokens/{id}");
     json!({
         "id": id,
         "status": "ACTIVE",
@@ -481,7 +475,7 @@ pub(super) fn token(base: &str, app_id: &str, client_id: Option<&str>, user_id: 
         "userId": user_id,
         "scopes": scopes,
         "_links": {
-            "app": { "href": format!("{base}/api/v1/apps/{}", encode_unreserved(app_id)) },
+            "app": { "href": app },
             "self": { "href": href },
             "revoke": { "href": href, "hints": { "allow": ["DELETE"] } },
         },

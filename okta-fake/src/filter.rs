@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::store::ApiError;
+use super::util::str_at;
 
 /// What a filter compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +82,6 @@ fn quoted(value: &str) -> Option<&str> {
     value.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')).filter(|inner| !inner.contains('"'))
 }
 
-fn text<'a>(app: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
-    let (first, rest) = path.split_first()?;
-    rest.iter().try_fold(app.get(*first)?, |value, key| value.get(key))?.as_str()
-}
-
 impl Filter {
     /// The user a `user.id eq "..."` condition names, if any.
     pub(super) fn user(&self) -> Option<&str> {
@@ -95,10 +91,10 @@ impl Filter {
     /// Whether `app`, assigned as `assignments` says, passes every condition.
     pub(super) fn matches(&self, app: &Map<String, Value>, assignments: &dyn Assignments) -> bool {
         self.0.iter().all(|(property, value)| match property {
-            Property::Id => text(app, &["id"]) == Some(value),
-            Property::Status => text(app, &["status"]) == Some(value),
-            Property::Name => text(app, &["name"]) == Some(value),
-            Property::SigningKid => text(app, &["credentials", "signing", "kid"]) == Some(value),
+            Property::Id => str_at(app, &["id"]) == Some(value),
+            Property::Status => str_at(app, &["status"]) == Some(value),
+            Property::Name => str_at(app, &["name"]) == Some(value),
+            Property::SigningKid => str_at(app, &["credentials", "signing", "kid"]) == Some(value),
             Property::SloEnabled => {
                 let slo = app.get("settings").and_then(|s| s.get("signOn")).and_then(|s| s.get("slo"));
                 let enabled = slo.and_then(|s| s.get("enabled")).and_then(Value::as_bool).unwrap_or(false);
@@ -113,7 +109,9 @@ impl Filter {
 /// Whether `app`'s `name` or `label` starts with `q`, ignoring case.
 pub(super) fn matches_q(app: &Map<String, Value>, q: &str) -> bool {
     let q = q.to_lowercase();
-    ["label", "name"].into_iter().any(|key| text(app, &[key]).is_some_and(|value| value.to_lowercase().starts_with(&q)))
+    ["label", "name"]
+        .into_iter()
+        .any(|key| str_at(app, &[key]).is_some_and(|value| value.to_lowercase().starts_with(&q)))
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
-use super::store::{ApiError, Org, Shared, lock, random_alphanumeric};
+use super::store::{ApiError, Org, Shared, lock};
+use super::util::random_alphanumeric;
 use super::{directory, family, filter, oauth};
 
 /// Routes match the raw, still percent-encoded path, so `/api/v1/apps/a%2Fb` reaches the

@@ -42,6 +42,7 @@ mod oauth;
 mod rules;
 mod state;
 mod store;
+mod util;
 
 pub use oauth::FakeServiceApp;
 
@@ -317,7 +318,7 @@ impl FakeOrg {
         let app = org.get(app_id)?;
         let client_id = app.pointer("/credentials/oauthClient/client_id").and_then(Value::as_str).map(str::to_owned);
         let token = family::token(org.public_base(), app_id, client_id.as_deref(), user_id, scopes);
-        let id = token.get("id").and_then(Value::as_str).map(str::to_owned);
+        let id = util::id_of(&token).map(str::to_owned);
         org.family.entry(app_id.to_owned()).or_default().tokens.push(token);
         id
     }

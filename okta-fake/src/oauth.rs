@@ -17,7 +17,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::http::take_injected_429;
-use super::store::{ApiError, Org, Shared, lock, random_alphanumeric};
+use super::store::{ApiError, Org, Shared, lock};
+use super::util::random_alphanumeric;
 use crate::jws;
 use okta_runtime::OperationInfo;
 use okta_runtime::client::jose::{self, unix_now};

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::defaults::is_generated_name;
 use super::store::ApiError;
+use super::util::str_at;
 
 type App = Map<String, Value>;
 
@@ -39,20 +40,14 @@ const CATALOG_MODES: [(&str, &[&str]); 7] = [
     ("zscalerbyz", &["BROWSER_PLUGIN", "SAML_2_0"]),
 ];
 
-fn str_at<'a>(app: &'a App, pointer: &str) -> Option<&'a str> {
-    let mut parts = pointer.split('.');
-    let first = app.get(parts.next()?)?;
-    parts.try_fold(first, |value, key| value.get(key))?.as_str()
-}
-
 /// Checks an app body as Okta does before creating it, or before replacing
 /// `stored` with it.
 pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
     let mut blank = Vec::new();
-    if str_at(app, "label").is_none_or(|label| label.trim().is_empty()) {
+    if str_at(app, &["label"]).is_none_or(|label| label.trim().is_empty()) {
         blank.push("label");
     }
-    let mode = str_at(app, "signOnMode").unwrap_or_default();
+    let mode = str_at(app, &["signOnMode"]).unwrap_or_default();
     if mode.is_empty() {
         blank.push("signOnMode");
     }
@@ -64,7 +59,7 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
     if !SIGN_ON_MODES.contains(&mode) {
         return Err(ApiError::validation("signOnMode", [format!("signOnMode: {mode} is not a sign-on mode")]));
     }
-    let name = str_at(app, "name").or_else(|| stored.and_then(|s| str_at(s, "name"))).unwrap_or_default();
+    let name = str_at(app, &["name"]).or_else(|| stored.and_then(|s| str_at(s, &["name"]))).unwrap_or_default();
     let name = name.to_ascii_lowercase();
     if let Some((_, modes)) = CATALOG_MODES.iter().find(|(catalog, _)| *catalog == name) {
         let asked = if mode == "AUTO_LOGIN" { "BROWSER_PLUGIN" } else { mode };
@@ -74,7 +69,7 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
         }
     }
     if name == "office365" && mode == "SAML_1_1" {
-        let automatic = str_at(app, "settings.app.wsFedConfigureType") == Some("AUTO");
+        let automatic = str_at(app, &["settings", "app", "wsFedConfigureType"]) == Some("AUTO");
         let consent = app.get("settings").and_then(|s| s.get("app")).and_then(|a| a.get("requireAdminConsent"));
         if automatic && consent.and_then(Value::as_bool) != Some(true) {
             let cause = "Automatic WS-Federation sign-on needs admin consent: set settings.app.requireAdminConsent.";
@@ -90,9 +85,9 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
 /// A custom (wizard-made) sign-on app shares its sign-on settings with its
 /// instances; Okta changes them only while an instance is active.
 fn check_metadata_change(app: &App, stored: &App) -> Result<(), ApiError> {
-    let custom = is_generated_name(str_at(stored, "name").unwrap_or_default())
-        && matches!(str_at(stored, "signOnMode"), Some("AUTO_LOGIN" | "SAML_2_0"));
-    let inactive = str_at(stored, "status") == Some("INACTIVE");
+    let custom = is_generated_name(str_at(stored, &["name"]).unwrap_or_default())
+        && matches!(str_at(stored, &["signOnMode"]), Some("AUTO_LOGIN" | "SAML_2_0"));
+    let inactive = str_at(stored, &["status"]) == Some("INACTIVE");
     let sign_on = |app: &App| app.get("settings").and_then(|s| s.get("signOn")).cloned();
     let changed = sign_on(app).is_some_and(|asked| sign_on(stored).is_none_or(|kept| !covers(&kept, &asked)));
     if custom && inactive && changed {

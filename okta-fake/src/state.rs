@@ -13,6 +13,7 @@ use crate::defaults::OrgFacts;
 use crate::directory::DirectoryKind;
 use crate::family::AppFamily;
 use crate::store::Org;
+use crate::util::id_of;
 
 /// What a state file holds.
 #[derive(Debug, Serialize, Deserialize)]
@@ -109,10 +110,10 @@ pub(crate) fn seed(org: &mut Org, dir: &Path) -> Result<usize, String> {
         let id = org.insert(app);
         let groups = assignments.as_ref().and_then(|a| a.get("groups")).and_then(Value::as_array);
         for (priority, group) in groups.into_iter().flatten().enumerate() {
-            let Some(group_id) = group.get("id").and_then(Value::as_str) else {
+            let Some(group_id) = id_of(group) else {
                 return Err(format!("{}: a group assignment without an id", path.display()));
             };
-            if !org.directory.groups.iter().any(|g| g.get("id").and_then(Value::as_str) == Some(group_id)) {
+            if !org.directory.groups.iter().any(|g| id_of(g) == Some(group_id)) {
                 let name = group.get("name").and_then(Value::as_str).unwrap_or(group_id);
                 org.insert_directory(DirectoryKind::Group, json!({ "id": group_id, "profile": { "name": name } }));
             }
@@ -131,7 +132,7 @@ pub(crate) fn seed(org: &mut Org, dir: &Path) -> Result<usize, String> {
 fn unmark(value: Value) -> Value {
     match value {
         Value::String(s) if s == "(keep)" || (s.starts_with("${") && s.ends_with('}')) => {
-            Value::String(crate::store::random_alphanumeric(40))
+            Value::String(crate::util::random_alphanumeric(40))
         }
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, unmark(v))).collect()),
         Value::Array(items) => Value::Array(items.into_iter().map(unmark).collect()),

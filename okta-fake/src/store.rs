@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 use super::defaults::{self, OrgFacts};
 use super::filter::{self, Filter};
 use super::rules;
+use super::util::{app_href, id_of, new_id, random_alphanumeric, str_at};
 use super::{FakeOptions, RecordedRequest};
-use okta_runtime::encode_unreserved;
 
 /// The state every handler and the [`super::FakeOrg`] handle share.
 pub(super) type Shared = Arc<Mutex<Org>>;
@@ -175,7 +175,7 @@ impl Org {
     }
 
     fn position(&self, id: &str) -> Option<usize> {
-        self.apps.iter().position(|app| str_field(app, "id") == Some(id))
+        self.apps.iter().position(|app| str_at(app, &["id"]) == Some(id))
     }
 
     /// Forgets every app and what hangs off it.
@@ -188,7 +188,7 @@ impl Org {
     /// `assignGroupToApplication`): `assignment` holds its `id`, and its
     /// `priority` and `profile` if any.
     pub(super) fn assign_group(&mut self, app_id: &str, assignment: Value) {
-        let Some(group_id) = assignment.get("id").and_then(Value::as_str) else { return };
+        let Some(group_id) = id_of(&assignment) else { return };
         let priority = assignment.get("priority").and_then(Value::as_u64);
         let profile = assignment.get("profile").cloned().unwrap_or_else(|| json!({}));
         let base = self.public_base().to_owned();
@@ -202,13 +202,13 @@ impl Org {
     }
 
     pub(super) fn get(&self, id: &str) -> Option<Value> {
-        self.apps.iter().find(|app| str_field(app, "id") == Some(id)).cloned().map(Value::Object)
+        self.apps.iter().find(|app| str_at(app, &["id"]) == Some(id)).cloned().map(Value::Object)
     }
 
     /// A fresh `0oa...` id that no stored app has.
-    fn new_id(&self) -> String {
+    fn new_app_id(&self) -> String {
         loop {
-            let id = format!("0oa{}", random_alphanumeric(17));
+            let id = new_id("0oa");
             if self.position(&id).is_none() {
                 return id;
             }
@@ -225,10 +225,10 @@ impl Org {
             Value::Object(app) => app,
             other => panic!("FakeOrg::insert takes a JSON object, got {other}"),
         };
-        let id = match str_field(&app, "id") {
+        let id = match str_at(&app, &["id"]) {
             Some(id) => id.to_owned(),
             None => {
-                let id = self.new_id();
+                let id = self.new_app_id();
                 app.insert("id".to_owned(), Value::String(id.clone()));
                 id
             }
@@ -258,16 +258,16 @@ impl Org {
         let mut app = json_object(body)?;
         settle_name_and_mode(&mut app, None);
         rules::check(&app, None)?;
-        let id = self.new_id();
+        let id = self.new_app_id();
         let now = format_millis(now_millis());
         let status = if activate { "ACTIVE" } else { "INACTIVE" };
         app.insert("id".to_owned(), Value::String(id.clone()));
         app.insert("created".to_owned(), Value::String(now.clone()));
         app.insert("lastUpdated".to_owned(), Value::String(now));
         app.insert("status".to_owned(), Value::String(status.to_owned()));
-        let mode = str_field(&app, "signOnMode").unwrap_or_default().to_owned();
-        if str_field(&app, "name").is_none_or(str::is_empty) {
-            let label = str_field(&app, "label").unwrap_or_default();
+        let mode = str_at(&app, &["signOnMode"]).unwrap_or_default().to_owned();
+        if str_at(&app, &["name"]).is_none_or(str::is_empty) {
+            let label = str_at(&app, &["label"]).unwrap_or_default();
             let name = defaults::default_name(&mode, label, &self.facts.subdomain, self.custom_count + 1);
             if defaults::is_generated_name(&name) {
                 self.custom_count += 1;
@@ -322,7 +322,7 @@ impl Org {
     /// deleteApplication: only an app that is not ACTIVE goes.
     pub(super) fn delete(&mut self, id: &str) -> Result<(), ApiError> {
         let index = self.position(id).ok_or_else(|| ApiError::app_not_found(id))?;
-        let active = self.apps.get(index).and_then(|app| str_field(app, "status")) == Some("ACTIVE");
+        let active = self.apps.get(index).and_then(|app| str_at(app, &["status"])) == Some("ACTIVE");
         if active {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "E0000056", "Delete application forbidden.")
                 .with_causes(vec!["Application must be deactivated before deletion.".to_owned()]));
@@ -334,7 +334,7 @@ impl Org {
 
     /// Sets the link `rel` of app `id` (its access policy, its logo).
     pub(super) fn update_app_link(&mut self, id: &str, rel: &str, link: Value) {
-        if let Some(app) = self.apps.iter_mut().find(|app| str_field(app, "id") == Some(id)) {
+        if let Some(app) = self.apps.iter_mut().find(|app| str_at(app, &["id"]) == Some(id)) {
             if let Some(Value::Object(links)) = app.get_mut("_links") {
                 links.insert(rel.to_owned(), link);
             }
@@ -345,11 +345,11 @@ impl Org {
 
     /// activateApplication / deactivateApplication.
     pub(super) fn set_active(&mut self, id: &str, active: bool) -> Result<(), ApiError> {
-        let app_href = format!("{}/api/v1/apps/{}", self.public_base(), encode_unreserved(id));
+        let app_href = app_href(self.public_base(), id);
         let app = self
             .apps
             .iter_mut()
-            .find(|app| str_field(app, "id") == Some(id))
+            .find(|app| str_at(app, &["id"]) == Some(id))
             .ok_or_else(|| ApiError::app_not_found(id))?;
         let status = if active { "ACTIVE" } else { "INACTIVE" };
         app.insert("status".to_owned(), Value::String(status.to_owned()));
@@ -366,10 +366,10 @@ impl Org {
     pub(super) fn list(&self, after: Option<&str>, limit: usize, filter: Option<&Filter>, q: Option<&str>) -> Page {
         let unassigned = super::family::AppFamily::default();
         let matching = |app: &App| {
-            let family = str_field(app, "id").and_then(|id| self.family.get(id)).unwrap_or(&unassigned);
+            let family = str_at(app, &["id"]).and_then(|id| self.family.get(id)).unwrap_or(&unassigned);
             filter.is_none_or(|f| f.matches(app, family)) && q.is_none_or(|q| filter::matches_q(app, q))
         };
-        page_of(&self.apps, |app| str_field(app, "id"), matching, after, limit, |app| Value::Object(app.clone()))
+        page_of(&self.apps, |app| str_at(app, &["id"]), matching, after, limit, |app| Value::Object(app.clone()))
     }
 }
 
@@ -377,14 +377,14 @@ impl Org {
 /// catalog app's name in lower case, its password sign-on as
 /// `BROWSER_PLUGIN`; a replaced app keeps its name.
 fn settle_name_and_mode(app: &mut App, stored: Option<&App>) {
-    let name = match stored.and_then(|stored| str_field(stored, "name")) {
+    let name = match stored.and_then(|stored| str_at(stored, &["name"])) {
         Some(kept) => kept.to_owned(),
-        None => str_field(app, "name").unwrap_or_default().to_ascii_lowercase(),
+        None => str_at(app, &["name"]).unwrap_or_default().to_ascii_lowercase(),
     };
     if !name.is_empty() {
         app.insert("name".to_owned(), Value::String(name.clone()));
     }
-    if let Some(mode) = str_field(app, "signOnMode") {
+    if let Some(mode) = str_at(app, &["signOnMode"]) {
         let settled = defaults::catalog_mode(&name, mode);
         app.insert("signOnMode".to_owned(), Value::String(settled));
     }
@@ -412,11 +412,6 @@ fn keep_credentials(app: &mut App, stored: &App) {
     }
 }
 
-fn str_field<'a>(app: &'a App, key: &str) -> Option<&'a str> {
-    app.get(key).and_then(Value::as_str)
-}
-
-/// `len` random ASCII letters and digits.
 /// One page of `items` that match, after the one with id `after` (an
 /// unknown cursor gives an empty page), with the cursor of the next page
 /// when more match.
@@ -442,22 +437,18 @@ pub(super) fn page_of<T>(
     Page { items: page.into_iter().map(to_value).collect(), next_after }
 }
 
-pub(super) fn random_alphanumeric(len: usize) -> String {
-    std::iter::repeat_with(fastrand::alphanumeric).take(len).collect()
-}
-
 /// Now, as Okta writes timestamps.
 pub(super) fn now() -> String {
     format_millis(now_millis())
 }
 
 /// Milliseconds since the Unix epoch.
-fn now_millis() -> i128 {
+pub(super) fn now_millis() -> i128 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos().div_euclid(1_000_000)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, as Okta writes timestamps.
-fn format_millis(millis: i128) -> String {
+pub(super) fn format_millis(millis: i128) -> String {
     let format =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     time::OffsetDateTime::from_unix_timestamp_nanos(millis.saturating_mul(1_000_000))

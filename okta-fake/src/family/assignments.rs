@@ -6,8 +6,9 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::{AppFamily, Call, Reply, find, find_mut, id_of, new_id, now, remove, remove_inactive, set};
+use super::{AppFamily, Call, Reply, find, find_mut, now, remove, remove_inactive, set};
 use crate::store::{ApiError, Org};
+use crate::util::{app_href, id_of, new_id};
 use okta_runtime::encode_unreserved;
 
 /// The operations answered here.
@@ -322,16 +323,15 @@ pub(crate) fn assign_group(
     profile: Value,
 ) {
     family.groups.retain(|g| id_of(g) != Some(group_id));
+    let app = app_href(base, app_id);
     let assignment = json!({
         "id": group_id,
         "lastUpdated": now(),
         "priority": 0,
         "profile": profile,
         "_links": {
-            "app": { "href": format!("{base}/api/v1/apps/{}", encode_unreserved(app_id)) },
-            "self": {
-                "href": format!("{base}/api/v1/apps/{}/groups/{}", encode_unreserved(app_id), encode_unreserved(group_id)),
-            },
+            "app": { "href": app },
+            "self": { "href": format!("{app}/groups/{}", encode_unreserved(group_id)) },
             "group": { "href": format!("{base}/api/v1/groups/{}", encode_unreserved(group_id)) },
         },
     });

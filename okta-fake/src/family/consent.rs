@@ -4,8 +4,9 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Call, Reply, find, id_of, new_id, now, remove, set};
+use super::{Call, Reply, find, now, remove, set};
 use crate::store::{ApiError, Org};
+use crate::util::{id_of, new_id};
 
 /// The operations answered here.
 pub(super) const OPS: &[&str] = &[

@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::sso::{base64_std, find_key, keys, new_key};
-use super::{Call, Reply, find, find_mut, id_of, new_id, now, remove, remove_inactive, set};
+use super::{Call, Reply, find, find_mut, now, remove, remove_inactive, set};
 use super::{lifecycle_links, set_status, status_of};
-use crate::store::{ApiError, Org, random_alphanumeric};
+use crate::store::{ApiError, Org};
+use crate::util::{id_of, new_id, random_alphanumeric};
 use axum::http::header;
 
 /// The operations answered here.

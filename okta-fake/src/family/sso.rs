@@ -5,7 +5,10 @@
 use serde_json::{Value, json};
 
 use super::{AppFamily, now};
-use crate::store::ApiError;
+use crate::store::{ApiError, format_millis, now_millis};
+
+/// A day, in milliseconds.
+const DAY_MILLIS: i128 = 86_400_000;
 
 /// The app's signing keys: the one its `credentials.signing.kid` names (or a
 /// new one when it names none), then for a catalog app the org's own key
@@ -34,13 +37,13 @@ pub(super) fn new_key(years: u32, kid: Option<&str>) -> Value {
     let kid = kid.map_or_else(crate::defaults::new_kid, str::to_owned);
     let modulus: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..)).take(256).collect();
     let certificate: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..)).take(64).collect();
-    let expires = time::OffsetDateTime::now_utc().saturating_add(time::Duration::days(365 * i64::from(years)));
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
+    // Okta's keys expire on a whole second.
+    let expires = (now_millis() + 365 * DAY_MILLIS * i128::from(years)).div_euclid(1000) * 1000;
     json!({
         "kty": "RSA",
         "created": now(),
         "lastUpdated": now(),
-        "expiresAt": expires.format(format).unwrap_or_default(),
+        "expiresAt": format_millis(expires),
         "kid": kid,
         "use": "sig",
         "x5c": [base64_std(&certificate)],
