@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::util::{app_href, new_id, str_at};
+use super::util::{app_href, new_id, set_lifecycle_link, str_at};
 use okta_runtime::encode_unreserved;
 
 /// One app's members.
@@ -376,16 +376,8 @@ pub(super) fn links(app: &App, base: &str, facts: &OrgFacts) -> App {
         json!({ "href": format!("{base}/api/v1/policies/{}", facts.access_policy) }),
     );
     links.insert("users".to_owned(), json!({ "href": format!("{href}/users") }));
-    set_lifecycle_link(&mut links, &href, active);
+    set_lifecycle_link(&mut links, &href, active, false);
     links
-}
-
-/// An active app links to its deactivation, an inactive one to its activation.
-pub(super) fn set_lifecycle_link(links: &mut App, app_href: &str, active: bool) {
-    links.remove("activate");
-    links.remove("deactivate");
-    let rel = if active { "deactivate" } else { "activate" };
-    links.insert(rel.to_owned(), json!({ "href": format!("{app_href}/lifecycle/{rel}") }));
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
 use super::store::{ApiError, Org, Shared, json_object, lock, now};
-use super::util::{app_href, id_of, new_id, random_alphanumeric};
+use super::util::{app_href, id_of, new_id, random_alphanumeric, set_lifecycle_link};
 use okta_runtime::{OperationInfo, encode_unreserved};
 
 mod assignments;
@@ -447,10 +447,10 @@ fn status_of(item: &Value) -> &str {
 
 /// `_links` of something with a lifecycle: `self`, and `activate` or `deactivate`.
 fn lifecycle_links(href: &str, active: bool) -> Value {
-    let (rel, action) = if active { ("deactivate", "deactivate") } else { ("activate", "activate") };
-    let mut links = json!({ "self": { "href": href, "hints": { "allow": ["GET", "DELETE"] } } });
-    set(&mut links, rel, json!({ "href": format!("{href}/lifecycle/{action}"), "hints": { "allow": ["POST"] } }));
-    links
+    let mut links = Map::new();
+    links.insert("self".to_owned(), json!({ "href": href, "hints": { "allow": ["GET", "DELETE"] } }));
+    set_lifecycle_link(&mut links, href, active, true);
+    Value::Object(links)
 }
 
 fn set_status(item: &mut Value, active: bool, href: &str) {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::defaults::{self, OrgFacts};
 use super::filter::{self, Filter};
 use super::rules;
-use super::util::{app_href, id_of, new_id, random_alphanumeric, str_at};
+use super::util::{app_href, id_of, new_id, random_alphanumeric, set_lifecycle_link, str_at};
 use super::{FakeOptions, RecordedRequest};
 
 /// The state every handler and the [`super::FakeOrg`] handle share.
@@ -356,7 +356,7 @@ impl Org {
         let last_updated = later_than(app.get("lastUpdated"));
         app.insert("lastUpdated".to_owned(), Value::String(last_updated));
         if let Some(Value::Object(links)) = app.get_mut("_links") {
-            defaults::set_lifecycle_link(links, &app_href, active);
+            set_lifecycle_link(links, &app_href, active, false);
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Small helpers every part of the fake shares: Okta's ids, reading JSON,
 //! and the URLs and links Okta writes.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use okta_runtime::encode_unreserved;
 
@@ -30,4 +30,40 @@ pub(super) fn str_at<'a>(object: &'a Map<String, Value>, path: &[&str]) -> Optio
 /// The URL of app `id` in the org at `base`: `{base}/api/v1/apps/{id}`.
 pub(super) fn app_href(base: &str, id: &str) -> String {
     format!("{base}/api/v1/apps/{}", encode_unreserved(id))
+}
+
+/// Sets the link that changes the lifecycle of what `href` names:
+/// `deactivate` while it is `active`, else `activate`, in place of the
+/// other. `hinted` adds Okta's hint that the link takes a POST, which the
+/// parts of an app (keys, secrets, the provisioning connection) carry and
+/// the app itself does not.
+pub(super) fn set_lifecycle_link(links: &mut Map<String, Value>, href: &str, active: bool, hinted: bool) {
+    links.remove("activate");
+    links.remove("deactivate");
+    let rel = if active { "deactivate" } else { "activate" };
+    let mut link = json!({ "href": format!("{href}/lifecycle/{rel}") });
+    if hinted {
+        link["hints"] = json!({ "allow": ["POST"] });
+    }
+    links.insert(rel.to_owned(), link);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_links_replace_each_other() {
+        let mut links = Map::new();
+        set_lifecycle_link(&mut links, "https://o.example/x", true, false);
+        assert_eq!(
+            Value::Object(links.clone()),
+            json!({ "deactivate": { "href": "https://o.example/x/lifecycle/deactivate" } })
+        );
+        set_lifecycle_link(&mut links, "https://o.example/x", false, true);
+        assert_eq!(
+            Value::Object(links),
+            json!({ "activate": { "href": "https://o.example/x/lifecycle/activate", "hints": { "allow": ["POST"] } } })
+        );
+    }
 }

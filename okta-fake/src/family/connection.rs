@@ -9,23 +9,19 @@ use serde_json::{Map, Value, json};
 
 use super::{Call, Reply, sso};
 use crate::store::ApiError;
+use crate::util::set_lifecycle_link;
 
 /// The connection's `_links`: itself, and its activation or deactivation.
 fn links(call: &Call<'_>, status: &str) -> Value {
     let href = format!("{}/connections/default", call.app_href());
-    let mut links = json!({ "self": { "href": href, "hints": { "allow": ["POST", "GET"] } } });
-    let rel = match status {
-        "ENABLED" => Some("deactivate"),
-        "DISABLED" => Some("activate"),
-        _ => None,
-    };
-    if let (Some(rel), Some(object)) = (rel, links.as_object_mut()) {
-        object.insert(
-            rel.to_owned(),
-            json!({ "href": format!("{href}/lifecycle/{rel}"), "hints": { "allow": ["POST"] } }),
-        );
+    let mut links = Map::new();
+    links.insert("self".to_owned(), json!({ "href": href, "hints": { "allow": ["POST", "GET"] } }));
+    match status {
+        "ENABLED" => set_lifecycle_link(&mut links, &href, true, true),
+        "DISABLED" => set_lifecycle_link(&mut links, &href, false, true),
+        _ => {}
     }
-    links
+    Value::Object(links)
 }
 
 /// The connection as Okta shows it, with its links.
