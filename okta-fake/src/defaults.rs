@@ -76,31 +76,46 @@ pub(super) fn is_catalog_name(name: &str) -> bool {
 }
 
 /// Whether `name` is one Okta generated for a custom (App Integration
-/// Wizard) app: `<subdomain>_<label>_<n>`.
+/// Wizard) app, as [`generated_name`] writes them: exactly
+/// `<subdomain>_<label>_<n>`, the subdomain a DNS label (any org's, since
+/// an app may come from another org), the label lower-case letters and
+/// digits, `n` digits. No template is one, though `template_saml_2_0` ends
+/// in `_<digit>` too.
 pub(super) fn is_generated_name(name: &str) -> bool {
-    name.rsplit_once('_').is_some_and(|(rest, n)| {
-        !rest.is_empty() && rest.contains('_') && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-    })
+    let mut parts = name.split('_');
+    let (Some(subdomain), Some(slug), Some(count), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let lower_alphanumeric = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    !TEMPLATES.contains(&name)
+        && !subdomain.is_empty()
+        && subdomain.bytes().all(|b| lower_alphanumeric(b) || b == b'-')
+        && slug.bytes().all(lower_alphanumeric)
+        && !count.is_empty()
+        && count.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The name Okta gives an app created without one: the template of its
-/// sign-on mode, or for a custom SAML or auto-login app one made of the
-/// org's subdomain, the label's letters and digits, and a count.
-pub(super) fn default_name(sign_on_mode: &str, label: &str, subdomain: &str, count: u64) -> String {
-    let template = match sign_on_mode {
-        "BOOKMARK" => "bookmark",
-        "BASIC_AUTH" => "template_basic_auth",
-        "SECURE_PASSWORD_STORE" => "template_sps",
-        "WS_FEDERATION" => "template_wsfed",
-        "OPENID_CONNECT" => "oidc_client",
-        "BROWSER_PLUGIN" => "template_swa",
-        _ => {
-            let slug: String =
-                label.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-            return format!("{subdomain}_{slug}_{count}");
-        }
-    };
-    template.to_owned()
+/// The template Okta names an app of `sign_on_mode` created without a
+/// name after; `None` for the modes whose apps get a [`generated_name`]
+/// (SAML, auto-login, ...).
+pub(super) fn template_name(sign_on_mode: &str) -> Option<&'static str> {
+    match sign_on_mode {
+        "BOOKMARK" => Some("bookmark"),
+        "BASIC_AUTH" => Some("template_basic_auth"),
+        "SECURE_PASSWORD_STORE" => Some("template_sps"),
+        "WS_FEDERATION" => Some("template_wsfed"),
+        "OPENID_CONNECT" => Some("oidc_client"),
+        "BROWSER_PLUGIN" => Some("template_swa"),
+        _ => None,
+    }
+}
+
+/// The name Okta generates for the `count`th custom app of the org: its
+/// subdomain, the label's letters and digits in lower case, and the count.
+pub(super) fn generated_name(subdomain: &str, label: &str, count: u64) -> String {
+    let slug: String = label.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    format!("{subdomain}_{slug}_{count}")
 }
 
 /// The sign-on mode Okta keeps for an app of the catalog asked for in
@@ -386,12 +401,17 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(default_name("BOOKMARK", "Wiki", "acme", 1), "bookmark");
-        assert_eq!(default_name("SAML_2_0", "My App-2!", "acme", 3), "acme_myapp2_3");
+        assert_eq!(template_name("BOOKMARK"), Some("bookmark"));
+        assert_eq!(template_name("SAML_2_0"), None);
+        assert_eq!(generated_name("acme", "My App-2!", 3), "acme_myapp2_3");
         assert!(is_generated_name("acme_myapp2_3"));
+        assert!(is_generated_name("classic-00_wiki_12") && is_generated_name("acme__1"), "any org's, any label");
         assert!(
             !is_generated_name("template_swa") && !is_generated_name("oidc_client") && !is_generated_name("office365")
         );
+        assert!(!is_generated_name("template_saml_2_0"), "a template, though it ends in _<digit>");
+        assert!(!is_generated_name("acme_my_app_3") && !is_generated_name("acme_app_") && !is_generated_name("_app_1"));
+        assert!(!is_catalog_name("template_saml_2_0") && is_catalog_name("office365"));
         assert_eq!(catalog_mode("office365", "AUTO_LOGIN"), "BROWSER_PLUGIN");
         assert_eq!(catalog_mode("template_swa", "AUTO_LOGIN"), "AUTO_LOGIN");
         assert_eq!(catalog_mode("", "AUTO_LOGIN"), "AUTO_LOGIN");

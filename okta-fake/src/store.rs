@@ -267,11 +267,14 @@ impl Org {
         app.insert("status".to_owned(), Value::String(status.to_owned()));
         let mode = str_at(&app, &["signOnMode"]).unwrap_or_default().to_owned();
         if str_at(&app, &["name"]).is_none_or(str::is_empty) {
-            let label = str_at(&app, &["label"]).unwrap_or_default();
-            let name = defaults::default_name(&mode, label, &self.facts.subdomain, self.custom_count + 1);
-            if defaults::is_generated_name(&name) {
-                self.custom_count += 1;
-            }
+            let name = match defaults::template_name(&mode) {
+                Some(template) => template.to_owned(),
+                None => {
+                    self.custom_count += 1;
+                    let label = str_at(&app, &["label"]).unwrap_or_default();
+                    defaults::generated_name(&self.facts.subdomain, label, self.custom_count)
+                }
+            };
             app.insert("name".to_owned(), Value::String(name));
         }
         let kid = match mode.as_str() {

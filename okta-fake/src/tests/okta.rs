@@ -245,6 +245,19 @@ async fn saml_apps_get_a_generated_name_their_own_key_and_metadata() {
     .await;
     let none = send_get(&http, &format!("{url}/api/v1/apps/{}/sso/saml/metadata?kid=x", text(&bookmark, "/id"))).await;
     assert_eq!(none.status(), 404, "no metadata for an app that does not sign on with SAML");
+
+    // An app of the SAML 2.0 template is no custom app, though its name ends in `_<digit>`.
+    let template = made(
+        &http,
+        &fake,
+        json!({ "label": "Legacy SSO", "name": "template_saml_2_0", "signOnMode": "SAML_2_0",
+            "settings": { "signOn": { "ssoAcsUrl": "https://legacy.example.com/acs" } } }),
+    )
+    .await;
+    assert_eq!(template["visibility"]["appLinks"], json!({ "login": true }));
+    assert!(template.get("universalLogout").is_none(), "a template app has no universal logout");
+    let next = made(&http, &fake, json!({ "label": "Travel", "signOnMode": "SAML_2_0" })).await;
+    assert_eq!(text(&next, "/name"), "fakeorg_travel_2", "the template app was not counted as a custom one");
     fake.shutdown().await;
 }
 
