@@ -125,6 +125,28 @@ pub(super) fn catalog_mode(name: &str, mode: &str) -> String {
     if is_catalog_name(name) && mode == "AUTO_LOGIN" { "BROWSER_PLUGIN".to_owned() } else { mode.to_owned() }
 }
 
+/// Settles what Okta makes of the `name` and `signOnMode` asked for, before
+/// the body is checked: a new app's name in lower case, a replaced app's
+/// name the stored one (whatever the body says), a catalog app's password
+/// sign-on as `BROWSER_PLUGIN`.
+pub(super) fn settle_name_and_mode(app: &mut App, stored: Option<&App>) {
+    match stored {
+        Some(stored) => match stored.get("name") {
+            Some(kept) => app.insert("name".to_owned(), kept.clone()),
+            None => app.remove("name"),
+        },
+        None => match str_at(app, &["name"]).map(str::to_ascii_lowercase).filter(|name| !name.is_empty()) {
+            Some(name) => app.insert("name".to_owned(), Value::String(name)),
+            None => None,
+        },
+    };
+    let name = str_at(app, &["name"]).unwrap_or_default().to_owned();
+    if let Some(mode) = str_at(app, &["signOnMode"]) {
+        let settled = catalog_mode(&name, mode);
+        app.insert("signOnMode".to_owned(), Value::String(settled));
+    }
+}
+
 /// The object member `key` of `map`, made an empty object first when absent or not an object.
 fn object<'a>(map: &'a mut App, key: &str) -> &'a mut App {
     let slot = map.entry(key.to_owned()).or_insert_with(|| Value::Object(Map::new()));

@@ -29,7 +29,7 @@ const SIGN_ON_MODES: [&str; 9] = [
 ];
 
 /// The sign-on modes of the catalog apps the reference page describes.
-/// (`AUTO_LOGIN` stands for a catalog app's `BROWSER_PLUGIN` mode.)
+/// (A catalog app asked for with `AUTO_LOGIN` has been settled to `BROWSER_PLUGIN`.)
 const CATALOG_MODES: [(&str, &[&str]); 7] = [
     ("google", &["BROWSER_PLUGIN", "SAML_2_0"]),
     ("office365", &["BROWSER_PLUGIN", "SAML_1_1"]),
@@ -40,8 +40,9 @@ const CATALOG_MODES: [(&str, &[&str]); 7] = [
     ("zscalerbyz", &["BROWSER_PLUGIN", "SAML_2_0"]),
 ];
 
-/// Checks an app body as Okta does before creating it, or before replacing
-/// `stored` with it.
+/// Checks an app body, its name and sign-on mode settled (see
+/// `defaults::settle_name_and_mode`), as Okta does before creating it, or
+/// before replacing `stored` with it.
 pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
     let mut blank = Vec::new();
     if str_at(app, &["label"]).is_none_or(|label| label.trim().is_empty()) {
@@ -59,11 +60,9 @@ pub(super) fn check(app: &App, stored: Option<&App>) -> Result<(), ApiError> {
     if !SIGN_ON_MODES.contains(&mode) {
         return Err(ApiError::validation("signOnMode", [format!("signOnMode: {mode} is not a sign-on mode")]));
     }
-    let name = str_at(app, &["name"]).or_else(|| stored.and_then(|s| str_at(s, &["name"]))).unwrap_or_default();
-    let name = name.to_ascii_lowercase();
+    let name = str_at(app, &["name"]).unwrap_or_default();
     if let Some((_, modes)) = CATALOG_MODES.iter().find(|(catalog, _)| *catalog == name) {
-        let asked = if mode == "AUTO_LOGIN" { "BROWSER_PLUGIN" } else { mode };
-        if !modes.contains(&asked) {
+        if !modes.contains(&mode) {
             let cause = format!("signOnMode: the {name} app supports only {}", modes.join(", "));
             return Err(ApiError::validation("signOnMode", [cause]));
         }
@@ -115,6 +114,7 @@ fn covers(kept: &Value, asked: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::defaults::settle_name_and_mode;
     use serde_json::json;
 
     fn app(value: Value) -> App {
@@ -124,27 +124,30 @@ mod tests {
         }
     }
 
+    /// Checks `body` as create (no `stored`) or replace does: settled first.
+    fn checked(body: Value, stored: Option<&App>) -> Result<(), ApiError> {
+        let mut body = app(body);
+        settle_name_and_mode(&mut body, stored);
+        check(&body, stored)
+    }
+
     fn code(result: Result<(), ApiError>) -> Option<String> {
         result.err().map(|e| e.body()["errorCode"].as_str().unwrap_or_default().to_owned())
     }
 
     #[test]
     fn refused_bodies() {
-        let ok = app(json!({ "label": "Wiki", "signOnMode": "BOOKMARK" }));
-        assert!(check(&ok, None).is_ok());
-        assert_eq!(
-            code(check(&app(json!({ "label": " ", "signOnMode": "BOOKMARK" })), None)).as_deref(),
-            Some("E0000001")
-        );
-        assert!(check(&app(json!({ "label": "x", "signOnMode": "RADIUS" })), None).is_err());
-        assert!(check(&app(json!({ "label": "x", "name": "zoomus", "signOnMode": "BROWSER_PLUGIN" })), None).is_err());
-        assert!(check(&app(json!({ "label": "x", "name": "Google", "signOnMode": "AUTO_LOGIN" })), None).is_ok());
+        assert!(checked(json!({ "label": "Wiki", "signOnMode": "BOOKMARK" }), None).is_ok());
+        assert_eq!(code(checked(json!({ "label": " ", "signOnMode": "BOOKMARK" }), None)).as_deref(), Some("E0000001"));
+        assert!(checked(json!({ "label": "x", "signOnMode": "RADIUS" }), None).is_err());
+        assert!(checked(json!({ "label": "x", "name": "zoomus", "signOnMode": "BROWSER_PLUGIN" }), None).is_err());
+        assert!(checked(json!({ "label": "x", "name": "Google", "signOnMode": "AUTO_LOGIN" }), None).is_ok());
         let office = json!({ "label": "x", "name": "office365", "signOnMode": "SAML_1_1",
             "settings": { "app": { "wsFedConfigureType": "AUTO", "requireAdminConsent": false } } });
-        assert_eq!(code(check(&app(office.clone()), None)).as_deref(), Some("E0000001"));
+        assert_eq!(code(checked(office.clone(), None)).as_deref(), Some("E0000001"));
         let mut consented = office;
         consented["settings"]["app"]["requireAdminConsent"] = json!(true);
-        assert!(check(&app(consented), None).is_ok());
+        assert!(checked(consented, None).is_ok());
     }
 
     #[test]
@@ -152,19 +155,15 @@ mod tests {
         let stored =
             app(json!({ "name": "acme_wiki_1", "label": "Wiki", "signOnMode": "AUTO_LOGIN", "status": "INACTIVE",
             "settings": { "signOn": { "loginUrl": "https://a.example.com", "redirectUrl": null } } }));
-        let same = app(
-            json!({ "label": "Wiki 2", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": { "loginUrl": "https://a.example.com" } } }),
-        );
-        assert!(check(&same, Some(&stored)).is_ok(), "a label alone may change");
-        let moved = app(
-            json!({ "label": "Wiki", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": { "loginUrl": "https://b.example.com" } } }),
-        );
-        assert_eq!(code(check(&moved, Some(&stored))).as_deref(), Some("E0000024"));
+        let same = json!({ "label": "Wiki 2", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": { "loginUrl": "https://a.example.com" } } });
+        assert!(checked(same, Some(&stored)).is_ok(), "a label alone may change");
+        let moved = json!({ "label": "Wiki", "signOnMode": "AUTO_LOGIN", "settings": { "signOn": { "loginUrl": "https://b.example.com" } } });
+        assert_eq!(code(checked(moved.clone(), Some(&stored))).as_deref(), Some("E0000024"));
         let mut active = stored.clone();
         active.insert("status".to_owned(), json!("ACTIVE"));
-        assert!(check(&moved, Some(&active)).is_ok());
+        assert!(checked(moved.clone(), Some(&active)).is_ok());
         let mut template = stored;
         template.insert("name".to_owned(), json!("template_swa"));
-        assert!(check(&moved, Some(&template)).is_ok(), "a template app has no shared metadata");
+        assert!(checked(moved, Some(&template)).is_ok(), "a template app has no shared metadata");
     }
 }

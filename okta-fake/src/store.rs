@@ -256,7 +256,7 @@ impl Org {
     /// assigns and fills in what it fills in (see [`defaults`]), keeps the rest.
     pub(super) fn create(&mut self, body: &[u8], activate: bool) -> Result<Value, ApiError> {
         let mut app = json_object(body)?;
-        settle_name_and_mode(&mut app, None);
+        defaults::settle_name_and_mode(&mut app, None);
         rules::check(&app, None)?;
         let id = self.new_app_id();
         let now = format_millis(now_millis());
@@ -303,9 +303,9 @@ impl Org {
         let index = self.position(id).ok_or_else(|| ApiError::app_not_found(id))?;
         let mut app = json_object(body)?;
         let stored = self.apps.get(index).ok_or_else(|| ApiError::app_not_found(id))?.clone();
-        settle_name_and_mode(&mut app, Some(&stored));
+        defaults::settle_name_and_mode(&mut app, Some(&stored));
         rules::check(&app, Some(&stored))?;
-        for key in ["id", "created", "status", "name", "orn", "features", "_links"] {
+        for key in ["id", "created", "status", "orn", "features", "_links"] {
             match stored.get(key) {
                 Some(value) => app.insert(key.to_owned(), value.clone()),
                 None => app.remove(key),
@@ -373,23 +373,6 @@ impl Org {
             filter.is_none_or(|f| f.matches(app, family)) && q.is_none_or(|q| filter::matches_q(app, q))
         };
         page_of(&self.apps, |app| str_at(app, &["id"]), matching, after, limit, |app| Value::Object(app.clone()))
-    }
-}
-
-/// Settles what Okta makes of the `name` and `signOnMode` asked for: a
-/// catalog app's name in lower case, its password sign-on as
-/// `BROWSER_PLUGIN`; a replaced app keeps its name.
-fn settle_name_and_mode(app: &mut App, stored: Option<&App>) {
-    let name = match stored.and_then(|stored| str_at(stored, &["name"])) {
-        Some(kept) => kept.to_owned(),
-        None => str_at(app, &["name"]).unwrap_or_default().to_ascii_lowercase(),
-    };
-    if !name.is_empty() {
-        app.insert("name".to_owned(), Value::String(name.clone()));
-    }
-    if let Some(mode) = str_at(app, &["signOnMode"]) {
-        let settled = defaults::catalog_mode(&name, mode);
-        app.insert("signOnMode".to_owned(), Value::String(settled));
     }
 }
 
