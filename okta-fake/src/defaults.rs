@@ -165,9 +165,8 @@ fn fill(map: &mut App, key: &str, value: Value) {
 }
 
 /// Fills in what Okta fills in for an app with this `id` (its `name` and
-/// `signOnMode` already settled): see the module's documentation. `kid` is
-/// the signing key Okta gives an app of this mode, when it gives one.
-pub(super) fn fill_app(app: &mut App, id: &str, facts: &OrgFacts, kid: Option<&str>) {
+/// `signOnMode` already settled): see the module's documentation.
+pub(super) fn fill_app(app: &mut App, id: &str, facts: &OrgFacts) {
     let name = str_at(app, &["name"]).unwrap_or_default().to_owned();
     let mode = str_at(app, &["signOnMode"]).unwrap_or_default().to_owned();
     fill(app, "orn", Value::String(format!("orn:okta:idp:{}:apps:{name}:{id}", facts.org_id)));
@@ -189,7 +188,7 @@ pub(super) fn fill_app(app: &mut App, id: &str, facts: &OrgFacts, kid: Option<&s
         links.insert(app_link_name(&name, &mode), Value::Bool(true));
     }
 
-    fill_credentials(object(app, "credentials"), &mode, kid);
+    fill_credentials(object(app, "credentials"), &mode, facts);
     if mode == "OPENID_CONNECT" && (name == "oidc_client" || name.is_empty()) {
         fill_oauth_client(app, id);
     }
@@ -226,7 +225,17 @@ fn app_link_name(name: &str, mode: &str) -> String {
     if mode == "OPENID_CONNECT" || is_generated_name(name) { format!("{name}_link") } else { "login".to_owned() }
 }
 
-fn fill_credentials(credentials: &mut App, mode: &str, kid: Option<&str>) {
+/// The signing key Okta gives a new app of `mode`, if any: a SAML 2.0 app
+/// its own, a SAML 1.1 or OpenID Connect app the org's.
+fn signing_kid(mode: &str, facts: &OrgFacts) -> Option<String> {
+    match mode {
+        "SAML_2_0" => Some(new_kid()),
+        "SAML_1_1" | "OPENID_CONNECT" => Some(facts.org_kid.clone()),
+        _ => None,
+    }
+}
+
+fn fill_credentials(credentials: &mut App, mode: &str, facts: &OrgFacts) {
     let template = object(credentials, "userNameTemplate");
     fill(template, "template", Value::from("${source.login}"));
     fill(template, "type", Value::from("BUILT_IN"));
@@ -234,8 +243,10 @@ fn fill_credentials(credentials: &mut App, mode: &str, kid: Option<&str>) {
         fill(template, "pushStatus", Value::from("DONT_PUSH"));
     }
     let signing = object(credentials, "signing");
-    if let Some(kid) = kid {
-        fill(signing, "kid", Value::from(kid));
+    if !signing.contains_key("kid") {
+        if let Some(kid) = signing_kid(mode, facts) {
+            signing.insert("kid".to_owned(), Value::String(kid));
+        }
     }
     if credentials.get("userName").is_some_and(|name| name.as_str() == Some("")) {
         credentials.remove("userName");

@@ -277,12 +277,7 @@ impl Org {
             };
             app.insert("name".to_owned(), Value::String(name));
         }
-        let kid = match mode.as_str() {
-            "SAML_2_0" => Some(defaults::new_kid()),
-            "SAML_1_1" | "OPENID_CONNECT" => Some(self.facts.org_kid.clone()),
-            _ => None,
-        };
-        defaults::fill_app(&mut app, &id, &self.facts, kid.as_deref());
+        defaults::fill_app(&mut app, &id, &self.facts);
         let links = defaults::links(&app, self.public_base(), &self.facts);
         app.insert("_links".to_owned(), Value::Object(links));
         let secret =
@@ -312,8 +307,7 @@ impl Org {
             };
         }
         keep_credentials(&mut app, &stored);
-        let kid = stored.get("credentials").and_then(|c| c.pointer("/signing/kid")).and_then(Value::as_str);
-        defaults::fill_app(&mut app, id, &self.facts, kid);
+        defaults::fill_app(&mut app, id, &self.facts);
         let last_updated = later_than(stored.get("lastUpdated"));
         app.insert("lastUpdated".to_owned(), Value::String(last_updated));
         if let Some(slot) = self.apps.get_mut(index) {
