@@ -129,17 +129,7 @@ impl AppFamily {
     /// Lists the secret an OpenID Connect app was created with as its first
     /// client secret, as Okta does.
     pub(super) fn initial_secret(&mut self, base: &str, app_id: &str, secret: &str) {
-        let id = new_id("ocs");
-        let href = format!("{}/credentials/secrets/{id}", app_href(base, app_id));
-        self.secrets.push(json!({
-            "id": id,
-            "created": now(),
-            "lastUpdated": now(),
-            "status": "ACTIVE",
-            "client_secret": secret,
-            "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
-            "_links": lifecycle_links(&href, true),
-        }));
+        self.secrets.push(credentials::client_secret_record(&app_href(base, app_id), secret, true));
     }
 
     /// Drops the assignment of a group the org no longer has.

@@ -9,7 +9,7 @@ use super::sso::{base64_std, find_key, keys, new_key};
 use super::{Call, Reply, find, find_mut, now, remove, remove_inactive, set};
 use super::{lifecycle_links, set_status, status_of};
 use crate::store::{ApiError, Org};
-use crate::util::{id_of, new_id, random_alphanumeric};
+use crate::util::{id_of, new_id};
 use axum::http::header;
 
 /// The operations answered here.
@@ -168,21 +168,10 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
                 Some(_) => {
                     return Err(ApiError::validation("client_secret", ["client_secret: at least 14 characters"]));
                 }
-                None => random_alphanumeric(64),
+                None => crate::defaults::client_secret(),
             };
-            let id = new_id("ocs");
-            let href = format!("{}/credentials/secrets/{id}", call.app_href());
             let active = body.get("status").and_then(Value::as_str) != Some("INACTIVE");
-            // Orgs list and read the secret itself, not only its hash.
-            let stored = json!({
-                "id": id,
-                "created": now(),
-                "lastUpdated": now(),
-                "status": if active { "ACTIVE" } else { "INACTIVE" },
-                "client_secret": secret,
-                "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
-                "_links": lifecycle_links(&href, active),
-            });
+            let stored = client_secret_record(&call.app_href(), &secret, active);
             family.secrets.push(stored.clone());
             created(stored)
         }
@@ -207,6 +196,22 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         }
         _ => Err(ApiError::unknown_route()),
     }
+}
+
+/// A new client secret of the app at `app_href`, holding `secret`, as Okta
+/// lists it: orgs list and read the secret itself, not only its hash.
+pub(super) fn client_secret_record(app_href: &str, secret: &str, active: bool) -> Value {
+    let id = new_id("ocs");
+    let href = format!("{app_href}/credentials/secrets/{id}");
+    json!({
+        "id": id,
+        "created": now(),
+        "lastUpdated": now(),
+        "status": if active { "ACTIVE" } else { "INACTIVE" },
+        "client_secret": secret,
+        "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
+        "_links": lifecycle_links(&href, active),
+    })
 }
 
 /// A CSR as JSON, or, when the request asks for `application/pkcs10`, its

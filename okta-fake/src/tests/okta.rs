@@ -149,6 +149,16 @@ async fn openid_connect_apps_share_the_org_key_and_list_their_first_secret() {
     let secrets = body_json(send_get(&http, &format!("{url}/api/v1/apps/{id}/credentials/secrets")).await).await;
     assert_eq!(secrets.as_array().map(Vec::len), Some(1), "the secret it was created with");
     assert_eq!((text(&secrets, "/0/status"), text(&secrets, "/0/id").starts_with("ocs")), ("ACTIVE".to_owned(), true));
+    // A second secret, generated: made as Okta makes secrets, listed as the first one is.
+    let second = send(&http, reqwest::Method::POST, &format!("{url}/api/v1/apps/{id}/credentials/secrets"), None).await;
+    assert_eq!(second.status(), 201);
+    let second = body_json(second).await;
+    let value = text(&second, "/client_secret");
+    let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    assert!(value.len() == 64 && value.bytes().all(base64url), "{value}");
+    let members = |secret: &Value| secret.as_object().map(|s| s.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(members(&second), members(&secrets[0]));
+    assert_eq!(second["_links"]["deactivate"]["hints"]["allow"], secrets[0]["_links"]["deactivate"]["hints"]["allow"]);
 
     // Replaced without its credentials, it keeps its client, secret and key; a private-key client has no secret.
     let mut replacement = body("Portal 2");
