@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::http::{
     org_base, page_url, param, parse_query, percent_decode, request_limit, unknown_route, with_page_links,
@@ -25,8 +25,8 @@ const GROUPS: &str = "/api/v1/groups";
 /// server assigns.
 #[derive(Debug, Default)]
 pub(super) struct Directory {
-    pub(super) users: Vec<Value>,
-    pub(super) groups: Vec<Value>,
+    users: Vec<Value>,
+    groups: Vec<Value>,
 }
 
 /// A kind of directory object.
@@ -36,6 +36,44 @@ pub(super) enum DirectoryKind {
     User,
     /// `/api/v1/groups`, ids `00g…`.
     Group,
+}
+
+impl DirectoryKind {
+    /// What one is called in messages.
+    pub(super) fn noun(self) -> &'static str {
+        match self {
+            DirectoryKind::User => "user",
+            DirectoryKind::Group => "group",
+        }
+    }
+}
+
+impl Directory {
+    /// The users or the groups, in list order.
+    pub(super) fn list(&self, kind: DirectoryKind) -> &[Value] {
+        match kind {
+            DirectoryKind::User => &self.users,
+            DirectoryKind::Group => &self.groups,
+        }
+    }
+
+    fn list_mut(&mut self, kind: DirectoryKind) -> &mut Vec<Value> {
+        match kind {
+            DirectoryKind::User => &mut self.users,
+            DirectoryKind::Group => &mut self.groups,
+        }
+    }
+
+    /// The user or group with this id, as the org at `base` shows it (see [`shown`]).
+    pub(super) fn get(&self, kind: DirectoryKind, id: &str, base: &str) -> Option<Value> {
+        self.list(kind).iter().find(|v| id_of(v) == Some(id)).map(|object| shown(kind, object, base))
+    }
+
+    /// One page of users or groups, after the one with id `after`, as the
+    /// org at `base` shows them.
+    fn page(&self, kind: DirectoryKind, after: Option<&str>, limit: usize, base: &str) -> Page {
+        page_of(self.list(kind), id_of, |_| true, after, limit, |object| shown(kind, object, base))
+    }
 }
 
 /// The routes of the users and groups.
@@ -48,52 +86,50 @@ pub(super) fn routes(router: Router<Shared>) -> Router<Shared> {
 
 impl Org {
     /// Stores a user or a group as given, filling in what the server assigns
-    /// (`id`, `created`, `lastUpdated`, and `status` for a user or `type` for
-    /// a group); returns its id.
+    /// where it lacks it: `id`, `created`, `lastUpdated` and `profile`, and
+    /// `status` for a user, or `type`, `objectClass` and
+    /// `lastMembershipUpdated` for a group; returns its id. (A group's
+    /// `_links` name the org's URL, so they are made when it is read.)
     pub(super) fn insert_directory(&mut self, kind: DirectoryKind, object: Value) -> String {
         let Value::Object(mut object) = object else { panic!("a user or group must be a JSON object") };
-        let (prefix, filled) = match kind {
-            DirectoryKind::User => ("00u", ("status", "ACTIVE")),
-            DirectoryKind::Group => ("00g", ("type", "OKTA_GROUP")),
+        let prefix = match kind {
+            DirectoryKind::User => "00u",
+            DirectoryKind::Group => "00g",
         };
         let id = match str_at(&object, &["id"]) {
             Some(id) => id.to_owned(),
             None => new_id(prefix),
         };
-        let stamp = now();
+        let stamp = Value::String(now());
         object.insert("id".to_owned(), Value::String(id.clone()));
-        for (key, value) in [("created", stamp.as_str()), ("lastUpdated", stamp.as_str()), filled] {
-            object.entry(key.to_owned()).or_insert_with(|| Value::String(value.to_owned()));
+        let mut filled = vec![("created", stamp.clone()), ("lastUpdated", stamp.clone()), ("profile", json!({}))];
+        match kind {
+            DirectoryKind::User => filled.push(("status", Value::from("ACTIVE"))),
+            DirectoryKind::Group => filled.extend([
+                ("type", Value::from("OKTA_GROUP")),
+                ("objectClass", json!(["okta:user_group"])),
+                ("lastMembershipUpdated", stamp),
+            ]),
         }
-        object.entry("profile".to_owned()).or_insert_with(|| json!({}));
-        self.directory_list(kind).push(Value::Object(object));
+        for (key, value) in filled {
+            object.entry(key.to_owned()).or_insert(value);
+        }
+        self.directory.list_mut(kind).push(Value::Object(object));
         id
     }
+}
 
-    /// The user or group with this id.
-    pub(super) fn directory_object(&self, kind: DirectoryKind, id: &str) -> Option<Value> {
-        let list = match kind {
-            DirectoryKind::User => &self.directory.users,
-            DirectoryKind::Group => &self.directory.groups,
-        };
-        list.iter().find(|v| id_of(v) == Some(id)).cloned()
-    }
-
-    /// One page of users or groups, after the one with id `after`.
-    pub(super) fn list_directory(&self, kind: DirectoryKind, after: Option<&str>, limit: usize) -> Page {
-        let list = match kind {
-            DirectoryKind::User => &self.directory.users,
-            DirectoryKind::Group => &self.directory.groups,
-        };
-        page_of(list, id_of, |_| true, after, limit, Value::clone)
-    }
-
-    fn directory_list(&mut self, kind: DirectoryKind) -> &mut Vec<Value> {
-        match kind {
-            DirectoryKind::User => &mut self.directory.users,
-            DirectoryKind::Group => &mut self.directory.groups,
+/// A stored user or group as the org at `base` shows it: a group with its
+/// `_links` (unless it was stored with its own).
+fn shown(kind: DirectoryKind, object: &Value, base: &str) -> Value {
+    let mut shown = object.clone();
+    if let (DirectoryKind::Group, Some(group)) = (kind, shown.as_object_mut()) {
+        if !group.contains_key("_links") {
+            let links = group_links(base, str_at(group, &["id"]).unwrap_or_default());
+            group.insert("_links".to_owned(), links);
         }
     }
+    shown
 }
 
 async fn list_users(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
@@ -114,7 +150,8 @@ fn list(State(shared): State<Shared>, headers: HeaderMap, uri: Uri, kind: Direct
             Ok(limit) => limit,
             Err(error) => return error.into_response(),
         };
-        (limit, org.list_directory(kind, after, limit), org_base(&org, &headers))
+        let base = org_base(&org, &headers);
+        (limit, org.directory.page(kind, after, limit, &base), base)
     };
     let next = page.next_after.map(|cursor| page_url(&base, path, Some(&cursor), limit, &params));
     let self_url = page_url(&base, path, after, limit, &params);
@@ -134,25 +171,18 @@ async fn create_group(State(shared): State<Shared>, headers: HeaderMap, body: By
         return ApiError::validation("name", ["name: The field cannot be left blank"]).into_response();
     }
     let mut org = lock(&shared);
-    let taken = org.directory.groups.iter().any(|g| g.pointer("/profile/name").and_then(Value::as_str) == Some(name));
+    let groups = org.directory.list(DirectoryKind::Group);
+    let taken = groups.iter().any(|g| g.pointer("/profile/name").and_then(Value::as_str) == Some(name));
     if taken {
         let cause = "name: An object with this field already exists in the current organization";
         return ApiError::validation("name", [cause]).into_response();
     }
+    let id = org.insert_directory(DirectoryKind::Group, json!({ "profile": profile }));
     let base = org_base(&org, &headers);
-    let id = new_id("00g");
-    let stamp = now();
-    let mut group = Map::new();
-    group.insert("id".to_owned(), Value::String(id.clone()));
-    group.insert("created".to_owned(), Value::String(stamp.clone()));
-    group.insert("lastUpdated".to_owned(), Value::String(stamp.clone()));
-    group.insert("lastMembershipUpdated".to_owned(), Value::String(stamp));
-    group.insert("objectClass".to_owned(), json!(["okta:user_group"]));
-    group.insert("type".to_owned(), Value::from("OKTA_GROUP"));
-    group.insert("profile".to_owned(), Value::Object(profile));
-    group.insert("_links".to_owned(), group_links(&base, &id));
-    org.insert_directory(DirectoryKind::Group, Value::Object(group.clone()));
-    Json(Value::Object(group)).into_response()
+    match org.directory.get(DirectoryKind::Group, &id, &base) {
+        Some(group) => Json(group).into_response(),
+        None => ApiError::not_found(&id, "UserGroup").into_response(),
+    }
 }
 
 /// The `_links` Okta gives a group.
@@ -173,9 +203,10 @@ fn group_id(uri: &Uri) -> String {
 }
 
 /// getGroup.
-async fn get_group(State(shared): State<Shared>, uri: Uri) -> Response {
+async fn get_group(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
     let id = group_id(&uri);
-    match lock(&shared).directory_object(DirectoryKind::Group, &id) {
+    let org = lock(&shared);
+    match org.directory.get(DirectoryKind::Group, &id, &org_base(&org, &headers)) {
         Some(group) => Json(group).into_response(),
         None => ApiError::not_found(&id, "UserGroup").into_response(),
     }
@@ -185,10 +216,11 @@ async fn get_group(State(shared): State<Shared>, uri: Uri) -> Response {
 async fn delete_group(State(shared): State<Shared>, uri: Uri) -> Response {
     let id = group_id(&uri);
     let mut org = lock(&shared);
-    let Some(index) = org.directory.groups.iter().position(|g| id_of(g) == Some(id.as_str())) else {
+    let groups = org.directory.list_mut(DirectoryKind::Group);
+    let Some(index) = groups.iter().position(|g| id_of(g) == Some(id.as_str())) else {
         return ApiError::not_found(&id, "UserGroup").into_response();
     };
-    org.directory.groups.remove(index);
+    groups.remove(index);
     for family in org.family.values_mut() {
         family.forget_group(&id);
     }

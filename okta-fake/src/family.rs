@@ -224,7 +224,7 @@ pub(super) async fn handle(
     match dispatch(&mut org, &call, &app_id) {
         Ok(Reply::Page(mut items)) if call.op.id == "listApplicationGroupAssignments" => {
             if call.query("expand") == Some("group") {
-                assignments::embed_groups(&org, &mut items);
+                assignments::embed_groups(&org, &call.base, &mut items);
             }
             page_response(&call, &items, limits)
         }

@@ -214,8 +214,10 @@ impl FakeOrg {
     }
 
     /// Stores a group (`{"profile": {"name": ...}}`) at the end of
-    /// `/api/v1/groups`, filling in `id`, `type` (OKTA_GROUP), `created` and
-    /// `lastUpdated` where it lacks them; returns its id.
+    /// `/api/v1/groups`, filling in `id`, `type` (OKTA_GROUP), `objectClass`,
+    /// `created`, `lastUpdated` and `lastMembershipUpdated` where it lacks
+    /// them; returns its id. It is read with Okta's `_links` unless it has
+    /// its own.
     ///
     /// # Panics
     /// When `group` is not a JSON object.

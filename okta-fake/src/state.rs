@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::defaults::OrgFacts;
-use crate::directory::DirectoryKind;
+use crate::directory::{Directory, DirectoryKind};
 use crate::family::AppFamily;
 use crate::store::Org;
 use crate::util::id_of;
@@ -48,8 +48,8 @@ pub(crate) fn save(org: &Org) -> Result<String, String> {
         base_url: org.base_url.clone(),
         apps: org.apps(),
         families: org.family.clone(),
-        users: org.directory.users.clone(),
-        groups: org.directory.groups.clone(),
+        users: org.directory.list(DirectoryKind::User).to_vec(),
+        groups: org.directory.list(DirectoryKind::Group).to_vec(),
         org: Some(org.facts.clone()),
         custom_count: org.custom_count,
     };
@@ -78,8 +78,15 @@ pub(crate) fn load(org: &mut Org, text: &str) -> Result<(), String> {
         org.insert(app);
     }
     org.family = state.families;
-    org.directory.users = state.users;
-    org.directory.groups = state.groups;
+    org.directory = Directory::default();
+    for (kind, objects) in [(DirectoryKind::User, state.users), (DirectoryKind::Group, state.groups)] {
+        for object in objects {
+            if !object.is_object() {
+                return Err(format!("a {} that is not a JSON object", kind.noun()));
+            }
+            org.insert_directory(kind, object);
+        }
+    }
     if let Some(facts) = state.org {
         org.facts = facts;
     }
@@ -113,7 +120,7 @@ pub(crate) fn seed(org: &mut Org, dir: &Path) -> Result<usize, String> {
             let Some(group_id) = id_of(group) else {
                 return Err(format!("{}: a group assignment without an id", path.display()));
             };
-            if !org.directory.groups.iter().any(|g| id_of(g) == Some(group_id)) {
+            if !org.directory.list(DirectoryKind::Group).iter().any(|g| id_of(g) == Some(group_id)) {
                 let name = group.get("name").and_then(Value::as_str).unwrap_or(group_id);
                 org.insert_directory(DirectoryKind::Group, json!({ "id": group_id, "profile": { "name": name } }));
             }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::{AppFamily, Call, Reply, find, find_mut, now, remove, remove_inactive, set};
+use crate::directory::DirectoryKind;
 use crate::store::{ApiError, Org};
 use crate::util::{app_href, id_of, new_id};
 use okta_runtime::encode_unreserved;
@@ -42,7 +43,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
         "assignUserToApplication" => {
             let body = call.json()?;
             let user_id = body.get("id").and_then(Value::as_str).unwrap_or_default();
-            let person = org.directory.users.iter().find(|u| id_of(u) == Some(user_id));
+            let person = org.directory.list(DirectoryKind::User).iter().find(|u| id_of(u) == Some(user_id));
             let profile = app_user_profile(app, person);
             let user = assign_user(call, &body, family.users.iter().find(|u| id_of(u) == Some(user_id)), profile)?;
             let id = id_of(&user).unwrap_or_default().to_owned();
@@ -358,10 +359,11 @@ pub(super) fn renumber(groups: &mut [Value]) {
 }
 
 /// `expand=group`: each assignment with its group under `_embedded.group`,
-/// as Okta sends it (the org's group, or nothing for a group it does not have).
-pub(super) fn embed_groups(org: &Org, assignments: &mut [Value]) {
+/// as Okta sends it (the org's group as the org at `base` shows it, or
+/// nothing for a group it does not have).
+pub(super) fn embed_groups(org: &Org, base: &str, assignments: &mut [Value]) {
     for assignment in assignments {
-        let group = id_of(assignment).and_then(|id| org.directory.groups.iter().find(|g| id_of(g) == Some(id)));
+        let group = id_of(assignment).and_then(|id| org.directory.get(DirectoryKind::Group, id, base));
         if let (Some(group), Some(object)) = (group, assignment.as_object_mut()) {
             object.insert("_embedded".to_owned(), json!({ "group": group }));
         }

@@ -27,6 +27,10 @@ async fn users_and_groups_are_listed_and_paged() {
         (page[0]["type"].as_str(), page[0]["profile"]["name"].as_str()),
         (Some("OKTA_GROUP"), Some("Engineering"))
     );
+    // A group inserted, not created, is shown as Okta shows every group.
+    assert_eq!(page[0]["objectClass"], json!(["okta:user_group"]));
+    assert!(page[0]["lastMembershipUpdated"].is_string(), "{page}");
+    assert_eq!(page[0]["_links"]["users"]["href"], format!("{url}/api/v1/groups/{}/users", group_ids[0]));
     let target = next.split(['<', '>']).nth(1).expect("target").to_owned();
     let second = send_get(&http, &target).await;
     assert!(links(&second).iter().all(|l| !l.contains("rel=\"next\"")), "the last page links no further");
@@ -37,6 +41,13 @@ async fn users_and_groups_are_listed_and_paged() {
     assert_eq!(users[0]["profile"]["login"], "ada@example.com");
     let refused = send_get(&http, &format!("{url}/api/v1/users?limit=x")).await;
     assert_eq!(refused.status(), 400);
+
+    // So is a group of a state file.
+    let state = json!({ "format": 1, "base_url": url, "apps": [], "groups": [{ "id": "00gfromfile", "profile": { "name": "Ops" } }] });
+    fake.load_state(&state.to_string()).expect("load");
+    let loaded = body_json(send_get(&http, &format!("{url}/api/v1/groups/00gfromfile")).await).await;
+    assert_eq!((&loaded["type"], &loaded["objectClass"]), (&json!("OKTA_GROUP"), &json!(["okta:user_group"])));
+    assert_eq!(loaded["_links"]["apps"]["href"], format!("{url}/api/v1/groups/00gfromfile/apps"));
     fake.shutdown().await;
 }
 
