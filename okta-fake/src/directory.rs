@@ -11,10 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::http::{
-    org_base, page_url, param, parse_query, percent_decode, request_limit, unknown_route, with_page_links,
-};
-use super::store::{ApiError, Org, Page, Shared, json_object, lock, now, page_of};
+use super::http::{org_base, parse_query, percent_decode, unknown_route};
+use super::paging::{Listing, Page, page_of};
+use super::store::{ApiError, Org, Shared, json_object, lock, now};
 use super::util::{id_of, new_id, str_at};
 use okta_runtime::encode_unreserved;
 
@@ -143,19 +142,15 @@ async fn list_groups(state: State<Shared>, headers: HeaderMap, uri: Uri) -> Resp
 /// A page of users or groups, paged as apps are: `limit`, `after` and `Link`.
 fn list(State(shared): State<Shared>, headers: HeaderMap, uri: Uri, kind: DirectoryKind, path: &str) -> Response {
     let params = parse_query(uri.query().unwrap_or_default());
-    let after = param(&params, "after").filter(|after| !after.is_empty());
-    let (limit, page, base) = {
-        let org = lock(&shared);
-        let limit = match request_limit(&org, &params) {
-            Ok(limit) => limit,
-            Err(error) => return error.into_response(),
-        };
-        let base = org_base(&org, &headers);
-        (limit, org.directory.page(kind, after, limit, &base), base)
+    let org = lock(&shared);
+    let base = org_base(&org, &headers);
+    let listing = match Listing::new(&org, base.clone(), path, &params) {
+        Ok(listing) => listing,
+        Err(error) => return error.into_response(),
     };
-    let next = page.next_after.map(|cursor| page_url(&base, path, Some(&cursor), limit, &params));
-    let self_url = page_url(&base, path, after, limit, &params);
-    with_page_links(Json(page.items).into_response(), &self_url, next.as_deref())
+    let page = org.directory.page(kind, listing.after(), listing.limit, &base);
+    drop(org);
+    listing.respond(&page.items, page.next_after.as_deref())
 }
 
 /// createGroup: an Okta group from `{"profile": {"name": ..., "description": ...}}`,

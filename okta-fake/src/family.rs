@@ -19,7 +19,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::http::{append_link, page_url, param, parse_limit, parse_query, percent_decode};
+use super::http::{param, parse_query, percent_decode};
+use super::paging::{Listing, page_of};
 use super::store::{ApiError, Org, Shared, json_object, lock, now};
 use super::util::{app_href, id_of, new_id, random_alphanumeric, set_lifecycle_link};
 use okta_runtime::{OperationInfo, encode_unreserved};
@@ -220,13 +221,12 @@ pub(super) async fn handle(
     if org.get(&app_id).is_none() {
         return ApiError::app_not_found(&app_id).into_response();
     }
-    let limits = (org.options.default_page_size, org.options.max_page_size);
     match dispatch(&mut org, &call, &app_id) {
         Ok(Reply::Page(mut items)) if call.op.id == "listApplicationGroupAssignments" => {
             if call.query("expand") == Some("group") {
                 assignments::embed_groups(&org, &call.base, &mut items);
             }
-            page_response(&call, &items, limits)
+            page_response(&org, &call, &items)
         }
         Ok(Reply::Json(status, value)) => (status, Json(value)).into_response(),
         Ok(Reply::Empty(status)) => status.into_response(),
@@ -238,7 +238,18 @@ pub(super) async fn handle(
             }
             response
         }
-        Ok(Reply::Page(items)) => page_response(&call, &items, limits),
+        Ok(Reply::Page(items)) => page_response(&org, &call, &items),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The page of `items` the request asks for, as Okta pages its lists.
+fn page_response(org: &Org, call: &Call<'_>, items: &[Value]) -> Response {
+    match Listing::new(org, call.base.clone(), call.path, &call.query) {
+        Ok(listing) => {
+            let page = page_of(items, id_of, |_| true, listing.after(), listing.limit, Value::clone);
+            listing.respond(&page.items, page.next_after.as_deref())
+        }
         Err(error) => error.into_response(),
     }
 }
@@ -246,35 +257,6 @@ pub(super) async fn handle(
 /// The `'static` name of a path parameter of `op`.
 fn op_param_name(op: &'static OperationInfo, name: &str) -> Option<&'static str> {
     op.path.split('/').filter_map(|t| t.strip_prefix('{')?.strip_suffix('}')).find(|t| *t == name)
-}
-
-/// One page of `items` after the `after` cursor (an item's `id`), with
-/// `self` and `next` links that keep the request's other parameters.
-fn page_response(call: &Call<'_>, items: &[Value], (default, max): (usize, usize)) -> Response {
-    let limit = match call.query("limit") {
-        None => default,
-        Some(raw) => match parse_limit(raw, default, max) {
-            Ok(limit) => limit,
-            Err(error) => return error.into_response(),
-        },
-    };
-    let start = match call.query("after").filter(|a| !a.is_empty()) {
-        None => 0,
-        Some(after) => match items.iter().position(|item| id_of(item) == Some(after)) {
-            Some(index) => index + 1,
-            None => items.len(),
-        },
-    };
-    let page: Vec<Value> = items.iter().skip(start).take(limit).cloned().collect();
-    let more = start + page.len() < items.len();
-    let url = |after: Option<&str>| page_url(&call.base, call.path, after, limit, &call.query);
-    let next = more.then(|| page.last().and_then(id_of).map(str::to_owned)).flatten();
-    let mut response = Json(Value::Array(page)).into_response();
-    append_link(response.headers_mut(), &url(call.query("after")), "self");
-    if let Some(next) = next {
-        append_link(response.headers_mut(), &url(Some(&next)), "next");
-    }
-    response
 }
 
 fn find<'a>(items: &'a [Value], id: &str, kind: &str) -> Result<&'a Value, ApiError> {

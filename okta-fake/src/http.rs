@@ -1,7 +1,6 @@
 //! The fake org's HTTP side: the router, the middleware every request passes through, and one
 //! handler per operation of spec/applications.yaml.
 
-use okta_runtime::encode_unreserved;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -14,6 +13,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use super::RecordedRequest;
+use super::paging::Listing;
 use super::store::{ApiError, Org, Shared, lock};
 use super::util::random_alphanumeric;
 use super::{directory, family, filter, oauth};
@@ -154,93 +154,26 @@ async fn list_apps(State(shared): State<Shared>, headers: HeaderMap, uri: Uri) -
         Err(error) => return error.into_response(),
     };
     let q = param(&params, "q");
-    let after = param(&params, "after").filter(|after| !after.is_empty());
-    let (limit, page, forced_next, base) = {
-        let org = lock(&shared);
-        let limit = match request_limit(&org, &params) {
-            Ok(limit) => limit,
-            Err(error) => return error.into_response(),
-        };
-        let mut page = org.list(after, limit, filter.as_ref(), q);
-        if let Some(user) = param(&params, "expand").and_then(|e| e.strip_prefix("user/")) {
-            // Okta embeds the app user only for the user the filter names.
-            if filter.as_ref().and_then(filter::Filter::user) == Some(user) {
-                org.embed_app_users(&mut page.items, user);
-            }
-        }
-        (limit, page, org.next_link.clone(), org_base(&org, &headers))
+    let org = lock(&shared);
+    let listing = match Listing::new(&org, org_base(&org, &headers), APPS, &params) {
+        Ok(listing) => listing.with_next_link(org.next_link.clone()),
+        Err(error) => return error.into_response(),
     };
-    let next =
-        forced_next.or_else(|| page.next_after.map(|cursor| page_url(&base, APPS, Some(&cursor), limit, &params)));
-    let body = Json(page.items.iter().map(InOktaOrder).collect::<Vec<_>>()).into_response();
-    with_page_links(body, &page_url(&base, APPS, after, limit, &params), next.as_deref())
-}
-
-/// The `limit` a list request asks for, within the org's page sizes.
-pub(super) fn request_limit(org: &Org, params: &[(String, String)]) -> Result<usize, ApiError> {
-    let (default_limit, max_limit) = (org.options.default_page_size, org.options.max_page_size);
-    param(params, "limit").map_or(Ok(default_limit), |raw| parse_limit(raw, default_limit, max_limit))
+    let mut page = org.list(listing.after(), listing.limit, filter.as_ref(), q);
+    if let Some(user) = param(&params, "expand").and_then(|e| e.strip_prefix("user/")) {
+        // Okta embeds the app user only for the user the filter names.
+        if filter.as_ref().and_then(filter::Filter::user) == Some(user) {
+            org.embed_app_users(&mut page.items, user);
+        }
+    }
+    drop(org);
+    let items: Vec<InOktaOrder<'_>> = page.items.iter().map(InOktaOrder).collect();
+    listing.respond(&items, page.next_after.as_deref())
 }
 
 /// The URL the org's links start with.
 pub(super) fn org_base(org: &Org, headers: &HeaderMap) -> String {
     org.options.public_url.clone().unwrap_or_else(|| base_url(headers, &org.base_url))
-}
-
-/// A list response with its `self` and (when there is one) `next` links.
-pub(super) fn with_page_links(mut response: Response, self_url: &str, next: Option<&str>) -> Response {
-    append_link(response.headers_mut(), self_url, "self");
-    if let Some(next) = next {
-        append_link(response.headers_mut(), next, "next");
-    }
-    response
-}
-
-/// A `limit` value: 1..=max, the default for 0 or less, an E0000001 for anything else.
-pub(super) fn parse_limit(raw: &str, default: usize, max: usize) -> Result<usize, ApiError> {
-    let raw = raw.trim();
-    let (negative, digits) = match raw.strip_prefix('-') {
-        Some(digits) => (true, digits),
-        None => (false, raw),
-    };
-    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Err(ApiError::validation("limit", [format!("limit: '{raw}' is not a valid integer")]));
-    }
-    if negative {
-        return Ok(default);
-    }
-    // Too many digits for usize: still a number, and far above the maximum.
-    Ok(match digits.parse::<usize>() {
-        Ok(0) => default,
-        Ok(limit) => limit.min(max),
-        Err(_) => max,
-    })
-}
-
-/// The URL of a page of the list at `path`: the cursor, the effective limit,
-/// and the other parameters the request had, in its order.
-pub(super) fn page_url(
-    base: &str,
-    path: &str,
-    after: Option<&str>,
-    limit: usize,
-    params: &[(String, String)],
-) -> String {
-    let mut query: Vec<String> = after.map(|a| format!("after={}", encode_unreserved(a))).into_iter().collect();
-    query.push(format!("limit={limit}"));
-    for (name, value) in params.iter().filter(|(n, _)| n != "after" && n != "limit") {
-        query.push(format!("{}={}", encode_unreserved(name), encode_unreserved(value)));
-    }
-    format!("{base}{path}?{}", query.join("&"))
-}
-
-pub(super) fn append_link(headers: &mut HeaderMap, url: &str, rel: &str) {
-    match HeaderValue::from_str(&format!("<{url}>; rel=\"{rel}\"")) {
-        Ok(value) => {
-            headers.append(header::LINK, value);
-        }
-        Err(_) => tracing::warn!(url, rel, "fake okta org: link is not a valid header value; not sent"),
-    }
 }
 
 /// The origin the client used, so that links stay same-origin behind a proxy that says where
@@ -414,6 +347,7 @@ pub(super) fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use okta_runtime::encode_unreserved;
 
     #[test]
     fn percent_round_trip() {
@@ -451,17 +385,5 @@ mod tests {
         assert_eq!(base_url(&headers, own), "https://proxy.example:8443");
         headers.insert(header::FORWARDED, HeaderValue::from_static("host=bad/host"));
         assert_eq!(base_url(&headers, own), own);
-    }
-
-    #[test]
-    fn limits() {
-        assert_eq!(parse_limit("5", 20, 200).ok(), Some(5));
-        assert_eq!(parse_limit("500", 20, 200).ok(), Some(200));
-        assert_eq!(parse_limit("99999999999999999999999", 20, 200).ok(), Some(200));
-        assert_eq!(parse_limit("0", 20, 200).ok(), Some(20));
-        assert_eq!(parse_limit("-1", 20, 200).ok(), Some(20));
-        for bad in ["", "abc", "1.5", "-", "+3"] {
-            assert!(parse_limit(bad, 20, 200).is_err(), "{bad}");
-        }
     }
 }

@@ -39,6 +39,7 @@ mod filter;
 mod http;
 mod jws;
 mod oauth;
+mod paging;
 mod rules;
 mod state;
 mod store;

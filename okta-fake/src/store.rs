@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::defaults::{self, OrgFacts};
 use super::filter::{self, Filter};
+use super::paging::{Page, page_of};
 use super::rules;
 use super::util::{app_href, id_of, new_id, random_alphanumeric, set_lifecycle_link, str_at};
 use super::{FakeOptions, RecordedRequest};
@@ -136,13 +137,6 @@ pub(super) fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
         Ok(Value::Object(object)) => Ok(object),
         _ => Err(ApiError::malformed()),
     }
-}
-
-/// One page of a list.
-pub(super) struct Page {
-    pub(super) items: Vec<Value>,
-    /// The cursor for the next page, when more items match.
-    pub(super) next_after: Option<String>,
 }
 
 impl Org {
@@ -390,31 +384,6 @@ fn keep_credentials(app: &mut App, stored: &App) {
             client.insert(key.to_owned(), value.clone());
         }
     }
-}
-
-/// One page of `items` that match, after the one with id `after` (an
-/// unknown cursor gives an empty page), with the cursor of the next page
-/// when more match.
-pub(super) fn page_of<T>(
-    items: &[T],
-    id: fn(&T) -> Option<&str>,
-    matching: impl Fn(&T) -> bool,
-    after: Option<&str>,
-    limit: usize,
-    to_value: impl Fn(&T) -> Value,
-) -> Page {
-    let start = match after {
-        None => 0,
-        Some(cursor) => match items.iter().position(|item| id(item) == Some(cursor)) {
-            Some(index) => index + 1,
-            None => return Page { items: Vec::new(), next_after: None },
-        },
-    };
-    let mut found = items.iter().skip(start).filter(|item| matching(item));
-    let page: Vec<&T> = found.by_ref().take(limit).collect();
-    let next_after =
-        if found.next().is_some() { page.last().and_then(|item| id(item)).map(str::to_owned) } else { None };
-    Page { items: page.into_iter().map(to_value).collect(), next_after }
 }
 
 /// Now, as Okta writes timestamps.
