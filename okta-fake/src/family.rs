@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use super::http::{param, parse_query, percent_decode};
 use super::paging::{Listing, page_of};
 use super::store::{ApiError, Org, Shared, json_object, lock, now};
-use super::util::{app_href, id_of, new_id, random_alphanumeric, set_lifecycle_link};
+use super::util::{app_href, embed, id_of, new_id, random_alphanumeric, set_lifecycle_link};
 use okta_runtime::{OperationInfo, encode_unreserved};
 
 mod assignments;
@@ -115,14 +115,9 @@ impl Org {
     /// `expand=user/{userId}`: each app with user `user_id`'s assignment to
     /// it under `_embedded.user`.
     pub(super) fn embed_app_users(&self, apps: &mut [Value], user_id: &str) {
-        for app in apps {
-            let user = id_of(app)
-                .and_then(|id| self.family.get(id))
-                .and_then(|f| f.users.iter().find(|u| id_of(u) == Some(user_id)));
-            if let (Some(user), Some(object)) = (user, app.as_object_mut()) {
-                object.insert("_embedded".to_owned(), json!({ "user": user }));
-            }
-        }
+        embed(apps, "user", |app_id| {
+            self.family.get(app_id)?.users.iter().find(|u| id_of(u) == Some(user_id)).cloned()
+        });
     }
 }
 
@@ -222,12 +217,6 @@ pub(super) async fn handle(
         return ApiError::app_not_found(&app_id).into_response();
     }
     match dispatch(&mut org, &call, &app_id) {
-        Ok(Reply::Page(mut items)) if call.op.id == "listApplicationGroupAssignments" => {
-            if call.query("expand") == Some("group") {
-                assignments::embed_groups(&org, &call.base, &mut items);
-            }
-            page_response(&org, &call, &items)
-        }
         Ok(Reply::Json(status, value)) => (status, Json(value)).into_response(),
         Ok(Reply::Empty(status)) => status.into_response(),
         Ok(Reply::Bytes(status, media_type, bytes)) => {

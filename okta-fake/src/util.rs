@@ -48,6 +48,19 @@ pub(super) fn set_lifecycle_link(links: &mut Map<String, Value>, href: &str, act
     links.insert(rel.to_owned(), link);
 }
 
+/// `expand`: each of `items` with what `find` gives for its id under
+/// `_embedded.{rel}`, as Okta embeds it (nothing when `find` finds nothing).
+pub(super) fn embed(items: &mut [Value], rel: &str, find: impl Fn(&str) -> Option<Value>) {
+    for item in items {
+        let found = id_of(item).and_then(&find);
+        if let (Some(found), Some(object)) = (found, item.as_object_mut()) {
+            let mut embedded = Map::new();
+            embedded.insert(rel.to_owned(), found);
+            object.insert("_embedded".to_owned(), Value::Object(embedded));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

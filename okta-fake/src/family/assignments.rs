@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::{AppFamily, Call, Reply, find, find_mut, now, remove, remove_inactive, set};
 use crate::directory::DirectoryKind;
 use crate::store::{ApiError, Org};
-use crate::util::{app_href, id_of, new_id};
+use crate::util::{app_href, embed, id_of, new_id};
 use okta_runtime::encode_unreserved;
 
 /// The operations answered here.
@@ -63,7 +63,14 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             no_content()
         }
         // ApplicationGroups
-        "listApplicationGroupAssignments" => list(&family.groups),
+        "listApplicationGroupAssignments" => {
+            let mut assignments = family.groups.clone();
+            // `expand=group`: each with the org's group, as it shows it (none for a group it lacks).
+            if call.query("expand") == Some("group") {
+                embed(&mut assignments, "group", |id| org.directory.get(DirectoryKind::Group, id, &call.base));
+            }
+            Ok(Reply::Page(assignments))
+        }
         "getApplicationGroupAssignment" => {
             ok(find(&family.groups, call.path("groupId"), "AppGroupAssignment")?.clone())
         }
@@ -355,17 +362,5 @@ fn prioritise(groups: &mut Vec<Value>, id: &str, priority: Option<u64>) {
 pub(super) fn renumber(groups: &mut [Value]) {
     for (priority, group) in groups.iter_mut().enumerate() {
         set(group, "priority", Value::from(priority));
-    }
-}
-
-/// `expand=group`: each assignment with its group under `_embedded.group`,
-/// as Okta sends it (the org's group as the org at `base` shows it, or
-/// nothing for a group it does not have).
-pub(super) fn embed_groups(org: &Org, base: &str, assignments: &mut [Value]) {
-    for assignment in assignments {
-        let group = id_of(assignment).and_then(|id| org.directory.get(DirectoryKind::Group, id, base));
-        if let (Some(group), Some(object)) = (group, assignment.as_object_mut()) {
-            object.insert("_embedded".to_owned(), json!({ "group": group }));
-        }
     }
 }

@@ -104,6 +104,17 @@ async fn features_logos_users_and_assignments() {
     let group = fake.insert_group(json!({ "profile": { "name": "Staff" } }));
     let assignment = send(&http, reqwest::Method::PUT, &format!("{app}/groups/{group}"), Some(&json!({}))).await;
     assert_eq!(body_json(assignment).await["_links"]["self"]["href"], format!("{app}/groups/{group}"));
+    // The group embedded on request, as the org shows it; an assignment of a group the org lacks embeds none.
+    send(&http, reqwest::Method::PUT, &format!("{app}/groups/00gnotinorg"), Some(&json!({}))).await;
+    let expanded = body_json(send_get(&http, &format!("{app}/groups?expand=group")).await).await;
+    assert_eq!(expanded[0]["_embedded"]["group"]["profile"]["name"], "Staff");
+    assert_eq!(
+        expanded[0]["_embedded"]["group"]["_links"]["apps"]["href"],
+        format!("{base}/api/v1/groups/{group}/apps")
+    );
+    assert_eq!((expanded[1]["id"].as_str(), expanded[1].get("_embedded")), (Some("00gnotinorg"), None));
+    let plain = body_json(send_get(&http, &format!("{app}/groups")).await).await;
+    assert!(plain[0].get("_embedded").is_none(), "{plain}");
 
     // Apps by who is assigned to them, and the user's assignment embedded on request.
     let other = fake.insert(json!({ "name": "bookmark", "label": "Wiki", "signOnMode": "BOOKMARK" }));
