@@ -17,7 +17,8 @@
 //! Test hooks inject 429s ([`FakeOrg::rate_limit_next`]) and odd `next` links
 //! ([`FakeOrg::set_next_link`]), and every request is recorded ([`FakeOrg::requests`]).
 //! It is also a strict OAuth 2.0 authorization server for service apps, with DPoP
-//! ([`FakeOrg::register_service_app`]).
+//! ([`FakeOrg::register_service_app`]). For tests that compare what the org holds with
+//! what they sent, [`covers`] tells whether one JSON value holds everything another says.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -46,6 +47,7 @@ mod store;
 mod util;
 
 pub use oauth::FakeServiceApp;
+pub use util::covers;
 
 use std::fmt;
 use std::io;

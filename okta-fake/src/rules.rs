@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::defaults::is_generated_name;
 use super::store::ApiError;
-use super::util::str_at;
+use super::util::{covers, str_at};
 
 type App = Map<String, Value>;
 
@@ -98,17 +98,6 @@ fn check_metadata_change(app: &App, stored: &App) -> Result<(), ApiError> {
         .with_causes(vec!["The app's sign-on settings change only while an instance is active: none is.".to_owned()]));
     }
     Ok(())
-}
-
-/// Whether every member `asked` sets has that value in `kept` (members
-/// `kept` has beyond them do not count).
-fn covers(kept: &Value, asked: &Value) -> bool {
-    match (kept, asked) {
-        (Value::Object(kept), Value::Object(asked)) => {
-            asked.iter().all(|(key, value)| kept.get(key).is_some_and(|k| covers(k, value)))
-        }
-        (kept, asked) => kept == asked,
-    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,31 @@ pub(super) fn embed(items: &mut [Value], rel: &str, find: impl Fn(&str) -> Optio
     }
 }
 
+/// Whether `whole` holds everything `part` says: every member of a `part`
+/// object is in the `whole` object with a value that covers the part's,
+/// recursively, and members `whole` has beyond them do not count. Any other
+/// value (an array, a string, a number, a bool, `null`) covers only an equal
+/// one: arrays are compared whole, not member by member.
+///
+/// ```
+/// use serde_json::json;
+///
+/// let app = json!({ "label": "Wiki", "settings": { "app": { "url": "https://w.example.com" }, "notes": null } });
+/// assert!(okta_fake::covers(&app, &json!({ "settings": { "app": { "url": "https://w.example.com" } } })));
+/// assert!(!okta_fake::covers(&app, &json!({ "settings": { "app": { "url": "https://other.example.com" } } })));
+/// assert!(!okta_fake::covers(&app, &json!({ "status": "ACTIVE" })), "a member `whole` lacks");
+/// assert!(!okta_fake::covers(&json!([1, 2]), &json!([1])), "arrays are compared whole");
+/// ```
+#[must_use]
+pub fn covers(whole: &Value, part: &Value) -> bool {
+    match (whole, part) {
+        (Value::Object(whole), Value::Object(part)) => {
+            part.iter().all(|(key, value)| whole.get(key).is_some_and(|w| covers(w, value)))
+        }
+        (whole, part) => whole == part,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
