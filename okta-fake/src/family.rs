@@ -1,8 +1,11 @@
 //! The rest of the Applications family on the fake org: what hangs off one
-//! app (`/api/v1/apps/{appId}/...`). Here: routing, the features, the access
-//! policy, the logo and the SAML metadata; in the submodules, assignments
-//! and group push, credentials, consent grants, tokens and claims, and the
-//! provisioning connection.
+//! app (`/api/v1/apps/{appId}/...`). Here: routing, the features and the
+//! access policy, and the answers to a logo upload and a SAML metadata
+//! request; in the submodules, assignments and group push (`assignments`),
+//! keys, CSRs, JWKs and client secrets (`credentials`), consent grants,
+//! tokens and claims (`consent`), the provisioning connection
+//! (`connection`), reading a logo upload (`logo`), and signing keys and the
+//! SAML metadata document (`sso`).
 //!
 //! Requests are routed by the generated `operations::OPERATIONS` table, so
 //! every operation of the spec is known here: one this fake does not

@@ -58,9 +58,21 @@ fn epoch_secs() -> u64 {
 
 /// Sends a request with the API token, and the body as JSON if there is one.
 async fn send(http: &reqwest::Client, method: reqwest::Method, url: &str, body: Option<&Value>) -> reqwest::Response {
+    let body = body.map(|body| ("application/json", body.to_string().into_bytes()));
+    send_raw(http, method, url, body).await
+}
+
+/// Sends a request with the API token, and if there is one a body as it is,
+/// with its media type (`Content-Type`).
+async fn send_raw(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
     let mut request = http.request(method, url).header("Authorization", AUTH);
-    if let Some(body) = body {
-        request = request.header("Content-Type", "application/json").body(body.to_string());
+    if let Some((media_type, body)) = body {
+        request = request.header("Content-Type", media_type).body(body);
     }
     request.send().await.expect("send")
 }
@@ -170,13 +182,8 @@ async fn create_then_get() {
         "signOnMode": "OPENID_CONNECT",
         "settings": { "oauthClient": { "redirect_uris": ["https://portal.example.com/cb"] } },
     });
-    let response = http
-        .post(format!("{}/api/v1/apps?activate=false", fake.url()))
-        .header("Authorization", AUTH)
-        .body(oidc.to_string())
-        .send()
-        .await
-        .expect("send");
+    let inactive = format!("{}/api/v1/apps?activate=false", fake.url());
+    let response = send(&http, reqwest::Method::POST, &inactive, Some(&oidc)).await;
     assert_eq!(response.status(), 200);
     let portal = body_json(response).await;
     assert_eq!(portal["status"], "INACTIVE");
@@ -208,13 +215,8 @@ async fn create_then_get() {
         assert_eq!(response.status(), 400);
         assert_eq!(body_json(response).await["errorCode"], "E0000003");
     }
-    let response = http
-        .post(format!("{}/api/v1/apps", fake.url()))
-        .header("Authorization", AUTH)
-        .body("{not json")
-        .send()
-        .await
-        .expect("send");
+    let garbled = Some(("application/json", b"{not json".to_vec()));
+    let response = send_raw(&http, reqwest::Method::POST, &format!("{}/api/v1/apps", fake.url()), garbled).await;
     assert_eq!(response.status(), 400);
     assert_eq!(body_json(response).await["errorSummary"], "The request body was not well-formed.");
     assert_eq!(fake.apps().len(), 3);
@@ -350,7 +352,7 @@ async fn an_active_app_is_deactivated_before_delete() {
     let id = created["id"].as_str().expect("id").to_owned();
     let app_url = format!("{}/api/v1/apps/{id}", fake.url());
 
-    let refused = http.delete(&app_url).header("Authorization", AUTH).send().await.expect("send");
+    let refused = send(&http, reqwest::Method::DELETE, &app_url, None).await;
     assert_eq!(refused.status(), 403);
     let error = body_json(refused).await;
     assert_eq!(error["errorCode"], "E0000056");
@@ -358,8 +360,7 @@ async fn an_active_app_is_deactivated_before_delete() {
     assert_eq!(error["errorCauses"], json!([{ "errorSummary": "Application must be deactivated before deletion." }]));
     assert!(fake.get(&id).is_some());
 
-    let deactivated =
-        http.post(format!("{app_url}/lifecycle/deactivate")).header("Authorization", AUTH).send().await.expect("send");
+    let deactivated = send(&http, reqwest::Method::POST, &format!("{app_url}/lifecycle/deactivate"), None).await;
     assert_eq!(deactivated.status(), 200);
     assert_eq!(deactivated.text().await.expect("body"), "");
     let inactive = fake.get(&id).expect("still stored");
@@ -368,21 +369,19 @@ async fn an_active_app_is_deactivated_before_delete() {
     assert!(inactive["_links"].get("deactivate").is_none());
     assert!(inactive["lastUpdated"].as_str() > created["lastUpdated"].as_str());
 
-    let reactivated =
-        http.post(format!("{app_url}/lifecycle/activate")).header("Authorization", AUTH).send().await.expect("send");
+    let reactivated = send(&http, reqwest::Method::POST, &format!("{app_url}/lifecycle/activate"), None).await;
     assert_eq!(reactivated.status(), 200);
     assert_eq!(fake.get(&id).expect("stored")["status"], "ACTIVE");
-    let deactivated =
-        http.post(format!("{app_url}/lifecycle/deactivate")).header("Authorization", AUTH).send().await.expect("send");
+    let deactivated = send(&http, reqwest::Method::POST, &format!("{app_url}/lifecycle/deactivate"), None).await;
     assert_eq!(deactivated.status(), 200);
 
-    let deleted = http.delete(&app_url).header("Authorization", AUTH).send().await.expect("send");
+    let deleted = send(&http, reqwest::Method::DELETE, &app_url, None).await;
     assert_eq!(deleted.status(), 204);
     assert_eq!(deleted.text().await.expect("body"), "");
     assert_eq!(fake.get(&id), None);
     assert_eq!(send_get(&http, &app_url).await.status(), 404);
-    let gone = http.post(format!("{app_url}/lifecycle/activate")).header("Authorization", AUTH).send().await;
-    assert_eq!(gone.expect("send").status(), 404);
+    let gone = send(&http, reqwest::Method::POST, &format!("{app_url}/lifecycle/activate"), None).await;
+    assert_eq!(gone.status(), 404);
     fake.shutdown().await;
 }
 
@@ -405,12 +404,8 @@ async fn unknown_apps_are_404_and_unknown_routes_405() {
     let slashed = send_get(&http, &format!("{url}/api/v1/apps/a%2Fb")).await;
     assert_eq!(slashed.status(), 200);
     assert_eq!(body_json(slashed).await["label"], "Slashed");
-    let deactivated = http
-        .post(format!("{url}/api/v1/apps/a%2Fb/lifecycle/deactivate"))
-        .header("Authorization", AUTH)
-        .send()
-        .await
-        .expect("send");
+    let deactivated =
+        send(&http, reqwest::Method::POST, &format!("{url}/api/v1/apps/a%2Fb/lifecycle/deactivate"), None).await;
     assert_eq!(deactivated.status(), 200);
     assert_eq!(fake.get("a/b").expect("stored")["status"], "INACTIVE");
     assert_eq!(fake.requests().last().expect("request").path, "/api/v1/apps/a%2Fb/lifecycle/deactivate");
@@ -421,12 +416,7 @@ async fn unknown_apps_are_404_and_unknown_routes_405() {
     // A route Okta does not have, or a method it does not have there: 405 (E0000022).
     for (method, path) in [("GET", "/api/v1/zones"), ("GET", "/api/v1/apps/a/b"), ("PATCH", "/api/v1/apps")] {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let response = http
-            .request(method.clone(), format!("{url}{path}"))
-            .header("Authorization", AUTH)
-            .send()
-            .await
-            .expect("send");
+        let response = send(&http, method.clone(), &format!("{url}{path}"), None).await;
         assert_eq!(response.status(), 405, "{method} {path}");
         let error = body_json(response).await;
         assert_eq!(error["errorCode"], "E0000022", "{method} {path}");
@@ -492,14 +482,7 @@ async fn replace_keeps_server_fields_and_unknown_ones() {
     changed["_links"] = json!({});
     changed["unknownTop"] = json!({ "nested": [true, null] });
     changed.as_object_mut().expect("object").remove("newField");
-    let response = http
-        .put(&app_url)
-        .header("Authorization", AUTH)
-        .header("Content-Type", "application/json")
-        .body(changed.to_string())
-        .send()
-        .await
-        .expect("send");
+    let response = send(&http, reqwest::Method::PUT, &app_url, Some(&changed)).await;
     assert_eq!(response.status(), 200);
     let replaced = body_json(response).await;
     for kept in ["id", "created", "status", "name", "_links"] {
@@ -512,22 +495,16 @@ async fn replace_keeps_server_fields_and_unknown_ones() {
     assert_eq!(fake.get(&id), Some(replaced.clone()));
 
     // Twice in the same millisecond still moves lastUpdated forward.
-    let again = http.put(&app_url).header("Authorization", AUTH).body(changed.to_string()).send().await.expect("send");
+    let again = send(&http, reqwest::Method::PUT, &app_url, Some(&changed)).await;
     assert!(body_json(again).await["lastUpdated"].as_str() > replaced["lastUpdated"].as_str());
 
-    let unknown = http
-        .put(format!("{}/api/v1/apps/0oaNotThere", fake.url()))
-        .header("Authorization", AUTH)
-        .body(changed.to_string())
-        .send()
-        .await
-        .expect("send");
+    let unknown =
+        send(&http, reqwest::Method::PUT, &format!("{}/api/v1/apps/0oaNotThere", fake.url()), Some(&changed)).await;
     assert_eq!(unknown.status(), 404);
     assert_eq!(body_json(unknown).await["errorCode"], "E0000007");
 
     changed["label"] = json!("");
-    let invalid =
-        http.put(&app_url).header("Authorization", AUTH).body(changed.to_string()).send().await.expect("send");
+    let invalid = send(&http, reqwest::Method::PUT, &app_url, Some(&changed)).await;
     assert_eq!(invalid.status(), 400);
     let error = body_json(invalid).await;
     assert_eq!(error["errorCode"], "E0000001");

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{AUTH, FakeOrg, body_json, bookmark, client, create, links, send, send_get};
+use super::{FakeOrg, body_json, bookmark, client, create, links, send, send_get, send_raw};
 
 #[tokio::test]
 async fn users_and_groups_are_listed_and_paged() {
@@ -85,14 +85,8 @@ async fn groups_are_created_read_and_deleted_with_their_assignments() {
         body_json(send(&http, reqwest::Method::POST, &groups, Some(&json!({ "profile": { "name": " " } }))).await)
             .await;
     assert_eq!(blank["errorCauses"][0]["errorSummary"], "name: The field cannot be left blank");
-    let garbled = http
-        .post(format!("{url}/api/v1/groups"))
-        .header("Authorization", AUTH)
-        .header("Content-Type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .expect("send");
+    let garbled =
+        send_raw(&http, reqwest::Method::POST, &groups, Some(("application/json", b"{not json".to_vec()))).await;
     assert_eq!((garbled.status().as_u16(), body_json(garbled).await["errorCode"].clone()), (400, json!("E0000003")));
 
     let read = send_get(&http, &format!("{url}/api/v1/groups/{id}")).await;
@@ -100,17 +94,10 @@ async fn groups_are_created_read_and_deleted_with_their_assignments() {
     assert_eq!(body_json(read).await, group, "read back as created");
 
     let app = body_json(create(&http, &fake, &bookmark("Wiki")).await).await["id"].as_str().expect("id").to_owned();
-    let assigned = http
-        .put(format!("{url}/api/v1/apps/{app}/groups/{id}"))
-        .header("Authorization", AUTH)
-        .header("Content-Type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .expect("send");
+    let assigned =
+        send(&http, reqwest::Method::PUT, &format!("{url}/api/v1/apps/{app}/groups/{id}"), Some(&json!({}))).await;
     assert_eq!(assigned.status(), 200);
-    let deleted =
-        http.delete(format!("{url}/api/v1/groups/{id}")).header("Authorization", AUTH).send().await.expect("send");
+    let deleted = send(&http, reqwest::Method::DELETE, &format!("{url}/api/v1/groups/{id}"), None).await;
     assert_eq!(deleted.status(), 204);
     let gone = send_get(&http, &format!("{url}/api/v1/groups/{id}")).await;
     assert_eq!(gone.status(), 404);

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{AUTH, FakeOrg, body_json, client, send, send_get};
+use super::{FakeOrg, body_json, client, send, send_get, send_raw};
 
 #[tokio::test]
 async fn the_provisioning_connection_is_set_activated_and_keeps_its_token() {
@@ -80,15 +80,13 @@ async fn features_logos_users_and_assignments() {
         .into_bytes();
         multipart.extend_from_slice(body);
         multipart.extend_from_slice(b"\r\n--b0undary--\r\n");
-        http.post(format!("{app}/logo"))
-            .header("Authorization", AUTH)
-            .header("Content-Type", "multipart/form-data; boundary=b0undary")
-            .body(multipart)
-            .send()
+        Some(("multipart/form-data; boundary=b0undary", multipart))
     };
-    assert_eq!(logo("icons/logo.png", &png).await.expect("send").status(), 201);
+    let upload = format!("{app}/logo");
+    assert_eq!(send_raw(&http, reqwest::Method::POST, &upload, logo("icons/logo.png", &png)).await.status(), 201);
     assert_eq!(fake.logo(&id), Some(("image/png".to_owned(), png)));
-    assert_eq!(logo("notes.txt", b"hello").await.expect("send").status(), 400, "not an image");
+    let text = send_raw(&http, reqwest::Method::POST, &upload, logo("notes.txt", b"hello")).await;
+    assert_eq!(text.status(), 400, "not an image");
 
     // An OpenID Connect app's user gets the standard claims, from the Okta user where it has them.
     fake.insert_user(json!({ "id": "00uada", "profile": { "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com" } }));
