@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use okta_fake::FakeOrg;
+use okta_fake::{FakeOrg, covers};
 use serde_json::{Value, json};
 
 /// Runs the binary against `fake` with `args`.
@@ -419,15 +419,4 @@ async fn export_and_plan_keep_to_their_share_of_the_rate_limit_and_say_when_they
     assert!(text(&out.stderr).contains("max-api-capacity"), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
     fake.shutdown().await;
-}
-
-/// Whether `whole` has every member of `part`, with the same value (objects
-/// compared member by member, so `whole` may have more).
-fn covers(whole: &Value, part: &Value) -> bool {
-    match (whole, part) {
-        (Value::Object(whole), Value::Object(part)) => {
-            part.iter().all(|(key, value)| whole.get(key).is_some_and(|w| covers(w, value)))
-        }
-        (whole, part) => whole == part,
-    }
 }

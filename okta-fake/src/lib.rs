@@ -270,7 +270,7 @@ impl FakeOrg {
         lock(&self.shared).over_limit
     }
 
-    /// With `Some(link)`, every list response sends `Link: <link>; rel="next"` instead of its
+    /// With `Some(link)`, every answer listing apps sends `Link: <link>; rel="next"` instead of its
     /// real next link (also on the last page); `None` goes back to the real ones.
     pub fn set_next_link(&self, link: Option<String>) {
         lock(&self.shared).next_link = link;

@@ -352,9 +352,7 @@ pub(super) fn authorize_api(
     let token = token.trim();
     if scheme == "SSWS" && !token.is_empty() {
         return match &org.options.api_token {
-            Some(accepted) if accepted != token => Err(Box::new(
-                ApiError::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided").into_response(),
-            )),
+            Some(accepted) if accepted != token => Err(Box::new(ApiError::invalid_token().into_response())),
             _ => Ok(()),
         };
     }
@@ -438,9 +436,7 @@ pub(super) fn authorize_api(
 
 /// A 401 with Okta's error body and a `WWW-Authenticate` challenge.
 fn unauthorized(scheme: &str, error: &str, description: &str) -> Response {
-    let mut response = ApiError::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided")
-        .with_causes(vec![description.to_owned()])
-        .into_response();
+    let mut response = ApiError::invalid_token().with_causes(vec![description.to_owned()]).into_response();
     let challenge = format!(r#"{scheme} realm="fake okta org", error="{error}", error_description="{description}""#);
     if let Ok(value) = HeaderValue::from_str(&challenge) {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, value);

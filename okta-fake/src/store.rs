@@ -112,6 +112,16 @@ impl ApiError {
             .with_causes(causes.into_iter().map(Into::into).collect())
     }
 
+    /// 401 E0000011: the token is not one the org accepts.
+    pub(super) fn invalid_token() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided")
+    }
+
+    /// 415 E0000041: the body is not in a media type the operation takes.
+    pub(super) fn unsupported_media_type(summary: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "E0000041", summary)
+    }
+
     /// 405 E0000022: Okta's answer to a request no endpoint takes, a path it
     /// does not have or a method the path does not have.
     pub(super) fn unknown_route() -> Self {

@@ -108,11 +108,7 @@ pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value
             let media = call.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
             let known = ["application/x-x509-ca-cert", "application/pkix-cert", "application/x-pem-file"];
             if !known.iter().any(|k| media.starts_with(k)) {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "E0000041",
-                    format!("Unsupported media type: {media}"),
-                ));
+                return Err(ApiError::unsupported_media_type(format!("Unsupported media type: {media}")));
             }
             if call.body.is_empty() {
                 return Err(ApiError::validation("certificate", ["the body holds no certificate"]));

@@ -2,7 +2,7 @@
 //! reads it: a PNG, JPG, GIF or SVG image under one MB, its type named by
 //! the part or, for a generic type, by the file's name.
 
-use axum::http::{StatusCode, header};
+use axum::http::header;
 
 use super::Call;
 use crate::store::ApiError;
@@ -17,11 +17,7 @@ pub(super) fn logo_part(call: &Call<'_>) -> Result<(String, Vec<u8>), ApiError> 
         .strip_prefix("multipart/form-data")
         .and_then(|rest| rest.split(';').find_map(|p| p.trim().strip_prefix("boundary=")))
     else {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "E0000041",
-            "The logo must be sent as multipart/form-data.",
-        ));
+        return Err(ApiError::unsupported_media_type("The logo must be sent as multipart/form-data."));
     };
     let delimiter = format!("--{}", boundary.trim_matches('"'));
     for part in split(call.body, delimiter.as_bytes()) {
