@@ -28,10 +28,24 @@ pub mod reserved {
     /// The suffix of an endpoint function's builder (`ListApplicationsBuilder`).
     pub const BUILDER_SUFFIX: &str = "Builder";
     /// What the generated `Client` already has, itself or through the
-    /// runtime's client it derefs to: an endpoint function of one of these
-    /// names gets the suffix `_operation`.
-    pub const CLIENT_METHODS: &[&str] =
-        &["send", "page", "pages", "items", "builder", "runtime", "org_url", "clone", "fmt", "from", "into", "deref"];
+    /// `okta_client::Client` it derefs to: an endpoint function of one of
+    /// these names gets the suffix `_operation`.
+    pub const CLIENT_METHODS: &[&str] = &[
+        "send",
+        "call",
+        "page",
+        "call_page",
+        "pages",
+        "items",
+        "builder",
+        "runtime",
+        "org_url",
+        "clone",
+        "fmt",
+        "from",
+        "into",
+        "deref",
+    ];
     /// What a builder already has: a setter of one of these names gets the
     /// prefix `set_`.
     pub const BUILDER_METHODS: &[&str] = &["send", "stream", "pages", "operation", "clone", "fmt"];

@@ -32,14 +32,14 @@
 /// trait, Okta's error body.
 pub use okta_runtime as runtime;
 
-/// The async client: the runtime's client, its builder, errors and paging
-/// (from `okta-runtime`), with this crate's [`Client`] and the builders its
-/// endpoint functions return.
+/// The async client: its builder, errors and paging (the `okta-client`
+/// crate), with this crate's [`Client`] and the builders its endpoint
+/// functions return.
 #[cfg(feature = "client")]
 pub mod client {
     pub use crate::endpoints::Client;
     pub use crate::endpoints::*;
-    pub use okta_runtime::client::*;
+    pub use okta_client::*;
 }
 
 #[cfg(feature = "client")]

@@ -51,7 +51,7 @@ async fn every_operation_end_to_end() {
     let sent = fake.requests().pop().expect("recorded");
     let agent = sent.headers.iter().find(|(k, _)| k == "user-agent").map(|(_, v)| v.as_str());
     assert_eq!(agent, Some(okta_apps::USER_AGENT));
-    assert!(okta_apps::USER_AGENT.starts_with("okta-runtime-rust/"));
+    assert!(okta_apps::USER_AGENT.starts_with("okta-client-rust/"));
     assert!(page.value.next.is_none());
 
     let got = client.get_application(&id).send().await.expect("get");

@@ -50,7 +50,7 @@ pub(crate) fn verify(token: &str, jwk: &Value) -> Result<(Value, Value), String>
 
 #[cfg(test)]
 mod tests {
-    use okta_runtime::client::PrivateKey;
+    use okta_client::PrivateKey;
     use serde_json::json;
 
     use super::*;

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use okta_client::jose::PrivateKey;
 use okta_fake::{DEFAULT_API_TOKEN, FakeOptions, FakeOrg, FakeServiceApp};
-use okta_runtime::client::jose::PrivateKey;
 
 /// The scopes service apps are granted unless `--service-app-scopes` says otherwise.
 const SERVICE_APP_SCOPES: &str =

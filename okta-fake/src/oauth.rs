@@ -20,8 +20,8 @@ use super::http::take_injected_429;
 use super::store::{ApiError, Org, Shared, lock};
 use super::util::random_alphanumeric;
 use crate::jws;
+use okta_client::jose::{self, unix_now};
 use okta_runtime::OperationInfo;
-use okta_runtime::client::jose::{self, unix_now};
 
 /// The token endpoint's path.
 pub(super) const TOKEN_PATH: &str = "/oauth2/v1/token";

@@ -134,7 +134,7 @@ async fn an_export_folder_seeds_its_apps_assignments_and_groups() {
 
 #[tokio::test]
 async fn service_apps_get_access_tokens_for_their_scopes() {
-    use okta_runtime::client::jose::{PrivateKey, unix_now};
+    use okta_client::jose::{PrivateKey, unix_now};
 
     let dir = folder("service");
     let key = PrivateKey::generate_es256().expect("a key");

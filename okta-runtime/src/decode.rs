@@ -123,7 +123,7 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
 /// Decodes JSON bytes as `T` without tracking the path, `None` if they do
 /// not decode. The bytes are checked as UTF-8 once, in one fast pass, rather
 /// than string by string.
-pub(crate) fn plain<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+pub fn plain<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
 }
 

@@ -10,13 +10,10 @@
 //! - The sans-IO request and response types and the [`Operation`] trait that
 //!   generated operations implement, and Okta's error body ([`ErrorBody`]),
 //!   which every Okta API shares.
-//! - With the `client` feature (on by default): the async [`client`] (reqwest
-//!   with rustls, tokio) with paging, retries, the rate limit, auth (API token,
-//!   bearer, private-key JWT, DPoP) and its guards against servers that
-//!   misbehave. Without it the crate needs neither tokio nor reqwest.
+//!
+//! It does no I/O and needs neither tokio nor reqwest: the async client that
+//! sends these requests is the `okta-client` crate, which stands on this one.
 
-#[cfg(feature = "client")]
-pub mod client;
 pub mod coverage;
 mod decode;
 mod error_body;
@@ -38,8 +35,8 @@ mod union;
 
 #[doc(hidden)]
 pub use decode::is_json_body;
-#[cfg(feature = "client")]
-pub(crate) use decode::plain;
+#[doc(hidden)]
+pub use decode::plain;
 pub use decode::{DecodeError, from_slice, from_str, from_value, nulls_outside_spec, text};
 pub use error_body::{ErrorBody, ErrorCause};
 pub use form::{FilePart, Form};

@@ -1,7 +1,8 @@
 //! `cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--runtime-version VERSION]
 //! [--deny-warnings]`: a standalone crate (Cargo.toml, models, operations, endpoints and
-//! its own `Client`) from any OpenAPI 3.0.x file, on the `okta-runtime` crate alone: by a
-//! relative path to this workspace's, or by version.
+//! its own `Client`) from any OpenAPI 3.0.x file, on the runtime crates alone (`okta-runtime`,
+//! and `okta-client` behind the default `client` feature): by a relative path to this
+//! workspace's, or by version.
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +20,8 @@ pub struct Standalone {
     pub name: Option<String>,
     /// Fail on any warning.
     pub deny_warnings: bool,
-    /// Depend on this version of `okta-runtime` from the registry rather
-    /// than on the workspace's by path.
+    /// Depend on this version of `okta-runtime` and `okta-client` from the
+    /// registry rather than on the workspace's by path.
     pub runtime_version: Option<String>,
 }
 
@@ -62,7 +63,7 @@ pub fn generate(root: &Path, job: &Standalone) -> Result<String> {
     std::fs::create_dir_all(&job.out).with_context(|| format!("creating {}", job.out.display()))?;
     let runtime = match &job.runtime_version {
         Some(version) => Runtime::Version(version.clone()),
-        None => Runtime::Path(relative_runtime(root, &job.out)?),
+        None => Runtime::Path(relative_root(root, &job.out)?),
     };
     let header = codegen::print::header(&command, &spec_name);
     let manifest = manifest(&command, &name, &runtime)?;
@@ -81,23 +82,24 @@ pub fn generate(root: &Path, job: &Standalone) -> Result<String> {
     Ok(line)
 }
 
-/// Where the generated crate gets `okta-runtime`.
+/// Where the generated crate gets `okta-runtime` and `okta-client`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Runtime {
-    /// A path, relative to the generated crate.
+    /// The path of the workspace that holds both, relative to the generated
+    /// crate.
     Path(String),
     /// A version from the registry.
     Version(String),
 }
 
-/// The path from `out` to the workspace's `okta-runtime`, `/`-separated.
-fn relative_runtime(root: &Path, out: &Path) -> Result<String> {
-    let runtime = root.join("okta-runtime").canonicalize().context("finding the okta-runtime crate")?;
+/// The path from `out` to the workspace root, `/`-separated.
+fn relative_root(root: &Path, out: &Path) -> Result<String> {
+    let root = root.canonicalize().context("finding the workspace")?;
     let out = out.canonicalize().with_context(|| format!("finding {}", out.display()))?;
-    let relative = pathdiff::diff_paths(&runtime, &out)
-        .with_context(|| format!("no relative path from {} to {}", out.display(), runtime.display()))?;
+    let relative = pathdiff::diff_paths(&root, &out)
+        .with_context(|| format!("no relative path from {} to {}", out.display(), root.display()))?;
     let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    Ok(parts.join("/"))
+    Ok(if parts.is_empty() { ".".to_owned() } else { parts.join("/") })
 }
 
 /// The generated crate's `Cargo.toml`, written as TOML by a TOML library.
@@ -108,11 +110,10 @@ pub fn manifest(command: &str, name: &str, runtime: &Runtime) -> Result<String> 
     };
     let text = |s: &str| Value::String(s.to_owned());
     let list = |items: &[&str]| Value::Array(items.iter().map(|s| text(s)).collect());
-    let mut runtime_dep = vec![("default-features", Value::Boolean(false))];
-    runtime_dep.push(match runtime {
-        Runtime::Path(path) => ("path", text(path)),
+    let source = |krate: &str| match runtime {
+        Runtime::Path(root) => ("path", text(&format!("{root}/{krate}"))),
         Runtime::Version(version) => ("version", text(version)),
-    });
+    };
     let mut doc = Table::new();
     doc.insert(
         "package".to_owned(),
@@ -126,20 +127,21 @@ pub fn manifest(command: &str, name: &str, runtime: &Runtime) -> Result<String> 
     doc.insert(
         "dependencies".to_owned(),
         table(vec![
-            ("okta-runtime", table(runtime_dep)),
+            ("okta-runtime", table(vec![source("okta-runtime")])),
+            ("okta-client", table(vec![source("okta-client"), ("optional", Value::Boolean(true))])),
             ("serde", table(vec![("version", text("1")), ("features", list(&["derive"]))])),
             ("serde_json", text("1")),
         ]),
     );
     doc.insert(
         "features".to_owned(),
-        table(vec![("default", list(&["client"])), ("client", list(&["okta-runtime/client"]))]),
+        table(vec![("default", list(&["client"])), ("client", list(&["dep:okta-client"]))]),
     );
     // A crate of its own, even inside another workspace.
     doc.insert("workspace".to_owned(), Value::Table(Table::new()));
     let body = toml::to_string(&doc).context("writing Cargo.toml")?;
     Ok(format!(
-        "# @generated by `{command}`. Do not edit.\n# The default `client` feature brings the async client.\n{body}"
+        "# @generated by `{command}`. Do not edit.\n# The default `client` feature brings the async client, `okta-client`.\n{body}"
     ))
 }
 
@@ -148,32 +150,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_manifest_is_toml_with_a_relative_path_or_a_version() {
-        let text =
-            manifest("cargo xtask codegen --spec \"a b\".yaml", "my-api", &Runtime::Path("../x y/okta-runtime".into()))
-                .expect("manifest");
+    fn the_manifest_is_toml_with_relative_paths_or_a_version() {
+        let text = manifest("cargo xtask codegen --spec \"a b\".yaml", "my-api", &Runtime::Path("../x y".into()))
+            .expect("manifest");
         assert!(text.starts_with("# @generated by `cargo xtask codegen --spec \"a b\".yaml`"), "{text}");
         let doc: toml::Table = toml::from_str(&text).expect("parses as TOML");
         assert_eq!(doc["package"]["name"].as_str(), Some("my-api"));
-        let dep = &doc["dependencies"]["okta-runtime"];
-        assert_eq!(dep["path"].as_str(), Some("../x y/okta-runtime"));
-        assert_eq!(dep["default-features"].as_bool(), Some(false));
+        let deps = &doc["dependencies"];
+        assert_eq!(deps["okta-runtime"]["path"].as_str(), Some("../x y/okta-runtime"));
+        assert_eq!(deps["okta-client"]["path"].as_str(), Some("../x y/okta-client"));
+        assert_eq!(deps["okta-client"]["optional"].as_bool(), Some(true));
+        let client: Vec<&str> =
+            doc["features"]["client"].as_array().expect("list").iter().filter_map(toml::Value::as_str).collect();
+        assert_eq!(client, ["dep:okta-client"]);
         assert!(doc["workspace"].as_table().is_some_and(toml::Table::is_empty));
 
         let text = manifest("c", "my-api", &Runtime::Version("0.1".into())).expect("manifest");
         let doc: toml::Table = toml::from_str(&text).expect("parses as TOML");
-        assert_eq!(doc["dependencies"]["okta-runtime"]["version"].as_str(), Some("0.1"));
-        assert!(doc["dependencies"]["okta-runtime"].get("path").is_none());
+        for krate in ["okta-runtime", "okta-client"] {
+            assert_eq!(doc["dependencies"][krate]["version"].as_str(), Some("0.1"), "{krate}");
+            assert!(doc["dependencies"][krate].get("path").is_none(), "{krate}");
+        }
     }
 
     #[test]
-    fn the_runtime_path_is_relative() {
+    fn the_runtime_paths_are_relative() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace");
         let out = std::env::temp_dir().join(format!("okta-standalone-{}", std::process::id()));
         std::fs::create_dir_all(&out).expect("dir");
-        let path = relative_runtime(root, &out).expect("relative");
-        assert!(!Path::new(&path).is_absolute() && path.ends_with("okta-runtime"), "{path}");
-        assert!(out.join(&path).join("Cargo.toml").exists(), "{path}");
+        let path = relative_root(root, &out).expect("relative");
+        assert!(!Path::new(&path).is_absolute(), "{path}");
+        for krate in ["okta-runtime", "okta-client"] {
+            assert!(out.join(&path).join(krate).join("Cargo.toml").exists(), "{path}/{krate}");
+        }
         std::fs::remove_dir_all(&out).ok();
     }
 }

@@ -1,5 +1,5 @@
-//! Endpoint functions: the crate's own `Client` (a thin wrapper over the
-//! runtime's, defined by the runtime's `client_type!`), and for each
+//! Endpoint functions: the crate's own `Client` (a thin wrapper over
+//! `okta_client::Client`, defined by its `client_type!`), and for each
 //! operation an inherent method on it, named in lowering, that takes the path
 //! parameters and a required body and returns a builder with one setter per
 //! optional parameter, `.send()`, and `.stream()`/`.pages()` for paged lists.
@@ -13,14 +13,14 @@ use crate::ir::{Operation, Param, TypeRef};
 use crate::names::reserved::{BODY_FIELD, CLIENT_TYPE};
 
 /// The whole endpoints module.
-pub(super) fn emit(cx: &Cx<'_>, client: &TokenStream, runtime: &TokenStream) -> TokenStream {
+pub(super) fn emit(cx: &Cx<'_>, client: &TokenStream) -> TokenStream {
     let ops = &cx.api.operations;
     let builders = ops.iter().map(|op| builder(cx, client, op));
     let functions = ops.iter().map(|op| function(cx, op));
     let name = ident(CLIENT_TYPE);
-    let doc = format!(" A client for {}: the runtime's client with every endpoint function of the API.", cx.api.title);
+    let doc = format!(" A client for {}: the async client with every endpoint function of the API.", cx.api.title);
     quote! {
-        #runtime::client_type! {
+        #client::client_type! {
             #[doc = #doc]
             #name
         }
@@ -112,7 +112,7 @@ fn param_setter(cx: &Cx<'_>, p: &Param) -> TokenStream {
 /// The builder: the client, the operation, a setter per optional parameter,
 /// and what sends it.
 fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
-    let Prelude { result, clone, debug, .. } = &cx.std;
+    let Prelude { clone, debug, .. } = &cx.std;
     let name = ident(&op.builder_name);
     let request_name = ident(&op.type_name);
     let request = quote!(super::operations::#request_name);
@@ -138,20 +138,17 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             let item = cx.ty(item);
             quote! {
                 /// Fetches one page (the first, or the one `after` names).
-                pub async fn send(self) -> #result<#client::Response<#client::Page<#item>>, #client::Error> {
-                    self.client.page(&self.op).await
+                pub fn send(self) -> #client::Call<#client::Response<#client::Page<#item>>> {
+                    self.client.call_page(self.op)
                 }
 
                 /// Every item of every page, following the `next` links.
-                pub fn stream(self) -> impl #client::Stream<Item = #result<#item, #client::Error>> + Send + 'static {
+                pub fn stream(self) -> #client::Items<#item> {
                     self.client.items(self.op)
                 }
 
                 /// Every page, with its status and rate-limit headers.
-                pub fn pages(
-                    self,
-                ) -> impl #client::Stream<Item = #result<#client::Response<#client::Page<#item>>, #client::Error>> + Send + 'static
-                {
+                pub fn pages(self) -> #client::Pages<#item> {
                     self.client.pages(self.op)
                 }
             }
@@ -168,8 +165,8 @@ fn builder(cx: &Cx<'_>, client: &TokenStream, op: &Operation) -> TokenStream {
             };
             quote! {
                 /// Sends it; the success value, or the error.
-                pub async fn send(self) -> #result<#client::Response<#success>, #client::Error> {
-                    self.client.send(&self.op).await
+                pub fn send(self) -> #client::Call<#client::Response<#success>> {
+                    self.client.call(self.op)
                 }
             }
         }

@@ -19,14 +19,14 @@ use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 pub struct EmitOptions {
     /// The path of the runtime crate (`::okta_runtime`).
     pub runtime: String,
-    /// The path of its async client module (`::okta_runtime::client`): its
-    /// `Client`, `Response`, `Page`, `Error` and `Stream`.
+    /// The path of the async client crate (`::okta_client`): its `Client`,
+    /// `client_type!`, `Response`, `Page`, `Error`, `Call` and `Stream`.
     pub client: String,
 }
 
 impl Default for EmitOptions {
     fn default() -> Self {
-        Self { runtime: "::okta_runtime".to_owned(), client: "::okta_runtime::client".to_owned() }
+        Self { runtime: "::okta_runtime".to_owned(), client: "::okta_client".to_owned() }
     }
 }
 
@@ -76,10 +76,9 @@ pub fn part(api: &Api, part: &Part, options: &EmitOptions) -> TokenStream {
                 api.operations.iter().map(|op| op.builder_name.as_str()).chain([crate::names::reserved::CLIENT_TYPE]);
             let cx = Cx::new(api, options, taken, quote!(super::models::));
             let client: TokenStream = syn::parse_str::<syn::Path>(&options.client)
-                .unwrap_or_else(|_| syn::parse_quote!(::okta_runtime::client))
+                .unwrap_or_else(|_| syn::parse_quote!(::okta_client))
                 .into_token_stream();
-            let runtime = runtime_path(options).into_token_stream();
-            let items = endpoints::emit(&cx, &client, &runtime);
+            let items = endpoints::emit(&cx, &client);
             let preamble = &cx.preamble;
             quote! { #preamble #items }
         }

@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for additionalProperties in all its forms: the runtime's client with every endpoint function of the API."]
+    " A client for additionalProperties in all its forms: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {}

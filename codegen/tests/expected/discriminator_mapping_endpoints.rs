@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for Discriminator with mapping: the runtime's client with every endpoint function of the API."]
+    " A client for Discriminator with mapping: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {}

@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for Hostile names: the runtime's client with every endpoint function of the API."]
+    " A client for Hostile names: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {
@@ -47,7 +47,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct StringTypeBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::StringType,
 }
 impl StringTypeBuilder {
@@ -61,20 +61,17 @@ impl StringTypeBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::StringType>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::StringType>> {
+        self.client.call(self.op)
     }
 }
 /// A `ok` call, made by the client's `ok_type`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct OkTypeBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::OkType,
 }
 impl OkTypeBuilder {
@@ -83,17 +80,15 @@ impl OkTypeBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `send` call, made by the client's `send_operation`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct SendBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::Send,
 }
 impl SendBuilder {
@@ -127,17 +122,15 @@ impl SendBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `client` call, made by the client's `client`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ClientBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::Client,
 }
 impl ClientBuilder {
@@ -146,9 +139,7 @@ impl ClientBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }

@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for Paged lists and the endpoint functions that follow them: the runtime's client with every endpoint function of the API."]
+    " A client for Paged lists and the endpoint functions that follow them: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {
@@ -115,7 +115,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListWidgetsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListWidgets,
 }
 impl ListWidgetsBuilder {
@@ -141,35 +141,19 @@ impl ListWidgetsBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::Widget>,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<::okta_client::Page<super::models::Widget>>,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
-    pub fn stream(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<super::models::Widget, ::okta_runtime::client::Error>,
-    > + Send + 'static {
+    pub fn stream(self) -> ::okta_client::Items<super::models::Widget> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
-    pub fn pages(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::Widget>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    pub fn pages(self) -> ::okta_client::Pages<super::models::Widget> {
         self.client.pages(self.op)
     }
 }
@@ -177,7 +161,7 @@ impl ListWidgetsBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetWidgetBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetWidget,
 }
 impl GetWidgetBuilder {
@@ -186,20 +170,17 @@ impl GetWidgetBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::Widget>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::Widget>> {
+        self.client.call(self.op)
     }
 }
 /// A `polishWidget` call, made by the client's `polish_widget`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct PolishWidgetBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::PolishWidget,
 }
 impl PolishWidgetBuilder {
@@ -208,17 +189,15 @@ impl PolishWidgetBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `publishWidgetCertificate` call, made by the client's `publish_widget_certificate`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct PublishWidgetCertificateBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::PublishWidgetCertificate,
 }
 impl PublishWidgetCertificateBuilder {
@@ -235,17 +214,15 @@ impl PublishWidgetCertificateBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `uploadWidgetLogo` call, made by the client's `upload_widget_logo`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UploadWidgetLogoBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UploadWidgetLogo,
 }
 impl UploadWidgetLogoBuilder {
@@ -254,17 +231,15 @@ impl UploadWidgetLogoBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `getWidgetMetadata` call, made by the client's `get_widget_metadata`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetWidgetMetadataBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetWidgetMetadata,
 }
 impl GetWidgetMetadataBuilder {
@@ -273,20 +248,15 @@ impl GetWidgetMetadataBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ::okta_runtime::client::Response<String>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<String>> {
+        self.client.call(self.op)
     }
 }
 /// A `getWidgetReport` call, made by the client's `get_widget_report`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetWidgetReportBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetWidgetReport,
 }
 impl GetWidgetReportBuilder {
@@ -303,20 +273,19 @@ impl GetWidgetReportBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::operations::GetWidgetReportResponse>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::operations::GetWidgetReportResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getWidgetCsr` call, made by the client's `get_widget_csr`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetWidgetCsrBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetWidgetCsr,
 }
 impl GetWidgetCsrBuilder {
@@ -325,20 +294,15 @@ impl GetWidgetCsrBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<u8>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<Vec<u8>>> {
+        self.client.call(self.op)
     }
 }
 /// A `listGadgets` call, made by the client's `list_gadgets`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListGadgetsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListGadgets,
 }
 impl ListGadgetsBuilder {
@@ -347,31 +311,17 @@ impl ListGadgetsBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<::okta_runtime::client::Page<String>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.page(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<::okta_client::Page<String>>> {
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
-    pub fn stream(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<String, ::okta_runtime::client::Error>,
-    > + Send + 'static {
+    pub fn stream(self) -> ::okta_client::Items<String> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
-    pub fn pages(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<::okta_runtime::client::Page<String>>,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    pub fn pages(self) -> ::okta_client::Pages<String> {
         self.client.pages(self.op)
     }
 }
@@ -379,7 +329,7 @@ impl ListGadgetsBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListTagsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListTags,
 }
 impl ListTagsBuilder {
@@ -388,12 +338,7 @@ impl ListTagsBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<String>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<Vec<String>>> {
+        self.client.call(self.op)
     }
 }

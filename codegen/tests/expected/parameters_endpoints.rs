@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for Every parameter location: the runtime's client with every endpoint function of the API."]
+    " A client for Every parameter location: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {
@@ -65,7 +65,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetPartBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetPart,
 }
 impl GetPartBuilder {
@@ -94,20 +94,17 @@ impl GetPartBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::Part>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::Part>> {
+        self.client.call(self.op)
     }
 }
 /// A `replacePart` call, made by the client's `replace_part`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ReplacePartBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ReplacePart,
 }
 impl ReplacePartBuilder {
@@ -116,20 +113,17 @@ impl ReplacePartBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::Part>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::Part>> {
+        self.client.call(self.op)
     }
 }
 /// A `deletePart` call, made by the client's `delete_part`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeletePartBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeletePart,
 }
 impl DeletePartBuilder {
@@ -138,17 +132,15 @@ impl DeletePartBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `createThing` call, made by the client's `create_thing`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateThingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateThing,
 }
 impl CreateThingBuilder {
@@ -172,12 +164,9 @@ impl CreateThingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::Part>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<Vec<super::models::Part>>> {
+        self.client.call(self.op)
     }
 }

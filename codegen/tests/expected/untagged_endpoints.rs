@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for Unions without a discriminator: the runtime's client with every endpoint function of the API."]
+    " A client for Unions without a discriminator: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {
@@ -20,7 +20,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct AddKeyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::AddKey,
 }
 impl AddKeyBuilder {
@@ -29,12 +29,9 @@ impl AddKeyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::AddKeyOk>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::AddKeyOk>> {
+        self.client.call(self.op)
     }
 }

@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::okta_runtime as rt;
-::okta_runtime::client_type! {
+::okta_client::client_type! {
     #[doc =
-    " A client for Okta Applications API: the runtime's client with every endpoint function of the API."]
+    " A client for Okta Applications API: the async client with every endpoint function of the API."]
     Client
 }
 impl Client {
@@ -1122,7 +1122,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListApplicationsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListApplications,
 }
 impl ListApplicationsBuilder {
@@ -1187,35 +1187,19 @@ impl ListApplicationsBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::Application>,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<::okta_client::Page<super::models::Application>>,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
-    pub fn stream(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<super::models::Application, ::okta_runtime::client::Error>,
-    > + Send + 'static {
+    pub fn stream(self) -> ::okta_client::Items<super::models::Application> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
-    pub fn pages(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::Application>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    pub fn pages(self) -> ::okta_client::Pages<super::models::Application> {
         self.client.pages(self.op)
     }
 }
@@ -1223,7 +1207,7 @@ impl ListApplicationsBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateApplication,
 }
 impl CreateApplicationBuilder {
@@ -1246,20 +1230,17 @@ impl CreateApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::Application>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::Application>> {
+        self.client.call(self.op)
     }
 }
 /// A `getApplication` call, made by the client's `get_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetApplication,
 }
 impl GetApplicationBuilder {
@@ -1275,20 +1256,17 @@ impl GetApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::Application>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::Application>> {
+        self.client.call(self.op)
     }
 }
 /// A `replaceApplication` call, made by the client's `replace_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ReplaceApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ReplaceApplication,
 }
 impl ReplaceApplicationBuilder {
@@ -1297,20 +1275,17 @@ impl ReplaceApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::Application>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::Application>> {
+        self.client.call(self.op)
     }
 }
 /// A `deleteApplication` call, made by the client's `delete_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteApplication,
 }
 impl DeleteApplicationBuilder {
@@ -1319,17 +1294,15 @@ impl DeleteApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `activateApplication` call, made by the client's `activate_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ActivateApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ActivateApplication,
 }
 impl ActivateApplicationBuilder {
@@ -1338,17 +1311,15 @@ impl ActivateApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `deactivateApplication` call, made by the client's `deactivate_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeactivateApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeactivateApplication,
 }
 impl DeactivateApplicationBuilder {
@@ -1357,17 +1328,15 @@ impl DeactivateApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listApplicationUsers` call, made by the client's `list_application_users`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListApplicationUsersBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListApplicationUsers,
 }
 impl ListApplicationUsersBuilder {
@@ -1404,35 +1373,19 @@ impl ListApplicationUsersBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::AppUser>,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<::okta_client::Page<super::models::AppUser>>,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
-    pub fn stream(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<super::models::AppUser, ::okta_runtime::client::Error>,
-    > + Send + 'static {
+    pub fn stream(self) -> ::okta_client::Items<super::models::AppUser> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
-    pub fn pages(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::AppUser>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    pub fn pages(self) -> ::okta_client::Pages<super::models::AppUser> {
         self.client.pages(self.op)
     }
 }
@@ -1440,7 +1393,7 @@ impl ListApplicationUsersBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct AssignUserToApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::AssignUserToApplication,
 }
 impl AssignUserToApplicationBuilder {
@@ -1449,20 +1402,17 @@ impl AssignUserToApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::AppUser>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::AppUser>> {
+        self.client.call(self.op)
     }
 }
 /// A `getApplicationUser` call, made by the client's `get_application_user`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetApplicationUserBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetApplicationUser,
 }
 impl GetApplicationUserBuilder {
@@ -1478,20 +1428,17 @@ impl GetApplicationUserBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::AppUser>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::AppUser>> {
+        self.client.call(self.op)
     }
 }
 /// A `updateApplicationUser` call, made by the client's `update_application_user`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UpdateApplicationUserBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UpdateApplicationUser,
 }
 impl UpdateApplicationUserBuilder {
@@ -1500,20 +1447,17 @@ impl UpdateApplicationUserBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::AppUser>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::AppUser>> {
+        self.client.call(self.op)
     }
 }
 /// A `unassignUserFromApplication` call, made by the client's `unassign_user_from_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UnassignUserFromApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UnassignUserFromApplication,
 }
 impl UnassignUserFromApplicationBuilder {
@@ -1529,17 +1473,15 @@ impl UnassignUserFromApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listApplicationGroupAssignments` call, made by the client's `list_application_group_assignments`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListApplicationGroupAssignmentsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListApplicationGroupAssignments,
 }
 impl ListApplicationGroupAssignmentsBuilder {
@@ -1576,38 +1518,25 @@ impl ListApplicationGroupAssignmentsBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::ApplicationGroupAssignment>,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<
+            ::okta_client::Page<super::models::ApplicationGroupAssignment>,
         >,
-        ::okta_runtime::client::Error,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
     pub fn stream(
         self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            super::models::ApplicationGroupAssignment,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    ) -> ::okta_client::Items<super::models::ApplicationGroupAssignment> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
     pub fn pages(
         self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::ApplicationGroupAssignment>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    ) -> ::okta_client::Pages<super::models::ApplicationGroupAssignment> {
         self.client.pages(self.op)
     }
 }
@@ -1615,7 +1544,7 @@ impl ListApplicationGroupAssignmentsBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetApplicationGroupAssignmentBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetApplicationGroupAssignment,
 }
 impl GetApplicationGroupAssignmentBuilder {
@@ -1631,20 +1560,19 @@ impl GetApplicationGroupAssignmentBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ApplicationGroupAssignment>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ApplicationGroupAssignment>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `assignGroupToApplication` call, made by the client's `assign_group_to_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct AssignGroupToApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::AssignGroupToApplication,
 }
 impl AssignGroupToApplicationBuilder {
@@ -1661,20 +1589,19 @@ impl AssignGroupToApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ApplicationGroupAssignment>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ApplicationGroupAssignment>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `unassignApplicationFromGroup` call, made by the client's `unassign_application_from_group`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UnassignApplicationFromGroupBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UnassignApplicationFromGroup,
 }
 impl UnassignApplicationFromGroupBuilder {
@@ -1683,17 +1610,15 @@ impl UnassignApplicationFromGroupBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `updateGroupAssignmentToApplication` call, made by the client's `update_group_assignment_to_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UpdateGroupAssignmentToApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UpdateGroupAssignmentToApplication,
 }
 impl UpdateGroupAssignmentToApplicationBuilder {
@@ -1707,20 +1632,19 @@ impl UpdateGroupAssignmentToApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ApplicationGroupAssignment>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ApplicationGroupAssignment>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `listFeaturesForApplication` call, made by the client's `list_features_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListFeaturesForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListFeaturesForApplication,
 }
 impl ListFeaturesForApplicationBuilder {
@@ -1729,20 +1653,19 @@ impl ListFeaturesForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::ApplicationFeatureObject>>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<Vec<super::models::ApplicationFeatureObject>>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getFeatureForApplication` call, made by the client's `get_feature_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetFeatureForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetFeatureForApplication,
 }
 impl GetFeatureForApplicationBuilder {
@@ -1751,20 +1674,19 @@ impl GetFeatureForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ApplicationFeatureObject>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ApplicationFeatureObject>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `updateFeatureForApplication` call, made by the client's `update_feature_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UpdateFeatureForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UpdateFeatureForApplication,
 }
 impl UpdateFeatureForApplicationBuilder {
@@ -1773,20 +1695,19 @@ impl UpdateFeatureForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ApplicationFeatureObject>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ApplicationFeatureObject>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `assignApplicationPolicy` call, made by the client's `assign_application_policy`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct AssignApplicationPolicyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::AssignApplicationPolicy,
 }
 impl AssignApplicationPolicyBuilder {
@@ -1795,17 +1716,15 @@ impl AssignApplicationPolicyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `uploadApplicationLogo` call, made by the client's `upload_application_logo`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UploadApplicationLogoBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UploadApplicationLogo,
 }
 impl UploadApplicationLogoBuilder {
@@ -1814,17 +1733,15 @@ impl UploadApplicationLogoBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `previewSamlMetadataForApplication` call, made by the client's `preview_saml_metadata_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct PreviewSamlMetadataForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::PreviewSamlMetadataForApplication,
 }
 impl PreviewSamlMetadataForApplicationBuilder {
@@ -1833,20 +1750,15 @@ impl PreviewSamlMetadataForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ::okta_runtime::client::Response<String>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<String>> {
+        self.client.call(self.op)
     }
 }
 /// A `listGroupPushMappings` call, made by the client's `list_group_push_mappings`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListGroupPushMappingsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListGroupPushMappings,
 }
 impl ListGroupPushMappingsBuilder {
@@ -1893,35 +1805,19 @@ impl ListGroupPushMappingsBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::GroupPushMapping>,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<::okta_client::Page<super::models::GroupPushMapping>>,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
-    pub fn stream(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<super::models::GroupPushMapping, ::okta_runtime::client::Error>,
-    > + Send + 'static {
+    pub fn stream(self) -> ::okta_client::Items<super::models::GroupPushMapping> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
-    pub fn pages(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::GroupPushMapping>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    pub fn pages(self) -> ::okta_client::Pages<super::models::GroupPushMapping> {
         self.client.pages(self.op)
     }
 }
@@ -1929,7 +1825,7 @@ impl ListGroupPushMappingsBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateGroupPushMappingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateGroupPushMapping,
 }
 impl CreateGroupPushMappingBuilder {
@@ -1938,20 +1834,17 @@ impl CreateGroupPushMappingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::GroupPushMapping>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::GroupPushMapping>> {
+        self.client.call(self.op)
     }
 }
 /// A `getGroupPushMapping` call, made by the client's `get_group_push_mapping`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetGroupPushMappingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetGroupPushMapping,
 }
 impl GetGroupPushMappingBuilder {
@@ -1960,20 +1853,17 @@ impl GetGroupPushMappingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::GroupPushMapping>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::GroupPushMapping>> {
+        self.client.call(self.op)
     }
 }
 /// A `deleteGroupPushMapping` call, made by the client's `delete_group_push_mapping`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteGroupPushMappingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteGroupPushMapping,
 }
 impl DeleteGroupPushMappingBuilder {
@@ -1982,17 +1872,15 @@ impl DeleteGroupPushMappingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `updateGroupPushMapping` call, made by the client's `update_group_push_mapping`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UpdateGroupPushMappingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UpdateGroupPushMapping,
 }
 impl UpdateGroupPushMappingBuilder {
@@ -2001,20 +1889,17 @@ impl UpdateGroupPushMappingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::GroupPushMapping>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::GroupPushMapping>> {
+        self.client.call(self.op)
     }
 }
 /// A `listCsrsForApplication` call, made by the client's `list_csrs_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListCsrsForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListCsrsForApplication,
 }
 impl ListCsrsForApplicationBuilder {
@@ -2023,20 +1908,17 @@ impl ListCsrsForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::Csr>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<Vec<super::models::Csr>>> {
+        self.client.call(self.op)
     }
 }
 /// A `generateCsrForApplication` call, made by the client's `generate_csr_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GenerateCsrForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GenerateCsrForApplication,
 }
 impl GenerateCsrForApplicationBuilder {
@@ -2053,22 +1935,19 @@ impl GenerateCsrForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            super::operations::GenerateCsrForApplicationResponse,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::operations::GenerateCsrForApplicationResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getCsrForApplication` call, made by the client's `get_csr_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetCsrForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetCsrForApplication,
 }
 impl GetCsrForApplicationBuilder {
@@ -2085,22 +1964,19 @@ impl GetCsrForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            super::operations::GetCsrForApplicationResponse,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::operations::GetCsrForApplicationResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `revokeCsrFromApplication` call, made by the client's `revoke_csr_from_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct RevokeCsrFromApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::RevokeCsrFromApplication,
 }
 impl RevokeCsrFromApplicationBuilder {
@@ -2109,17 +1985,15 @@ impl RevokeCsrFromApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `publishCsrFromApplication` call, made by the client's `publish_csr_from_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct PublishCsrFromApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::PublishCsrFromApplication,
 }
 impl PublishCsrFromApplicationBuilder {
@@ -2136,20 +2010,17 @@ impl PublishCsrFromApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::JsonWebKey>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::JsonWebKey>> {
+        self.client.call(self.op)
     }
 }
 /// A `listApplicationKeys` call, made by the client's `list_application_keys`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListApplicationKeysBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListApplicationKeys,
 }
 impl ListApplicationKeysBuilder {
@@ -2158,20 +2029,17 @@ impl ListApplicationKeysBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::JsonWebKey>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<Vec<super::models::JsonWebKey>>> {
+        self.client.call(self.op)
     }
 }
 /// A `generateApplicationKey` call, made by the client's `generate_application_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GenerateApplicationKeyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GenerateApplicationKey,
 }
 impl GenerateApplicationKeyBuilder {
@@ -2180,20 +2048,17 @@ impl GenerateApplicationKeyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::JsonWebKey>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::JsonWebKey>> {
+        self.client.call(self.op)
     }
 }
 /// A `getApplicationKey` call, made by the client's `get_application_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetApplicationKeyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetApplicationKey,
 }
 impl GetApplicationKeyBuilder {
@@ -2202,20 +2067,17 @@ impl GetApplicationKeyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::JsonWebKey>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::JsonWebKey>> {
+        self.client.call(self.op)
     }
 }
 /// A `cloneApplicationKey` call, made by the client's `clone_application_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CloneApplicationKeyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CloneApplicationKey,
 }
 impl CloneApplicationKeyBuilder {
@@ -2224,20 +2086,17 @@ impl CloneApplicationKeyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::JsonWebKey>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::JsonWebKey>> {
+        self.client.call(self.op)
     }
 }
 /// A `listJwk` call, made by the client's `list_jwk`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListJwkBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListJwk,
 }
 impl ListJwkBuilder {
@@ -2246,20 +2105,17 @@ impl ListJwkBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ListJwkOk>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::ListJwkOk>> {
+        self.client.call(self.op)
     }
 }
 /// A `addJwk` call, made by the client's `add_jwk`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct AddJwkBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::AddJwk,
 }
 impl AddJwkBuilder {
@@ -2268,20 +2124,19 @@ impl AddJwkBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientJsonWebKey>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientJsonWebKey>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getJwk` call, made by the client's `get_jwk`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetJwkBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetJwk,
 }
 impl GetJwkBuilder {
@@ -2290,20 +2145,19 @@ impl GetJwkBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientJsonWebKey>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientJsonWebKey>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `deleteJwk` call, made by the client's `delete_jwk`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteJwkBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteJwk,
 }
 impl DeleteJwkBuilder {
@@ -2312,17 +2166,15 @@ impl DeleteJwkBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `activateOAuth2ClientJsonWebKey` call, made by the client's `activate_oauth2_client_json_web_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ActivateOAuth2ClientJsonWebKeyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ActivateOAuth2ClientJsonWebKey,
 }
 impl ActivateOAuth2ClientJsonWebKeyBuilder {
@@ -2331,20 +2183,19 @@ impl ActivateOAuth2ClientJsonWebKeyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientJsonWebKey>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientJsonWebKey>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `deactivateOAuth2ClientJsonWebKey` call, made by the client's `deactivate_oauth2_client_json_web_key`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeactivateOAuth2ClientJsonWebKeyBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeactivateOAuth2ClientJsonWebKey,
 }
 impl DeactivateOAuth2ClientJsonWebKeyBuilder {
@@ -2353,22 +2204,19 @@ impl DeactivateOAuth2ClientJsonWebKeyBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            super::models::OAuth2ClientJsonSigningKeyResponse,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientJsonSigningKeyResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `listOAuth2ClientSecrets` call, made by the client's `list_oauth2_client_secrets`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListOAuth2ClientSecretsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListOAuth2ClientSecrets,
 }
 impl ListOAuth2ClientSecretsBuilder {
@@ -2377,20 +2225,19 @@ impl ListOAuth2ClientSecretsBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::OAuth2ClientSecret>>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<Vec<super::models::OAuth2ClientSecret>>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `createOAuth2ClientSecret` call, made by the client's `create_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateOAuth2ClientSecretBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateOAuth2ClientSecret,
 }
 impl CreateOAuth2ClientSecretBuilder {
@@ -2407,20 +2254,19 @@ impl CreateOAuth2ClientSecretBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientSecret>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientSecret>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getOAuth2ClientSecret` call, made by the client's `get_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetOAuth2ClientSecretBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetOAuth2ClientSecret,
 }
 impl GetOAuth2ClientSecretBuilder {
@@ -2429,20 +2275,19 @@ impl GetOAuth2ClientSecretBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientSecret>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientSecret>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `deleteOAuth2ClientSecret` call, made by the client's `delete_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteOAuth2ClientSecretBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteOAuth2ClientSecret,
 }
 impl DeleteOAuth2ClientSecretBuilder {
@@ -2451,17 +2296,15 @@ impl DeleteOAuth2ClientSecretBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `activateOAuth2ClientSecret` call, made by the client's `activate_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ActivateOAuth2ClientSecretBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ActivateOAuth2ClientSecret,
 }
 impl ActivateOAuth2ClientSecretBuilder {
@@ -2470,20 +2313,19 @@ impl ActivateOAuth2ClientSecretBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientSecret>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientSecret>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `deactivateOAuth2ClientSecret` call, made by the client's `deactivate_oauth2_client_secret`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeactivateOAuth2ClientSecretBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeactivateOAuth2ClientSecret,
 }
 impl DeactivateOAuth2ClientSecretBuilder {
@@ -2492,20 +2334,19 @@ impl DeactivateOAuth2ClientSecretBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ClientSecret>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ClientSecret>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getDefaultProvisioningConnectionForApplication` call, made by the client's `get_default_provisioning_connection_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetDefaultProvisioningConnectionForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetDefaultProvisioningConnectionForApplication,
 }
 impl GetDefaultProvisioningConnectionForApplicationBuilder {
@@ -2516,20 +2357,19 @@ impl GetDefaultProvisioningConnectionForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ProvisioningConnectionResponse>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ProvisioningConnectionResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `updateDefaultProvisioningConnectionForApplication` call, made by the client's `update_default_provisioning_connection_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UpdateDefaultProvisioningConnectionForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UpdateDefaultProvisioningConnectionForApplication,
 }
 impl UpdateDefaultProvisioningConnectionForApplicationBuilder {
@@ -2547,20 +2387,19 @@ impl UpdateDefaultProvisioningConnectionForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::ProvisioningConnectionResponse>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::ProvisioningConnectionResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getUserProvisioningConnectionJwks` call, made by the client's `get_user_provisioning_connection_jwks`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetUserProvisioningConnectionJwksBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetUserProvisioningConnectionJwks,
 }
 impl GetUserProvisioningConnectionJwksBuilder {
@@ -2569,22 +2408,19 @@ impl GetUserProvisioningConnectionJwksBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            super::models::AppConnectionUserProvisionJwkResponse,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::AppConnectionUserProvisionJwkResponse>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `activateDefaultProvisioningConnectionForApplication` call, made by the client's `activate_default_provisioning_connection_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ActivateDefaultProvisioningConnectionForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ActivateDefaultProvisioningConnectionForApplication,
 }
 impl ActivateDefaultProvisioningConnectionForApplicationBuilder {
@@ -2595,17 +2431,15 @@ impl ActivateDefaultProvisioningConnectionForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `deactivateDefaultProvisioningConnectionForApplication` call, made by the client's `deactivate_default_provisioning_connection_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeactivateDefaultProvisioningConnectionForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeactivateDefaultProvisioningConnectionForApplication,
 }
 impl DeactivateDefaultProvisioningConnectionForApplicationBuilder {
@@ -2616,17 +2450,15 @@ impl DeactivateDefaultProvisioningConnectionForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `verifyProvisioningConnectionForApplication` call, made by the client's `verify_provisioning_connection_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct VerifyProvisioningConnectionForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::VerifyProvisioningConnectionForApplication,
 }
 impl VerifyProvisioningConnectionForApplicationBuilder {
@@ -2651,17 +2483,15 @@ impl VerifyProvisioningConnectionForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listScopeConsentGrants` call, made by the client's `list_scope_consent_grants`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListScopeConsentGrantsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListScopeConsentGrants,
 }
 impl ListScopeConsentGrantsBuilder {
@@ -2677,20 +2507,19 @@ impl ListScopeConsentGrantsBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::OAuth2ScopeConsentGrant>>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<Vec<super::models::OAuth2ScopeConsentGrant>>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `grantConsentToScope` call, made by the client's `grant_consent_to_scope`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GrantConsentToScopeBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GrantConsentToScope,
 }
 impl GrantConsentToScopeBuilder {
@@ -2699,20 +2528,19 @@ impl GrantConsentToScopeBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ScopeConsentGrant>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ScopeConsentGrant>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getScopeConsentGrant` call, made by the client's `get_scope_consent_grant`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetScopeConsentGrantBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetScopeConsentGrant,
 }
 impl GetScopeConsentGrantBuilder {
@@ -2728,20 +2556,19 @@ impl GetScopeConsentGrantBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2ScopeConsentGrant>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2ScopeConsentGrant>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `revokeScopeConsentGrant` call, made by the client's `revoke_scope_consent_grant`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct RevokeScopeConsentGrantBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::RevokeScopeConsentGrant,
 }
 impl RevokeScopeConsentGrantBuilder {
@@ -2750,17 +2577,15 @@ impl RevokeScopeConsentGrantBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listOAuth2TokensForApplication` call, made by the client's `list_oauth2_tokens_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListOAuth2TokensForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListOAuth2TokensForApplication,
 }
 impl ListOAuth2TokensForApplicationBuilder {
@@ -2790,35 +2615,19 @@ impl ListOAuth2TokensForApplicationBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::OAuth2RefreshToken>,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<::okta_client::Page<super::models::OAuth2RefreshToken>>,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
-    pub fn stream(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<super::models::OAuth2RefreshToken, ::okta_runtime::client::Error>,
-    > + Send + 'static {
+    pub fn stream(self) -> ::okta_client::Items<super::models::OAuth2RefreshToken> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
-    pub fn pages(
-        self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::OAuth2RefreshToken>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    pub fn pages(self) -> ::okta_client::Pages<super::models::OAuth2RefreshToken> {
         self.client.pages(self.op)
     }
 }
@@ -2826,7 +2635,7 @@ impl ListOAuth2TokensForApplicationBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct RevokeOAuth2TokensForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::RevokeOAuth2TokensForApplication,
 }
 impl RevokeOAuth2TokensForApplicationBuilder {
@@ -2835,17 +2644,15 @@ impl RevokeOAuth2TokensForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `getOAuth2TokenForApplication` call, made by the client's `get_oauth2_token_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetOAuth2TokenForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetOAuth2TokenForApplication,
 }
 impl GetOAuth2TokenForApplicationBuilder {
@@ -2861,20 +2668,19 @@ impl GetOAuth2TokenForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OAuth2RefreshToken>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OAuth2RefreshToken>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `revokeOAuth2TokenForApplication` call, made by the client's `revoke_oauth2_token_for_application`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct RevokeOAuth2TokenForApplicationBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::RevokeOAuth2TokenForApplication,
 }
 impl RevokeOAuth2TokenForApplicationBuilder {
@@ -2883,17 +2689,15 @@ impl RevokeOAuth2TokenForApplicationBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listFederatedClaims` call, made by the client's `list_federated_claims`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListFederatedClaimsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListFederatedClaims,
 }
 impl ListFederatedClaimsBuilder {
@@ -2902,20 +2706,19 @@ impl ListFederatedClaimsBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<super::models::FederatedClaim>>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<Vec<super::models::FederatedClaim>>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `createFederatedClaim` call, made by the client's `create_federated_claim`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateFederatedClaimBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateFederatedClaim,
 }
 impl CreateFederatedClaimBuilder {
@@ -2924,20 +2727,17 @@ impl CreateFederatedClaimBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::FederatedClaim>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::FederatedClaim>> {
+        self.client.call(self.op)
     }
 }
 /// A `getFederatedClaim` call, made by the client's `get_federated_claim`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetFederatedClaimBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetFederatedClaim,
 }
 impl GetFederatedClaimBuilder {
@@ -2946,20 +2746,17 @@ impl GetFederatedClaimBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::FederatedClaim>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::FederatedClaim>> {
+        self.client.call(self.op)
     }
 }
 /// A `replaceFederatedClaim` call, made by the client's `replace_federated_claim`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ReplaceFederatedClaimBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ReplaceFederatedClaim,
 }
 impl ReplaceFederatedClaimBuilder {
@@ -2973,20 +2770,17 @@ impl ReplaceFederatedClaimBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::FederatedClaim>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    ) -> ::okta_client::Call<::okta_client::Response<super::models::FederatedClaim>> {
+        self.client.call(self.op)
     }
 }
 /// A `deleteFederatedClaim` call, made by the client's `delete_federated_claim`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteFederatedClaimBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteFederatedClaim,
 }
 impl DeleteFederatedClaimBuilder {
@@ -2995,17 +2789,15 @@ impl DeleteFederatedClaimBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listCrossAppAccessConnections` call, made by the client's `list_cross_app_access_connections`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send(), .stream() or .pages()"]
 pub struct ListCrossAppAccessConnectionsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListCrossAppAccessConnections,
 }
 impl ListCrossAppAccessConnectionsBuilder {
@@ -3070,38 +2862,25 @@ impl ListCrossAppAccessConnectionsBuilder {
         &self.op
     }
     /// Fetches one page (the first, or the one `after` names).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            ::okta_runtime::client::Page<super::models::OrgCrossAppAccessConnection>,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<
+            ::okta_client::Page<super::models::OrgCrossAppAccessConnection>,
         >,
-        ::okta_runtime::client::Error,
     > {
-        self.client.page(&self.op).await
+        self.client.call_page(self.op)
     }
     /// Every item of every page, following the `next` links.
     pub fn stream(
         self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            super::models::OrgCrossAppAccessConnection,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    ) -> ::okta_client::Items<super::models::OrgCrossAppAccessConnection> {
         self.client.items(self.op)
     }
     /// Every page, with its status and rate-limit headers.
     pub fn pages(
         self,
-    ) -> impl ::okta_runtime::client::Stream<
-        Item = Result<
-            ::okta_runtime::client::Response<
-                ::okta_runtime::client::Page<super::models::OrgCrossAppAccessConnection>,
-            >,
-            ::okta_runtime::client::Error,
-        >,
-    > + Send + 'static {
+    ) -> ::okta_client::Pages<super::models::OrgCrossAppAccessConnection> {
         self.client.pages(self.op)
     }
 }
@@ -3109,7 +2888,7 @@ impl ListCrossAppAccessConnectionsBuilder {
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateCrossAppAccessConnectionBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateCrossAppAccessConnection,
 }
 impl CreateCrossAppAccessConnectionBuilder {
@@ -3118,20 +2897,19 @@ impl CreateCrossAppAccessConnectionBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OrgCrossAppAccessConnection>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OrgCrossAppAccessConnection>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `getCrossAppAccessConnection` call, made by the client's `get_cross_app_access_connection`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct GetCrossAppAccessConnectionBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::GetCrossAppAccessConnection,
 }
 impl GetCrossAppAccessConnectionBuilder {
@@ -3140,20 +2918,19 @@ impl GetCrossAppAccessConnectionBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OrgCrossAppAccessConnection>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OrgCrossAppAccessConnection>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `deleteCrossAppAccessConnection` call, made by the client's `delete_cross_app_access_connection`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteCrossAppAccessConnectionBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteCrossAppAccessConnection,
 }
 impl DeleteCrossAppAccessConnectionBuilder {
@@ -3162,17 +2939,15 @@ impl DeleteCrossAppAccessConnectionBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `updateCrossAppAccessConnection` call, made by the client's `update_cross_app_access_connection`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct UpdateCrossAppAccessConnectionBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::UpdateCrossAppAccessConnection,
 }
 impl UpdateCrossAppAccessConnectionBuilder {
@@ -3181,20 +2956,19 @@ impl UpdateCrossAppAccessConnectionBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<super::models::OrgCrossAppAccessConnection>,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::OrgCrossAppAccessConnection>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `listInterclientAllowedApplications` call, made by the client's `list_interclient_allowed_applications`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListInterclientAllowedApplicationsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListInterclientAllowedApplications,
 }
 impl ListInterclientAllowedApplicationsBuilder {
@@ -3203,20 +2977,15 @@ impl ListInterclientAllowedApplicationsBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<String>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<Vec<String>>> {
+        self.client.call(self.op)
     }
 }
 /// A `createInterclientTrustMapping` call, made by the client's `create_interclient_trust_mapping`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct CreateInterclientTrustMappingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::CreateInterclientTrustMapping,
 }
 impl CreateInterclientTrustMappingBuilder {
@@ -3225,22 +2994,19 @@ impl CreateInterclientTrustMappingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ::okta_runtime::client::Response<
-            super::models::CreateInterclientTrustMappingCreated,
-        >,
-        ::okta_runtime::client::Error,
+    ) -> ::okta_client::Call<
+        ::okta_client::Response<super::models::CreateInterclientTrustMappingCreated>,
     > {
-        self.client.send(&self.op).await
+        self.client.call(self.op)
     }
 }
 /// A `deleteInterclientTrustMapping` call, made by the client's `delete_interclient_trust_mapping`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct DeleteInterclientTrustMappingBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::DeleteInterclientTrustMapping,
 }
 impl DeleteInterclientTrustMappingBuilder {
@@ -3249,17 +3015,15 @@ impl DeleteInterclientTrustMappingBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<::okta_runtime::client::Response<()>, ::okta_runtime::client::Error> {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<()>> {
+        self.client.call(self.op)
     }
 }
 /// A `listInterclientTargetApplications` call, made by the client's `list_interclient_target_applications`: set what it needs, then send it.
 #[derive(Clone, Debug)]
 #[must_use = "call .send()"]
 pub struct ListInterclientTargetApplicationsBuilder {
-    client: ::okta_runtime::client::Client,
+    client: ::okta_client::Client,
     op: super::operations::ListInterclientTargetApplications,
 }
 impl ListInterclientTargetApplicationsBuilder {
@@ -3268,12 +3032,7 @@ impl ListInterclientTargetApplicationsBuilder {
         &self.op
     }
     /// Sends it; the success value, or the error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ::okta_runtime::client::Response<Vec<String>>,
-        ::okta_runtime::client::Error,
-    > {
-        self.client.send(&self.op).await
+    pub fn send(self) -> ::okta_client::Call<::okta_client::Response<Vec<String>>> {
+        self.client.call(self.op)
     }
 }

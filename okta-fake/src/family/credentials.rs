@@ -205,7 +205,7 @@ pub(super) fn client_secret_record(app_href: &str, secret: &str, active: bool) -
         "lastUpdated": now(),
         "status": if active { "ACTIVE" } else { "INACTIVE" },
         "client_secret": secret,
-        "secret_hash": okta_runtime::client::jose::sha256_b64(secret.as_bytes()),
+        "secret_hash": okta_client::jose::sha256_b64(secret.as_bytes()),
         "_links": lifecycle_links(&href, active),
     })
 }

@@ -47,9 +47,9 @@ pub(super) fn new_key(years: u32, kid: Option<&str>) -> Value {
         "kid": kid,
         "use": "sig",
         "x5c": [base64_std(&certificate)],
-        "x5t#S256": okta_runtime::client::jose::sha256_b64(&certificate),
+        "x5t#S256": okta_client::jose::sha256_b64(&certificate),
         "e": "AQAB",
-        "n": okta_runtime::client::jose::b64(&modulus),
+        "n": okta_client::jose::b64(&modulus),
     })
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Auth, Client, Credentials, Error, Inner, Pause, PrivateKey, RetryPolicy, USER_AGENT, budget, oauth};
-use crate::Secret;
+use okta_runtime::Secret;
 
 /// The largest response body read by default: 64 MiB, far above Okta's
 /// largest page (200 apps of a few kilobytes each).
@@ -118,8 +118,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// with [`ClientBuilder::dpop`]).
     ///
     /// ```no_run
-    /// # fn run() -> Result<(), okta_runtime::client::Error> {
-    /// use okta_runtime::client::{Client, PrivateKey};
+    /// # fn run() -> Result<(), okta_client::Error> {
+    /// use okta_client::{Client, PrivateKey};
     ///
     /// let key = PrivateKey::from_file("service-app.pem")?;
     /// let client = Client::builder("https://example.okta.com")

@@ -33,13 +33,13 @@ impl KeyError {
 /// key id, never the key.
 ///
 /// ```
-/// use okta_runtime::client::PrivateKey;
+/// use okta_client::PrivateKey;
 ///
 /// let key = PrivateKey::generate_es256()?.with_kid("my-key");
 /// assert_eq!((key.algorithm(), key.kid()), ("ES256", Some("my-key")));
 /// assert_eq!(key.public_jwk()["kty"], "EC");
 /// assert!(!format!("{key:?}").contains(key.public_jwk()["x"].as_str().unwrap_or("?")));
-/// # Ok::<(), okta_runtime::client::KeyError>(())
+/// # Ok::<(), okta_client::KeyError>(())
 /// ```
 pub struct PrivateKey {
     pair: Pair,

@@ -3,6 +3,7 @@
 //! on its own. The generated endpoint functions are thin builders over these.
 
 use std::collections::HashSet;
+use std::pin::Pin;
 
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt};
@@ -11,16 +12,51 @@ use serde_json::value::RawValue;
 use super::error::Decoded;
 use super::send::{Raw, Target};
 use super::{Client, Error, Response, link};
-use crate::{self as runtime, Operation, Paged};
+use okta_runtime::{self as runtime, Operation, Paged};
+
+/// A call in flight, as an endpoint function's `send` returns it: a named,
+/// `Send` and `'static` future, so it can be stored, spawned or awaited
+/// later. Nothing is sent until it is first polled.
+pub type Call<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
+
+/// Every page of a paged list, as [`Client::pages`] and a paged endpoint's
+/// `pages` return it: a named, `Send` and `'static` stream.
+pub type Pages<T> = Pin<Box<dyn Stream<Item = Result<Response<Page<T>>, Error>> + Send + 'static>>;
+
+/// Every item of a paged list, as [`Client::items`] and a paged endpoint's
+/// `stream` return it: a named, `Send` and `'static` stream.
+pub type Items<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
 impl Client {
+    /// [`Client::send`], owning the operation: what an endpoint function's
+    /// `send` returns.
+    pub fn call<O>(&self, op: O) -> Call<Response<O::Success>>
+    where
+        O: Operation + Send + Sync + 'static,
+        O::Success: Send,
+    {
+        let client = self.clone();
+        Box::pin(async move { client.send(&op).await })
+    }
+
+    /// [`Client::page`], owning the operation: what a paged endpoint
+    /// function's `send` returns.
+    pub fn call_page<O>(&self, op: O) -> Call<Response<Page<O::Item>>>
+    where
+        O: Paged + Send + Sync + 'static,
+        O::Item: Send,
+    {
+        let client = self.clone();
+        Box::pin(async move { client.page(&op).await })
+    }
+
     /// Sends any operation and decodes its success value (`()` for one
     /// without a body). Every non-2xx status, and a 2xx the spec does not
     /// document for it, is [`Error::Api`].
     ///
     /// ```no_run
     /// use okta_runtime::Operation;
-    /// use okta_runtime::client::{Client, Error};
+    /// use okta_client::{Client, Error};
     ///
     /// // Any generated operation: its success comes decoded.
     /// async fn run<O: Operation>(client: &Client, op: &O) -> Result<O::Success, Error> {
@@ -57,7 +93,7 @@ impl Client {
     /// an unreadable `Link` header [`Error::InvalidLinkHeader`]: each comes
     /// after the items of the page that carried it, and ends the stream. The
     /// next page is requested while the current one is decoded.
-    pub fn pages<O>(&self, op: O) -> impl Stream<Item = Result<Response<Page<O::Item>>, Error>> + Send + use<O>
+    pub fn pages<O>(&self, op: O) -> Pages<O::Item>
     where
         O: Paged + Send + Sync + 'static,
         O::Item: Send,
@@ -68,7 +104,7 @@ impl Client {
             failed: None,
             seen: HashSet::new(),
         };
-        futures_util::stream::unfold(state, |mut state| async move {
+        Box::pin(futures_util::stream::unfold(state, |mut state| async move {
             if let Some(error) = state.failed.take() {
                 return Some((Err(error), state));
             }
@@ -97,13 +133,13 @@ impl Client {
                 }
             };
             Some((page, state))
-        })
+        }))
     }
 
     /// Every item of every page of a paged list (see [`Client::pages`]); an
     /// item that does not decode is one `Err` holding its raw JSON, and the
     /// stream goes on.
-    pub fn items<O>(&self, op: O) -> impl Stream<Item = Result<O::Item, Error>> + Send + use<O>
+    pub fn items<O>(&self, op: O) -> Items<O::Item>
     where
         O: Paged + Send + Sync + 'static,
         O::Item: Send,

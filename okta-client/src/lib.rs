@@ -1,8 +1,14 @@
-//! The async client: sends any generated operation with reqwest
-//! ([`Client::send`]), follows pages, survives rate limits and transient
-//! failures, and keeps the token out of every printout. Every generated crate
-//! wraps it in a `Client` of its own ([`client_type!`](crate::client_type)),
-//! with an endpoint function per operation (`client.list_applications()`).
+//! The async client of crates generated from Okta's OpenAPI descriptions,
+//! on the sans-IO [`okta_runtime`]: it sends any generated operation with
+//! reqwest and rustls on tokio ([`Client::send`]), follows pages, keeps to the
+//! rate limit, survives transient failures, authenticates (API token, bearer,
+//! private-key JWT, DPoP) and keeps every secret out of every printout. Like
+//! the runtime, it names no schema and no operation of any spec.
+//!
+//! Every generated crate wraps it in a `Client` of its own
+//! ([`client_type!`](crate::client_type)), with an endpoint function per
+//! operation (`client.list_applications()`); its `client` feature (on by
+//! default) brings this crate.
 
 mod budget;
 mod builder;
@@ -22,11 +28,11 @@ use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::Secret;
+use okta_runtime::Secret;
 
 pub use budget::{Pause, PauseCause};
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, MAX_REDIRECTS};
-pub use call::Page;
+pub use call::{Call, Items, Page, Pages};
 pub use error::{ApiError, Error};
 #[doc(hidden)]
 pub use futures_core::Stream;
@@ -35,7 +41,7 @@ pub use jose::{KeyError, PrivateKey};
 pub use retry::RetryPolicy;
 
 /// The `User-Agent` sent by default.
-pub const USER_AGENT: &str = concat!("okta-runtime-rust/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = concat!("okta-client-rust/", env!("CARGO_PKG_VERSION"));
 
 /// How the client proves who it is.
 #[derive(Clone, PartialEq, Eq)]
@@ -188,40 +194,40 @@ impl Client {
     }
 }
 
-/// Defines a generated crate's `Client`: a thin wrapper over the runtime's
+/// Defines a generated crate's `Client`: a thin wrapper over this crate's
 /// [`Client`], built by [`ClientBuilder`], that derefs to it (so `send`,
-/// `page`, `pages`, `items` and `org_url` are there) and carries the crate's
-/// endpoint functions as inherent methods.
+/// `call`, `page`, `pages`, `items` and `org_url` are there) and carries the
+/// crate's endpoint functions as inherent methods.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone)]
-        pub struct $name($crate::client::Client);
+        pub struct $name($crate::Client);
 
         impl $name {
             /// A builder for a client of the org at `org_url` (`https://example.okta.com`).
-            pub fn builder(org_url: impl ::std::convert::Into<::std::string::String>) -> $crate::client::ClientBuilder<Self> {
-                $crate::client::ClientBuilder::new(org_url)
+            pub fn builder(org_url: impl ::std::convert::Into<::std::string::String>) -> $crate::ClientBuilder<Self> {
+                $crate::ClientBuilder::new(org_url)
             }
 
-            /// The runtime's client this one wraps.
-            pub fn runtime(&self) -> &$crate::client::Client {
+            /// The `okta_client::Client` this one wraps.
+            pub fn runtime(&self) -> &$crate::Client {
                 &self.0
             }
         }
 
-        impl ::std::convert::From<$crate::client::Client> for $name {
-            fn from(client: $crate::client::Client) -> Self {
+        impl ::std::convert::From<$crate::Client> for $name {
+            fn from(client: $crate::Client) -> Self {
                 Self(client)
             }
         }
 
         impl ::std::ops::Deref for $name {
-            type Target = $crate::client::Client;
+            type Target = $crate::Client;
 
-            fn deref(&self) -> &$crate::client::Client {
+            fn deref(&self) -> &$crate::Client {
                 &self.0
             }
         }

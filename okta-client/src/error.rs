@@ -4,7 +4,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::{DecodeError, ErrorBody, RawBody, RequestError};
+use okta_runtime::{DecodeError, ErrorBody, RawBody, RequestError};
 
 use super::RateLimit;
 
@@ -215,7 +215,7 @@ impl ApiError {
     ///
     /// ```no_run
     /// use okta_runtime::Operation;
-    /// use okta_runtime::client::{Client, Error};
+    /// use okta_client::{Client, Error};
     ///
     /// async fn documented<O: Operation>(client: &Client, op: &O) -> Option<O::Response>
     /// where

@@ -13,7 +13,7 @@ use super::budget::{Admit, Pause, PauseCause};
 use super::error::{ApiError, Decoded};
 use super::retry::{self, Wait};
 use super::{Client, Credentials, Error, RateLimit, Response, oauth, request_id};
-use crate::{RawBody, Request, is_secret_header};
+use okta_runtime::{RawBody, Request, is_secret_header};
 
 /// What came back, before it is decoded.
 #[derive(Clone)]
@@ -57,7 +57,7 @@ impl Raw {
 
     /// The error for this response, with what the operation's decoder made of it.
     pub(super) fn api_error_with(self, operation: &'static str, response: Option<Decoded>) -> Error {
-        let error = crate::from_slice::<crate::ErrorBody>(&self.body).ok();
+        let error = okta_runtime::from_slice::<okta_runtime::ErrorBody>(&self.body).ok();
         Error::Api(Box::new(ApiError {
             operation,
             status: self.status,
@@ -77,7 +77,7 @@ impl Raw {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Target {
     pub(super) operation: &'static str,
-    pub(super) method: crate::Method,
+    pub(super) method: okta_runtime::Method,
     pub(super) template: &'static str,
     pub(super) idempotent: bool,
     pub(super) secrets: &'static [&'static str],
@@ -85,7 +85,7 @@ pub(super) struct Target {
 
 impl Target {
     /// What `O` says of itself.
-    pub(super) fn of<O: crate::Operation>() -> Self {
+    pub(super) fn of<O: okta_runtime::Operation>() -> Self {
         Self {
             operation: O::OPERATION_ID,
             method: O::METHOD,

@@ -21,7 +21,7 @@ use super::jose::{self, PrivateKey};
 use super::retry::Wait;
 use super::send::{Failure, read};
 use super::{Error, RetryPolicy, request_id, retry, sensitive_header};
-use crate::Secret;
+use okta_runtime::Secret;
 
 /// How long a client assertion is valid (Okta takes at most an hour).
 const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
@@ -517,7 +517,7 @@ pub(super) mod tests {
     use super::*;
 
     /// A service app of example.okta.com with a key made in memory.
-    pub(in crate::client) fn service_app() -> OAuth {
+    pub(crate) fn service_app() -> OAuth {
         let settings = Settings {
             client_id: "0oa1".to_owned(),
             key: PrivateKey::generate_es256().expect("key"),
