@@ -129,7 +129,7 @@ pub fn manifest(command: &str, name: &str, runtime: &Runtime) -> Result<String> 
         table(vec![
             ("okta-runtime", table(vec![source("okta-runtime")])),
             ("okta-client", table(vec![source("okta-client"), ("optional", Value::Boolean(true))])),
-            ("serde", table(vec![("version", text("1")), ("features", list(&["derive"]))])),
+            ("serde", text("1")),
             ("serde_json", text("1")),
         ]),
     );

@@ -235,16 +235,18 @@ pub(super) fn emit_untagged(cx: &Cx<'_>, def: &TypeDef, u: &Untagged, docs: Toke
         // among the variants needs.
         let (rt, result) = (&cx.rt, &cx.std.result);
         let name_str = crate::names::unraw(&def.name).to_owned();
+        let serialize = serialize_as_variant(cx, &name, &names);
         return quote! {
             #docs
             ///
             /// Nothing in the payload names the variant: each is tried in order.
-            #[derive(#clone, #debug, #partial_eq, ::serde::Serialize)]
-            #[serde(untagged)]
+            #[derive(#clone, #debug, #partial_eq)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#[doc = #docs_of] #names(#types),)*
             }
+
+            #serialize
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
@@ -302,14 +304,9 @@ fn union_serde(
     let (rt, result) = (&cx.rt, &cx.std.result);
     let n = proc_macro2::Literal::usize_unsuffixed(properties.len());
     let name_str = crate::names::unraw(&name.to_string()).to_owned();
+    let serialize = serialize_as_variant(cx, name, variants);
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(value) => value.serialize(serializer),)*
-                }
-            }
-        }
+        #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
@@ -327,6 +324,20 @@ fn union_serde(
             ) -> #result<Self, A::Error> {
                 let [#(#keys),*] = keys;
                 #dispatch
+            }
+        }
+    }
+}
+
+/// `Serialize` as the variant's value: a union has no wire form of its own.
+fn serialize_as_variant(cx: &Cx<'_>, name: &syn::Ident, variants: &[syn::Ident]) -> TokenStream {
+    let result = &cx.std.result;
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => value.serialize(serializer),)*
+                }
             }
         }
     }

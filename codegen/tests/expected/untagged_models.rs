@@ -472,8 +472,7 @@ rt::object_impls!(RsaSigningKey { kty = "kty", n = "n", ..additional_properties 
 /// From `#/components/schemas/Scalar`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Scalar {
     /// String.
@@ -482,6 +481,18 @@ pub enum Scalar {
     Integer(i64),
     /// Array.
     Array(Vec<String>),
+}
+impl ::serde::Serialize for Scalar {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => value.serialize(serializer),
+            Self::Integer(value) => value.serialize(serializer),
+            Self::Array(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Scalar {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -67,14 +67,26 @@ rt::string_enum_impls!(
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks/post/requestBody/content/application~1json/schema`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum AddJwkBody {
     /// A [`OAuth2ClientJsonSigningKeyRequest`].
     OAuth2ClientJsonSigningKeyRequest(OAuth2ClientJsonSigningKeyRequest),
     /// A [`OAuth2ClientJsonEncryptionKeyRequest`].
     OAuth2ClientJsonEncryptionKeyRequest(OAuth2ClientJsonEncryptionKeyRequest),
+}
+impl ::serde::Serialize for AddJwkBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OAuth2ClientJsonSigningKeyRequest(value) => value.serialize(serializer),
+            Self::OAuth2ClientJsonEncryptionKeyRequest(value) => {
+                value.serialize(serializer)
+            }
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddJwkBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5321,14 +5333,24 @@ rt::object_impls!(
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1interclient-allowed-apps/post/responses/201/content/application~1json/schema`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateInterclientTrustMappingCreated {
     /// A [`InterclientTrustMapping`].
     InterclientTrustMapping(InterclientTrustMapping),
     /// A list of [`InterclientTrustMapping`].
     Array(Vec<InterclientTrustMapping>),
+}
+impl ::serde::Serialize for CreateInterclientTrustMappingCreated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::InterclientTrustMapping(value) => value.serialize(serializer),
+            Self::Array(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateInterclientTrustMappingCreated {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7770,14 +7792,24 @@ rt::object_impls!(
 /// From `#/paths/~1api~1v1~1apps~1{appId}~1credentials~1jwks/get/responses/200/content/application~1json/schema`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListJwkOk {
     /// A list of [`OAuth2ClientJsonWebKey`].
     Array(Vec<OAuth2ClientJsonWebKey>),
     /// A [`OAuth2ClientJsonWebKeysWrapped`].
     OAuth2ClientJsonWebKeysWrapped(OAuth2ClientJsonWebKeysWrapped),
+}
+impl ::serde::Serialize for ListJwkOk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Array(value) => value.serialize(serializer),
+            Self::OAuth2ClientJsonWebKeysWrapped(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListJwkOk {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8082,14 +8114,28 @@ impl rt::Union<1> for OAuth2ClientJsonSigningKeyResponse {
 /// From `#/components/schemas/OAuth2ClientJsonWebKey`.
 ///
 /// Nothing in the payload names the variant: each is tried in order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum OAuth2ClientJsonWebKey {
     /// A [`OAuth2ClientJsonSigningKeyResponse`].
     OAuth2ClientJsonSigningKeyResponse(OAuth2ClientJsonSigningKeyResponse),
     /// A [`OAuth2ClientJsonEncryptionKeyResponse`].
     OAuth2ClientJsonEncryptionKeyResponse(OAuth2ClientJsonEncryptionKeyResponse),
+}
+impl ::serde::Serialize for OAuth2ClientJsonWebKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OAuth2ClientJsonSigningKeyResponse(value) => {
+                value.serialize(serializer)
+            }
+            Self::OAuth2ClientJsonEncryptionKeyResponse(value) => {
+                value.serialize(serializer)
+            }
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientJsonWebKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
