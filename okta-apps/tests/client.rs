@@ -329,3 +329,41 @@ fn org_urls_must_be_https_except_loopback() {
     assert!(matches!(build("https://example.okta.com/api"), Err(Error::Config(_))));
     assert!(matches!(Client::builder("https://example.okta.com").build(), Err(Error::Config(_))));
 }
+
+/// What an endpoint's `send`, `stream` and `pages` return: named types that
+/// can be kept in a struct and spawned, and nothing goes out before the
+/// future is first polled.
+#[tokio::test]
+async fn sends_and_streams_are_named_send_static_and_lazy() {
+    use okta_apps::client::{Call, Items, Page, Pages, Response};
+
+    struct Pending {
+        app: Call<Response<Application>>,
+        first: Call<Response<Page<Application>>>,
+        items: Items<Application>,
+        pages: Pages<Application>,
+    }
+    fn spawnable<T: Send + 'static>(_: &T) {}
+
+    let fake = FakeOrg::start().await.expect("fake");
+    let client = client(&fake);
+    let id =
+        client.create_application(bookmark("Wiki")).send().await.expect("create").value.id().expect("id").to_owned();
+    let before = fake.requests().len();
+    let pending = Pending {
+        app: client.get_application(&id).send(),
+        first: client.list_applications().limit(1).send(),
+        items: client.list_applications().stream(),
+        pages: client.list_applications().pages(),
+    };
+    spawnable(&pending.app);
+    spawnable(&pending.items);
+    assert_eq!(fake.requests().len(), before, "nothing is sent before a poll");
+
+    let app = tokio::spawn(pending.app).await.expect("joins").expect("get");
+    assert_eq!(app.value.id(), Some(id.as_str()));
+    assert_eq!(pending.first.await.expect("page").value.decoded().count(), 1);
+    assert_eq!(pending.items.try_collect::<Vec<_>>().await.expect("items").len(), 1);
+    assert_eq!(pending.pages.try_collect::<Vec<_>>().await.expect("pages").len(), 1);
+    assert_eq!(fake.requests().len(), before + 4);
+}
