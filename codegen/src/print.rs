@@ -86,7 +86,7 @@ pub fn crate_root(header: &str, doc: &str) -> Result<String, PrintError> {
             #[cfg(feature = "client")]
             pub use endpoints::Client;
             #[cfg(feature = "client")]
-            pub use ::okta_client::{ClientBuilder, Error, Page, Response, RetryPolicy};
+            pub use ::okta_client::{Call, ClientBuilder, Error, Items, Page, Pages, Response, RetryPolicy};
             pub use ::okta_runtime::{DecodeError, ErrorBody, Nullable, Secret, Timestamp, from_slice, from_str, from_value};
         },
         header,

@@ -43,7 +43,9 @@ pub mod client {
 }
 
 #[cfg(feature = "client")]
-pub use client::{ApiError, Auth, ClientBuilder, Error, Page, RateLimit, Response, RetryPolicy, USER_AGENT};
+pub use client::{
+    ApiError, Auth, Call, ClientBuilder, Error, Items, Page, Pages, RateLimit, Response, RetryPolicy, USER_AGENT,
+};
 #[cfg(feature = "client")]
 pub use endpoints::Client;
 
