@@ -39,13 +39,17 @@ async fn a_client_within_its_share_waits_for_the_reset_and_is_never_refused() {
     let pauses = Pauses::default();
     let client = client(&fake, 50, &pauses);
     for _ in 0..16 {
-        client.get_application(&id).send().await.expect("get");
+        let sent = client.get_application(&id).send().await.expect("get");
+        // Half of ten a window: the org never saw this client use more.
+        assert!(sent.rate_limit.remaining >= Some(5), "{:?}", sent.rate_limit);
     }
     assert_eq!(fake.over_limit(), 0, "the budget kept the client under the limit");
     let pauses = pauses.lock().expect("pauses");
-    // Five requests a window: sixteen requests wait for at least three resets.
+    // Five requests a window: sixteen span four windows at least, and the
+    // client waits for the resets it reaches before they come (how many
+    // depends on how fast the requests go; one at the least).
     let budget: Vec<_> = pauses.iter().filter(|p| p.cause == PauseCause::RateBudget).collect();
-    assert!(budget.len() >= 3, "{pauses:?}");
+    assert!(!budget.is_empty(), "{pauses:?}");
     assert!(budget.iter().all(|p| p.operation == "getApplication" && p.endpoint == "/api/v1/apps/{appId}"));
     assert!(budget.iter().all(|p| p.wait <= Duration::from_secs(2)), "{pauses:?}");
     assert!(pauses.iter().all(|p| p.cause != PauseCause::RateLimited), "{pauses:?}");
@@ -84,11 +88,13 @@ async fn concurrent_calls_of_clones_share_one_budget_and_a_bound_on_requests_in_
         .expect("client");
     let calls = (0..12).map(|_| {
         let (client, id) = (client.clone(), id.clone());
-        tokio::spawn(async move { client.get_application(&id).send().await.map(|_| ()) })
+        tokio::spawn(async move { client.get_application(&id).send().await })
     });
     for call in futures_util::future::join_all(calls).await {
-        call.expect("joined").expect("get");
+        let sent = call.expect("joined").expect("get");
+        // The clones share one budget: half of the window between them.
+        assert!(sent.rate_limit.remaining >= Some(5), "{:?}", sent.rate_limit);
     }
     assert_eq!(fake.over_limit(), 0);
-    assert!(pauses.lock().expect("pauses").iter().filter(|p| p.cause == PauseCause::RateBudget).count() >= 2);
+    assert!(pauses.lock().expect("pauses").iter().any(|p| p.cause == PauseCause::RateBudget));
 }
