@@ -363,6 +363,13 @@ mod tests {
     }
 
     #[test]
+    fn an_org_on_an_international_domain_name_is_reached_by_its_punycode() {
+        // The IDNA back end `url` is pinned to (idna_adapter 1.1) maps names.
+        let origin = org_origin("https://bücher.example").expect("an IDN is an origin");
+        assert_eq!(origin.host_str(), Some("xn--bcher-kva.example"));
+    }
+
+    #[test]
     fn no_error_or_debug_echoes_a_password_in_the_url() {
         for url in ["https://admin:hunter2@example.okta.com", "https://admin:hunter2@exa mple/", "admin:hunter2@x"] {
             let err = org_origin(url).expect_err("refused").to_string();
