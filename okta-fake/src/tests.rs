@@ -17,6 +17,11 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().expect("reqwest client")
 }
 
+/// A fake org with the default options, and a client to reach it.
+async fn started() -> (FakeOrg, reqwest::Client) {
+    (FakeOrg::start().await.expect("start"), client())
+}
+
 fn bookmark(label: &str) -> Value {
     json!({
         "label": label,
@@ -87,8 +92,7 @@ async fn create(http: &reqwest::Client, fake: &FakeOrg, body: &Value) -> reqwest
 
 #[tokio::test]
 async fn requests_without_a_usable_token_get_401() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = format!("{}/api/v1/apps", fake.url());
     for auth in [None, Some("SSWS "), Some("Bearer  "), Some("Basic dXNlcjpwYXNz"), Some("fake-okta-api-token")] {
         let mut request = http.get(&url);
@@ -129,8 +133,7 @@ async fn requests_without_a_usable_token_get_401() {
 
 #[tokio::test]
 async fn create_then_get() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let mut body = bookmark("Team wiki");
     body["newField"] = json!({ "kept": [1, null] });
     body["id"] = json!("0oaIgnoredIgnored123");
@@ -225,8 +228,7 @@ async fn create_then_get() {
 
 #[tokio::test]
 async fn pages_follow_link_headers() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let all: Vec<String> = (1..=5).map(|n| fake.insert(bookmark(&format!("App {n}")))).collect();
 
@@ -287,8 +289,7 @@ async fn pages_follow_link_headers() {
 
 #[tokio::test]
 async fn filter_and_q() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     fake.insert(json!({ "label": "Alpha Wiki", "name": "bookmark", "signOnMode": "BOOKMARK", "status": "ACTIVE" }));
     let beta = fake.insert(json!({
@@ -346,8 +347,7 @@ async fn filter_and_q() {
 
 #[tokio::test]
 async fn an_active_app_is_deactivated_before_delete() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let created = body_json(create(&http, &fake, &bookmark("Wiki")).await).await;
     let id = created["id"].as_str().expect("id").to_owned();
     let app_url = format!("{}/api/v1/apps/{id}", fake.url());
@@ -387,8 +387,7 @@ async fn an_active_app_is_deactivated_before_delete() {
 
 #[tokio::test]
 async fn unknown_apps_are_404_and_unknown_routes_405() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let response = send_get(&http, &format!("{url}/api/v1/apps/0oaNotThere")).await;
     assert_eq!(response.status(), 404);
@@ -427,8 +426,7 @@ async fn unknown_apps_are_404_and_unknown_routes_405() {
 
 #[tokio::test]
 async fn injected_rate_limits() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = format!("{}/api/v1/apps", fake.url());
 
     let before = send_get(&http, &url).await;
@@ -464,8 +462,7 @@ async fn injected_rate_limits() {
 
 #[tokio::test]
 async fn replace_keeps_server_fields_and_unknown_ones() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let mut body = bookmark("Wiki");
     body["newField"] = json!(1);
     let created = body_json(create(&http, &fake, &body).await).await;
@@ -544,8 +541,7 @@ fn member_order(text: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn apps_are_written_in_oktas_member_order() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let mut app = bookmark("Ordered");
     app["zzFuture"] = json!(true);
     let id = fake.insert(app);

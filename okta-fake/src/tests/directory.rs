@@ -3,12 +3,11 @@
 
 use serde_json::json;
 
-use super::{FakeOrg, body_json, bookmark, client, create, links, send, send_get, send_raw};
+use super::{body_json, bookmark, create, links, send, send_get, send_raw, started};
 
 #[tokio::test]
 async fn users_and_groups_are_listed_and_paged() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let group_ids: Vec<String> = ["Engineering", "Finance", "Support"]
         .iter()
@@ -53,8 +52,7 @@ async fn users_and_groups_are_listed_and_paged() {
 
 #[tokio::test]
 async fn groups_are_created_read_and_deleted_with_their_assignments() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let groups = format!("{url}/api/v1/groups");
     let made = send(

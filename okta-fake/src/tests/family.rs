@@ -4,12 +4,11 @@
 
 use serde_json::{Value, json};
 
-use super::{FakeOrg, body_json, client, send, send_get, send_raw};
+use super::{body_json, send, send_get, send_raw, started};
 
 #[tokio::test]
 async fn the_provisioning_connection_is_set_activated_and_keeps_its_token() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let id = fake.insert(json!({ "name": "okta_org2org", "label": "Partner org", "signOnMode": "SAML_2_0" }));
     let url = format!("{}/api/v1/apps/{id}/connections/default", fake.url());
     let unset = body_json(send_get(&http, &url).await).await;
@@ -55,8 +54,7 @@ async fn the_provisioning_connection_is_set_activated_and_keeps_its_token() {
 
 #[tokio::test]
 async fn features_logos_users_and_assignments() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let base = fake.url();
     let id = fake.insert(json!({ "name": "oidc_client", "label": "Portal", "signOnMode": "OPENID_CONNECT" }));
     let app = format!("{base}/api/v1/apps/{id}");

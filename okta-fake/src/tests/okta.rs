@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{FakeOrg, body_json, client, create, send, send_get};
+use super::{FakeOrg, body_json, create, send, send_get, started};
 
 async fn made(http: &reqwest::Client, fake: &FakeOrg, body: Value) -> Value {
     let response = create(http, fake, &body).await;
@@ -18,8 +18,7 @@ fn text(value: &Value, pointer: &str) -> String {
 
 #[tokio::test]
 async fn every_app_gets_what_okta_fills_in() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let wiki = made(
         &http,
@@ -116,8 +115,7 @@ async fn every_app_gets_what_okta_fills_in() {
 
 #[tokio::test]
 async fn openid_connect_apps_share_the_org_key_and_list_their_first_secret() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let body = |label: &str| {
         json!({ "label": label, "signOnMode": "OPENID_CONNECT",
@@ -182,8 +180,7 @@ async fn openid_connect_apps_share_the_org_key_and_list_their_first_secret() {
 
 #[tokio::test]
 async fn saml_apps_get_a_generated_name_their_own_key_and_metadata() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let sign_on = json!({ "ssoAcsUrl": "https://sp.example.com/acs", "audience": "https://sp.example.com",
         "recipient": "https://sp.example.com/acs", "destination": "https://sp.example.com/acs",
@@ -273,8 +270,7 @@ async fn saml_apps_get_a_generated_name_their_own_key_and_metadata() {
 
 #[tokio::test]
 async fn bodies_a_real_org_refuses() {
-    let fake = FakeOrg::start().await.expect("start");
-    let http = client();
+    let (fake, http) = started().await;
     let url = fake.url();
     let refused = |body: Value| {
         let http = http.clone();
