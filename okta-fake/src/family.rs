@@ -182,6 +182,21 @@ enum Reply {
     Bytes(StatusCode, &'static str, Vec<u8>),
 }
 
+/// `200` with `value`.
+fn ok(value: Value) -> Result<Reply, ApiError> {
+    Ok(Reply::Json(StatusCode::OK, value))
+}
+
+/// `201` with `value`.
+fn created(value: Value) -> Result<Reply, ApiError> {
+    Ok(Reply::Json(StatusCode::CREATED, value))
+}
+
+/// `204`.
+fn no_content() -> Result<Reply, ApiError> {
+    Ok(Reply::Empty(StatusCode::NO_CONTENT))
+}
+
 /// Every `/api/v1/apps/{appId}/...` request the fixed routes do not take.
 pub(super) async fn handle(
     State(shared): State<Shared>,
@@ -288,8 +303,6 @@ fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str) -> Result<Reply, ApiEr
     if call.op.id.contains("ProvisioningConnection") {
         return connection::dispatch(call, &mut family.connection, &app);
     }
-    let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
-    let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
     match call.op.id {
         id if assignments::OPS.contains(&id) => assignments::dispatch(org, call, app_id, &app),
         id if credentials::OPS.contains(&id) => credentials::dispatch(org, call, app_id, &app),

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::{AppFamily, Call, Reply, find, find_mut, now, remove, remove_inactive, set};
+use super::{AppFamily, Call, Reply, find, find_mut, no_content, now, ok, remove, remove_inactive, set};
 use crate::directory::DirectoryKind;
 use crate::store::{ApiError, Org};
 use crate::util::{app_href, embed, id_of, new_id};
@@ -34,8 +34,6 @@ pub(super) const OPS: &[&str] = &[
 /// Answers one of [`OPS`] for app `app_id` (the stored `app`).
 pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value) -> Result<Reply, ApiError> {
     let family = org.family.entry(app_id.to_owned()).or_default();
-    let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
-    let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
     let list = |items: &[Value]| Ok(Reply::Page(items.to_vec()));
     match call.op.id {
         // ApplicationUsers

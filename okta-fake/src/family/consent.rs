@@ -1,10 +1,9 @@
 //! What an app's OAuth 2.0 clients were given: consent grants, the refresh
 //! tokens its users hold, and its federated claims.
 
-use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Call, Reply, find, now, remove, set};
+use super::{Call, Reply, created, find, no_content, now, ok, remove, set};
 use crate::store::{ApiError, Org};
 use crate::util::{id_of, new_id};
 
@@ -28,9 +27,6 @@ pub(super) const OPS: &[&str] = &[
 /// Answers one of [`OPS`] for app `app_id` (the stored `app`).
 pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value) -> Result<Reply, ApiError> {
     let family = org.family.entry(app_id.to_owned()).or_default();
-    let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
-    let created = |value: Value| Ok(Reply::Json(StatusCode::CREATED, value));
-    let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
     let list = |items: &[Value]| Ok(Reply::Page(items.to_vec()));
     match call.op.id {
         // ApplicationGrants

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::sso::{base64_std, find_key, keys, new_key};
-use super::{Call, Reply, find, find_mut, now, remove, remove_inactive, set};
+use super::{Call, Reply, created, find, find_mut, no_content, now, ok, remove, remove_inactive, set};
 use super::{lifecycle_links, set_status, status_of};
 use crate::store::{ApiError, Org};
 use crate::util::{id_of, new_id};
@@ -41,9 +41,6 @@ pub(super) const OPS: &[&str] = &[
 pub(super) fn dispatch(org: &mut Org, call: &Call<'_>, app_id: &str, app: &Value) -> Result<Reply, ApiError> {
     let org_kid = org.facts.org_kid.clone();
     let family = org.family.entry(app_id.to_owned()).or_default();
-    let ok = |value: Value| Ok(Reply::Json(StatusCode::OK, value));
-    let created = |value: Value| Ok(Reply::Json(StatusCode::CREATED, value));
-    let no_content = || Ok(Reply::Empty(StatusCode::NO_CONTENT));
     match call.op.id {
         // ApplicationSSOCredentialKey: signing keys
         "listApplicationKeys" => ok(Value::Array(keys(family, app, &org_kid).clone())),
